@@ -1,0 +1,43 @@
+"""What every command shares: the ``--db`` and ``--json`` options and error reporting."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Store file (default: $STARCHART_DB or ./starchart.duckdb)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object instead.")]
+
+console = Console()
+err_console = Console(stderr=True)
+
+T = TypeVar("T")
+
+
+def print_json(payload: Any) -> None:
+    """One JSON object on stdout (dates and paths as strings)."""
+    sys.stdout.write(json.dumps(payload, default=str, ensure_ascii=False, indent=2) + "\n")
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print a clear error on stderr and return the Exit to raise."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def run_or_fail(action: Callable[[], T]) -> T:
+    """Run ``action``; turn the errors users cause into a one-line message and exit code 1."""
+    try:
+        return action()
+    except (ValueError, FileNotFoundError, KeyError, LookupError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        raise fail(str(message)) from exc

@@ -1,0 +1,170 @@
+"""The store: one DuckDB database file holding the catalog, events and every chart.
+
+Engine-built charts and charts imported from Netflix's files live in the same tables, told
+apart by ``source`` (``"engine"`` or ``"netflix"``), so the two can be compared side by side.
+All schema lives here so that every part of starchart agrees on it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB_NAME = "starchart.duckdb"
+ENGINE_SOURCE = "engine"
+NETFLIX_SOURCE = "netflix"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS catalog (
+    title_id          VARCHAR PRIMARY KEY,
+    show_title        VARCHAR NOT NULL,
+    season_title      VARCHAR,            -- NULL for films
+    kind              VARCHAR NOT NULL,   -- 'film' | 'tv'
+    original_language VARCHAR NOT NULL,   -- ISO 639-1
+    runtime_minutes   DOUBLE  NOT NULL,   -- film length, or a season's summed episodes
+    release_date      DATE    NOT NULL,
+    original          BOOLEAN NOT NULL,
+    genres            VARCHAR,            -- '|'-separated
+    origin_country    VARCHAR,
+    directors         VARCHAR,
+    "cast"            VARCHAR,
+    synopsis          VARCHAR
+);
+
+-- Accepted viewing events; started_at is stored in UTC.
+CREATE TABLE IF NOT EXISTS events (
+    event_id       VARCHAR,
+    profile_id     VARCHAR NOT NULL,
+    title_id       VARCHAR NOT NULL,
+    country        VARCHAR NOT NULL,
+    started_at     TIMESTAMP NOT NULL,
+    seconds_viewed BIGINT NOT NULL,
+    source_file    VARCHAR NOT NULL,
+    source_row     BIGINT NOT NULL
+);
+
+-- Rows that could not be counted, with why and where they came from.
+CREATE TABLE IF NOT EXISTS quarantine (
+    source_file VARCHAR NOT NULL,
+    source_row  BIGINT  NOT NULL,   -- 1-based data row (line number minus the header)
+    reason      VARCHAR NOT NULL,   -- e.g. 'unknown_title_id', 'invalid_country'
+    detail      VARCHAR,
+    raw         VARCHAR            -- the row as read, JSON
+);
+
+-- One row per events file ingested, so a file loaded twice counts nothing twice.
+CREATE TABLE IF NOT EXISTS ingested_files (
+    path        VARCHAR NOT NULL,
+    sha256      VARCHAR NOT NULL,
+    read        BIGINT NOT NULL,
+    accepted    BIGINT NOT NULL,
+    quarantined BIGINT NOT NULL,
+    duplicates  BIGINT NOT NULL,
+    ingested_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+-- Weekly global lists. Engine rows keep exact, unrounded hours and views; Netflix rows keep
+-- what the file published (NULL where the file was empty).
+CREATE TABLE IF NOT EXISTS chart_global (
+    source                     VARCHAR NOT NULL,
+    week                       DATE    NOT NULL,
+    category                   VARCHAR NOT NULL,  -- 'Films (English)' ...
+    weekly_rank                INTEGER NOT NULL,
+    title_id                   VARCHAR,           -- engine only
+    show_title                 VARCHAR NOT NULL,
+    season_title               VARCHAR,           -- NULL where published as 'N/A'
+    weekly_hours_viewed        DOUBLE,
+    runtime                    DOUBLE,            -- hours
+    weekly_views               DOUBLE,
+    cumulative_weeks_in_top_10 INTEGER NOT NULL,
+    is_staggered_launch        BOOLEAN,           -- 2023-2025 Netflix layouts only
+    episode_launch_details     VARCHAR,
+    runtime_override_flag      BOOLEAN
+);
+
+-- Weekly country lists (no hours or views, as published).
+CREATE TABLE IF NOT EXISTS chart_country (
+    source                     VARCHAR NOT NULL,
+    country_iso2               VARCHAR NOT NULL,
+    country_name               VARCHAR NOT NULL,
+    week                       DATE    NOT NULL,
+    category                   VARCHAR NOT NULL,  -- 'Films' | 'TV'
+    published_category         VARCHAR,           -- as written in the file, e.g. 'Films (English)'
+    weekly_rank                INTEGER NOT NULL,
+    title_id                   VARCHAR,
+    show_title                 VARCHAR NOT NULL,
+    season_title               VARCHAR,
+    cumulative_weeks_in_top_10 INTEGER NOT NULL
+);
+
+-- All-time Most Popular lists.
+CREATE TABLE IF NOT EXISTS most_popular (
+    source            VARCHAR NOT NULL,
+    category          VARCHAR NOT NULL,
+    rank              INTEGER NOT NULL,
+    title_id          VARCHAR,
+    show_title        VARCHAR NOT NULL,
+    season_title      VARCHAR,
+    hours_viewed      DOUBLE,
+    runtime           DOUBLE,
+    views             DOUBLE,
+    window_days       INTEGER NOT NULL,   -- 91 (or 28 in Netflix's older files)
+    in_progress       BOOLEAN NOT NULL DEFAULT false
+);
+"""
+
+
+def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
+    """``--db`` wins, then ``$STARCHART_DB``, then ``starchart.duckdb`` in the working dir."""
+    if db is not None:
+        return Path(db)
+    env = os.environ.get("STARCHART_DB")
+    if env:
+        return Path(env)
+    return Path.cwd() / DEFAULT_DB_NAME
+
+
+def connect(
+    db: str | os.PathLike[str] | None = None, *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open the store (creating file and schema unless read-only)."""
+    path = resolve_db_path(db)
+    if read_only:
+        if not path.exists():
+            raise FileNotFoundError(f"no starchart store at {path} (run 'starchart ingest' first)")
+        return duckdb.connect(str(path), read_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute(SCHEMA)
+    return con
+
+
+@contextmanager
+def opened(
+    db: str | os.PathLike[str] | None = None, *, read_only: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """``with opened(db) as con:`` closes the connection however the block ends."""
+    con = connect(db, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def sources(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The chart sources present in the store, engine first."""
+    rows = con.execute(
+        "SELECT DISTINCT source FROM chart_global UNION SELECT DISTINCT source FROM chart_country"
+    ).fetchall()
+    found = {r[0] for r in rows}
+    return sorted(found, key=lambda s: (s != ENGINE_SOURCE, s))
+
+
+def default_source(con: duckdb.DuckDBPyConnection) -> str:
+    """The source answers come from when none is named: the engine's if it built any."""
+    found = sources(con)
+    return found[0] if found else ENGINE_SOURCE

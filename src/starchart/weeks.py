@@ -1,0 +1,84 @@
+"""Chart weeks, rounding and number formats: pure functions, no I/O.
+
+A chart week runs Monday 00:00 to Sunday 24:00 UTC and is named by its Sunday. These rules
+live here once so that the engine, the importer, the exporter and the web site agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+GLOBAL_CATEGORIES: tuple[str, ...] = (
+    "Films (English)",
+    "Films (Non-English)",
+    "TV (English)",
+    "TV (Non-English)",
+)
+COUNTRY_CATEGORIES: tuple[str, ...] = ("Films", "TV")
+DEFAULT_ROUND_TO = 100_000
+MOST_POPULAR_WINDOW_DAYS = 91
+
+
+def week_ending(moment: dt.datetime | dt.date) -> dt.date:
+    """The Sunday naming the chart week that contains ``moment`` (taken in UTC)."""
+    if isinstance(moment, dt.datetime):
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(dt.UTC)
+        day = moment.date()
+    else:
+        day = moment
+    return day + dt.timedelta(days=6 - day.weekday())
+
+
+def week_bounds(sunday: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[Monday 00:00, next Monday 00:00) in UTC for the week named by ``sunday``."""
+    if sunday.weekday() != 6:
+        raise ValueError(f"a chart week is named by its Sunday; {sunday.isoformat()} is not one")
+    start = dt.datetime.combine(sunday - dt.timedelta(days=6), dt.time(), dt.UTC)
+    return start, start + dt.timedelta(days=7)
+
+
+def parse_week(text: str) -> dt.date:
+    """Parse ``YYYY-MM-DD`` and insist it is a Sunday, with a message a person can act on."""
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"not a date (YYYY-MM-DD): {text!r}") from None
+    if day.weekday() != 6:
+        raise ValueError(
+            f"{text} is a {day.strftime('%A')}; chart weeks are named by their Sunday "
+            f"(that week is {week_ending(day).isoformat()})"
+        )
+    return day
+
+
+def round_to(value: float | None, unit: int) -> int | None:
+    """Round to the nearest multiple of ``unit``, halves away from zero (as published)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if unit <= 0:
+        raise ValueError(f"rounding unit must be positive, got {unit}")
+    return int(math.floor(value / unit + 0.5)) * unit
+
+
+def runtime_hours(runtime_minutes: float) -> float:
+    """A runtime in hours with at most four decimals, as Netflix publishes it."""
+    return round(runtime_minutes / 60.0, 4)
+
+
+def format_number(value: float | None) -> str:
+    """Whole numbers without a decimal point; empty for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
+
+
+def format_runtime(hours: float | None) -> str:
+    """At most four decimals, no trailing zeros: 109 min -> ``1.8167``, 120 min -> ``2``."""
+    if hours is None or (isinstance(hours, float) and math.isnan(hours)):
+        return ""
+    text = f"{hours:.4f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"

@@ -1,0 +1,67 @@
+"""Week boundaries, rounding and number formats (pure functions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from starchart.weeks import (
+    format_number,
+    format_runtime,
+    parse_week,
+    round_to,
+    runtime_hours,
+    week_bounds,
+    week_ending,
+)
+
+UTC = dt.UTC
+
+
+def test_sunday_last_second_and_monday_midnight_fall_in_different_weeks() -> None:
+    assert week_ending(dt.datetime(2025, 3, 30, 23, 59, 59, tzinfo=UTC)) == dt.date(2025, 3, 30)
+    assert week_ending(dt.datetime(2025, 3, 31, 0, 0, 0, tzinfo=UTC)) == dt.date(2025, 4, 6)
+
+
+def test_offset_is_honoured() -> None:
+    # Monday 08:00 in Seoul is Sunday 23:00 UTC: still the week ending that Sunday.
+    seoul = dt.timezone(dt.timedelta(hours=9))
+    assert week_ending(dt.datetime(2025, 3, 31, 8, 0, tzinfo=seoul)) == dt.date(2025, 3, 30)
+
+
+@given(st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1)))
+def test_every_moment_lies_inside_the_bounds_of_its_week(moment: dt.datetime) -> None:
+    sunday = week_ending(moment)
+    start, end = week_bounds(sunday)
+    assert sunday.weekday() == 6
+    assert start <= moment.replace(tzinfo=UTC) < end
+    assert end - start == dt.timedelta(days=7)
+
+
+def test_parse_week_names_the_right_sunday_when_given_another_day() -> None:
+    assert parse_week("2025-03-30") == dt.date(2025, 3, 30)
+    with pytest.raises(ValueError, match="2025-03-30"):
+        parse_week("2025-03-28")
+    with pytest.raises(ValueError, match="not a date"):
+        parse_week("last week")
+
+
+def test_rounding_to_the_nearest_unit() -> None:
+    assert round_to(16_649_999.9, 100_000) == 16_600_000
+    assert round_to(16_650_000.0, 100_000) == 16_700_000
+    assert round_to(49_999, 100_000) == 0
+    assert round_to(1234.5, 1) == 1235
+    assert round_to(None, 10) is None
+
+
+def test_runtime_and_number_formats_match_netflix_files() -> None:
+    assert format_runtime(runtime_hours(109)) == "1.8167"
+    assert format_runtime(runtime_hours(120)) == "2"
+    assert format_runtime(runtime_hours(95)) == "1.5833"
+    assert format_runtime(0.0) == "0"
+    assert format_runtime(None) == ""
+    assert format_number(16_600_000.0) == "16600000"
+    assert format_number(None) == ""
