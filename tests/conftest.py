@@ -29,3 +29,17 @@ def tmp_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     db = tmp_path / "starchart.duckdb"
     monkeypatch.setenv("STARCHART_DB", str(db))
     return db
+
+
+@pytest.fixture(scope="session")
+def spark():  # type: ignore[no-untyped-def]
+    """One real local Spark session for the whole run (skipped with a reason without Java)."""
+    import shutil
+
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.skip("Spark needs Java 17: apt-get install openjdk-17-jre-headless")
+    from starchart.engine.spark_session import get_spark
+
+    session = get_spark()
+    yield session
+    session.stop()
