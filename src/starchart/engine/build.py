@@ -1,0 +1,265 @@
+"""Build the weekly charts: run :mod:`starchart.engine.charts` and write the store's chart tables.
+
+:func:`compute_charts` runs the backend-neutral chart expressions on whatever Ibis backend the
+tables are bound to (DuckDB here, PySpark in :mod:`starchart.engine.spark_build`) and collects
+the small results as Arrow tables. :func:`write_charts` puts them into a store's chart tables
+in one transaction. :func:`build` does both on the DuckDB store, through the store's one
+read-write connection (DuckDB allows a single writer per file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from starchart import store
+from starchart.countries import country_name
+from starchart.engine import charts
+from starchart.weeks import MOST_POPULAR_WINDOW_DAYS
+
+#: Callback for long work: ``progress(description, steps_done, steps_total)``.
+Progress = Callable[[str, int, int], None]
+
+#: The steps :func:`compute_charts` and :func:`write_charts` report, in order.
+STEPS = ("reading the span of the data", "global lists", "country lists", "most popular",
+         "writing the charts")
+
+
+def latest_complete_week(last_day: dt.date) -> dt.date:
+    """The latest Sunday on or before ``last_day``: the last week with all its days of data."""
+    return last_day - dt.timedelta(days=(last_day.weekday() + 1) % 7)
+
+
+def plan_weeks(
+    first_day: dt.date, last_day: dt.date, week: dt.date | None = None
+) -> tuple[dt.date, dt.date]:
+    """Check a build is possible and return ``(until, most_popular_until)``.
+
+    ``until`` is the last week the chart expressions must cover (the named week, or the
+    latest complete week); Most Popular is always as of the latest complete week, since it
+    is an all-time list over the whole store. Raises ``ValueError`` with what to do.
+    """
+    latest = latest_complete_week(last_day)
+    first_week = first_day + dt.timedelta(days=6 - first_day.weekday())
+    if latest < first_week:
+        raise ValueError(
+            f"nothing to build yet: the first chart week (ending {first_week.isoformat()}) "
+            f"is not complete; the latest event is on {last_day.isoformat()}"
+        )
+    if week is None:
+        return latest, latest
+    if week.weekday() != 6:
+        raise ValueError(f"{week.isoformat()} is not a Sunday; chart weeks are named by it")
+    if week > latest:
+        raise ValueError(
+            f"week {week.isoformat()} is not complete: the latest event is on "
+            f"{last_day.isoformat()} (latest complete week: {latest.isoformat()})"
+        )
+    if week < first_week:
+        raise ValueError(
+            f"week {week.isoformat()} is before the first week of data "
+            f"({first_week.isoformat()})"
+        )
+    return week, latest
+
+
+@dataclass
+class ChartResults:
+    """The collected charts of one build, exact values, ready for a store."""
+
+    events: int
+    first_day: dt.date
+    last_day: dt.date
+    latest_week: dt.date
+    week: dt.date | None
+    weeks: list[dt.date]
+    global_lists: pa.Table
+    country_lists: pa.Table
+    most_popular: pa.Table
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class _Steps:
+    """Times each step and reports it to an optional progress callback."""
+
+    def __init__(self, progress: Progress | None, timings: dict[str, float]) -> None:
+        self.progress = progress
+        self.timings = timings
+        self.done = 0
+
+    @contextmanager
+    def step(self, key: str, description: str) -> Iterator[None]:
+        if self.progress is not None:
+            self.progress(description, self.done, len(STEPS))
+        started = time.perf_counter()
+        yield
+        self.timings[key] = round(time.perf_counter() - started, 4)
+        self.done += 1
+        if self.progress is not None:
+            self.progress(description, self.done, len(STEPS))
+
+
+def compute_charts(
+    events: ir.Table,
+    catalog: ir.Table,
+    *,
+    week: dt.date | None = None,
+    progress: Progress | None = None,
+) -> ChartResults:
+    """Run the chart expressions on the tables' backend and collect the results.
+
+    ``events`` holds accepted events (event_id, profile_id, title_id, country, started_at in
+    UTC, seconds_viewed); ``catalog`` the store's catalog columns. ``week`` limits the weekly
+    lists to that week (cumulative counts still see earlier weeks).
+    """
+    timings: dict[str, float] = {}
+    steps = _Steps(progress, timings)
+    with steps.step("span", STEPS[0]):
+        span = charts.data_span(events).to_pyarrow().to_pylist()[0]
+    if not span["events"]:
+        raise ValueError("no accepted events to build charts from (run 'starchart ingest')")
+    first_day, last_day = _as_date(span["first_day"]), _as_date(span["last_day"])
+    until, latest = plan_weeks(first_day, last_day, week)
+    only = None if week is None else [week]
+    with steps.step("global_lists", STEPS[1]):
+        global_lists = charts.global_lists(events, catalog, until=until, weeks=only).to_pyarrow()
+    with steps.step("country_lists", STEPS[2]):
+        country_lists = charts.country_lists(
+            events, catalog, until=until, weeks=only
+        ).to_pyarrow()
+    with steps.step("most_popular", STEPS[3]):
+        popular = charts.most_popular(
+            events, catalog, first_day=first_day, until=latest
+        ).to_pyarrow()
+    weeks = [week] if week is not None else sorted(
+        {_as_date(w) for w in global_lists.column("week").to_pylist()}
+    )
+    return ChartResults(
+        events=int(span["events"]), first_day=first_day, last_day=last_day, latest_week=latest,
+        week=week, weeks=weeks, global_lists=global_lists, country_lists=country_lists,
+        most_popular=popular, timings=timings,
+    )
+
+
+def _as_date(value: Any) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+_INSERT_GLOBAL = f"""
+INSERT INTO chart_global (source, week, category, weekly_rank, title_id, show_title,
+    season_title, weekly_hours_viewed, runtime, weekly_views, cumulative_weeks_in_top_10)
+SELECT '{store.ENGINE_SOURCE}', week, category, weekly_rank, title_id, show_title,
+    season_title, weekly_hours_viewed, runtime, weekly_views, cumulative_weeks_in_top_10
+FROM _starchart_global
+"""
+_INSERT_COUNTRY = f"""
+INSERT INTO chart_country (source, country_iso2, country_name, week, category, weekly_rank,
+    title_id, show_title, season_title, cumulative_weeks_in_top_10)
+SELECT '{store.ENGINE_SOURCE}', c.country_iso2, n.country_name, c.week, c.category,
+    c.weekly_rank, c.title_id, c.show_title, c.season_title, c.cumulative_weeks_in_top_10
+FROM _starchart_country AS c JOIN _starchart_country_names AS n USING (country_iso2)
+"""
+_INSERT_POPULAR = f"""
+INSERT INTO most_popular (source, category, rank, title_id, show_title, season_title,
+    hours_viewed, runtime, views, window_days, in_progress)
+SELECT '{store.ENGINE_SOURCE}', category, rank, title_id, show_title, season_title,
+    hours_viewed, runtime, views, window_days, in_progress
+FROM _starchart_popular
+"""
+
+
+def write_charts(con: duckdb.DuckDBPyConnection, results: ChartResults) -> dict[str, int]:
+    """Replace the engine's rows for the built weeks (all weeks for a full build) and its
+    Most Popular lists, in one transaction; imported ``netflix`` rows are never touched."""
+    codes = sorted(set(results.country_lists.column("country_iso2").to_pylist()))
+    names = pa.table({"country_iso2": codes, "country_name": [country_name(c) for c in codes]})
+    views = {
+        "_starchart_global": results.global_lists,
+        "_starchart_country": results.country_lists,
+        "_starchart_popular": results.most_popular,
+        "_starchart_country_names": names,
+    }
+    for name, table in views.items():
+        con.register(name, table)
+    engine = store.ENGINE_SOURCE
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if results.week is None:
+                for table in ("chart_global", "chart_country"):
+                    con.execute(f"DELETE FROM {table} WHERE source = ?", [engine])
+            else:
+                for table in ("chart_global", "chart_country"):
+                    con.execute(
+                        f"DELETE FROM {table} WHERE source = ? AND week = ?",
+                        [engine, results.week],
+                    )
+            con.execute("DELETE FROM most_popular WHERE source = ?", [engine])
+            con.execute(_INSERT_GLOBAL)
+            con.execute(_INSERT_COUNTRY)
+            con.execute(_INSERT_POPULAR)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        for name in views:
+            con.unregister(name)
+    return {
+        "chart_global": results.global_lists.num_rows,
+        "chart_country": results.country_lists.num_rows,
+        "most_popular": results.most_popular.num_rows,
+    }
+
+
+def summary(results: ChartResults, rows: dict[str, int], **extra: Any) -> dict[str, Any]:
+    """The plain-data report of a build (what ``--json`` prints)."""
+    total = sum(results.timings.values())
+    return {
+        **extra,
+        "weeks": [w.isoformat() for w in results.weeks],
+        "week_count": len(results.weeks),
+        "events": results.events,
+        "first_day": results.first_day.isoformat(),
+        "last_day": results.last_day.isoformat(),
+        "latest_complete_week": results.latest_week.isoformat(),
+        "most_popular_window_days": MOST_POPULAR_WINDOW_DAYS,
+        "rows": rows,
+        "timings": {**results.timings, "total": round(total, 4)},
+    }
+
+
+def build(
+    db: str | os.PathLike[str] | None = None,
+    *,
+    week: dt.date | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Build the charts of the store's accepted events on DuckDB and write them to the store.
+
+    Every complete week is built unless ``week`` names one; Most Popular is rebuilt as of
+    the latest complete week either way.
+    """
+    started = time.perf_counter()
+    with store.opened(db) as con:
+        backend = ibis.duckdb.from_connection(con)
+        results = compute_charts(
+            backend.table("events"), backend.table("catalog"), week=week, progress=progress
+        )
+        steps = _Steps(progress, results.timings)
+        steps.done = len(STEPS) - 1
+        with steps.step("write", STEPS[4]):
+            rows = write_charts(con, results)
+    report = summary(results, rows, engine="duckdb", db=str(store.resolve_db_path(db)))
+    report["timings"]["wall"] = round(time.perf_counter() - started, 4)
+    return report
