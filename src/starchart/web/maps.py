@@ -1,0 +1,135 @@
+"""World maps as server-rendered SVG, from the committed Natural Earth geometry.
+
+The geometry is drawn once into an SVG sprite (``/static/world.svg``, cacheable); each map
+on a page is a light ``<svg>`` of ``<use>`` references shaded by CSS class, so a title page
+with a dozen per-week small multiples stays small and renders without JavaScript.
+Countries too small to see at 1:110m get a dot drawn on top.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
+from pathlib import Path
+
+from markupsafe import Markup
+
+GEOMETRY_FILE = Path(__file__).parent / "static" / "world-110m.json"
+SPRITE_URL = "/static/world.svg"
+
+#: status -> words for tooltips and the legend (CSS classes are ``st-<status>``).
+STATUS_WORDS: dict[str, str] = {
+    "at1": "#1",
+    "top10": "in the Top 10",
+    "list": "not in the Top 10",
+    "none": "no Top 10 list",
+}
+
+
+@dataclass(frozen=True)
+class Country:
+    """One country's drawing: SVG path data (may be empty) and an optional dot position."""
+
+    iso2: str
+    name: str
+    d: str
+    dot: tuple[float, float] | None
+
+
+@dataclass(frozen=True)
+class World:
+    """The whole map: view box size, countries by ISO alpha-2, unassigned land paths."""
+
+    width: float
+    height: float
+    countries: dict[str, Country]
+    other: tuple[str, ...]
+    source: str
+
+
+@lru_cache(maxsize=1)
+def world() -> World:
+    """Load the committed geometry once per process."""
+    doc = json.loads(GEOMETRY_FILE.read_text(encoding="utf-8"))
+    countries = {
+        code: Country(code, c["name"], c["d"], tuple(c["dot"]) if "dot" in c else None)  # type: ignore[arg-type]
+        for code, c in doc["countries"].items()
+    }
+    return World(doc["width"], doc["height"], countries, tuple(doc["other"]), doc["source"])
+
+
+@lru_cache(maxsize=1)
+def sprite_svg() -> str:
+    """The geometry as one standalone SVG: ``#geo-all`` is every land area, ``#geo-XX`` one
+    country, so a map can draw the world in one ``<use>`` and shade countries on top."""
+    w = world()
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w.width:g} {w.height:g}">',
+        f"<!-- {escape(w.source)} -->",
+        '<g id="geo-all">',
+        *(f'<path d="{d}"/>' for d in w.other),
+        *(f'<path id="geo-{c.iso2}" d="{c.d}"/>' for c in w.countries.values() if c.d),
+        "</g></svg>",
+    ]
+    return "\n".join(parts)
+
+
+def map_svg(
+    statuses: Mapping[str, str],
+    *,
+    label: str,
+    map_id: str | None = None,
+    small: bool = False,
+    details: Mapping[str, str] | None = None,
+) -> Markup:
+    """One map: the world in grey, then each country in ``statuses`` shaded by its status.
+
+    ``statuses`` maps ISO alpha-2 to a key of STATUS_WORDS (countries with lists should be
+    given, as "list" when the title was not there); ``details`` replaces a country's tooltip
+    words (e.g. "#1 for 3 weeks"). ``small`` drops tooltips and enlarges dots for small
+    multiples. Countries too small to see get a dot.
+    """
+    w = world()
+    id_attr = f' id="{escape(map_id)}"' if map_id else ""
+    cls = "worldmap small" if small else "worldmap"
+    out = [
+        f'<svg class="{cls}"{id_attr} viewBox="0 0 {w.width:g} {w.height:g}" role="img" '
+        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
+        f'<use href="{SPRITE_URL}#geo-all" class="st-none"/>',
+    ]
+    dots: list[str] = []
+    radius = 7 if small else 3.5
+    for iso2 in sorted(statuses):
+        country = w.countries.get(iso2)
+        if country is None:
+            continue
+        status = statuses[iso2]
+        tip = ""
+        if not small:
+            words = (details or {}).get(iso2) or STATUS_WORDS.get(status, status)
+            tip = f"<title>{escape(country.name)}: {escape(words)}</title>"
+        data = f' data-iso2="{iso2}"'
+        if country.d:
+            out.append(f'<use href="{SPRITE_URL}#geo-{iso2}" class="st-{status}"{data}>{tip}</use>')
+        if country.dot:
+            x, y = country.dot
+            dots.append(
+                f'<circle class="dot st-{status}"{data} cx="{x:g}" cy="{y:g}" r="{radius:g}">'
+                f"{tip}</circle>"
+            )
+    out += dots
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def legend() -> Markup:
+    """The colour key shared by every map on a page."""
+    items = "".join(
+        f'<li><svg viewBox="0 0 10 10" aria-hidden="true" focusable="false">'
+        f'<rect class="st-{key}" width="10" height="10" rx="2"/></svg>{escape(words)}</li>'
+        for key, words in STATUS_WORDS.items()
+    )
+    return Markup(f'<ul class="legend">{items}</ul>')

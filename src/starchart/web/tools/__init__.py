@@ -1,0 +1,1 @@
+"""One-off build tools of the web site (not imported at run time)."""
