@@ -99,6 +99,139 @@ def build(
 
 
 # --- published charts: import, changes, questions (starchart.published) -------------------
+# Thin wrappers (imports inside, so `import starchart.api` stays light); shapes: see
+# docs/published.md and notes/query-contract.md. Unknown things raise LookupError whose
+# args[1], when present, lists suggestions.
+
+from datetime import date  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    import pandas as pd
+
+
+def import_netflix(
+    paths: Sequence[str | Path] | str | Path,
+    *,
+    db: str | Path | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Import Netflix's published files (TSV/XLSX, any layout) or folders of them, source
+    ``netflix``: every file or none; weeks already stored are replaced and Netflix's edits to
+    them recorded (see :func:`changes`)."""
+    from starchart.published.importer import import_files
+
+    items = [paths] if isinstance(paths, str | Path) else list(paths)
+    return import_files(items, db=db, progress=progress)
+
+
+def changes(*, db: str | Path | None = None) -> pd.DataFrame:
+    """What re-imports found Netflix had rewritten: imported_at, file, kind ('renamed',
+    'relabelled', 'replaced', 'added', 'removed'), list, week, rank, before, after."""
+    from starchart.published.changes import list_changes
+
+    with store.opened(db, read_only=True) as con:
+        return list_changes(con)
+
+
+def imports(*, db: str | Path | None = None) -> pd.DataFrame:
+    """Every Netflix file imported: file, sha256, layout, rows, weeks, changes, newest first."""
+    from starchart.published.changes import list_imports
+
+    with store.opened(db, read_only=True) as con:
+        return list_imports(con)
+
+
+def sources(db: str | Path | None = None) -> list[str]:
+    """The chart sources in the store ('engine', 'netflix'), engine first."""
+    from starchart.published.queries import sources as _sources
+
+    return _sources(db=db)
+
+
+def weeks(
+    *, country: str | None = None, source: str | None = None, db: str | Path | None = None
+) -> list[str]:
+    """Chart weeks ('YYYY-MM-DD' Sundays), newest first: global, or one country's lists."""
+    from starchart.published.queries import weeks as _weeks
+
+    return _weeks(country=country, source=source, db=db)
+
+
+def countries(*, source: str | None = None, db: str | Path | None = None) -> list[dict[str, Any]]:
+    """Countries with lists: ``[{"iso2", "name", "weeks"}]`` by name."""
+    from starchart.published.queries import countries as _countries
+
+    return _countries(source=source, db=db)
+
+
+def week(
+    week: str | date | None = None,
+    *,
+    country: str | None = None,
+    source: str | None = None,
+    db: str | Path | None = None,
+) -> dict[str, Any]:
+    """One week's lists (latest by default), global or one country's, with last week's rank."""
+    from starchart.published.queries import week as _week
+
+    return _week(week, country=country, source=source, db=db)
+
+
+def title(query: str, *, source: str | None = None, db: str | Path | None = None) -> dict[str, Any]:
+    """A title's record (weeks in the Top 10 and at #1, peak, hours, views, countries, run)
+    for an exact name; close suggestions otherwise."""
+    from starchart.published.titles import title as _title
+
+    return _title(query, source=source, db=db)
+
+
+def title_by_slug(
+    slug: str, *, source: str | None = None, db: str | Path | None = None
+) -> dict[str, Any]:
+    """One film, season or (by its slug) show, as in :func:`title`'s matches."""
+    from starchart.published.titles import title_by_slug as _by_slug
+
+    return _by_slug(slug, source=source, db=db)
+
+
+def leaders(
+    by: str = "weeks-at-1",
+    *,
+    category: str | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    limit: int = 20,
+    source: str | None = None,
+    db: str | Path | None = None,
+) -> pd.DataFrame:
+    """Leaderboard by 'weeks-at-1', 'weeks-in-top-10', 'countries' or 'views', all time or
+    between ``since`` and ``until``: rank, show_title, season_title, slug, category, value..."""
+    from starchart.published.queries import leaders as _leaders
+
+    return _leaders(by, category=category, since=since, until=until, limit=limit,
+                    source=source, db=db)
+
+
+def search(
+    text: str, *, limit: int = 10, source: str | None = None, db: str | Path | None = None
+) -> list[dict[str, Any]]:
+    """Fuzzy title search, blind to accents and punctuation, best first."""
+    from starchart.published.search import search as _search
+
+    return _search(text, limit=limit, source=source, db=db)
+
+
+def most_popular(
+    *, category: str | None = None, source: str | None = None, db: str | Path | None = None
+) -> dict[str, Any]:
+    """The all-time Most Popular lists (views in a title's first 91 days; 28 in old files)."""
+    from starchart.published.queries import most_popular as _most_popular
+
+    return _most_popular(category=category, source=source, db=db)
+
 
 
 # --- simulator (starchart.simulate) -------------------------------------------------------

@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS netflix_changes (
     imported_at TIMESTAMP NOT NULL,
     file        VARCHAR   NOT NULL,   -- the newer download that rewrote the row
     kind        VARCHAR   NOT NULL,   -- renamed | relabelled | replaced | added | removed
-    list        VARCHAR   NOT NULL,   -- 'global/TV (English)', 'countries/KR/TV', 'most-popular/...'
+    list        VARCHAR   NOT NULL, -- 'global/TV (English)', 'countries/KR/TV', 'most-popular/..'
     week        DATE,                 -- NULL for most-popular
     rank        INTEGER   NOT NULL,
     before      VARCHAR,              -- as stored before (NULL when added)

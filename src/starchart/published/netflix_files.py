@@ -329,7 +329,8 @@ def _country_plan(path: Path, header: list[str]) -> tuple[Plan, str]:
         "country_name": ("country_name", _text("country_name")),
         "country_iso2": ("country_iso2", _country_code),
         "week": ("week", _week_parser()),
-        "category": ("published_category", _choice("category", {c: c for c in _COUNTRY_CATEGORIES})),
+        "category": ("published_category",
+                     _choice("category", {c: c for c in _COUNTRY_CATEGORIES})),
         "weekly_rank": ("weekly_rank", _rank("weekly_rank")),
         "show_title": ("show_title", _text("show_title")),
         "season_title": ("season_title", _season),
@@ -429,12 +430,12 @@ def parse_file(path: str | Path) -> ParsedFile:
 
     columns: dict[str, list[Any]] = {name: [] for name in schema.names}
     width = len(header)
-    steps = [(i, target, parse, columns[target]) for i, (_, target, parse) in enumerate(plan)]
+    steps = [(i, parse, columns[target]) for i, (_, target, parse) in enumerate(plan)]
     for number, cells in rows:
         if len(cells) != width:
             raise NetflixFileError(
                 path, number, f"wrong column count: expected {width} columns, found {len(cells)}")
-        for i, target, parse, out in steps:
+        for i, parse, out in steps:
             try:
                 out.append(parse(cells[i]))
             except ValueError as exc:

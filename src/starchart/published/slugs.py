@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 # Letters that Unicode decomposition leaves alone but that have a plain-ASCII reading.
 _SPECIAL_LETTERS = str.maketrans({
@@ -32,6 +33,7 @@ def _fold(text: str) -> str:
     return "".join(kept).translate(_APOSTROPHES)
 
 
+@lru_cache(maxsize=131_072)
 def normalise(text: str) -> str:
     """Case-, accent- and punctuation-blind form: ``"Pokémon: Concierge!"`` -> ``"pokemon
     concierge"``. Letters of any script are kept, so non-Latin titles stay searchable."""

@@ -1,0 +1,162 @@
+"""What every chart question shares: opening the store, choosing the source, parsing input.
+
+Questions read one source's charts (``engine`` or ``netflix``) from the same tables, so they
+answer alike for self-computed and published charts. User input only ever reaches DuckDB as
+bound parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from starchart import store
+from starchart.countries import NETFLIX_COUNTRIES, country_name
+from starchart.published.slugs import normalise
+from starchart.weeks import COUNTRY_CATEGORIES, GLOBAL_CATEGORIES, parse_week, week_ending
+
+FILM_SQL = "category LIKE 'Films%'"
+TV_SQL = "category LIKE 'TV%'"
+KIND_SQL = "CASE WHEN category LIKE 'Films%' THEN 'film' ELSE 'tv' END"
+
+
+class NotFound(LookupError):
+    """Nothing by that name; ``args[1]``, when present, is a list of suggestion dicts."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class BadWeekError(ValueError, NotFound):
+    """A week that is not a chart week (not a date, or not a Sunday): both a ValueError and
+    a LookupError, so callers that expect either for a bad week catch it."""
+
+
+@contextmanager
+def reading(db: str | Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store, read-only, closed afterwards."""
+    with store.opened(db, read_only=True) as con:
+        yield con
+
+
+def resolve_source(con: duckdb.DuckDBPyConnection, source: str | None) -> str:
+    """``None`` means the store's default (engine if it built charts, else netflix)."""
+    if source is None:
+        return store.default_source(con)
+    found = store.sources(con)
+    if source not in found and found:
+        raise NotFound(
+            f"no charts from source {source!r} in the store (it has: {', '.join(found)})")
+    return source
+
+
+def as_week(value: str | dt.date) -> dt.date:
+    """A chart week (its Sunday) from text or a date; BadWeekError says what is wrong."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        if value.weekday() != 6:
+            raise BadWeekError(f"{value.isoformat()} is not a Sunday; chart weeks are named by "
+                               f"their Sunday (that week is {week_ending(value).isoformat()})",
+                               [{"week": week_ending(value).isoformat()}])
+        return value
+    try:
+        return parse_week(str(value).strip())
+    except ValueError as exc:
+        suggestions: list[dict[str, str]] = []
+        try:
+            suggestions = [{"week": week_ending(dt.date.fromisoformat(str(value).strip()))
+                            .isoformat()}]
+        except ValueError:
+            pass
+        raise BadWeekError(str(exc), suggestions) from None
+
+
+def as_date(value: str | dt.date | None, name: str) -> dt.date | None:
+    """A period bound (any day), or None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{name}: not a date (YYYY-MM-DD): {value!r}") from None
+
+
+@dataclass(frozen=True)
+class CategoryFilter:
+    """A category the user named: one global list, or a kind (all Films / all TV lists)."""
+
+    global_category: str | None = None
+    kind: str | None = None   # 'film' | 'tv'
+
+    @property
+    def label(self) -> str | None:
+        if self.global_category:
+            return self.global_category
+        return {"film": "Films", "tv": "TV"}.get(self.kind or "")
+
+
+def parse_category(value: str | None) -> CategoryFilter:
+    """``"Films (English)"``, ``"tv (non-english)"``, ``"films"``, ``"TV"``...; ValueError else."""
+    if value is None or value.strip() == "":
+        return CategoryFilter()
+    key = normalise(value)
+    for name in GLOBAL_CATEGORIES:
+        if normalise(name) == key:
+            return CategoryFilter(global_category=name)
+    aliases = {"films": "film", "film": "film", "movies": "film", "movie": "film",
+               "tv": "tv", "series": "tv", "shows": "tv"}
+    if key in aliases:
+        return CategoryFilter(kind=aliases[key])
+    known = ", ".join((*GLOBAL_CATEGORIES, *COUNTRY_CATEGORIES))
+    raise ValueError(f"unknown category {value!r} (one of: {known})")
+
+
+def resolve_country(con: duckdb.DuckDBPyConnection, source: str, country: str) -> str:
+    """An ISO code (any case) or a country's name -> the ISO code of a country with lists."""
+    rows = con.execute(
+        "SELECT DISTINCT country_iso2, country_name FROM chart_country WHERE source = ?",
+        [source],
+    ).fetchall()
+    names = {iso: name for iso, name in rows}
+    wanted = country.strip()
+    if wanted.upper() in names:
+        return wanted.upper()
+    key = normalise(wanted)
+    for iso, name in names.items():
+        if normalise(name) == key:
+            return iso
+    from rapidfuzz import fuzz, process
+
+    choices = {iso: f"{name} {iso}" for iso, name in names.items()}
+    best = process.extract(key, choices, scorer=fuzz.WRatio, limit=3, score_cutoff=60)
+    suggestions = [{"iso2": iso, "name": names[iso], "score": round(score, 1)}
+                   for _, score, iso in best]
+    hint = f"; did you mean {', '.join(s['name'] for s in suggestions)}?" if suggestions else ""
+    raise NotFound(f"no country lists for {country!r} (source {source}){hint}", suggestions)
+
+
+def display_country(iso2: str, stored: str | None) -> str:
+    """The name as stored, else Netflix's name, else the ISO name."""
+    if stored:
+        return stored
+    if iso2 in NETFLIX_COUNTRIES:
+        return NETFLIX_COUNTRIES[iso2]
+    try:
+        return country_name(iso2)
+    except KeyError:
+        return iso2
+
+
+def iso(day: dt.date | None) -> str | None:
+    """``YYYY-MM-DD`` or None."""
+    return day.isoformat() if day is not None else None
