@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,11 +69,9 @@ def as_week(value: str | dt.date) -> dt.date:
         return parse_week(str(value).strip())
     except ValueError as exc:
         suggestions: list[dict[str, str]] = []
-        try:
+        with suppress(ValueError):
             suggestions = [{"week": week_ending(dt.date.fromisoformat(str(value).strip()))
                             .isoformat()}]
-        except ValueError:
-            pass
         raise BadWeekError(str(exc), suggestions) from None
 
 
