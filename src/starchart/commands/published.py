@@ -1,9 +1,372 @@
-"""CLI commands of the published area."""
+"""CLI commands of the published area: import Netflix's files, list their edits, and answer
+chart questions (title, week, leaders, search, most-popular) as Rich tables or JSON.
+
+Every command calls :mod:`starchart.api`; this module only parses options and draws tables.
+"""
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
 import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from starchart import api
+from starchart.commands.common import DbOption, JsonOption, console, print_json, run_or_fail
+
+SourceOption = Annotated[
+    str | None,
+    typer.Option("--source", help="engine or netflix (default: engine if it built charts)."),
+]
+
+import_app = typer.Typer(
+    help="Import charts published by a streaming service.", no_args_is_help=True)
+
+
+# --- formatting -----------------------------------------------------------------------------
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def human(value: Any) -> str:
+    """1718800000 -> 1.72B, 16600000 -> 16.6M, 9140000 -> 9.14M; empty when missing."""
+    if _missing(value):
+        return "–"
+    number = float(value)
+    for unit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(number) >= unit:
+            scaled = number / unit
+            digits = 2 if abs(scaled) < 10 else (1 if abs(scaled) < 100 else 0)
+            return f"{scaled:.{digits}f}".rstrip("0").rstrip(".") + suffix
+    return f"{number:,.0f}"
+
+
+def _runtime(hours: Any) -> str:
+    if _missing(hours):
+        return "–"
+    minutes = round(float(hours) * 60)
+    return f"{minutes // 60}h {minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
+
+
+def _change(row: dict[str, Any]) -> Text:
+    change, prev = row["change"], row["previous_rank"]
+    if change == "new":
+        back = row["cumulative_weeks_in_top_10"] > 1
+        return Text("back" if back else "new", style="cyan" if back else "bold cyan")
+    if change == "up":
+        return Text(f"▲{prev - row['rank']}", style="green")
+    if change == "down":
+        return Text(f"▼{row['rank'] - prev}", style="red")
+    return Text("=", style="dim")
+
+
+def _name(show: str, season: Any) -> str:
+    return show if _missing(season) else str(season)
+
+
+def _progress_callback(enabled: bool) -> tuple[Progress | None, Any]:
+    if not enabled:
+        return None, None
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                   console=console, transient=True)
+    task = bar.add_task("importing", total=1)
+
+    def update(message: str, done: int, total: int) -> None:
+        bar.update(task, description=message, completed=done, total=total)
+
+    return bar, update
+
+
+# --- import and changes ---------------------------------------------------------------------
+
+
+def import_netflix_cmd(
+    paths: Annotated[list[Path], typer.Argument(
+        help="Netflix's files (all-weeks-global, all-weeks-countries, most-popular; "
+             ".tsv or .xlsx) or folders holding them.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import Netflix's published Top 10 files: all of them, or nothing on any error."""
+    bar, update = _progress_callback(not as_json and console.is_terminal)
+    if bar is not None:
+        with bar:
+            result = run_or_fail(lambda: api.import_netflix(paths, db=db, progress=update))
+    else:
+        result = run_or_fail(lambda: api.import_netflix(paths, db=db))
+    if as_json:
+        print_json(result)
+        return
+    table = Table(title=f"Imported into {result['db']}", title_justify="left")
+    for col in ("file", "layout", "rows", "weeks", "weeks replaced", "changes recorded"):
+        table.add_column(col, justify="right" if col not in ("file", "layout") else "left")
+    for f in result["files"]:
+        span = f" ({f['first_week']} .. {f['last_week']})" if f["first_week"] else ""
+        recorded = ", ".join(f"{n} {k}" for k, n in f["changes"].items()) or "–"
+        table.add_row(Path(f["file"]).name, f["layout"], f"{f['rows']:,}",
+                      f"{f['weeks']}{span}", str(f["weeks_replaced"]), recorded)
+    console.print(table)
+    if result["changes"]:
+        console.print("Netflix rewrote weeks already stored: see [bold]starchart changes[/].")
+
+
+def changes_cmd(
+    limit: Annotated[int, typer.Option("--limit", help="Rows of edits to show.")] = 50,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """What Netflix rewrote in weeks already imported (renamed, relabelled, replaced...)."""
+    frame = run_or_fail(lambda: api.changes(db=db))
+    log = run_or_fail(lambda: api.imports(db=db))
+    if as_json:
+        print_json({"changes": _records(frame), "imports": _records(log)})
+        return
+    imports = Table(title="Imports", title_justify="left")
+    for col in ("imported at", "file", "layout", "rows", "weeks", "replaced", "changes"):
+        imports.add_column(col)
+    for r in _records(log):
+        imports.add_row(str(r["imported_at"])[:19], Path(r["file"]).name, r["layout"],
+                        f"{r['rows']:,}", str(r["weeks"]), str(r["weeks_replaced"]),
+                        str(r["changes"]))
+    console.print(imports)
+    if frame.empty:
+        console.print("No edits recorded: no re-import has changed a stored week.")
+        return
+    console.print(f"{len(frame):,} edits: " + ", ".join(
+        f"{n:,} {k}" for k, n in frame["kind"].value_counts().items()))
+    table = Table(title="Edits Netflix made to weeks already stored", title_justify="left")
+    for col in ("kind", "list", "week", "rank", "before", "after"):
+        table.add_column(col, overflow="fold")
+    for r in _records(frame.head(limit)):
+        table.add_row(r["kind"], r["list"], (r["week"] or "")[:10], str(r["rank"]),
+                      r["before"] or "", r["after"] or "")
+    console.print(table)
+    if len(frame) > limit:
+        console.print(f"… {len(frame) - limit:,} more (--limit, or --json for all)")
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts: missing values None, dates and times as text."""
+    out: list[dict[str, Any]] = []
+    for row in frame.to_dict(orient="records"):
+        out.append({str(k): (None if _missing(v) else (str(v) if hasattr(v, "isoformat") else v))
+                    for k, v in row.items()})
+    return out
+
+
+# --- questions ------------------------------------------------------------------------------
+
+
+def _entry_tables(entry: dict[str, Any], heading: str) -> None:
+    console.rule(Text(heading, style="bold"))
+    if entry["global"]:
+        table = Table(title="Global Top 10", title_justify="left")
+        for col in ("list", "weeks in Top 10", "weeks at #1", "peak", "first week",
+                    "last week", "hours viewed", "views"):
+            table.add_column(col, justify="left" if col == "list" else "right")
+        for g in entry["global"]:
+            table.add_row(g["category"], str(g["weeks_in_top_10"]), str(g["weeks_at_1"]),
+                          f"#{g['peak_rank']}", g["first_week"], g["last_week"],
+                          human(g["hours_viewed"]), human(g["views"]))
+        console.print(table)
+    else:
+        console.print("Never on a global Top 10 list.")
+    c = entry["countries"]
+    if c["distinct_in_top_10"]:
+        console.print(
+            f"Countries: Top 10 in [bold]{c['distinct_in_top_10']}[/], #1 in "
+            f"[bold]{c['distinct_at_1']}[/]; most in one week: {c['max_in_one_week']} "
+            f"({c['max_in_one_week_week']})", highlight=False)
+    if entry["run"]:
+        run = Table(title="Week by week", title_justify="left")
+        for col in ("week", "list", "rank", "hours", "views", "countries Top 10",
+                    "countries #1"):
+            run.add_column(col, justify="left" if col in ("week", "list") else "right")
+        for r in entry["run"]:
+            run.add_row(r["week"], r["category"] or "(countries only)",
+                        "" if r["rank"] is None else f"#{r['rank']}", human(r["hours_viewed"]),
+                        human(r["views"]), str(r["countries_in_top_10"] or ""),
+                        str(r["countries_at_1"] or ""))
+        console.print(run)
+
+
+def title_cmd(
+    query: Annotated[list[str], typer.Argument(help="The title, e.g. Squid Game: Season 1")],
+    source: SourceOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A film's or season's record: weeks in the Top 10 and at #1, countries, the run."""
+    text = " ".join(query)
+    result = run_or_fail(lambda: api.title(text, source=source, db=db))
+    if as_json:
+        print_json(result)
+        return
+    if not result["matches"]:
+        console.print(f"No title named {text!r}.", highlight=False)
+        if result["suggestions"]:
+            table = Table(title="Did you mean", title_justify="left")
+            for col in ("title", "slug", "score"):
+                table.add_column(col)
+            for s in result["suggestions"]:
+                table.add_row(_name(s["show_title"], s["season_title"]), s["slug"],
+                              f"{s['score']:.0f}")
+            console.print(table)
+        raise typer.Exit(1)
+    for show in result["shows"]:
+        _entry_tables(show, f"{show['show_title']} (the show: {len(show['seasons'])} "
+                            f"season{'s' if len(show['seasons']) != 1 else ''})")
+    for entry in result["matches"]:
+        kind = "film" if entry["kind"] == "film" else "TV"
+        _entry_tables(entry, f"{_name(entry['show_title'], entry['season_title'])} ({kind})")
+
+
+def week_cmd(
+    week: Annotated[str | None, typer.Argument(help="The week's Sunday (default: latest).",
+                                               metavar="[YYYY-MM-DD]")] = None,
+    country: Annotated[str | None, typer.Option(
+        "--country", help="A country's lists (ISO code such as KR, or its name).")] = None,
+    source: SourceOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One week's Top 10 lists, with each title's move since last week."""
+    result = run_or_fail(lambda: api.week(week, country=country, source=source, db=db))
+    if as_json:
+        print_json(result)
+        return
+    where = result["country_name"] or "Global"
+    console.print(f"[bold]{where} Top 10, week ending {result['week']}[/] "
+                  f"(source {result['source']}; previous week {result['previous_week']})",
+                  highlight=False)
+    numbers = result["country"] is None
+    for lst in result["lists"]:
+        table = Table(title=lst["category"], title_justify="left")
+        table.add_column("#", justify="right")
+        table.add_column("move", justify="right")
+        table.add_column("title")
+        if numbers:
+            for col in ("hours", "runtime", "views"):
+                table.add_column(col, justify="right")
+        table.add_column("weeks", justify="right")
+        for r in lst["rows"]:
+            cells: list[str | Text] = [str(r["rank"]), _change(r),
+                                       _name(r["show_title"], r["season_title"])]
+            if numbers:
+                cells += [human(r["weekly_hours_viewed"]), _runtime(r["runtime"]),
+                          human(r["weekly_views"])]
+            cells.append(str(r["cumulative_weeks_in_top_10"]))
+            table.add_row(*cells)
+        console.print(table)
+
+
+_LEADER_LABEL = {"weeks-at-1": "weeks at #1", "weeks-in-top-10": "weeks in Top 10",
+                 "countries": "countries in Top 10", "views": "views"}
+
+
+def leaders_cmd(
+    by: Annotated[str, typer.Option(
+        "--by", help="weeks-at-1, weeks-in-top-10, countries or views.")] = "weeks-at-1",
+    category: Annotated[str | None, typer.Option(
+        "--category", help="A global list ('TV (Non-English)') or Films / TV.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="First day (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Last day (YYYY-MM-DD).")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="How many rows.")] = 20,
+    source: SourceOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """All-time or per-period leaderboards."""
+    frame = run_or_fail(lambda: api.leaders(by, category=category, since=since, until=until,
+                                            limit=limit, source=source, db=db))
+    if as_json:
+        print_json({"by": by, "category": category, "since": since, "until": until,
+                    "rows": _records(frame)})
+        return
+    period = f" {since or '…'} to {until or '…'}" if since or until else " (all time)"
+    label = _LEADER_LABEL.get(by, by)
+    table = Table(title=f"Most {label}{period}"
+                  + (f", {category}" if category else ""), title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("title")
+    table.add_column("list")
+    table.add_column(label, justify="right")
+    table.add_column("first week")
+    table.add_column("last week")
+    for r in _records(frame):
+        value = human(r["value"]) if by == "views" else str(int(r["value"]))
+        table.add_row(str(r["rank"]), _name(r["show_title"], r["season_title"]),
+                      r["category"], value, r["first_week"] or "", r["last_week"] or "")
+    console.print(table)
+
+
+def search_cmd(
+    text: Annotated[list[str], typer.Argument(help="Words of the title, any spelling.")],
+    limit: Annotated[int, typer.Option("--limit", help="How many results.")] = 10,
+    source: SourceOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Fuzzy title search that ignores accents, case and punctuation."""
+    query = " ".join(text)
+    results = run_or_fail(lambda: api.search(query, limit=limit, source=source, db=db))
+    if as_json:
+        print_json({"query": query, "results": results})
+        return
+    if not results:
+        console.print(f"Nothing close to {query!r}.", highlight=False)
+        return
+    table = Table(title=f"Titles like {query!r}", title_justify="left")
+    for col in ("score", "title", "kind", "slug"):
+        table.add_column(col, justify="right" if col == "score" else "left")
+    for r in results:
+        table.add_row(f"{r['score']:.0f}", _name(r["show_title"], r["season_title"]),
+                      r["kind"], r["slug"])
+    console.print(table)
+
+
+def most_popular_cmd(
+    category: Annotated[str | None, typer.Option(
+        "--category", help="A global list ('Films (English)') or Films / TV.")] = None,
+    source: SourceOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The all-time Most Popular lists: most views in a title's first 91 days."""
+    result = run_or_fail(lambda: api.most_popular(category=category, source=source, db=db))
+    if as_json:
+        print_json(result)
+        return
+    if not result["lists"]:
+        console.print(f"No Most Popular lists from source {result['source']}.")
+        return
+    for lst in result["lists"]:
+        window = lst["rows"][0]["window_days"] if lst["rows"] else 91
+        table = Table(title=f"Most Popular: {lst['category']} (first {window} days)",
+                      title_justify="left")
+        for col in ("#", "title", "hours", "runtime", "views"):
+            table.add_column(col, justify="left" if col == "title" else "right")
+        for r in lst["rows"]:
+            name = _name(r["show_title"], r["season_title"]) + (" *" if r["in_progress"] else "")
+            table.add_row(str(r["rank"]), name, human(r["hours_viewed"]), _runtime(r["runtime"]),
+                          human(r["views"]))
+        console.print(table)
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the starchart app."""
+    import_app.command("netflix")(import_netflix_cmd)
+    app.add_typer(import_app, name="import")
+    app.command("changes")(changes_cmd)
+    app.command("title")(title_cmd)
+    app.command("week")(week_cmd)
+    app.command("leaders")(leaders_cmd)
+    app.command("search")(search_cmd)
+    app.command("most-popular")(most_popular_cmd)

@@ -200,10 +200,11 @@ def most_popular(
 
 # --- leaderboards ---------------------------------------------------------------------------
 
+# metric -> (value column, tie-break order shown after the shared rank)
 _GLOBAL_METRICS = {
-    "weeks-at-1": "weeks_at_1",
-    "weeks-in-top-10": "weeks_in_top_10",
-    "views": "views",
+    "weeks-at-1": ("weeks_at_1", "weeks_in_top_10 DESC"),
+    "weeks-in-top-10": ("weeks_in_top_10", "weeks_at_1 DESC"),
+    "views": ("views", "weeks_in_top_10 DESC"),
 }
 
 
@@ -217,7 +218,7 @@ def _kind_sql(wanted: CategoryFilter) -> str:
 
 def _global_leaders(con: duckdb.DuckDBPyConnection, by: str, src: str, wanted: CategoryFilter,
                     since: dt.date | None, until: dt.date | None, limit: int) -> pd.DataFrame:
-    metric = _GLOBAL_METRICS[by]
+    metric, then = _GLOBAL_METRICS[by]
     return con.execute(
         f"""WITH t AS (
               SELECT show_title, season_title, category, {KIND_SQL} AS kind,
@@ -234,7 +235,7 @@ def _global_leaders(con: duckdb.DuckDBPyConnection, by: str, src: str, wanted: C
                    category, {metric} AS value, kind, weeks_in_top_10, weeks_at_1, peak_rank,
                    hours_viewed, views, first_week, last_week
             FROM t WHERE {metric} > 0
-            ORDER BY value DESC, first_week, show_title, season_title NULLS FIRST
+            ORDER BY value DESC, {then}, first_week, show_title, season_title NULLS FIRST
             LIMIT ?""",
         [src, wanted.global_category, wanted.global_category, since, since, until, until,
          limit],
@@ -283,7 +284,8 @@ def _country_leaders(con: duckdb.DuckDBPyConnection, src: str, wanted: CategoryF
                    category, countries AS value, kind, countries_at_1, max_in_one_week,
                    max_in_one_week_week, weeks, first_week, last_week
             FROM t WHERE (?::VARCHAR IS NULL OR category = ?)
-            ORDER BY value DESC, first_week, show_title, season_title NULLS FIRST
+            ORDER BY value DESC, countries_at_1 DESC, first_week, show_title,
+                     season_title NULLS FIRST
             LIMIT ?""",
         [src, since, since, until, until, src, wanted.global_category,
          wanted.global_category, limit],
