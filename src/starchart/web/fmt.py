@@ -17,7 +17,7 @@ def _missing(value: float | None) -> bool:
 
 
 def compact(value: float | None) -> str:
-    """1,234,567 -> ``1.2M``; 45,600 -> ``45.6K``; 980 -> ``980``; missing -> ``–``."""
+    """1,234,567 -> ``1.2M``; 7,000,000 -> ``7.0M``; 980 -> ``980``; missing -> ``–``."""
     if value is None or _missing(value):
         return "–"
     number = float(value)
@@ -27,8 +27,7 @@ def compact(value: float | None) -> str:
             # 999,950 rounds to "1000.0K": move up a unit instead.
             if round(abs(scaled), 1) >= 1000 and suffix != "B":
                 continue
-            text = f"{scaled:.1f}".removesuffix(".0")
-            return f"{text}{suffix}"
+            return f"{scaled:.1f}{suffix}"
     return f"{number:,.0f}"
 
 

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from starchart.web.fmt import week_label
 
-WIDTH = 640
+WIDTH = 900
 RANK_TOP, RANK_HEIGHT = 18, 190
 LEFT, RIGHT = 40, 14
 BAR_GAP = 34  # between the rank panel and the countries panel
@@ -161,9 +161,9 @@ def legend(run: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
     """(CSS class, series name) pairs in the order the plot draws them."""
     keys: list[str] = []
     for r in sorted(run, key=lambda r: _week(r["week"])):
+        if r.get("rank") is None:
+            continue
         key = series_key(r)
         if key not in keys:
             keys.append(key)
     return [(f"s{n % 6}", k) for n, k in enumerate(keys)]
-
-

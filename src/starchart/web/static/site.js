@@ -69,11 +69,6 @@
   }
   Array.prototype.forEach.call(document.querySelectorAll("[data-tabs]"), enhanceTabs);
 
-  /* Pickers: choosing a week or country goes there at once (the button stays for no-JS). */
-  Array.prototype.forEach.call(document.querySelectorAll("form[data-autosubmit] select"), function (s) {
-    s.addEventListener("change", function () { s.form.submit(); });
-  });
-
   /* Map slider: re-shade the spread map week by week from the data embedded in the page. */
   var data = document.getElementById("spread-data");
   var map = document.getElementById("spread-map");

@@ -91,14 +91,68 @@ def ring_points(arc_ids: list[int], arcs: list[Ring]) -> Ring:
 
 
 def polygons(geometry: dict[str, Any], arcs: list[Ring]) -> list[list[Ring]]:
-    """A geometry's polygons, each a list of rings in longitude/latitude."""
+    """A geometry's polygons, each a list of rings in longitude/latitude, cut at the
+    antimeridian (TopoJSON leaves that to a spherical renderer; a flat map needs it done)."""
     if geometry["type"] == "Polygon":
         parts = [geometry["arcs"]]
     elif geometry["type"] == "MultiPolygon":
         parts = geometry["arcs"]
     else:
         return []
-    return [[ring_points(ring, arcs) for ring in poly] for poly in parts]
+    out: list[list[Ring]] = []
+    for poly in parts:
+        rings = [ring_points(ring, arcs) for ring in poly]
+        pieces = split_antimeridian(rings[0])
+        if len(pieces) == 1:
+            out.append(rings)
+        else:  # holes of a cut polygon are dropped (none exist at these scales)
+            out.extend([piece] for piece in pieces)
+    return out
+
+
+def _clip(ring: Ring, cut: float, keep_west: bool) -> Ring:
+    """Sutherland-Hodgman clip of a ring against the meridian ``lon = cut``."""
+
+    def inside(p: tuple[float, float]) -> bool:
+        return p[0] <= cut if keep_west else p[0] >= cut
+
+    out: Ring = []
+    for i, cur in enumerate(ring):
+        prev = ring[i - 1]
+        if inside(cur):
+            if not inside(prev):
+                t = (cut - prev[0]) / (cur[0] - prev[0])
+                out.append((cut, prev[1] + t * (cur[1] - prev[1])))
+            out.append(cur)
+        elif inside(prev):
+            t = (cut - prev[0]) / (cur[0] - prev[0])
+            out.append((cut, prev[1] + t * (cur[1] - prev[1])))
+    return out
+
+
+def split_antimeridian(ring: Ring) -> list[Ring]:
+    """A ring jumping between +180 and -180 made continuous, then cut into its two sides."""
+    if all(abs(a[0] - b[0]) <= 180 for a, b in zip(ring, ring[1:], strict=False)):
+        return [ring]
+    unwrapped: Ring = [ring[0]]
+    for lon, lat in ring[1:]:
+        prev = unwrapped[-1][0]
+        while lon - prev > 180:
+            lon -= 360
+        while lon - prev < -180:
+            lon += 360
+        unwrapped.append((lon, lat))
+    lons = [p[0] for p in unwrapped]
+    cut = 180.0 if max(lons) > 180 else -180.0
+    west = _clip(unwrapped, cut, keep_west=True)
+    east = _clip(unwrapped, cut, keep_west=False)
+    shift = -360.0 if cut > 0 else 360.0
+    pieces = [west, east] if cut > 0 else [east, west]
+    fixed = [
+        [(lon + shift, lat) for lon, lat in piece] if i == 1 else piece
+        for i, piece in enumerate(pieces)
+    ]
+    return [p for p in fixed if len(p) >= 3]
 
 
 def area_and_centroid(ring: Ring) -> tuple[float, tuple[float, float]]:
@@ -168,9 +222,9 @@ def build(atlas_dir: Path) -> dict[str, Any]:
     other: list[str] = []
     for geom in topo110["objects"]["countries"]["geometries"]:
         code = iso2(geom.get("id"))
-        polys = polygons(geom, arcs110)
         if code == "AQ":
             continue
+        polys = polygons(geom, arcs110)
         if code is None:
             other.append(path_data([r for p in polys for r in p]))
             continue

@@ -1,0 +1,327 @@
+"""One data function per page: the HTML page and its JSON twin are built from the same dict.
+
+Everything here calls :mod:`starchart.api` (which opens the store read-only per call) and
+only adds what a site needs on top: links (``url``/``json_url``/``csv``), list slugs for CSV
+names, and JSON-safe values. Nothing from a URL reaches SQL except through the api's
+parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from starchart import api
+from starchart.countries import is_iso_country
+from starchart.weeks import parse_week
+
+LEADER_BYS: tuple[str, ...] = ("weeks-at-1", "weeks-in-top-10", "countries", "views")
+LEADER_WORDS: dict[str, str] = {
+    "weeks-at-1": "Weeks at #1",
+    "weeks-in-top-10": "Weeks in the Top 10",
+    "countries": "Countries in the Top 10",
+    "views": "Views",
+}
+_ISO2 = re.compile(r"^[A-Za-z]{2}$")
+
+
+# --- values and links -----------------------------------------------------------------------
+
+
+def jsonable(value: Any) -> Any:
+    """Dates as ISO strings, NaN/NA as null, numpy scalars as Python numbers, recursively."""
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    item = getattr(value, "item", None)  # numpy scalar
+    if callable(item):
+        return jsonable(item())
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def list_slug(category: str) -> str:
+    """``Films (Non-English)`` -> ``films-non-english``; ``TV`` -> ``tv`` (CSV file names)."""
+    return re.sub(r"[^a-z0-9]+", "-", category.lower()).strip("-")
+
+
+def week_url(week: str, country: str | None = None, suffix: str = "") -> str:
+    """``/week/2025-03-30`` or ``/country/KR/week/2025-03-30`` (+ ``.json``)."""
+    if country:
+        return f"/country/{country}/week/{week}{suffix}"
+    return f"/week/{week}{suffix}"
+
+
+def title_url(slug: str, suffix: str = "") -> str:
+    """A film's or season's page."""
+    return f"/title/{slug}{suffix}"
+
+
+def show_url(slug: str, suffix: str = "") -> str:
+    """A show's page grouping its seasons."""
+    return f"/show/{slug}{suffix}"
+
+
+def with_query(path: str, params: Mapping[str, Any]) -> str:
+    """``path?k=v`` keeping only the parameters that are set."""
+    kept = {k: v for k, v in params.items() if v not in (None, "")}
+    return f"{path}?{urlencode(kept)}" if kept else path
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def suggestion_links(
+    suggestions: Sequence[Any] | None, *, country: str | None = None
+) -> list[dict[str, str]]:
+    """Turn the api's suggestion dicts (titles, weeks or countries) into labelled links."""
+    out: list[dict[str, str]] = []
+    for s in suggestions or []:
+        if not isinstance(s, Mapping):
+            out.append({"label": _text(s), "url": with_query("/search", {"q": _text(s)})})
+        elif s.get("slug"):
+            season = s.get("season_title")
+            label = _text(s.get("show_title") or s["slug"])
+            if season:
+                label = season if str(season).startswith(label) else f"{label}: {season}"
+            out.append({"label": label, "url": title_url(str(s["slug"]))})
+        elif s.get("week"):
+            week = jsonable(s["week"])
+            out.append({"label": f"Week of {week}", "url": week_url(week, country)})
+        elif s.get("iso2"):
+            out.append({"label": _text(s.get("name") or s["iso2"]), "url": f"/country/{s['iso2']}"})
+        elif s.get("url"):
+            out.append({"label": _text(s.get("label") or s["url"]), "url": str(s["url"])})
+    return out
+
+
+# --- validation of URL parts ----------------------------------------------------------------
+
+
+def check_week(text: str) -> str:
+    """``YYYY-MM-DD`` naming a Sunday, or ValueError with a message a person can act on."""
+    return parse_week(text).isoformat()
+
+
+def check_country(code: str) -> str:
+    """An ISO 3166-1 alpha-2 code (any case) -> upper case, or ValueError."""
+    if not _ISO2.match(code) or not is_iso_country(code.upper()):
+        raise ValueError(
+            f"{code!r} is not an ISO 3166-1 alpha-2 country code (e.g. KR, US, GB); "
+            "see /countries for the countries with lists"
+        )
+    return code.upper()
+
+
+def check_date(text: str | None, name: str) -> str | None:
+    """An optional ``YYYY-MM-DD`` query parameter."""
+    if text in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(text)).isoformat()
+    except ValueError:
+        raise ValueError(f"{name} must be a date as YYYY-MM-DD, got {text!r}") from None
+
+
+# --- page data --------------------------------------------------------------------------------
+
+
+def _row(row: Mapping[Any, Any]) -> dict[str, Any]:
+    out = dict(jsonable(row))
+    if out.get("slug"):
+        out["url"] = title_url(out["slug"])
+    if out.get("show_slug"):
+        out["show_url"] = show_url(out["show_slug"])
+    return out
+
+
+def week_page(
+    week: str | None = None,
+    *,
+    country: str | None = None,
+    source: str | None = None,
+    db: Path | None = None,
+) -> dict[str, Any]:
+    """A week's lists (global, or one country's), with CSV and neighbour-week links."""
+    data = jsonable(api.week(week, country=country, source=source, db=db))
+    iso = data.get("country")
+    the_week = data["week"]
+    lists = []
+    for lst in data["lists"]:
+        slug = list_slug(lst["category"])
+        lists.append(
+            {
+                **lst,
+                "slug": slug,
+                "csv": f"{week_url(the_week, iso)}/{slug}.csv",
+                "rows": [_row(r) for r in lst["rows"]],
+            }
+        )
+    links = {
+        "html": week_url(the_week, iso),
+        "json": week_url(the_week, iso, ".json"),
+        "previous": week_url(data["previous_week"], iso) if data.get("previous_week") else None,
+        "next": week_url(data["next_week"], iso) if data.get("next_week") else None,
+        "global": week_url(the_week) if iso else None,
+    }
+    return {**data, "lists": lists, "links": links}
+
+
+def title_page(
+    slug: str, *, show: bool = False, source: str | None = None, db: Path | None = None
+) -> dict[str, Any]:
+    """A film's or season's entry (``page: title``) or, with ``show``, the show's entry over
+    its seasons (``page: show``), as the api gives it, plus links.
+
+    A show whose slug is also one of its titles' (Stranger Things' unnumbered listing) is
+    found through ``api.title`` by name, since ``title_by_slug`` prefers the title.
+    """
+    entry = jsonable(api.title_by_slug(slug, source=source, db=db))
+    seasons: list[dict[str, Any]] = []
+    if show and entry.get("kind") == "tv":
+        found = jsonable(api.title(entry["show_title"], source=source, db=db))
+        if "seasons" not in entry:
+            shows = [s for s in found.get("shows") or [] if s.get("show_slug") == slug]
+            entry = shows[0] if shows else entry
+        names = {m["slug"]: m for m in found.get("matches") or []}
+        for season in entry.get("seasons") or []:
+            match = names.get(season) or {}
+            label = match.get("season_title") or match.get("show_title") or season
+            seasons.append({"slug": season, "label": label, "url": title_url(season)})
+    is_show = "seasons" in entry
+    the_slug = (entry.get("show_slug") if is_show else entry.get("slug")) or slug
+    make = show_url if is_show else title_url
+    has_show = entry.get("kind") == "tv" and entry.get("season_title") and entry.get("show_slug")
+    return {
+        **entry,
+        "page": "show" if is_show else "title",
+        "links": {
+            "html": make(the_slug),
+            "json": make(the_slug, ".json"),
+            "show": show_url(entry["show_slug"]) if has_show and not is_show else None,
+            "seasons": seasons,
+        },
+    }
+
+
+def leaders_page(
+    by: str = "weeks-at-1",
+    *,
+    category: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 20,
+    source: str | None = None,
+    db: Path | None = None,
+) -> dict[str, Any]:
+    """The titles leading on one measure, optionally in one list and a date range."""
+    if by not in LEADER_BYS:
+        raise ValueError(f"by must be one of {', '.join(LEADER_BYS)}; got {by!r}")
+    since, until = check_date(since, "since"), check_date(until, "until")
+    frame = api.leaders(
+        by, category=category or None, since=since, until=until, limit=limit, source=source, db=db
+    )
+    rows = [_row(r) for r in frame.to_dict(orient="records")]
+    params = {"by": by, "category": category, "since": since, "until": until, "limit": limit}
+    return {
+        "by": by,
+        "by_label": LEADER_WORDS[by],
+        "category": category or None,
+        "since": since,
+        "until": until,
+        "limit": limit,
+        "columns": [str(c) for c in frame.columns],
+        "rows": rows,
+        "links": {
+            "html": with_query("/leaders", params),
+            "json": with_query("/leaders.json", params),
+            "csv": with_query("/leaders.csv", params),
+        },
+    }
+
+
+def search_page(
+    q: str, *, limit: int = 20, source: str | None = None, db: Path | None = None
+) -> dict[str, Any]:
+    """Fuzzy title search (empty query: no results, not an error)."""
+    text = q.strip()
+    results = api.search(text, limit=limit, source=source, db=db) if text else []
+    return {
+        "query": text,
+        "results": [_row(r) for r in jsonable(list(results))],
+        "links": {
+            "html": with_query("/search", {"q": text}),
+            "json": with_query("/search.json", {"q": text}),
+        },
+    }
+
+
+def most_popular_page(
+    category: str | None = None, *, source: str | None = None, db: Path | None = None
+) -> dict[str, Any]:
+    """The all-time Most Popular lists."""
+    data = jsonable(api.most_popular(category=category or None, source=source, db=db))
+    lists = []
+    for lst in data.get("lists", []):
+        slug = list_slug(lst["category"])
+        rows = [_row(r) for r in lst["rows"]]
+        lists.append({**lst, "slug": slug, "csv": f"/most-popular/{slug}.csv", "rows": rows})
+    links = {"html": "/most-popular", "json": "/most-popular.json"}
+    return {**data, "lists": lists, "links": links}
+
+
+def weeks_page(
+    *, country: str | None = None, source: str | None = None, db: Path | None = None
+) -> dict[str, Any]:
+    """Every week with lists, newest first: the archive."""
+    weeks = [str(w) for w in jsonable(api.weeks(country=country, source=source, db=db))]
+    return {
+        "country": country,
+        "weeks": [{"week": w, "url": week_url(w, country)} for w in weeks],
+        "links": {"html": "/weeks", "json": "/weeks.json"},
+    }
+
+
+def countries_page(*, source: str | None = None, db: Path | None = None) -> dict[str, Any]:
+    """The countries that have lists."""
+    found = jsonable(api.countries(source=source, db=db))
+    return {
+        "countries": [{**c, "url": f"/country/{c['iso2']}"} for c in found],
+        "links": {"html": "/countries", "json": "/countries.json"},
+    }
+
+
+def list_rows(page: Mapping[str, Any], slug: str) -> tuple[str, list[dict[str, Any]]]:
+    """The list named ``slug`` in a page's ``lists`` (LookupError naming the ones there)."""
+    for lst in page.get("lists", []):
+        if lst["slug"] == slug:
+            return str(lst["category"]), list(lst["rows"])
+    names = [lst["slug"] for lst in page.get("lists", [])]
+    raise LookupError(
+        f"no list {slug!r} here; lists: {', '.join(names)}",
+        [
+            {"label": f"{n}.csv", "url": lst["csv"]}
+            for n, lst in zip(names, page["lists"], strict=True)
+        ],
+    )

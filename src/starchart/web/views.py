@@ -1,0 +1,123 @@
+"""What a title page draws from its data: headline figures, the spread maps and their slider.
+
+Kept out of the data functions so the JSON twin stays exactly the api's entry; these only
+rearrange it for display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from starchart.web import maps
+from starchart.web.fmt import plural, week_label
+
+MAX_MULTIPLES = 60  # per-week small maps drawn on one page (the real country files hold 35)
+
+
+def headline(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """Weeks at #1, peak, weeks in the Top 10, hours, views, countries over the whole run."""
+    lists = entry.get("global") or []
+    peaks = [g["peak_rank"] for g in lists if g.get("peak_rank") is not None]
+    hours = [g["hours_viewed"] for g in lists if g.get("hours_viewed") is not None]
+    views = [g["views"] for g in lists if g.get("views") is not None]
+    weeks = {r["week"] for r in entry.get("run") or []}
+    countries = entry.get("countries") or {}
+    firsts = [g["first_week"] for g in lists if g.get("first_week")]
+    lasts = [g["last_week"] for g in lists if g.get("last_week")]
+    return {
+        "weeks_at_1": sum(int(g.get("weeks_at_1") or 0) for g in lists),
+        "peak_rank": min(peaks) if peaks else None,
+        "weeks_in_top_10": len(weeks) or sum(int(g.get("weeks_in_top_10") or 0) for g in lists),
+        "hours_viewed": sum(hours) if hours else None,
+        "views": sum(views) if views else None,
+        "countries_in_top_10": countries.get("distinct_in_top_10"),
+        "countries_at_1": countries.get("distinct_at_1"),
+        "max_in_one_week": countries.get("max_in_one_week"),
+        "max_in_one_week_week": countries.get("max_in_one_week_week"),
+        "first_week": min(firsts) if firsts else None,
+        "last_week": max(lasts) if lasts else None,
+    }
+
+
+def _tally(
+    weeks: Iterable[Mapping[str, Any]],
+) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """Per country: weeks in the Top 10, weeks at #1, best rank."""
+    in_top: dict[str, int] = {}
+    at_one: dict[str, int] = {}
+    best: dict[str, int] = {}
+    for w in weeks:
+        for c in w.get("in_top_10") or []:
+            code = c["iso2"]
+            in_top[code] = in_top.get(code, 0) + 1
+            if c.get("rank") is not None:
+                best[code] = min(best.get(code, 99), int(c["rank"]))
+        for c in w.get("at_1") or []:
+            at_one[c["iso2"]] = at_one.get(c["iso2"], 0) + 1
+    return in_top, at_one, best
+
+
+def spread(entry: Mapping[str, Any], listed: Iterable[str]) -> dict[str, Any]:
+    """The spread maps: all weeks together, one small map per week, and the slider's data."""
+    weeks = sorted((entry.get("countries") or {}).get("weeks") or [], key=lambda w: w["week"])
+    listed_set = set(listed)
+    in_top, at_one, best = _tally(weeks)
+    names = {c["iso2"]: c.get("name") or c["iso2"] for w in weeks for c in w.get("in_top_10") or []}
+    statuses = {code: "list" for code in listed_set}
+    details: dict[str, str] = {}
+    for code, n in in_top.items():
+        statuses[code] = "at1" if code in at_one else "top10"
+        words = f"Top 10 for {plural(n, 'week')}, best #{best.get(code, '?')}"
+        if code in at_one:
+            words = f"#1 for {plural(at_one[code], 'week')}; {words}"
+        details[code] = words
+    name = entry.get("show_title", "")
+    label = f"World map of {name}: in the Top 10 in {len(in_top)} countries, #1 in {len(at_one)}"
+    multiples = []
+    for w in weeks[:MAX_MULTIPLES]:
+        week_status = {c["iso2"]: "top10" for c in w.get("in_top_10") or []}
+        week_status.update({c["iso2"]: "at1" for c in w.get("at_1") or []})
+        n_in, n_one = len(w.get("in_top_10") or []), len(w.get("at_1") or [])
+        multiples.append(
+            {
+                "week": w["week"],
+                "in_top_10": n_in,
+                "at_1": n_one,
+                "svg": maps.map_svg(
+                    week_status,
+                    small=True,
+                    label=f"Week of {week_label(w['week'])}: Top 10 in {n_in} countries, "
+                    f"#1 in {n_one}",
+                ),
+            }
+        )
+    slider = {
+        "labels": [f"Week of {week_label(w['week'])}" for w in weeks],
+        "top10": [sorted(c["iso2"] for c in w.get("in_top_10") or []) for w in weeks],
+        "at1": [sorted(c["iso2"] for c in w.get("at_1") or []) for w in weeks],
+    }
+    return {
+        "map": maps.map_svg(statuses, label=label, map_id="spread-map", details=details),
+        "label": label,
+        "countries": len(in_top),
+        "countries_at_1": len(at_one),
+        "weeks": len(weeks),
+        "multiples": multiples,
+        "more_weeks": max(0, len(weeks) - MAX_MULTIPLES),
+        "slider": slider,
+        "table": sorted(
+            (
+                {
+                    "iso2": code,
+                    "name": names.get(code, code),
+                    "weeks": n,
+                    "weeks_at_1": at_one.get(code, 0),
+                    "best": best.get(code),
+                }
+                for code, n in in_top.items()
+            ),
+            key=lambda r: (-r["weeks_at_1"], -r["weeks"], r["name"]),
+        ),
+        "legend": maps.legend(),
+    }
