@@ -214,25 +214,31 @@ def change_rows(
     return pa.table(out, schema=CHANGE_SCHEMA)
 
 
+def _frame(cursor: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Rows as an object-dtype frame: None stays None, dates become 'YYYY-MM-DD'."""
+    names = [d[0] for d in cursor.description or []]
+    rows = [[v.isoformat() if type(v) is dt.date else v for v in row]
+            for row in cursor.fetchall()]
+    return pd.DataFrame(rows, columns=names, dtype=object)
+
+
 def list_changes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every recorded edit, newest import first, then list, week and rank."""
-    columns = list(CHANGE_SCHEMA.names)
     if not has_tables(con):
-        return pd.DataFrame(columns=columns)
-    return con.execute(
+        return pd.DataFrame(columns=list(CHANGE_SCHEMA.names), dtype=object)
+    return _frame(con.execute(
         """SELECT imported_at, file, kind, list, week, rank, before, after FROM netflix_changes
-           ORDER BY imported_at DESC, list, week, rank"""
-    ).df()
+           ORDER BY imported_at DESC, list, week, rank"""))
+
+
+IMPORT_COLUMNS = ["imported_at", "file", "kind", "layout", "sha256", "rows", "weeks",
+                  "first_week", "last_week", "weeks_replaced", "changes"]
 
 
 def list_imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every file imported, newest first."""
     if not has_tables(con):
-        return pd.DataFrame(columns=["imported_at", "file", "kind", "layout", "sha256", "rows",
-                                     "weeks", "first_week", "last_week", "weeks_replaced",
-                                     "changes"])
-    return con.execute(
-        """SELECT imported_at, file, kind, layout, sha256, rows, weeks, first_week, last_week,
-                  weeks_replaced, changes
-           FROM netflix_imports ORDER BY imported_at DESC, file"""
-    ).df()
+        return pd.DataFrame(columns=IMPORT_COLUMNS, dtype=object)
+    return _frame(con.execute(
+        f"SELECT {', '.join(IMPORT_COLUMNS)} FROM netflix_imports "
+        "ORDER BY imported_at DESC, file"))

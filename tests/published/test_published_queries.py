@@ -1,0 +1,246 @@
+"""The chart questions, answered from a real store holding the hand-made files of every layout.
+
+Expected numbers are read off netflix_samples by hand (comments say how)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from starchart import api, store
+from tests.published import netflix_samples as s
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("samples")
+    path = folder / "store.duckdb"
+    api.import_netflix([
+        s.write(folder / "2021", "all-weeks-global.tsv", s.GLOBAL_2021),
+        s.write(folder / "2023", "all-weeks-global.tsv", s.GLOBAL_2023),
+        s.write(folder / "today", "all-weeks-global.tsv", s.GLOBAL_TODAY),
+        s.write(folder / "today", "all-weeks-countries.tsv", s.COUNTRIES),
+        s.write(folder / "today", "most-popular.tsv", s.MOST_POPULAR_91),
+    ], db=path)
+    return path
+
+
+def test_title_film_record(db: Path) -> None:
+    result = api.title("Don't Look Up", db=db)
+    assert result["source"] == "netflix" and result["shows"] == [] and result["suggestions"] == []
+    [entry] = result["matches"]
+    assert (entry["show_title"], entry["season_title"], entry["kind"]) == (
+        "Don't Look Up", None, "film")
+    assert entry["slug"] == entry["show_slug"] == "dont-look-up"
+    # 2021-07-04 #1, 2021-07-11 #1, 2025-03-23 #2, 2025-03-30 #2
+    assert entry["global"] == [{
+        "category": "Films (English)", "weeks_in_top_10": 4, "weeks_at_1": 2, "peak_rank": 1,
+        "first_week": "2021-07-04", "last_week": "2025-03-30",
+        "hours_viewed": 20_000_000 + 15_230_000 + 5_200_000 + 5_000_000,
+        "views": 2_200_000 + 2_100_000}]
+    countries = entry["countries"]
+    assert countries["distinct_in_top_10"] == 2 and countries["distinct_at_1"] == 2
+    assert countries["max_in_one_week"] == 2
+    assert countries["max_in_one_week_week"] == "2021-07-04"  # a tie goes to the earliest
+    assert countries["weeks"][0] == {
+        "week": "2021-07-04",
+        "in_top_10": [{"iso2": "AR", "name": "Argentina", "rank": 1},
+                      {"iso2": "RE", "name": "Réunion", "rank": 1}],
+        "at_1": [{"iso2": "AR", "name": "Argentina"}, {"iso2": "RE", "name": "Réunion"}]}
+    assert [(r["week"], r["rank"], r["countries_in_top_10"]) for r in entry["run"]] == [
+        ("2021-07-04", 1, 2), ("2021-07-11", 1, 2), ("2025-03-23", 2, 0), ("2025-03-30", 2, 0)]
+    assert entry["run"][2]["views"] == 2_200_000 and entry["run"][0]["views"] is None
+
+
+def test_title_match_is_exact_and_case_insensitive(db: Path) -> None:
+    mantis = api.title("mantis", db=db)
+    assert [m["slug"] for m in mantis["matches"]] == ["mantis"]   # not Queen Mantis
+    assert mantis["matches"][0]["global"][0]["weeks_in_top_10"] == 2
+    queen = api.title("QUEEN MANTIS", db=db)
+    assert [m["slug"] for m in queen["matches"]] == ["queen-mantis--season-1"]
+    [show] = queen["shows"]
+    assert show["slug"] == "queen-mantis" and show["seasons"] == ["queen-mantis--season-1"]
+    assert show["season_title"] is None and show["kind"] == "tv"
+    assert show["global"][0]["weeks_at_1"] == 4  # 2023-06-18, 06-25, 2025-03-23, 03-30
+
+
+def test_title_by_season_and_accent_blind_exact(db: Path) -> None:
+    by_season = api.title("Pokémon Concierge: Season 1", db=db)
+    assert [m["slug"] for m in by_season["matches"]] == ["pokemon-concierge--season-1"]
+    assert by_season["shows"] == []
+    plain = api.title("pokemon concierge", db=db)   # no accent typed
+    [entry] = plain["matches"]
+    assert entry["show_title"] == "Pokémon Concierge"
+    assert entry["countries"]["distinct_at_1"] == 2   # RU and KR, 2021-07-11
+    assert entry["countries"]["weeks"][0]["at_1"] == [
+        {"iso2": "KR", "name": "South Korea"}, {"iso2": "RU", "name": "Russia"}]
+
+
+def test_tv_title_with_na_season(db: Path) -> None:
+    [entry] = api.title("Jake Paul vs. Anthony Joshua", db=db)["matches"]
+    assert entry["kind"] == "tv" and entry["season_title"] is None
+    assert entry["global"][0]["weeks_in_top_10"] == 2
+    assert entry["global"][0]["views"] == 10_900_000 + 900_000
+
+
+def test_unknown_title_gives_suggestions(db: Path) -> None:
+    result = api.title("Mantiss", db=db)
+    assert result["matches"] == [] and result["shows"] == []
+    assert result["suggestions"][0]["slug"] == "mantis"
+    assert set(result["suggestions"][0]) == {"show_title", "season_title", "slug", "score"}
+
+
+def test_title_by_slug(db: Path) -> None:
+    assert api.title_by_slug("queen-mantis--season-1", db=db)["show_title"] == "Queen Mantis"
+    show = api.title_by_slug("queen-mantis", db=db)
+    assert show["seasons"] == ["queen-mantis--season-1"]
+    korean = api.title("레드슈즈", db=db)["matches"][0]
+    assert korean["slug"].startswith("title-")
+    assert api.title_by_slug(korean["slug"], db=db)["show_title"] == "레드슈즈"
+    with pytest.raises(LookupError) as caught:
+        api.title_by_slug("queen-mantis--season-9", db=db)
+    assert caught.value.args[1][0]["slug"] == "queen-mantis--season-1"
+    assert "queen-mantis--season-9" in str(caught.value)
+
+
+def test_week_latest_with_moves(db: Path) -> None:
+    week = api.week(db=db)
+    assert (week["week"], week["previous_week"], week["next_week"]) == (
+        "2025-03-30", "2025-03-23", None)
+    assert week["country"] is None and week["country_name"] is None
+    assert [lst["category"] for lst in week["lists"]] == [
+        "Films (English)", "Films (Non-English)", "TV (English)", "TV (Non-English)"]
+    films = {r["show_title"]: r for r in week["lists"][1]["rows"]}
+    assert (films["Mantis"]["rank"], films["Mantis"]["previous_rank"],
+            films["Mantis"]["change"]) == (1, 2, "up")
+    assert films["Kill Boksoon"]["change"] == "down"
+    tv = week["lists"][3]["rows"]
+    assert [(r["show_title"], r["change"]) for r in tv] == [
+        ("Queen Mantis", "same"), ("Sløborn", "new")]
+    jake = week["lists"][2]["rows"][1]
+    assert (jake["runtime"], jake["weekly_views"], jake["slug"]) == (
+        0.0, 900_000, "jake-paul-vs-anthony-joshua")
+
+
+def test_week_older_and_country(db: Path) -> None:
+    assert api.week("2023-06-25", db=db)["next_week"] == "2025-03-23"
+    korea = api.week("2021-07-11", country="kr", db=db)
+    assert (korea["country"], korea["country_name"]) == ("KR", "South Korea")
+    assert [lst["category"] for lst in korea["lists"]] == ["Films", "TV"]
+    row = korea["lists"][0]["rows"][0]
+    assert (row["show_title"], row["change"], row["weekly_hours_viewed"]) == (
+        "레드슈즈", "same", None)
+    reunion = api.week("2021-07-04", country="Reunion", db=db)  # a name, typed without accent
+    assert reunion["country"] == "RE" and [lst["category"] for lst in reunion["lists"]] == [
+        "Films"]
+
+
+def test_week_errors_suggest(db: Path) -> None:
+    with pytest.raises(LookupError) as caught:
+        api.week("2025-03-29", db=db)
+    assert isinstance(caught.value, ValueError)
+    assert caught.value.args[1] == [{"week": "2025-03-30"}]
+    with pytest.raises(LookupError) as missing:
+        api.week("2024-01-07", db=db)
+    assert missing.value.args[1][0] == {"week": "2023-06-25"}
+    with pytest.raises(LookupError, match="Narnia"):
+        api.week(country="Narnia", db=db)
+
+
+def test_weeks_countries_sources(db: Path) -> None:
+    assert api.weeks(db=db) == ["2025-03-30", "2025-03-23", "2023-06-25", "2023-06-18",
+                                "2021-07-11", "2021-07-04"]
+    assert api.weeks(country="AR", db=db) == ["2021-07-11", "2021-07-04"]
+    assert api.countries(db=db) == [
+        {"iso2": "AR", "name": "Argentina", "weeks": 2},
+        {"iso2": "RU", "name": "Russia", "weeks": 2},
+        {"iso2": "RE", "name": "Réunion", "weeks": 2},
+        {"iso2": "KR", "name": "South Korea", "weeks": 2}]
+    assert api.sources(db=db) == ["netflix"]
+    with pytest.raises(LookupError, match="engine"):
+        api.title("Mantis", source="engine", db=db)
+
+
+def test_leaders_weeks_at_1(db: Path) -> None:
+    frame = api.leaders("weeks-at-1", db=db)
+    assert list(frame.columns[:6]) == ["rank", "show_title", "season_title", "slug", "category",
+                                       "value"]
+    top = frame.iloc[0]
+    assert (top["show_title"], top["value"], top["rank"]) == ("Queen Mantis", 4, 1)
+    twos = frame[frame["value"] == 2]
+    assert set(twos["show_title"]) == {"Don't Look Up", "Carry-On", "Adolescence",
+                                       "Yo soy Betty, la fea"}
+    assert set(twos["rank"]) == {2}   # ties share a rank
+    non_english = api.leaders("weeks-at-1", category="tv (non-english)", limit=2, db=db)
+    assert list(non_english["show_title"]) == ["Queen Mantis", "Yo soy Betty, la fea"]
+
+
+def test_leaders_period_views_and_countries(db: Path) -> None:
+    recent = api.leaders("weeks-in-top-10", since="2025-01-01", db=db)
+    assert "Yo soy Betty, la fea" not in set(recent["show_title"])
+    assert recent.iloc[0]["value"] == 2
+    old = api.leaders("weeks-in-top-10", until="2021-12-31", db=db)
+    assert set(old["first_week"]) <= {"2021-07-04", "2021-07-11"}
+    views = api.leaders("views", category="films", db=db)
+    assert list(views["show_title"]) == ["Carry-On", "Mantis", "Don't Look Up", "Kill Boksoon"]
+    assert list(views["value"]) == [18_300_000, 9_000_000, 4_300_000, 3_200_000]
+    countries = api.leaders("countries", db=db)
+    assert set(countries["value"]) == {2} and set(countries["rank"]) == {1}
+    red = countries[countries["show_title"] == "Red Notice"].iloc[0]
+    assert (red["countries_at_1"], red["category"]) == (1, "Films (English)")
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"by": "likes"}, "unknown leaderboard"),
+    ({"category": "Documentaries"}, "unknown category"),
+    ({"since": "last year"}, "since: not a date"),
+    ({"limit": 0}, "limit"),
+])
+def test_leaders_bad_input(db: Path, kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        api.leaders(db=db, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("text", "show"), [
+    ("pokemon concierge", "Pokémon Concierge"),
+    ("CAFE CON AROMA", "Café con aroma de mujer"),
+    ("dont look up", "Don't Look Up"),
+    ("sloborn", "Sløborn"),
+    ("kill boksun", "Kill Boksoon"),
+    ("yo soy betty la fea", "Yo soy Betty, la fea"),
+])
+def test_search_survives_accents_and_punctuation(db: Path, text: str, show: str) -> None:
+    results = api.search(text, db=db)
+    assert results[0]["show_title"] == show
+    assert set(results[0]) == {"show_title", "season_title", "slug", "kind", "score"}
+
+
+def test_most_popular(db: Path) -> None:
+    result = api.most_popular(db=db)
+    assert [lst["category"] for lst in result["lists"]] == [
+        "Films (English)", "TV (English)", "TV (Non-English)"]
+    first = result["lists"][0]["rows"][0]
+    assert first == {"rank": 1, "show_title": "Carry-On", "season_title": None,
+                     "slug": "carry-on", "hours_viewed": 344_100_000, "runtime": 2.0,
+                     "views": 172_100_000, "window_days": 91, "in_progress": False}
+    assert [lst["category"] for lst in api.most_popular(category="TV", db=db)["lists"]] == [
+        "TV (English)", "TV (Non-English)"]
+    with pytest.raises(ValueError, match="unknown category"):
+        api.most_popular(category="Anime", db=db)
+
+
+def test_engine_and_netflix_charts_sit_side_by_side(tmp_path: Path) -> None:
+    db = tmp_path / "both.duckdb"
+    api.import_netflix(s.write(tmp_path, "all-weeks-global.tsv", s.GLOBAL_TODAY), db=db)
+    with store.opened(db) as con:
+        con.execute("""INSERT INTO chart_global (source, week, category, weekly_rank, title_id,
+                           show_title, season_title, weekly_hours_viewed, runtime, weekly_views,
+                           cumulative_weeks_in_top_10)
+                       VALUES ('engine', '2025-03-30', 'Films (Non-English)', 3, 't1', 'Mantis',
+                               NULL, 1234567.5, 1.85, 667333.8, 1)""")
+    assert api.sources(db=db) == ["engine", "netflix"]
+    engine = api.title("Mantis", db=db)["matches"][0]   # engine is the default source
+    assert engine["global"][0]["weeks_in_top_10"] == 1 and engine["global"][0]["peak_rank"] == 3
+    netflix = api.title("Mantis", source="netflix", db=db)["matches"][0]
+    assert netflix["global"][0]["weeks_in_top_10"] == 2 and netflix["global"][0]["peak_rank"] == 1
