@@ -1,0 +1,444 @@
+"""Find input files, check that each is what its name claims, and read it as text columns.
+
+Shared by the catalog loader, the DuckDB ingest and the Spark inputs so that every engine
+accepts and refuses the same files. A file is refused (``InputFileError``, naming the file
+and the problem) when it is not the format its extension claims, is binary garbage, or lacks
+required columns; only a small sample at the start is inspected here, the engines read the
+rest. Formats come from the extension: ``.csv``, ``.tsv``, ``.parquet``/``.pq``,
+``.jsonl``/``.ndjson``, text ones optionally compressed as ``.gz`` or ``.zst``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import glob
+import gzip
+import hashlib
+import io
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import zstandard
+
+Format = Literal["csv", "tsv", "parquet", "jsonl"]
+Compression = Literal["none", "gzip", "zstd"]
+
+FORMAT_SUFFIXES: dict[str, Format] = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+COMPRESSION_SUFFIXES: dict[str, Compression] = {
+    ".gz": "gzip",
+    ".gzip": "gzip",
+    ".zst": "zstd",
+    ".zstd": "zstd",
+}
+DELIMITERS: dict[str, str] = {"csv": ",", "tsv": "\t"}
+SAMPLE_BYTES = 256 * 1024
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or an Excel/Office file)"),
+    (b"PAR1", "a Parquet file"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed data"),
+    (b"SQLite format 3", "an SQLite database"),
+    (b"\x7fELF", "an executable"),
+)
+_GZIP_MAGIC = b"\x1f\x8b"
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_PARQUET_MAGIC = b"PAR1"
+
+
+class InputFileError(ValueError):
+    """A file that cannot be read as what it claims to be; the message names the file."""
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One checked input file: where it is, what it holds, which columns it has."""
+
+    path: Path
+    format: Format
+    compression: Compression
+    columns: tuple[str, ...]
+    #: DuckDB type per column for Parquet (text formats: all VARCHAR).
+    types: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+
+def supported_suffixes() -> str:
+    """For messages: the extensions starchart reads."""
+    return ".csv, .tsv, .parquet, .jsonl, .ndjson (text ones optionally .gz or .zst)"
+
+
+def detect_format(path: Path) -> tuple[Format, Compression]:
+    """The format and compression the file name claims; ``InputFileError`` if neither fits."""
+    suffixes = [s.lower() for s in path.suffixes]
+    compression: Compression = "none"
+    if suffixes and suffixes[-1] in COMPRESSION_SUFFIXES:
+        compression = COMPRESSION_SUFFIXES[suffixes.pop()]
+    fmt = FORMAT_SUFFIXES.get(suffixes[-1]) if suffixes else None
+    if fmt is None:
+        raise InputFileError(
+            f"{path}: unsupported file type; starchart reads {supported_suffixes()}"
+        )
+    if fmt == "parquet" and compression != "none":
+        raise InputFileError(
+            f"{path}: a compressed Parquet file is not supported (Parquet compresses itself)"
+        )
+    return fmt, compression
+
+
+def _is_hidden(path: Path, root: Path) -> bool:
+    rel = path.relative_to(root)
+    return any(part.startswith((".", "_")) for part in rel.parts)
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Files named directly, every readable file under a directory, and glob matches.
+
+    Order is kept as given (directories and globs sorted by name); a file named twice is read
+    once. Nothing matching, or a named file of an unknown type, is an error.
+    """
+    found: list[Path] = []
+    for item in paths:
+        text = os.fspath(item)
+        path = Path(text)
+        if path.is_dir():
+            inside = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and not _is_hidden(p, path) and _readable_name(p)
+            )
+            if not inside:
+                raise InputFileError(
+                    f"{path}: directory holds no readable files ({supported_suffixes()})"
+                )
+            found.extend(inside)
+        elif path.exists():
+            detect_format(path)
+            found.append(path)
+        elif glob.has_magic(text):
+            matches = sorted(
+                Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file()
+            )
+            matches = [p for p in matches if _readable_name(p)]
+            if not matches:
+                raise InputFileError(f"{text}: no readable files match this pattern")
+            found.extend(matches)
+        else:
+            raise FileNotFoundError(f"{text}: no such file or directory")
+    unique: list[Path] = []
+    seen: set[Path] = set()
+    for p in found:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def _readable_name(path: Path) -> bool:
+    try:
+        detect_format(path)
+    except InputFileError:
+        return False
+    return True
+
+
+def sha256_file(path: Path) -> str:
+    """Content hash, so that the same file loaded again (under any name) is recognised."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _describe_magic(head: bytes) -> str | None:
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return what
+    return None
+
+
+def _read_sample(path: Path, compression: Compression) -> tuple[bytes, bool]:
+    """Up to SAMPLE_BYTES of decompressed content, and whether that is the whole file."""
+    with path.open("rb") as raw:
+        head = raw.read(4)
+    if compression == "gzip" and not head.startswith(_GZIP_MAGIC):
+        what = _describe_magic(head) or "not gzip data"
+        raise InputFileError(f"{path}: named .gz but is {what}")
+    if compression == "zstd" and not head.startswith(_ZSTD_MAGIC):
+        what = _describe_magic(head) or "not zstd data"
+        raise InputFileError(f"{path}: named .zst but is {what}")
+    try:
+        if compression == "gzip":
+            with gzip.open(path, "rb") as fh:
+                data = fh.read(SAMPLE_BYTES + 1)
+        elif compression == "zstd":
+            with path.open("rb") as raw_fh, zstandard.ZstdDecompressor().stream_reader(
+                raw_fh
+            ) as fh:
+                data = fh.read(SAMPLE_BYTES + 1)
+        else:
+            with path.open("rb") as fh:
+                data = fh.read(SAMPLE_BYTES + 1)
+    except (OSError, EOFError, zstandard.ZstdError) as exc:
+        raise InputFileError(f"{path}: cannot be decompressed ({exc})") from None
+    return data[:SAMPLE_BYTES], len(data) <= SAMPLE_BYTES
+
+
+def _sample_text(path: Path, fmt: Format, compression: Compression) -> tuple[str, bool]:
+    data, complete = _read_sample(path, compression)
+    label = {"csv": "CSV", "tsv": "TSV", "jsonl": "JSON Lines"}[fmt]
+    if not data.strip():
+        raise InputFileError(f"{path}: the file is empty")
+    what = _describe_magic(data)
+    if what is not None or b"\x00" in data:
+        raise InputFileError(f"{path}: not a {label} file: it is {what or 'binary data'}")
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        text = decoder.decode(data, final=complete)
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            f"{path}: not a {label} file: not UTF-8 text (bad byte at offset {exc.start})"
+        ) from None
+    return text.removeprefix("\ufeff"), complete
+
+
+def _check_columns(
+    path: Path, found: Sequence[str], required: Sequence[str], what: str
+) -> None:
+    dupes = sorted({c for c in found if found.count(c) > 1})
+    if dupes:
+        raise InputFileError(f"{path}: column named more than once: {', '.join(dupes)}")
+    missing = [c for c in required if c not in found]
+    if missing:
+        shown = ", ".join(found[:20]) if found else "none"
+        raise InputFileError(
+            f"{path}: not {what}: missing column(s) {', '.join(missing)} (found: {shown})"
+        )
+
+
+def _csv_header(path: Path, fmt: Format, compression: Compression) -> tuple[str, ...]:
+    text, _ = _sample_text(path, fmt, compression)
+    reader = csv.reader(io.StringIO(text), delimiter=DELIMITERS[fmt], quotechar='"')
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        raise InputFileError(f"{path}: cannot read a header row ({exc})") from None
+    return tuple(h.strip() for h in header)
+
+
+def _jsonl_keys(path: Path, compression: Compression) -> tuple[str, ...]:
+    text, complete = _sample_text(path, "jsonl", compression)
+    lines = text.splitlines()
+    if not complete and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut by the sample
+    keys: dict[str, None] = {}
+    first = True
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError:
+            value = None
+        if not isinstance(value, dict):
+            if first:
+                raise InputFileError(
+                    f"{path}: not a JSON Lines file: line {number} is not a JSON object"
+                )
+            continue
+        first = False
+        keys.update(dict.fromkeys(str(k) for k in value))
+    return tuple(keys)
+
+
+def _parquet_schema(path: Path) -> pa.Schema:
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        fh.seek(0, os.SEEK_END)
+        size = fh.tell()
+        fh.seek(max(0, size - 4))
+        tail = fh.read(4)
+    if head != _PARQUET_MAGIC or tail != _PARQUET_MAGIC:
+        what = _describe_magic(head)
+        if what is None:
+            what = "text" if _looks_text(path) else "not Parquet data"
+        raise InputFileError(f"{path}: not a Parquet file: it is {what}")
+    try:
+        return pq.read_schema(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputFileError(f"{path}: not a readable Parquet file ({exc})") from None
+
+
+def _looks_text(path: Path) -> bool:
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in head
+
+
+def inspect_file(
+    path: Path, required: Sequence[str], *, what: str = "an events file"
+) -> InputFile:
+    """Check ``path`` is the format its name claims and has the ``required`` columns."""
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    fmt, compression = detect_format(path)
+    types: tuple[str, ...] = ()
+    if fmt == "parquet":
+        schema = _parquet_schema(path)
+        columns = tuple(schema.names)
+        types = tuple(_duckdb_type(schema.field(i).type) for i in range(len(schema)))
+    elif fmt == "jsonl":
+        columns = _jsonl_keys(path, compression)
+    else:
+        columns = _csv_header(path, fmt, compression)
+    _check_columns(path, list(columns), required, what)
+    return InputFile(path, fmt, compression, columns, types)
+
+
+def _duckdb_type(arrow_type: pa.DataType) -> str:
+    """The few type families the text conversion treats specially."""
+    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
+        return "LIST"
+    if pa.types.is_timestamp(arrow_type) and arrow_type.tz is not None:
+        return "TIMESTAMPTZ"
+    return "OTHER"
+
+
+def sql_string(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def sql_ident(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def duckdb_select(info: InputFile, wanted: Sequence[str], *, parallel: bool = True) -> str:
+    """``SELECT source_file, source_row, <wanted columns as VARCHAR>`` over the file.
+
+    ``source_row`` is the 1-based data row (header not counted) for every format; Parquet's
+    0-based ``file_row_number`` is shifted to match. Columns the file lacks are NULL.
+    DuckDB's parallel CSV scanner cannot pad short rows in a file with quoted line breaks;
+    :func:`read_into` retries such a file with ``parallel=False``.
+    """
+    path = sql_string(str(info.path))
+    compression = sql_string(info.compression)
+    if info.format == "parquet":
+        source = f"read_parquet({path}, file_row_number=true)"
+        row = "file_row_number + 1"
+    elif info.format == "jsonl":
+        present = [c for c in wanted if c in info.columns]
+        spec = ", ".join(f"{sql_string(c)}: 'VARCHAR'" for c in present) or "'_': 'VARCHAR'"
+        source = (
+            f"read_json({path}, format='newline_delimited', columns={{{spec}}}, "
+            f"ignore_errors=true, compression={compression}) WITH ORDINALITY"
+        )
+        row = "ordinality"
+    else:
+        spec = ", ".join(f"{sql_string(c)}: 'VARCHAR'" for c in info.columns)
+        delim = sql_string(DELIMITERS[info.format])
+        source = (
+            f"read_csv({path}, auto_detect=false, header=true, delim={delim}, quote='\"', "
+            f"escape='\"', columns={{{spec}}}, null_padding=true, strict_mode=false, "
+            f"parallel={str(parallel).lower()}, compression={compression}) WITH ORDINALITY"
+        )
+        row = "ordinality"
+    types = dict(zip(info.columns, info.types, strict=False))
+    parts = [f"{path} AS source_file", f"CAST({row} AS BIGINT) AS source_row"]
+    for col in wanted:
+        ident = sql_ident(col)
+        if col not in info.columns:
+            expr = "CAST(NULL AS VARCHAR)"
+        elif types.get(col) == "LIST":
+            expr = f"array_to_string({ident}, '|')"
+        elif types.get(col) == "TIMESTAMPTZ":
+            expr = f"CAST(timezone('UTC', {ident}) AS VARCHAR)"
+        else:
+            expr = f"CAST({ident} AS VARCHAR)"
+        parts.append(f"{expr} AS {ident}")
+    return f"SELECT {', '.join(parts)} FROM {source}"
+
+
+def read_into(
+    con: duckdb.DuckDBPyConnection,
+    info: InputFile,
+    wanted: Sequence[str],
+    template: str,
+    *,
+    parallel: bool = True,
+) -> None:
+    """Run ``template`` (with ``{select}`` standing for :func:`duckdb_select`) over the file.
+
+    DuckDB's read errors become an ``InputFileError`` naming the file.
+    """
+    try:
+        con.execute(template.format(select=duckdb_select(info, wanted, parallel=parallel)))
+    except duckdb.Error as exc:
+        text = str(exc)
+        if parallel and "parallel=false" in text:
+            read_into(con, info, wanted, template, parallel=False)
+            return
+        lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()][:2]
+        raise InputFileError(
+            f"{info.path}: cannot be read as {info.format.upper()}: {' '.join(lines)}"
+        ) from None
+
+
+
+def write_table(path: str | os.PathLike[str], table: pa.Table) -> Path:
+    """Write ``table`` in the format (and compression) its file name says.
+
+    The mirror of the readers, for samples, tests and generated data: CSV/TSV with a header
+    row (empty cell for null), JSON Lines (null values kept as ``null``), Parquet.
+    """
+    import pyarrow.csv as pacsv
+
+    target = Path(path)
+    fmt, compression = detect_format(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "parquet":
+        pq.write_table(table, target)
+        return target
+    if fmt == "jsonl":
+        lines = [json.dumps(row, default=str, ensure_ascii=False) for row in table.to_pylist()]
+        data = ("\n".join(lines) + ("\n" if lines else "")).encode("utf-8")
+    else:
+        buffer = io.BytesIO()
+        options = pacsv.WriteOptions(delimiter=DELIMITERS[fmt], quoting_style="needed")
+        pacsv.write_csv(table, buffer, write_options=options)
+        data = buffer.getvalue()
+    if compression == "gzip":
+        data = gzip.compress(data)
+    elif compression == "zstd":
+        data = zstandard.ZstdCompressor().compress(data)
+    target.write_bytes(data)
+    return target
