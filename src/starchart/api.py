@@ -235,3 +235,30 @@ def most_popular(
 
 
 # --- simulator (starchart.simulate) -------------------------------------------------------
+
+
+def simulate(
+    out: str | Path,
+    *,
+    weeks: int = 26,
+    profiles: int = 100_000,
+    titles: int = 400,
+    seed: int = 2025,
+    end: Any = None,
+    events_per_week: int | None = None,
+    rows_per_file: int = 2_000_000,
+    progress: Any = None,
+) -> dict[str, Any]:
+    """Write a simulated streaming world to ``out``: ``catalog.csv`` and ``events/*.parquet``.
+
+    ``end`` is the last day simulated (a Sunday, ``YYYY-MM-DD`` or a date; default the most
+    recent Sunday before today); ``weeks`` go back from it. ``events_per_week`` defaults to
+    three sessions per profile. The same arguments always write the same catalog bytes and
+    event rows. ``progress(description, days_done, days_total)`` is called after each day.
+    Returns ``{"out", "catalog", "files", "events", "titles", "profiles", "weeks", "start",
+    "end", "seed", "seconds", "events_per_second", ...}``.
+    """
+    from starchart.simulate import simulate as run
+
+    return run(out, weeks=weeks, profiles=profiles, titles=titles, seed=seed, end=end,
+               events_per_week=events_per_week, rows_per_file=rows_per_file, progress=progress)
