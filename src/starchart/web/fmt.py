@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-_UNITS = ((1e9, "B"), (1e6, "M"), (1e3, "K"))
+_UNITS = ((1e3, "K"), (1e6, "M"), (1e9, "B"))
 
 
 def _missing(value: float | None) -> bool:
@@ -21,12 +21,12 @@ def compact(value: float | None) -> str:
     if value is None or _missing(value):
         return "–"
     number = float(value)
+    if abs(number) < 999.5:
+        return f"{number:,.0f}"
     for size, suffix in _UNITS:
-        if abs(number) >= size:
-            scaled = number / size
-            # 999,950 rounds to "1000.0K": move up a unit instead.
-            if round(abs(scaled), 1) >= 1000 and suffix != "B":
-                continue
+        scaled = number / size
+        # the smallest unit that keeps the figure under 1000 (999,950 is 1.0M, not 1000.0K)
+        if round(abs(scaled), 1) < 1000 or suffix == "B":
             return f"{scaled:.1f}{suffix}"
     return f"{number:,.0f}"
 

@@ -1,0 +1,107 @@
+"""Display formats, the world map geometry and the run plot: pure functions, no server."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from starchart.countries import NETFLIX_COUNTRIES
+from starchart.web import fmt, maps, plot
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (1_234_567, "1.2M"),
+        (7_000_000, "7.0M"),
+        (45_600, "45.6K"),
+        (980, "980"),
+        (2_729_400_000, "2.7B"),
+        (999_950, "1.0M"),
+        (0, "0"),
+        (None, "–"),
+        (float("nan"), "–"),
+    ],
+)
+def test_compact_numbers(value: float | None, text: str) -> None:
+    assert fmt.compact(value) == text
+
+
+@given(st.floats(min_value=0, max_value=1e12, allow_nan=False))
+def test_compact_never_shows_a_thousand_of_a_unit(value: float) -> None:
+    text = fmt.compact(value)
+    number = float(re.sub(r"[KMB,]", "", text))
+    assert number < 1000 or text.endswith("B") or "," in text or text.isdigit()
+
+
+@pytest.mark.parametrize(
+    ("hours", "text"),
+    [(1.8167, "1:49"), (2, "2:00"), (0.5, "0:30"), (12.05, "12:03"), (0, "–"), (None, "–")],
+)
+def test_runtime_as_hours_and_minutes(hours: float | None, text: str) -> None:
+    assert fmt.runtime_hm(hours) == text
+
+
+def test_week_labels_and_spans() -> None:
+    assert fmt.week_label("2025-03-30") == "30 Mar 2025"
+    assert fmt.week_span("2025-03-30") == "24–30 Mar 2025"
+    assert fmt.week_span("2025-04-06") == "31 Mar – 6 Apr 2025"
+    assert fmt.week_span("2026-01-04") == "29 Dec 2025 – 4 Jan 2026"
+    assert fmt.title_name("Squid Game", "Squid Game: Season 2") == "Squid Game: Season 2"
+    assert fmt.title_name("Wednesday", "Season 1") == "Wednesday: Season 1"
+
+
+def test_every_country_with_lists_can_be_drawn() -> None:
+    world = maps.world()
+    for iso2 in NETFLIX_COUNTRIES:
+        country = world.countries[iso2]
+        assert country.d or country.dot, iso2
+    for small in ("SG", "BH", "MT", "HK", "GP", "MQ", "RE", "MU", "MV"):
+        assert world.countries[small].dot is not None, small
+    for x, y in (c.dot for c in world.countries.values() if c.dot):
+        assert 0 <= x <= world.width and 0 <= y <= world.height
+
+
+def test_geometry_file_names_its_public_domain_source() -> None:
+    doc = json.loads(maps.GEOMETRY_FILE.read_text(encoding="utf-8"))
+    assert "Natural Earth" in doc["source"] and "ublic domain" in doc["license"]
+
+
+def test_no_country_path_jumps_across_the_map() -> None:
+    """Rings crossing the antimeridian (Russia, Fiji) must be cut, not drawn as stripes."""
+    world = maps.world()
+    for country in world.countries.values():
+        for ring in re.findall(r"l([^z]*)z", country.d):
+            numbers = [float(v) for v in ring.split()]
+            assert all(abs(dx) < world.width / 2 for dx in numbers[0::2]), country.iso2
+
+
+def test_map_svg_shades_given_countries_and_dots_small_ones() -> None:
+    svg = maps.map_svg({"US": "at1", "SG": "top10", "KR": "list"}, label="test map")
+    assert 'aria-label="test map"' in svg
+    assert re.search(r'<use href="/static/world.svg#geo-US" class="st-at1" data-iso2="US">', svg)
+    assert '<circle class="dot st-top10" data-iso2="SG"' in svg
+    assert "geo-SG" not in svg  # no polygon for Singapore at this scale
+    assert svg.count("<title>") == 3  # the US and KR shapes and the SG dot carry tooltips
+    small = maps.map_svg({"US": "at1"}, label="small", small=True)
+    assert "<title>" not in small
+
+
+def test_run_plot_breaks_lines_at_gaps_and_marks_each_week() -> None:
+    run = [
+        {"week": "2025-03-02", "category": "TV (English)", "rank": 3},
+        {"week": "2025-03-09", "category": "TV (English)", "rank": 1},
+        {"week": "2025-03-30", "category": "TV (English)", "rank": 7},  # two weeks missed
+        {"week": "2025-04-06", "category": "TV (English)", "rank": 9},
+        {"week": "2025-03-09", "category": None, "rank": None, "countries_in_top_10": 5},
+    ]
+    svg = plot.run_svg(run, label="Weekly rank")
+    assert svg.count("<polyline") == 2
+    assert len(re.findall(r"<circle ", svg)) == 4
+    assert "Countries in the Top 10" in svg
+    assert plot.legend(run) == [("s0", "TV (English)")]
+    assert "No weeks" in plot.run_svg([], label="none")

@@ -1,0 +1,102 @@
+"""The site as served: the real CLI and uvicorn, the cache following the store, real data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from starchart import api
+from starchart.cli import app as cli
+from starchart.web.app import create_app
+from tests.web.sample_store import LATEST, build_store
+
+
+def test_serve_refuses_a_missing_store_with_a_clear_message(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 1
+    assert "no starchart store" in result.output
+
+
+def test_real_server_answers_concurrent_requests(live_server: str) -> None:
+    urls = ["/", "/index.json", "/title/revelations", "/country/KR", "/static/site.css"] * 6
+    with httpx.Client(base_url=live_server, timeout=30) as http, ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(lambda u: http.get(u).status_code, urls))
+    assert codes == [200] * len(urls)
+    with httpx.Client(base_url=live_server, timeout=30) as http:
+        gz = http.get("/title/revelations", headers={"Accept-Encoding": "gzip"})
+        assert gz.headers.get("content-encoding") == "gzip"
+        assert http.get("/title/nope.json").status_code == 404
+
+
+def test_cached_answers_follow_a_reimport(tmp_path: Path) -> None:
+    db = build_store(tmp_path)
+    with TestClient(create_app(db, cache=True)) as client:
+        assert client.get("/index.json").json()["week"] == LATEST
+        assert client.get("/index.json").json()["week"] == LATEST  # now from the cache
+        newer = tmp_path / "more" / "all-weeks-global.tsv"
+        newer.parent.mkdir()
+        newer.write_text(
+            "week\tcategory\tweekly_rank\tshow_title\tseason_title\tweekly_hours_viewed\truntime"
+            "\tweekly_views\tcumulative_weeks_in_top_10\n"
+            "2025-04-06\tFilms (English)\t1\tHavoc\tN/A\t9000000\t1.75\t5100000\t2",
+            encoding="utf-8",
+        )
+        api.import_netflix([newer], db=db)
+        fresh = client.get("/index.json").json()
+        assert fresh["week"] == "2025-04-06"
+        assert fresh["lists"][0]["rows"][0]["show_title"] == "Havoc"
+
+
+def test_uncached_app_gives_the_same_answers(web_db: Path, client: TestClient) -> None:
+    with TestClient(create_app(web_db, cache=False)) as plain:
+        for url in ("/index.json", "/title/revelations.json", "/leaders.json?by=countries"):
+            assert plain.get(url).json() == client.get(url).json()
+
+
+@pytest.mark.real_data
+def test_real_netflix_charts_serve(netflix_data_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "real.duckdb"
+    api.import_netflix([netflix_data_dir], db=db)
+    with TestClient(create_app(db), raise_server_exceptions=False) as client:
+        home = client.get("/index.json").json()
+        assert len(home["lists"]) == 4 and all(len(lst["rows"]) == 10 for lst in home["lists"])
+        assert client.get("/").status_code == 200
+
+        page = client.get("/title/squid-game--season-1").text
+        spread = re.search(r'id="spread-map".*?</svg>', page, re.S)
+        assert spread is not None
+        assert len(re.findall(r'class="(?:dot )?st-(?:at1|top10)" data-iso2', spread[0])) >= 94
+        show = client.get("/show/stranger-things.json").json()
+        assert show["page"] == "show" and len(show["seasons"]) >= 5
+
+        week = "2021-12-26"
+        kr = client.get(f"/country/KR/week/{week}.json").json()
+        assert [lst["category"] for lst in kr["lists"]] == ["Films", "TV"]
+
+        # the CSV of a list holds exactly the published rows of that week and list
+        published = [
+            line.split("\t")
+            for line in (netflix_data_dir / "all-weeks-global.tsv").read_text("utf-8").splitlines()
+            if line.startswith(f"{home['week']}\tTV (English)\t")
+        ]
+        rows = list(
+            csv.DictReader(io.StringIO(client.get(f"/week/{home['week']}/tv-english.csv").text))
+        )
+        assert [(r["rank"], r["show_title"]) for r in rows] == [(p[2], p[3]) for p in published]
+        for url in (
+            "/leaders?by=countries",
+            "/most-popular",
+            "/weeks",
+            "/countries",
+            "/search?q=lupin",
+            "/country/SG",
+        ):
+            assert client.get(url).status_code == 200, url
