@@ -244,3 +244,12 @@ def test_engine_and_netflix_charts_sit_side_by_side(tmp_path: Path) -> None:
     assert engine["global"][0]["weeks_in_top_10"] == 1 and engine["global"][0]["peak_rank"] == 3
     netflix = api.title("Mantis", source="netflix", db=db)["matches"][0]
     assert netflix["global"][0]["weeks_in_top_10"] == 2 and netflix["global"][0]["peak_rank"] == 1
+
+
+def test_a_store_with_only_most_popular_answers_from_it(tmp_path: Path) -> None:
+    db = tmp_path / "mp.duckdb"
+    api.import_netflix(s.write(tmp_path, "most-popular.tsv", s.MOST_POPULAR_28), db=db)
+    result = api.most_popular(db=db)
+    assert result["source"] == "netflix"
+    assert result["lists"][0]["rows"][0]["window_days"] == 28
+    assert api.title("Red Notice", db=db)["matches"][0]["global"] == []

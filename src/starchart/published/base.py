@@ -46,9 +46,13 @@ def reading(db: str | Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
 
 def resolve_source(con: duckdb.DuckDBPyConnection, source: str | None) -> str:
     """``None`` means the store's default (engine if it built charts, else netflix)."""
-    if source is None:
-        return store.default_source(con)
     found = store.sources(con)
+    if not found:  # no weekly lists: maybe only a Most Popular file was imported
+        found = [r[0] for r in con.execute(
+            "SELECT DISTINCT source FROM most_popular ORDER BY source <> 'engine', source"
+        ).fetchall()]
+    if source is None:
+        return found[0] if found else store.default_source(con)
     if source not in found and found:
         raise NotFound(
             f"no charts from source {source!r} in the store (it has: {', '.join(found)})")
