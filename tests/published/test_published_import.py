@@ -219,3 +219,13 @@ def test_xlsx_import_exports_as_the_tsv(tmp_path: Path, tmp_db: Path) -> None:
     api.export(tmp_path / "out", db=tmp_db, source="netflix")
     assert (tmp_path / "out" / "all-weeks-global.tsv").read_text(encoding="utf-8") == (
         s.GLOBAL_TODAY)
+
+
+def test_a_newer_layout_dropping_columns_is_not_an_edit(tmp_path: Path, tmp_db: Path) -> None:
+    """The 2023 launch columns are absent from today's layout: not a change of every row."""
+    api.import_netflix(s.write(tmp_path / "o", "all-weeks-global.tsv", s.GLOBAL_2023), db=tmp_db)
+    nine = "\n".join("\t".join(line.split("\t")[:9]) for line in s.GLOBAL_2023.split("\n"))
+    result = api.import_netflix(s.write(tmp_path / "n", "all-weeks-global.tsv", nine), db=tmp_db)
+    assert result["files"][0]["layout"] == "global" and result["changes"] == {}
+    assert fetch(tmp_db, "SELECT count(*), count(is_staggered_launch) FROM chart_global") == [
+        (3, 0)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,10 @@ def _load_one(
     con: duckdb.DuckDBPyConnection, parsed: ParsedFile, imported_at: dt.datetime
 ) -> dict[str, Any]:
     """Replace what ``parsed`` covers, recording the rewrites; inside the caller's transaction."""
-    spec = changes.SPECS[parsed.kind]
+    # Compare only what this layout publishes: a newer layout without, say, the 2023 launch
+    # columns has not "changed" every row by leaving them out.
+    full = changes.SPECS[parsed.kind]
+    spec = replace(full, values=tuple(v for v in full.values if v[0] in parsed.published))
     source = store.NETFLIX_SOURCE
     con.register("staged", parsed.table)
     try:

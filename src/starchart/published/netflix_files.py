@@ -97,6 +97,7 @@ class ParsedFile:
     table: pa.Table
     weeks: list[dt.date] = field(default_factory=list)
     window_days: int | None = None
+    published: frozenset[str] = frozenset()  # store columns this layout has (others: NULL)
 
     @property
     def rows(self) -> int:
@@ -448,6 +449,7 @@ def parse_file(path: str | Path) -> ParsedFile:
         columns["category"] = [_COUNTRY_CATEGORIES[c] for c in columns["published_category"]]
     if kind == "most-popular":
         columns["window_days"] = [window] * count
+    published = frozenset(name for name, values in columns.items() if values)
     for name, values in columns.items():
         if not values:
             columns[name] = [None] * count  # a column this layout does not have
@@ -456,7 +458,7 @@ def parse_file(path: str | Path) -> ParsedFile:
                       for name in schema.names}, schema=schema)
     weeks = sorted(set(columns["week"])) if "week" in columns and kind != "most-popular" else []
     return ParsedFile(path=path, kind=kind, layout=layout, sha256=digest, table=table,
-                      weeks=weeks, window_days=window)
+                      weeks=weeks, window_days=window, published=published)
 
 
 def _refuse_duplicates(path: Path, kind: Kind, columns: dict[str, list[Any]]) -> None:
