@@ -100,3 +100,19 @@ def test_real_netflix_charts_serve(netflix_data_dir: Path, tmp_path: Path) -> No
             "/country/SG",
         ):
             assert client.get(url).status_code == 200, url
+
+
+def test_store_cache_evicts_least_recently_used(web_db: Path) -> None:
+    from starchart.web.app import StoreCache
+
+    cache = StoreCache(web_db, size=2)
+    calls: list[str] = []
+
+    def make(key: str) -> str:
+        calls.append(key)
+        return key.upper()
+
+    assert [cache.get(k, lambda k=k: make(k)) for k in ("a", "b", "a", "c", "a", "b")] == [
+        "A", "B", "A", "C", "A", "B",
+    ]
+    assert calls == ["a", "b", "c", "b"]  # "b" was least recently used when "c" came in

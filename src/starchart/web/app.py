@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
@@ -37,18 +38,21 @@ class StoreCache:
     """Memoise answers while the store file is unchanged (its size and mtime, and the WAL's).
 
     The site never writes, so an answer stays right until something rebuilds the store; a
-    changed stamp empties the cache. ``enabled=False`` makes every call reach the api.
+    changed stamp empties the cache. Least recently used answers go first beyond ``size``
+    (a title's answer with its per-country weeks can weigh a megabyte). ``enabled=False``
+    makes every call reach the api.
     """
 
-    def __init__(self, db: Path | None, *, enabled: bool = True, size: int = 2048) -> None:
+    def __init__(self, db: Path | None, *, enabled: bool = True, size: int = 256) -> None:
         self.db = db
         self.enabled = enabled
         self.size = size
         self._stamp: tuple[int, ...] | None = None
-        self._data: dict[Hashable, Any] = {}
+        self._data: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
     def stamp(self) -> tuple[int, ...]:
+        """Size and mtime of the store file and its WAL: what changes when anything writes."""
         path = store.resolve_db_path(self.db)
         parts: list[int] = []
         for p in (path, path.with_name(path.name + ".wal")):
@@ -69,12 +73,13 @@ class StoreCache:
                 self._data.clear()
                 self._stamp = stamp
             if key in self._data:
+                self._data.move_to_end(key)
                 return self._data[key]
         value = compute()
         with self._lock:
-            if len(self._data) >= self.size:
-                self._data.clear()
             self._data[key] = value
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
         return value
 
 
