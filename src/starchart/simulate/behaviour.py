@@ -40,11 +40,14 @@ class Knobs:
     tv_decay_days: tuple[float, float] = (12.0, 22.0)
     catch_up: float = 0.25  # earlier season's share of a new season's launch spike
     sleeper_share: float = 0.015  # titles that take off weeks after release
-    sleeper_gain: tuple[float, float] = (20.0, 45.0)
+    sleeper_gain: tuple[float, float] = (8.0, 15.0)  # peak pull, in big-title appeals
     binge_continue: float = 0.42  # chance to start another episode...
     binge_weekend: float = 0.08  # ...more at the weekend...
     binge_launch: float = 0.18  # ...and in a season's first ten days
     holiday_boost: float = 0.15  # late December
+    film_visits: float = 0.35  # sessions per member of a film's audience pool (some rewatch)
+    series_completion: float = 0.6  # share of a season the average viewer gets through
+    episodes_per_session: float = 1.8
 
 
 @dataclass
@@ -90,15 +93,6 @@ class Behaviour:
         self.hype = catalog.hype.copy()
         self._sleepers(rng)
 
-        # Audience pools: a title's viewers in a country are a block of its profiles, wider
-        # for the big titles; repeat visits from the block are episodes and rewatches.
-        strength = self.appeal * (1.0 + self.hype / 10.0)
-        pct = (np.argsort(np.argsort(strength)) + 1) / n_titles
-        reach = (0.03 + 0.45 * pct**2) * np.where(self.tv, 0.6, 1.0)
-        self.pool = np.maximum(1, np.ceil(reach[:, None] * self.profiles[None, :])).astype(
-            np.int64).ravel()
-        self.pool_start = rng.integers(0, self.profiles[None, :], (n_titles, n_countries)).ravel()
-
         self.shares = audience.audience_shares()
         self.weekday = audience.weekday_factors()
         weekend = np.zeros((7, n_countries), dtype=bool)
@@ -106,6 +100,18 @@ class Behaviour:
             weekend[list(audience.COUNTRIES[cc].weekend), j] = True
         self.weekend = weekend
         self.utc_offset_us = audience.utc_offsets_seconds() * 1_000_000
+
+        # Audience pools: a title's viewers in a country are a block of that country's
+        # profiles, sized from the sessions it will get over the period, so that a series'
+        # viewers come back for episode after episode while a film is mostly seen once.
+        expected = np.zeros((n_titles, n_countries))
+        for day in range(self.start_day, self.end_day + 1):
+            expected += self.day_rate(day, None)
+        visits = np.where(self.tv, np.maximum(1.5, k.series_completion * self.episodes
+                                              / k.episodes_per_session), k.film_visits)
+        pool = np.ceil(expected / visits[:, None]).astype(np.int64)
+        self.pool = np.clip(pool, 1, self.profiles[None, :]).ravel()
+        self.pool_start = rng.integers(0, self.profiles[None, :], (n_titles, n_countries)).ravel()
 
     def _sleepers(self, rng: np.random.Generator) -> None:
         """Pick a few modest titles that take off weeks after release (word of mouth)."""
@@ -122,10 +128,11 @@ class Behaviour:
             return
         chosen = rng.choice(eligible, size=count, replace=False)
         chosen.sort()
+        big = float(np.quantile(self.appeal, 0.9))  # word of mouth makes it a real hit
         for i in chosen:
             self.sleeper_center[i] = rng.uniform(first[i], self.end_day - 14)
             self.sleeper_width[i] = rng.uniform(6.0, 12.0)
-            self.sleeper_gain[i] = rng.uniform(*k.sleeper_gain)
+            self.sleeper_gain[i] = rng.uniform(*k.sleeper_gain) * big
         self.hype[chosen] *= 0.2  # sleepers launch quietly
 
     @property
@@ -144,10 +151,10 @@ class Behaviour:
         launch = np.where(live, launch, 0.0)
         appeal = self.appeal
         pull = appeal * (baseline + self.hype * launch)
-        bump = self.sleeper_center >= 0
+        bump = (self.sleeper_center >= 0) & live
         if bump.any():
             z = (day - self.sleeper_center[bump]) / self.sleeper_width[bump]
-            pull[bump] *= 1.0 + self.sleeper_gain[bump] * np.exp(-0.5 * z * z)
+            pull[bump] += self.sleeper_gain[bump] * np.exp(-0.5 * z * z)
         has_prev = (self.prev >= 0) & live
         if has_prev.any():  # a new season sends viewers back to the one before
             prev = self.prev[has_prev]
@@ -156,15 +163,19 @@ class Behaviour:
         pull = np.where(self.tv, pull * k.tv_weight, pull)
         return np.where(live, pull, 0.0)
 
-    def day_rate(self, day: int, rng: np.random.Generator) -> np.ndarray:
-        """Expected sessions per (title, country) on ``day``: shape (titles, countries)."""
+    def day_rate(self, day: int, rng: np.random.Generator | None) -> np.ndarray:
+        """Expected sessions per (title, country) on ``day``: shape (titles, countries).
+
+        With ``rng`` the day's random wobble is drawn; without, the smooth expectation.
+        """
         k = self.k
         pull = self.demand(day)
         live = pull > 0
         if not live.any():
             return np.zeros_like(self.taste)
-        weights = pull[:, None] * self.taste * rng.lognormal(0.0, k.daily_noise,
-                                                             self.taste.shape)
+        weights = pull[:, None] * self.taste
+        if rng is not None:
+            weights = weights * rng.lognormal(0.0, k.daily_noise, self.taste.shape)
         share = weights / weights.sum(axis=0, keepdims=True)
         share = (1 - k.long_tail) * share + k.long_tail * (live / live.sum())[:, None]
         date = EPOCH + np.timedelta64(day, "D")

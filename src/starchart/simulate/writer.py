@@ -2,7 +2,8 @@
 
 Strings are the expensive part of an event table, so ids are built straight into Arrow
 buffers from digits (fixed width, no Python objects), title and country go in as dictionary
-columns, and ``started_at`` is a zero-copy ``timestamp[us, tz=UTC]`` column. Rows are
+columns (read back as plain strings), and ``started_at`` is a zero-copy
+``timestamp[us, tz=UTC]`` column (Parquet TIMESTAMP, isAdjustedToUTC, microseconds). Rows are
 buffered only up to one row group; each file holds at most ``rows_per_file`` rows.
 """
 
@@ -186,6 +187,9 @@ class EventWriter:
             self._writer = pq.ParquetWriter(
                 path, EVENT_SCHEMA, compression="zstd", compression_level=1,
                 use_dictionary=["title_id", "country"],
+                # no Arrow schema in the footer: readers see plain strings (still dictionary
+                # encoded in the file) and a UTC timestamp from the Parquet logical type
+                store_schema=False,
             )
             self.files.append(path)
         assert self._writer is not None
