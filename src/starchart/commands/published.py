@@ -104,15 +104,20 @@ def import_netflix_cmd(
     if as_json:
         print_json(result)
         return
-    table = Table(title=f"Imported into {result['db']}", title_justify="left")
-    for col in ("file", "layout", "rows", "weeks", "weeks replaced", "changes recorded"):
-        table.add_column(col, justify="right" if col not in ("file", "layout") else "left")
+    console.print(f"Imported into {result['db']} (source {result['source']}):",
+                  highlight=False)
     for f in result["files"]:
         span = f" ({f['first_week']} .. {f['last_week']})" if f["first_week"] else ""
-        recorded = ", ".join(f"{n} {k}" for k, n in f["changes"].items()) or "–"
-        table.add_row(Path(f["file"]).name, f["layout"], f"{f['rows']:,}",
-                      f"{f['weeks']}{span}", str(f["weeks_replaced"]), recorded)
-    console.print(table)
+        recorded = ", ".join(f"{n:,} {k}" for k, n in f["changes"].items())
+        weeks = f"{f['weeks']} weeks{span}, " if f["weeks"] else ""
+        if f["weeks_replaced"]:
+            replaced = f"{f['weeks_replaced']} already stored"
+        else:
+            replaced = "replacing the stored lists" if f["replaced_stored"] else "all new"
+        console.print(
+            f"  [bold]{Path(f['file']).name}[/]: {f['layout']} layout, {f['rows']:,} rows, "
+            f"{weeks}{replaced}" + (f"; Netflix's edits: {recorded}" if recorded else ""),
+            highlight=False)
     if result["changes"]:
         console.print("Netflix rewrote weeks already stored: see [bold]starchart changes[/].")
 

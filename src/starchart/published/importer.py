@@ -109,6 +109,7 @@ def _load_one(
         "first_week": first.isoformat() if first else None,
         "last_week": last.isoformat() if last else None,
         "weeks_replaced": weeks_replaced if spec.weekly else 0,
+        "replaced_stored": bool(weeks_replaced),  # (most-popular: the lists were there)
         "changes": dict(recorded),
     }
     con.execute(
