@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -139,21 +139,32 @@ class Site:
         section: str = "",
         country: str | None = None,
         source: str | None = None,
-        extra: dict[str, Any] | None = None,
+        extra: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
     ) -> Response:
-        """The page as HTML, or its JSON twin when the request asks for JSON."""
+        """The page as HTML, or its JSON twin when the request asks for JSON.
+
+        The HTML is memoised by address like the data (a page depends on nothing else), so a
+        repeated page costs no template work; ``extra`` may be a callable so that a title's
+        map and plot are only drawn on a miss.
+        """
         if wants_json(request):
             return json_response(page)
-        context = {
-            "page": page,
-            "section": section,
-            "json_url": (page.get("links") or {}).get("json"),
-            **self.chrome(country=country, source=source),
-            **(extra or {}),
-        }
-        response = self.templates.TemplateResponse(request, template, context)
-        response.headers["Vary"] = "Accept"
-        return response
+
+        def build() -> str:
+            more = extra() if callable(extra) else (extra or {})
+            context = {
+                "request": request,
+                "page": page,
+                "section": section,
+                "json_url": (page.get("links") or {}).get("json"),
+                **self.chrome(country=country, source=source),
+                **more,
+            }
+            return self.templates.get_template(template).render(context)
+
+        key = ("html", template, request.url.path, request.url.query)
+        body = self.cache.get(key, build)
+        return HTMLResponse(body, headers={"Vary": "Accept"})
 
 
 def make_templates() -> Jinja2Templates:
@@ -169,7 +180,11 @@ def make_templates() -> Jinja2Templates:
         change_text=fmt.change_text,
         plural=fmt.plural,
     )
-    env.globals.update(title_name=fmt.title_name, leader_words=pages.LEADER_WORDS)
+    env.globals.update(
+        title_name=fmt.title_name,
+        leader_words=pages.LEADER_WORDS,
+        leader_short=pages.LEADER_SHORT,
+    )
     env.trim_blocks = True
     env.lstrip_blocks = True
     return templates

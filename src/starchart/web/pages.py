@@ -27,6 +27,12 @@ LEADER_WORDS: dict[str, str] = {
     "countries": "Countries in the Top 10",
     "views": "Views",
 }
+LEADER_SHORT: dict[str, str] = {
+    "weeks-at-1": "Weeks",
+    "weeks-in-top-10": "Weeks",
+    "countries": "Countries",
+    "views": "Views",
+}
 _ISO2 = re.compile(r"^[A-Za-z]{2}$")
 
 

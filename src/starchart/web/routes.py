@@ -437,14 +437,16 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         return render_week(request, week_data(week, code, source), source=source)
 
     def render_title(request: Request, page: dict[str, Any], source: str | None) -> Response:
-        listed = [c["iso2"] for c in site.chrome(source=source)["nav_countries"]]
-        run = page.get("run") or []
-        extra = {
-            "headline": views.headline(page),
-            "plot": plot.run_svg(run, label=f"Weekly rank of {page.get('show_title', '')}"),
-            "plot_key": plot.legend(run),
-            "spread": views.spread(page, listed),
-        }
+        def extra() -> dict[str, Any]:
+            listed = [c["iso2"] for c in site.chrome(source=source)["nav_countries"]]
+            run = page.get("run") or []
+            return {
+                "headline": views.headline(page),
+                "plot": plot.run_svg(run, label=f"Weekly rank of {page.get('show_title', '')}"),
+                "plot_key": plot.legend(run),
+                "spread": views.spread(page, listed),
+            }
+
         return site.render(request, "title.html", page, section="title", source=source, extra=extra)
 
     @app.get("/title/{slug}", include_in_schema=False)
