@@ -46,6 +46,57 @@ def export(
 # --- engine: ingest, build, quarantine (starchart.engine) ---------------------------------
 
 
+def ingest(
+    catalog: str | Path | None = None,
+    events: Any = (),
+    *,
+    db: str | Path | None = None,
+    progress: Any = None,
+) -> dict[str, Any]:
+    """Load a catalog (updating titles by title_id) and append viewing events, all or nothing.
+
+    ``events``: files, folders and glob patterns (CSV, TSV, Parquet, JSON Lines; text ones
+    may be .gz or .zst). Returns read/accepted/quarantined/duplicates, ``by_reason`` and
+    per-file figures (see docs/engine-inputs.md). A refused file raises ``ValueError`` naming
+    it, and the store is left as it was. ``progress(done, total, path)`` is called per file.
+    """
+    from starchart.engine.ingest import ingest_into
+
+    paths = [events] if isinstance(events, str | Path) else list(events or ())
+    with store.opened(db) as con:
+        report = ingest_into(con, catalog=catalog, events=paths, progress=progress)
+    return {"db": str(store.resolve_db_path(db)), **report}
+
+
+def load_catalog(path: str | Path, *, db: str | Path | None = None) -> dict[str, Any]:
+    """Load (or reload) only a catalog: ``ingest(catalog=path)``."""
+    return ingest(catalog=path, db=db)
+
+
+def quarantine(
+    *,
+    reason: str | None = None,
+    source_file: str | Path | None = None,
+    limit: int | None = None,
+    db: str | Path | None = None,
+) -> pd.DataFrame:
+    """Rows that could not be counted: source_file, source_row, reason, detail, raw (JSON).
+
+    Ordered by file and row; ``reason`` must be one of
+    :data:`starchart.engine.validate.REASONS`.
+    """
+    from starchart.engine.ingest import quarantine_rows
+
+    with store.opened(db, read_only=True) as con:
+        frame: pd.DataFrame = quarantine_rows(
+            con,
+            reason=reason,
+            source_file=None if source_file is None else str(source_file),
+            limit=limit,
+        )
+    return frame
+
+
 def build(
     *,
     week: str | None = None,

@@ -91,7 +91,104 @@ def build_cmd(
         console.print(f"  wrote {path}")
 
 
+def ingest_cmd(
+    events: Annotated[
+        list[str] | None,
+        typer.Argument(help="Events files, folders or glob patterns (csv, tsv, parquet, jsonl; "
+                       "text may be .gz or .zst).", show_default=False),
+    ] = None,
+    catalog: Annotated[
+        Path | None,
+        typer.Option("--catalog", help="Catalog file to load first (updates titles by id)."),
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Load the catalog and append viewing events; bad rows go to quarantine."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    def run(progress: Any = None) -> dict[str, Any]:
+        return api.ingest(catalog=catalog, events=events or [], db=db, progress=progress)
+
+    if as_json or not console.is_terminal:
+        result = run_or_fail(run)
+    else:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task("reading files", total=None)
+
+            def report(done: int, total: int, path: str) -> None:
+                name = Path(path).name if path else "done"
+                bar.update(task, description=f"reading {name}", completed=done, total=total)
+
+            result = run_or_fail(lambda: run(report))
+    if as_json:
+        print_json(result)
+        return
+    _print_ingest(result)
+
+
+def _print_ingest(result: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    cat = result["catalog"]
+    if cat is not None:
+        console.print(f"catalog {cat['path']}: {cat['titles']:,} titles "
+                      f"({cat['inserted']:,} new, {cat['updated']:,} updated)")
+    if not result["files"]:
+        return
+    table = Table("file", "read", "accepted", "quarantined", "duplicates", box=None)
+    for f in result["files"]:
+        note = " (already loaded)" if f["already_loaded"] else ""
+        table.add_row(f["path"] + note, *(f"{f[k]:,}" for k in
+                                          ("read", "accepted", "quarantined", "duplicates")))
+    if len(result["files"]) > 1:
+        table.add_row("total", *(f"{result[k]:,}" for k in
+                                 ("read", "accepted", "quarantined", "duplicates")))
+    console.print(table)
+    reasons = {k: v for k, v in result["by_reason"].items() if v}
+    if reasons:
+        console.print("quarantined: " + ", ".join(f"{k} {v:,}" for k, v in reasons.items())
+                      + "  (see 'starchart quarantine')")
+
+
+def quarantine_cmd(
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Only this reason, e.g. unknown_title_id."),
+    ] = None,
+    source_file: Annotated[
+        Path | None, typer.Option("--file", help="Only rows from this source file.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Show at most this many rows.")] = 100,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the rows that could not be counted, with reason, file and row number."""
+    frame = run_or_fail(
+        lambda: api.quarantine(reason=reason, source_file=source_file, limit=limit, db=db)
+    )
+    rows = frame.to_dict(orient="records")
+    if as_json:
+        print_json({"rows": rows, "shown": len(rows), "limit": limit})
+        return
+    if not rows:
+        console.print("no quarantined rows" + (f" with reason {reason}" if reason else ""))
+        return
+    from rich.table import Table
+
+    table = Table("file", "row", "reason", "detail", box=None)
+    for r in rows:
+        table.add_row(str(r["source_file"]), str(r["source_row"]), str(r["reason"]),
+                      str(r["detail"]))
+    console.print(table)
+    if len(rows) == limit:
+        console.print(f"(first {limit} rows; use --limit for more)")
+
+
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the ``starchart`` app."""
+    app.command("ingest")(ingest_cmd)
+    app.command("quarantine")(quarantine_cmd)
     app.command("export")(export_cmd)
     app.command("build")(build_cmd)

@@ -401,7 +401,7 @@ def read_into(
     DuckDB's read errors become an ``InputFileError`` naming the file.
     """
     try:
-        con.execute(template.format(select=duckdb_select(info, wanted, parallel=parallel)))
+        con.execute(template.replace("{select}", duckdb_select(info, wanted, parallel=parallel)))
     except duckdb.Error as exc:
         text = str(exc)
         if parallel and "parallel=false" in text:

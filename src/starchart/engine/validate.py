@@ -49,20 +49,27 @@ MAX_SECONDS = 86_400
 
 # Date, time with optional seconds and fraction (digits past microseconds are dropped), then an
 # optional offset: Z, +HH, +HHMM or +HH:MM. Hours stop at 23 (DuckDB would roll 24:00 over to
-# the next day, Spark refuses it). Groups: 1 date, 2 hour, 3 minute, 4 second, 5 fraction,
-# 6 offset. Written for both RE2 (DuckDB) and java.util.regex (Spark).
+# the next day, Spark refuses it); years at 1900-2199. Groups: 1 date, 2 hour, 3 minute,
+# 4 second, 5 fraction, 6 offset. Written for both RE2 (DuckDB) and java.util.regex (Spark).
 _TIMESTAMP_RE = (
     r"^((?:19|20|21)[0-9]{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01]))[Tt ]"
     r"([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9])(?:(\.[0-9]{1,6})[0-9]*)?)?"
     r" *([Zz]|[+-](?:0[0-9]|1[0-8])(?::?[0-5][0-9])?)?$"
 )
+# The common shapes both engines' own casts read identically (UTC, no numeric offset, seconds
+# present): checked with one cheap pattern and cast directly, skipping the normalisation.
+_FAST_TIMESTAMP_RE = (
+    r"^[ \t]*(?:19|20|21)[0-9]{2}-[0-9]{2}-[0-9]{2}[T ](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+    r"(?:\.[0-9]+)?Z?[ \t]*$"
+)
 # Whole numbers, optionally written with a zero fraction ("300.0" from a float column).
-_SECONDS_RE = r"^[+-]?[0-9]{1,15}(?:\.0*)?$"
+_SECONDS_RE = r"^[ \t]*[+-]?[0-9]{1,15}(?:\.0*)?[ \t]*$"
+_BLANK_RE = r"^[ \t\r\n]*$"
 _DETAIL_WIDTH = 60
 
 
 def _blank(value: ir.StringValue) -> ir.BooleanValue:
-    return value.isnull() | (value.strip() == "")
+    return value.isnull() | value.re_search(_BLANK_RE)
 
 
 def _quoted(value: ir.StringValue) -> ir.StringValue:
@@ -80,14 +87,9 @@ def _offset_seconds(offset: ir.StringValue) -> ir.IntegerValue:
     return ibis.ifelse((offset == "") | (offset.upper() == "Z"), 0, zone).cast("int64")
 
 
-def parse_started_at(text: ir.StringValue) -> ir.TimestampValue:
-    """ISO 8601 text -> naive UTC timestamp (NULL when it is not one).
-
-    No offset means UTC; an offset is honoured, so ``2025-03-31T08:00:00+09:00`` becomes
-    ``2025-03-30 23:00:00``.
-    """
+def _normalised_timestamp(text: ir.StringValue) -> ir.TimestampValue:
+    """Any accepted shape -> ``YYYY-MM-DD HH:MM:SS[.ffffff]`` cast, minus the offset."""
     s = text.strip()
-    matched = s.re_search(_TIMESTAMP_RE)
     second = s.re_extract(_TIMESTAMP_RE, 4)
     local = (
         s.re_extract(_TIMESTAMP_RE, 1)
@@ -99,17 +101,30 @@ def parse_started_at(text: ir.StringValue) -> ir.TimestampValue:
         + ibis.ifelse(second == "", "00", second)
         + s.re_extract(_TIMESTAMP_RE, 5)
     )
-    naive = local.try_cast("timestamp")
     offset = _offset_seconds(s.re_extract(_TIMESTAMP_RE, 6))
-    utc = naive - offset.as_interval("s")
-    return ibis.ifelse(matched, utc, ibis.null("timestamp")).cast("timestamp")
+    utc = local.try_cast("timestamp") - offset.as_interval("s")
+    return ibis.ifelse(s.re_search(_TIMESTAMP_RE), utc, ibis.null("timestamp")).cast("timestamp")
+
+
+def parse_started_at(text: ir.StringValue) -> ir.TimestampValue:
+    """ISO 8601 text -> naive UTC timestamp (NULL when it is not one).
+
+    No offset means UTC; an offset is honoured, so ``2025-03-31T08:00:00+09:00`` becomes
+    ``2025-03-30 23:00:00``. Backend casts disagree on offsets (DuckDB ignores them into a
+    TIMESTAMP), so only the offset-free common shapes are cast directly.
+    """
+    fast = text.re_search(_FAST_TIMESTAMP_RE)
+    return ibis.ifelse(
+        fast, text.try_cast("timestamp"), _normalised_timestamp(text)
+    ).cast("timestamp")
 
 
 def parse_seconds(text: ir.StringValue) -> ir.IntegerValue:
     """Whole seconds as int64 (NULL when not a whole number)."""
-    s = text.strip()
-    whole = s.re_extract(r"^([+-]?[0-9]+)", 1).try_cast("int64")
-    return ibis.ifelse(s.re_search(_SECONDS_RE), whole, ibis.null("int64")).cast("int64")
+    whole = ibis.ifelse(text.contains("."), text.re_extract(r"^[ \t]*([+-]?[0-9]+)", 1), text)
+    return ibis.ifelse(
+        text.re_search(_SECONDS_RE), whole.try_cast("int64"), ibis.null("int64")
+    ).cast("int64")
 
 
 def classify_events(raw: ir.Table, title_ids: ir.Table) -> ir.Table:
@@ -130,59 +145,54 @@ def classify_events(raw: ir.Table, title_ids: ir.Table) -> ir.Table:
     t = joined.select(
         *[joined[c] for c in raw.columns],
         _st_known=joined._st_known.notnull(),
+        _st_missing=ibis.cases(
+            *[(_blank(joined[c]), ibis.literal(c)) for c in REQUIRED_EVENT_COLUMNS],
+            else_=ibis.null("string"),
+        ),
         started_at_utc=parse_started_at(joined.started_at),
         seconds=parse_seconds(joined.seconds_viewed),
     )
-
-    missing = ibis.cases(
-        *[(_blank(t[c]), ibis.literal(f"missing {c}")) for c in REQUIRED_EVENT_COLUMNS],
+    codes = sorted(iso_alpha2_codes())
+    reason = ibis.cases(
+        (t._st_missing.notnull(), ibis.literal(MISSING_FIELD)),
+        (t.started_at_utc.isnull(), ibis.literal(UNPARSEABLE_TIMESTAMP)),
+        (t.seconds.isnull(), ibis.literal(INVALID_SECONDS)),
+        (t.seconds < 0, ibis.literal(NEGATIVE_SECONDS)),
+        (t.seconds > MAX_SECONDS, ibis.literal(OVER_24_HOURS)),
+        (~t.country.isin(codes), ibis.literal(INVALID_COUNTRY)),
+        (~t._st_known, ibis.literal(UNKNOWN_TITLE_ID)),
         else_=ibis.null("string"),
     )
-    codes = sorted(iso_alpha2_codes())
-    checks: list[tuple[ir.BooleanValue, str, ir.StringValue]] = [
-        (missing.notnull(), MISSING_FIELD, missing),
+    r = t.mutate(reason=reason)
+    seconds = r.seconds.cast("string")
+    detail = ibis.cases(
+        (r.reason.isnull(), ibis.null("string")),
+        (r.reason == MISSING_FIELD, "missing " + r._st_missing),
         (
-            t.started_at_utc.isnull(),
-            UNPARSEABLE_TIMESTAMP,
-            "started_at " + _quoted(t.started_at) + " is not an ISO 8601 date and time",
+            r.reason == UNPARSEABLE_TIMESTAMP,
+            "started_at " + _quoted(r.started_at) + " is not an ISO 8601 date and time",
         ),
         (
-            t.seconds.isnull(),
-            INVALID_SECONDS,
-            "seconds_viewed " + _quoted(t.seconds_viewed) + " is not a whole number",
+            r.reason == INVALID_SECONDS,
+            "seconds_viewed " + _quoted(r.seconds_viewed) + " is not a whole number",
+        ),
+        (r.reason == NEGATIVE_SECONDS, "seconds_viewed " + seconds + " is negative"),
+        (
+            r.reason == OVER_24_HOURS,
+            "seconds_viewed " + seconds + f" is more than 24 hours ({MAX_SECONDS} s)",
         ),
         (
-            t.seconds < 0,
-            NEGATIVE_SECONDS,
-            "seconds_viewed " + t.seconds.cast("string") + " is negative",
+            r.reason == INVALID_COUNTRY,
+            "country " + _quoted(r.country) + " is not an ISO 3166-1 alpha-2 code",
         ),
-        (
-            t.seconds > MAX_SECONDS,
-            OVER_24_HOURS,
-            "seconds_viewed "
-            + t.seconds.cast("string")
-            + f" is more than 24 hours ({MAX_SECONDS} s)",
-        ),
-        (
-            ~t.country.isin(codes),
-            INVALID_COUNTRY,
-            "country " + _quoted(t.country) + " is not an ISO 3166-1 alpha-2 code",
-        ),
-        (
-            ~t._st_known,
-            UNKNOWN_TITLE_ID,
-            "title_id " + _quoted(t.title_id) + " is not in the catalog",
-        ),
-    ]
-    reason = ibis.cases(*[(cond, ibis.literal(name)) for cond, name, _ in checks],
-                        else_=ibis.null("string"))
-    detail = ibis.cases(*[(cond, msg) for cond, _, msg in checks], else_=ibis.null("string"))
-    return t.select(
-        *[t[c] for c in raw.columns],
-        reason=reason,
+        else_="title_id " + _quoted(r.title_id) + " is not in the catalog",
+    )
+    return r.select(
+        *[r[c] for c in raw.columns],
+        reason=r.reason,
         detail=detail,
-        started_at_utc=t.started_at_utc,
-        seconds=t.seconds,
+        started_at_utc=r.started_at_utc,
+        seconds=r.seconds,
     )
 
 
