@@ -45,8 +45,8 @@ def _c(
 _FRI_SAT = (4, 5)
 
 COUNTRIES: dict[str, Country] = {c.iso2: c for c in (
-    _c("US", "north_america", 75.0, "en", -6), _c("CA", "north_america", 9.0, "en fr", -5),
-    _c("BR", "latin_america", 22.0, "pt", -3), _c("MX", "latin_america", 13.0, "es", -6),
+    _c("US", "north_america", 75.0, "en", -6), _c("CA", "north_america", 8.0, "en fr", -5),
+    _c("BR", "latin_america", 22.0, "pt", -3), _c("MX", "latin_america", 15.0, "es", -6),
     _c("AR", "latin_america", 6.0, "es", -3), _c("CO", "latin_america", 5.0, "es", -5),
     _c("CL", "latin_america", 3.5, "es", -4), _c("PE", "latin_america", 3.0, "es", -5),
     _c("EC", "latin_america", 1.5, "es", -5), _c("UY", "latin_america", 0.6, "es", -3),
@@ -58,7 +58,7 @@ COUNTRIES: dict[str, Country] = {c.iso2: c for c in (
     _c("JM", "caribbean", 0.15, "en", -5), _c("BS", "caribbean", 0.05, "en", -5),
     _c("TT", "caribbean", 0.15, "en", -4), _c("GP", "caribbean", 0.05, "fr", -4),
     _c("MQ", "caribbean", 0.05, "fr", -4),
-    _c("GB", "western_europe", 17.0, "en", 0), _c("DE", "western_europe", 15.0, "de", 1),
+    _c("GB", "western_europe", 17.0, "en", 0), _c("DE", "western_europe", 14.0, "de", 1),
     _c("FR", "western_europe", 11.0, "fr", 1), _c("ES", "southern_europe", 7.0, "es", 1),
     _c("IT", "southern_europe", 6.0, "it", 1), _c("NL", "western_europe", 4.0, "nl", 1),
     _c("BE", "western_europe", 2.0, "nl fr", 1), _c("CH", "western_europe", 1.7, "de fr it", 1),
@@ -84,7 +84,7 @@ COUNTRIES: dict[str, Country] = {c.iso2: c for c in (
     _c("NG", "subsaharan", 0.6, "en", 1), _c("KE", "subsaharan", 0.4, "en sw", 3),
     _c("ZA", "subsaharan", 1.6, "en", 2), _c("MU", "subsaharan", 0.08, "fr en", 4),
     _c("RE", "subsaharan", 0.1, "fr", 4),
-    _c("JP", "east_asia", 9.0, "ja", 9), _c("KR", "east_asia", 6.0, "ko", 9),
+    _c("JP", "east_asia", 9.5, "ja", 9), _c("KR", "east_asia", 7.5, "ko", 9),
     _c("TW", "east_asia", 2.5, "zh", 8), _c("HK", "east_asia", 1.0, "zh en", 8),
     _c("SG", "southeast_asia", 1.0, "en zh ms", 8), _c("MY", "southeast_asia", 1.6, "ms en", 8),
     _c("TH", "southeast_asia", 2.5, "th", 7), _c("PH", "southeast_asia", 3.0, "tl en", 8),
