@@ -247,6 +247,11 @@ def week_cmd(
     if as_json:
         print_json(result)
         return
+    print_week(result)
+
+
+def print_week(result: dict[str, Any]) -> None:
+    """A week's lists (the answer of ``api.week``) as one Rich table per list."""
     where = result["country_name"] or "Global"
     console.print(f"[bold]{where} Top 10, week ending {result['week']}[/] "
                   f"(source {result['source']}; previous week {result['previous_week']})",
