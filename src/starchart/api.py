@@ -103,11 +103,11 @@ def build(
     db: str | Path | None = None,
     engine: str = "duckdb",
     catalog: str | Path | None = None,
-    events: list[Any] | tuple[Any, ...] | None = None,
+    events: Sequence[str | Path] | None = None,
     out: str | Path | None = None,
     round_to: int | None = None,
     spark_master: str | None = None,
-    progress: Any = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Compute the weekly charts and Most Popular lists (see docs/engine-charts.md).
 

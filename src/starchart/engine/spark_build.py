@@ -76,20 +76,28 @@ def build_spark(
         raise ValueError("the Spark build needs at least one events file or folder (--events)")
     started = time.perf_counter()
     session = spark if spark is not None else get_spark(spark_master)
+    if progress is not None:
+        progress("reading and validating the input files", 0, len(STEPS))
     inputs = load_inputs(session, str(catalog), [str(p) for p in events])
-    with inputs.accepted.cache() as accepted:
-        results = compute_charts(accepted, inputs.catalog, progress=progress)
-    steps = _Steps(progress, results.timings)
-    steps.done = len(STEPS) - 1
-    out_dir = Path(out)
-    with steps.step("write", STEPS[4]):
-        with duckdb.connect() as mem:
-            mem.execute(store.SCHEMA)
-            rows = write_charts(mem, results)
-            unit = DEFAULT_ROUND_TO if round_to is None else round_to
-            exported = export_charts(mem, out_dir, source=store.ENGINE_SOURCE, round_to_unit=unit)
-        quarantined = inputs.quarantined.to_pyarrow()
-        n_quarantined = write_quarantine(quarantined, out_dir / QUARANTINE_FILE)
+    try:
+        # load_inputs keeps the classified rows cached in Spark, so each chart query
+        # starts from them rather than from the files.
+        results = compute_charts(inputs.accepted, inputs.catalog, progress=progress)
+        steps = _Steps(progress, results.timings)
+        steps.done = len(STEPS) - 1
+        out_dir = Path(out)
+        unit = DEFAULT_ROUND_TO if round_to is None else round_to
+        with steps.step("write", STEPS[4]):
+            with duckdb.connect() as mem:
+                mem.execute(store.SCHEMA)
+                rows = write_charts(mem, results)
+                exported = export_charts(mem, out_dir, source=store.ENGINE_SOURCE,
+                                         round_to_unit=unit)
+            quarantined = inputs.quarantined.to_pyarrow()
+            n_quarantined = write_quarantine(quarantined, out_dir / QUARANTINE_FILE)
+    finally:
+        if inputs.workdir is not None:
+            inputs.workdir.cleanup()
     report = summary(
         results, rows, engine="spark", master=session.sparkContext.master,
         out=str(out_dir), round_to=unit,
