@@ -173,3 +173,18 @@ def test_latest_complete_week_and_plan() -> None:
     assert plan_weeks(first, last) == (dt.date(2025, 3, 23), dt.date(2025, 3, 23))
     assert plan_weeks(first, last, dt.date(2025, 3, 16)) == (dt.date(2025, 3, 16),
                                                             dt.date(2025, 3, 23))
+
+
+def test_rebuilding_a_week_without_viewing_empties_it(tmp_db: Path) -> None:
+    titles = [title("f1", "Lantern")]
+    fill_store(tmp_db, titles, [event("f1", "2025-03-05 10:00", H),
+                                event("f1", "2025-03-12 10:00", H, "GB"),
+                                event("f1", "2025-03-23 10:00", H)])
+    api.build(db=tmp_db)
+    assert len(global_list(tmp_db, "2025-03-16", FE)) == 1
+    with store.opened(tmp_db) as con:
+        con.execute("DELETE FROM events WHERE started_at BETWEEN '2025-03-10' AND '2025-03-17'")
+    result = api.build(db=tmp_db, week="2025-03-16")
+    assert result["rows"] == {"chart_global": 0, "chart_country": 0, "most_popular": 0}
+    assert global_list(tmp_db, "2025-03-16", FE) == []
+    assert [r[7] for r in global_list(tmp_db, "2025-03-23", FE)] == [3]  # not rebuilt

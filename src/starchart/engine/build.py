@@ -182,7 +182,10 @@ def write_charts(con: duckdb.DuckDBPyConnection, results: ChartResults) -> dict[
     """Replace the engine's rows for the built weeks (all weeks for a full build) and its
     Most Popular lists, in one transaction; imported ``netflix`` rows are never touched."""
     codes = sorted(set(results.country_lists.column("country_iso2").to_pylist()))
-    names = pa.table({"country_iso2": codes, "country_name": [country_name(c) for c in codes]})
+    names = pa.table(
+        {"country_iso2": pa.array(codes, pa.string()),
+         "country_name": pa.array([country_name(c) for c in codes], pa.string())}
+    )
     views = {
         "_starchart_global": results.global_lists,
         "_starchart_country": results.country_lists,

@@ -76,6 +76,8 @@ def build_spark(
         raise ValueError("the Spark build needs at least one events file or folder (--events)")
     started = time.perf_counter()
     session = spark if spark is not None else get_spark(spark_master)
+    # Chart weeks are UTC: a session in another time zone would move events across weeks.
+    session.conf.set("spark.sql.session.timeZone", "UTC")
     if progress is not None:
         progress("reading and validating the input files", 0, len(STEPS))
     inputs = load_inputs(session, str(catalog), [str(p) for p in events])
