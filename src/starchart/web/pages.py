@@ -305,7 +305,10 @@ def weeks_page(
     return {
         "country": country,
         "weeks": [{"week": w, "url": week_url(w, country)} for w in weeks],
-        "links": {"html": "/weeks", "json": "/weeks.json"},
+        "links": {
+            "html": with_query("/weeks", {"country": country}),
+            "json": with_query("/weeks.json", {"country": country}),
+        },
     }
 
 
