@@ -130,6 +130,9 @@ def main() -> None:
         return
 
     sizes = [int(s) for s in args.sizes.split(",") if s]
+    with tempfile.TemporaryDirectory() as tmp:  # warm up: imports, codecs, first calls
+        simulate(Path(tmp), weeks=1, end=END, events_per_week=50_000)
+        run_baseline(Path(tmp), 50_000)
     print(f"simulate: {WEEKS} weeks to {END}, 409 titles, 100,000 profiles, 94 countries")
     print(f"{'run':<34} {'events':>12} {'wall s':>8} {'cpu s':>8} {'events/s':>12} "
           f"{'ev/cpu-s':>12}")
