@@ -46,7 +46,15 @@ def test_build_command_writes_every_complete_week(three_weeks: Path) -> None:
     assert report["rows"] == {"chart_global": 4, "chart_country": 4, "most_popular": 1}
     assert set(report["timings"]) >= {"global_lists", "country_lists", "most_popular", "write",
                                       "total", "wall"}
-    # Checked through the library: the export of what the command built.
+    # Checked through the library: the chart questions and the export of what was built.
+    assert api.weeks(db=three_weeks) == ["2025-03-23", "2025-03-16", "2025-03-09"]
+    week = api.week("2025-03-09", db=three_weeks)
+    assert week["source"] == "engine"
+    films = next(x for x in week["lists"] if x["category"] == FE)["rows"]
+    assert [(r["rank"], r["show_title"], r["weekly_hours_viewed"]) for r in films] == [
+        (1, "Lantern", 2.0)
+    ]
+    assert api.week("2025-03-09", country="DE", db=three_weeks)["country_name"] == "Germany"
     out = three_weeks.parent / "out"
     api.export(out, db=three_weeks, round_to=1)
     assert (out / "all-weeks-global.tsv").read_text().splitlines() == [
