@@ -151,6 +151,8 @@ def test_build_never_touches_imported_netflix_rows(three_weeks: Path) -> None:
         (["--week", "March"], "not a date"),
         (["--engine", "spark"], "give --catalog FILE --events PATH... --out DIR"),
         (["--engine", "flink"], "unknown engine 'flink'"),
+        (["--engine", "spark", "--catalog", "c.csv", "--events", "e.csv", "--out", "o",
+          "--week", "2025-03-09"], "--week is for the DuckDB store"),
         (["--out", "x"], "belong to --engine spark"),
     ],
 )

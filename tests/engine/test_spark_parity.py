@@ -140,3 +140,18 @@ def test_generated_log_with_round_to_via_the_command(spark: Any, tmp_path: Path)
     rows = (out / GLOBAL_FILE).read_text().splitlines()[1:]
     hours = [int(line.split("\t")[5]) for line in rows]
     assert all(h % 10 == 0 for h in hours) and max(hours) >= 100
+
+
+def test_spark_build_refuses_a_bad_catalog_naming_file_and_row(spark: Any, tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog.csv"
+    text = (FIXTURES / "catalog.csv").read_text().replace("f-echo,Echo,,film,en,60,",
+                                                           "f-echo,Echo,,film,en,sixty,")
+    catalog.write_text(text)
+    result = CliRunner().invoke(app, [
+        "build", "--engine", "spark", "--catalog", str(catalog),
+        "--events", str(FIXTURES / "events-march.csv"), "--out", str(tmp_path / "out"),
+    ])
+    assert result.exit_code == 1
+    message = " ".join(result.stderr.split())
+    assert "catalog.csv" in message and "f-echo" in message and "sixty" in message
+    assert not (tmp_path / "out").exists()
