@@ -7,7 +7,7 @@ reads and validates the same files, computes the charts and writes the same expo
 seconds and events per second for each, the chart-computation time alone (without reading
 the files), the ratios Spark / DuckDB, and whether the exports are byte-identical.
 
-    .venv/bin/python benchmarks/bench_build.py [--events 2000000] [--weeks 8] [--no-spark]
+    .venv/bin/python benchmarks/bench_build.py [--events 1000000] [--weeks 8] [--no-spark]
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def line(label: str, seconds: float, events: int, baseline: float | None = None)
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=2_000_000, help="events to simulate")
+    parser.add_argument("--events", type=int, default=1_000_000, help="events to simulate")
     parser.add_argument("--weeks", type=int, default=8, help="weeks to simulate")
     parser.add_argument("--titles", type=int, default=400)
     parser.add_argument("--no-spark", action="store_true", help="DuckDB only")
