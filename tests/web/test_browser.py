@@ -156,6 +156,8 @@ def test_title_page_draws_plot_and_map(page: Any, screenshot_dir: Path) -> None:
     assert spread.locator('[data-iso2="FR"]').first.get_attribute("class") == "st-list"
     page.locator("#spread-all").click()
     assert spread.locator(".st-at1, .st-top10").count() == 5
+    assert slider.input_value() == str(len(WEEKS))  # the last stop is "all weeks"
+    assert output.inner_text().startswith("All weeks")
     shot(page, screenshot_dir, "title-map", full=False)
 
 

@@ -126,7 +126,7 @@ def run_svg(run: Sequence[Mapping[str, Any]], *, label: str) -> Markup:
         width = max(1.5, min(18.0, span / n * 0.7))
         out.append(
             f'<g class="bars"><text x="{LEFT}" y="{bars_top - 10}">Countries in the Top 10 '
-            f"(max {top}); darker: at #1</text>"
+            f"(max {top}); bright red: at #1</text>"
         )
         for i, (c_in, c_at1) in sorted(countries.items()):
             h_in = BAR_HEIGHT * c_in / top

@@ -79,12 +79,16 @@
     var original = shapes.map(function (el) { return el.getAttribute("class"); });
     var out = document.getElementById("spread-output");
     var allButton = document.getElementById("spread-all");
+    var last = spread.labels.length;  /* the slider's last stop: all weeks together */
     function shade(i) {
-      if (i < 0) {
+      if (i < 0 || i >= last) {
         shapes.forEach(function (el, k) { el.setAttribute("class", original[k]); });
         out.textContent = out.dataset.all;
+        slider.value = String(last);
+        slider.setAttribute("aria-valuetext", "All weeks");
         return;
       }
+      slider.setAttribute("aria-valuetext", spread.labels[i]);
       var top = new Set(spread.top10[i]), one = new Set(spread.at1[i]);
       shapes.forEach(function (el) {
         var c = el.getAttribute("data-iso2");
