@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -187,14 +188,16 @@ class Behaviour:
         return share * per_country[None, :]
 
     def sessions(self, day: int, rng: np.random.Generator, max_chunk: int
-                 ) -> list[Sessions]:
-        """All of ``day``'s sessions, in chunks of at most about ``max_chunk`` rows."""
+                 ) -> Iterator[Sessions]:
+        """All of ``day``'s sessions, in chunks of about ``max_chunk`` rows at most, made
+        one at a time as they are consumed (so a huge day never sits in memory whole)."""
         rate = self.day_rate(day, rng)
         expected = float(rate.sum())
         parts = max(1, math.ceil(expected / max_chunk))
         if parts > 1:
             rate = rate / parts
-        return [self._draw(day, rng.poisson(rate), rng) for _ in range(parts)]
+        for _ in range(parts):
+            yield self._draw(day, rng.poisson(rate), rng)
 
     def _draw(self, day: int, counts: np.ndarray, rng: np.random.Generator) -> Sessions:
         """Expand per-cell counts into sessions, vectorised (no per-session Python)."""
