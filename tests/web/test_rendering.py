@@ -35,7 +35,8 @@ def test_compact_numbers(value: float | None, text: str) -> None:
 def test_compact_never_shows_a_thousand_of_a_unit(value: float) -> None:
     text = fmt.compact(value)
     number = float(re.sub(r"[KMB,]", "", text))
-    assert number < 1000 or text.endswith("B") or "," in text or text.isdigit()
+    assert number < 1000 or text.endswith("B")
+    assert text[-1].isdigit() == (value < 999.5)  # a unit from 1,000 up, none below
 
 
 @pytest.mark.parametrize(
