@@ -246,7 +246,7 @@ class _Generator:
              origin: str | None = None, release: dt.date | None = None) -> Title:
         rng = self.rng
         origin = origin or ORIGINS[language][int(rng.integers(len(ORIGINS[language])))]
-        original = rng.random() < (0.7 if in_period else 0.45)
+        original = bool(rng.random() < (0.7 if in_period else 0.45))
         genres = names.pick_genres(rng, "film", language)
         directors, cast = self.credits(language, "film")
         appeal, hype = self.strength(original)
