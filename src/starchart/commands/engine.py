@@ -137,7 +137,10 @@ def _print_ingest(result: dict[str, Any]) -> None:
                       f"({cat['inserted']:,} new, {cat['updated']:,} updated)")
     if not result["files"]:
         return
-    table = Table("file", "read", "accepted", "quarantined", "duplicates", box=None)
+    table = Table(box=None)
+    table.add_column("file", overflow="fold")
+    for name in ("read", "accepted", "quarantined", "duplicates"):
+        table.add_column(name, justify="right")
     for f in result["files"]:
         note = " (already loaded)" if f["already_loaded"] else ""
         table.add_row(f["path"] + note, *(f"{f[k]:,}" for k in
@@ -177,7 +180,11 @@ def quarantine_cmd(
         return
     from rich.table import Table
 
-    table = Table("file", "row", "reason", "detail", box=None)
+    table = Table(box=None)
+    table.add_column("file", overflow="fold")
+    table.add_column("row", justify="right")
+    table.add_column("reason")
+    table.add_column("detail", overflow="fold")
     for r in rows:
         table.add_row(str(r["source_file"]), str(r["source_row"]), str(r["reason"]),
                       str(r["detail"]))

@@ -10,6 +10,7 @@ the load count as ``duplicates``: ``read = accepted + quarantined + duplicates``
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -27,6 +28,7 @@ from starchart.engine.catalog import (
 from starchart.engine.readers import (
     InputFile,
     InputFileError,
+    csv_needs_serial_reader,
     expand_paths,
     inspect_file,
     read_into,
@@ -49,6 +51,7 @@ _STAGED = "starchart_staged"
 _CLASSIFIED = "starchart_classified"
 
 
+@functools.cache
 def _classify_sql() -> str:
     """The shared Ibis classification, compiled once for DuckDB over the staged view."""
     raw = ibis.table(
@@ -120,14 +123,26 @@ def _empty_figures(info: InputFile, digest: str) -> dict[str, Any]:
 
 
 def _load_events_file(
-    con: duckdb.DuckDBPyConnection, info: InputFile, figures: dict[str, Any], classify_sql: str
+    con: duckdb.DuckDBPyConnection,
+    info: InputFile,
+    figures: dict[str, Any],
+    classify_sql: str,
+    *,
+    parallel: bool,
 ) -> None:
     """Stage, classify (once, into a temp table) and store one file; fill ``figures``.
 
     Only what each destination needs is kept: parsed values for countable rows, the text as
     read for quarantined ones.
     """
-    read_into(con, info, EVENT_COLUMNS, f"CREATE OR REPLACE TEMP VIEW {_STAGED} AS " + "{select}")
+    read_into(
+        con,
+        info,
+        EVENT_COLUMNS,
+        f"CREATE OR REPLACE TEMP VIEW {_STAGED} AS " + "{select}",
+        parallel=parallel,
+        retry=False,
+    )
     bad_only = ", ".join(
         f"CASE WHEN reason IS NOT NULL THEN {sql_ident(c)} END AS {sql_ident('raw_' + c)}"
         for c in EVENT_COLUMNS
@@ -140,6 +155,8 @@ def _load_events_file(
         SELECT source_row, reason, detail, event_key, profile_id, title_id, country,
                started_at_utc, seconds, {bad_only}
         FROM ({classify_sql})""",
+        parallel=parallel,
+        retry=False,
     )
     path = sql_string(str(info.path))
     raw_json = ", ".join(f"'{c}', {sql_ident('raw_' + c)}" for c in EVENT_COLUMNS)
@@ -220,6 +237,7 @@ def ingest_into(
             raise ValueError(
                 "the store has no catalog yet: load one with --catalog FILE before events"
             )
+    serial = [csv_needs_serial_reader(con, info) for info in infos]
     classify_sql = _classify_sql()
     files: list[dict[str, Any]] = []
     catalog_figures: dict[str, Any] | None = None
@@ -229,7 +247,7 @@ def ingest_into(
     try:
         if loaded is not None:
             catalog_figures = _upsert_catalog(con, loaded)
-        for i, (info, digest) in enumerate(zip(infos, digests, strict=True)):
+        for i, (info, digest, slow) in enumerate(zip(infos, digests, serial, strict=True)):
             if progress is not None:
                 progress(i, len(infos), str(info.path))
             figures = _empty_figures(info, digest)
@@ -241,7 +259,7 @@ def ingest_into(
                 figures["read"] = figures["duplicates"] = int(before[0])
                 figures["already_loaded"] = True
             else:
-                _load_events_file(con, info, figures, classify_sql)
+                _load_events_file(con, info, figures, classify_sql, parallel=not slow)
             _record_file(con, figures)
             files.append(figures)
         con.execute("COMMIT")

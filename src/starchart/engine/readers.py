@@ -212,7 +212,7 @@ def _sample_text(path: Path, fmt: Format, compression: Compression) -> tuple[str
     data, complete = _read_sample(path, compression)
     label = {"csv": "CSV", "tsv": "TSV", "jsonl": "JSON Lines"}[fmt]
     if not data.strip():
-        raise InputFileError(f"{path}: the file is empty")
+        return "", complete
     what = _describe_magic(data)
     if what is not None or b"\x00" in data:
         raise InputFileError(f"{path}: not a {label} file: it is {what or 'binary data'}")
@@ -242,6 +242,8 @@ def _check_columns(
 
 def _csv_header(path: Path, fmt: Format, compression: Compression) -> tuple[str, ...]:
     text, _ = _sample_text(path, fmt, compression)
+    if not text.strip():
+        raise InputFileError(f"{path}: the file is empty (no header row)")
     reader = csv.reader(io.StringIO(text), delimiter=DELIMITERS[fmt], quotechar='"')
     try:
         header = next(reader)
@@ -250,8 +252,13 @@ def _csv_header(path: Path, fmt: Format, compression: Compression) -> tuple[str,
     return tuple(h.strip() for h in header)
 
 
-def _jsonl_keys(path: Path, compression: Compression) -> tuple[str, ...]:
+def _jsonl_keys(
+    path: Path, compression: Compression, required: Sequence[str]
+) -> tuple[str, ...]:
+    """Keys seen in the sampled lines; an empty file is a valid file of no rows."""
     text, complete = _sample_text(path, "jsonl", compression)
+    if not text.strip():
+        return tuple(required)
     lines = text.splitlines()
     if not complete and len(lines) > 1:
         lines = lines[:-1]  # the last line may be cut by the sample
@@ -316,7 +323,7 @@ def inspect_file(
         columns = tuple(schema.names)
         types = tuple(_duckdb_type(schema.field(i).type) for i in range(len(schema)))
     elif fmt == "jsonl":
-        columns = _jsonl_keys(path, compression)
+        columns = _jsonl_keys(path, compression, required)
     else:
         columns = _csv_header(path, fmt, compression)
     _check_columns(path, list(columns), required, what)
@@ -388,6 +395,34 @@ def duckdb_select(info: InputFile, wanted: Sequence[str], *, parallel: bool = Tr
     return f"SELECT {', '.join(parts)} FROM {source}"
 
 
+_NEEDS_SERIAL = "parallel=false"
+
+
+def csv_needs_serial_reader(con: duckdb.DuckDBPyConnection, info: InputFile) -> bool:
+    """Whether DuckDB must read this CSV/TSV without its parallel scanner.
+
+    The parallel scanner refuses files that have both quoted line breaks and short rows, and
+    says so only when it meets them, so each text file is scanned once up front (outside any
+    transaction, which an error would abort). Other read errors refuse the file here.
+    """
+    if info.format not in DELIMITERS:
+        return False
+    try:
+        con.execute(f"SELECT count(*) FROM ({duckdb_select(info, info.columns)})").fetchone()
+    except duckdb.Error as exc:
+        if _NEEDS_SERIAL in str(exc):
+            return True
+        raise _read_error(info, exc) from None
+    return False
+
+
+def _read_error(info: InputFile, exc: duckdb.Error) -> InputFileError:
+    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()][:2]
+    return InputFileError(
+        f"{info.path}: cannot be read as {info.format.upper()}: {' '.join(lines)}"
+    )
+
+
 def read_into(
     con: duckdb.DuckDBPyConnection,
     info: InputFile,
@@ -395,22 +430,21 @@ def read_into(
     template: str,
     *,
     parallel: bool = True,
+    retry: bool = True,
 ) -> None:
     """Run ``template`` (with ``{select}`` standing for :func:`duckdb_select`) over the file.
 
-    DuckDB's read errors become an ``InputFileError`` naming the file.
+    DuckDB's read errors become an ``InputFileError`` naming the file. Inside a transaction
+    pass the ``parallel`` found by :func:`csv_needs_serial_reader` and ``retry=False``.
     """
     try:
         con.execute(template.replace("{select}", duckdb_select(info, wanted, parallel=parallel)))
     except duckdb.Error as exc:
         text = str(exc)
-        if parallel and "parallel=false" in text:
-            read_into(con, info, wanted, template, parallel=False)
+        if retry and parallel and _NEEDS_SERIAL in text:
+            read_into(con, info, wanted, template, parallel=False, retry=False)
             return
-        lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()][:2]
-        raise InputFileError(
-            f"{info.path}: cannot be read as {info.format.upper()}: {' '.join(lines)}"
-        ) from None
+        raise _read_error(info, exc) from None
 
 
 

@@ -165,7 +165,7 @@ def load_inputs(
 
     con = ibis.pyspark.connect(spark)
     catalog_arrow = read_catalog(catalog_path)
-    catalog_df = spark.createDataFrame(catalog_arrow.to_pandas(), schema=None)
+    catalog_df = spark.createDataFrame(catalog_arrow)  # Arrow keeps the types, nulls included
     catalog = con.table(_view(catalog_df, "catalog"))
 
     files = expand_paths(event_paths)

@@ -1,0 +1,522 @@
+"""DuckDB ingest through starchart.api: quarantine, refusals, duplicates, formats, paths."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import shutil
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from starchart import api, store
+from starchart.engine.readers import write_table
+from starchart.engine.validate import REASONS
+
+CATALOG_HEADER = (
+    "title_id,show_title,season_title,kind,original_language,runtime_minutes,release_date,"
+    "original,genres,synopsis"
+)
+CATALOG_ROWS = [
+    "f1,Lantern,,film,en,109,2025-03-03,true,Drama|Thriller,A keeper and a storm.",
+    "s1,Harbour,Harbour: Season 1,tv,de,400,2024-11-01,false,Crime,",
+]
+EVENT_FIELDS = ("event_id", "profile_id", "title_id", "country", "started_at", "seconds_viewed")
+
+
+def ev(
+    title_id: str | None = "f1",
+    *,
+    event_id: str | None = None,
+    profile_id: str | None = "p1",
+    country: str | None = "US",
+    started_at: str | None = "2025-03-30T12:00:00Z",
+    seconds: str | None = "3600",
+) -> dict[str, str | None]:
+    return {
+        "event_id": event_id,
+        "profile_id": profile_id,
+        "title_id": title_id,
+        "country": country,
+        "started_at": started_at,
+        "seconds_viewed": seconds,
+    }
+
+
+def events_table(rows: list[dict[str, str | None]]) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=pa.schema([(f, pa.string()) for f in EVENT_FIELDS]))
+
+
+def write_events(path: Path, rows: list[dict[str, str | None]]) -> Path:
+    return write_table(path, events_table(rows))
+
+
+def write_catalog(path: Path, rows: list[str] | None = None, header: str = CATALOG_HEADER) -> Path:
+    path.write_text("\n".join([header, *(CATALOG_ROWS if rows is None else rows)]) + "\n")
+    return path
+
+
+def snapshot(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Everything ingest may touch, to prove a refused call changed nothing."""
+    with store.opened(db, read_only=True) as con:
+        return {
+            table: sorted(con.execute(f"SELECT * EXCLUDE ({cols}) FROM {table}").fetchall(),
+                          key=repr)
+            for table, cols in (
+                ("catalog", "synopsis"),
+                ("events", "source_file"),
+                ("quarantine", "detail"),
+                ("ingested_files", "ingested_at"),
+            )
+        }
+
+
+def stored_events(db: Path) -> list[tuple[Any, ...]]:
+    with store.opened(db, read_only=True) as con:
+        return con.execute(
+            "SELECT event_id, profile_id, title_id, country, started_at, seconds_viewed, "
+            "source_file, source_row FROM events ORDER BY source_file, source_row"
+        ).fetchall()
+
+
+@pytest.fixture()
+def catalog(tmp_path: Path) -> Path:
+    return write_catalog(tmp_path / "catalog.csv")
+
+
+def test_every_reason_quarantined_with_file_and_row(
+    tmp_db: Path, tmp_path: Path, catalog: Path
+) -> None:
+    rows = [
+        ev(),  # 1 good
+        ev(profile_id=""),  # 2
+        ev(started_at="31/03/2025 08:00"),  # 3
+        ev(seconds="1.5"),  # 4
+        ev(seconds="-30"),  # 5
+        ev(seconds="86401"),  # 6
+        ev(country="UK"),  # 7
+        ev("nope"),  # 8
+        ev("s1", country="GB", started_at="2025-03-31T08:00:00+09:00"),  # 9 good
+        ev(seconds="abc"),  # 10
+    ]
+    path = write_events(tmp_path / "events.csv", rows)
+    report = api.ingest(catalog=catalog, events=[path], db=tmp_db)
+    assert (report["read"], report["accepted"], report["quarantined"], report["duplicates"]) == (
+        10, 2, 8, 0,
+    )
+    assert report["by_reason"] == {
+        "missing_field": 1,
+        "unparseable_timestamp": 1,
+        "invalid_seconds": 2,
+        "negative_seconds": 1,
+        "over_24_hours": 1,
+        "invalid_country": 1,
+        "unknown_title_id": 1,
+    }
+    q = api.quarantine(db=tmp_db)
+    assert list(q.columns) == ["source_file", "source_row", "reason", "detail", "raw"]
+    assert set(q.source_file) == {str(path.resolve())}
+    assert list(zip(q.source_row, q.reason, strict=True)) == [
+        (2, "missing_field"),
+        (3, "unparseable_timestamp"),
+        (4, "invalid_seconds"),
+        (5, "negative_seconds"),
+        (6, "over_24_hours"),
+        (7, "invalid_country"),
+        (8, "unknown_title_id"),
+        (10, "invalid_seconds"),
+    ]
+    assert q.detail.iloc[5] == "country 'UK' is not an ISO 3166-1 alpha-2 code"
+    assert '"country":"UK"' in q.raw.iloc[5]
+    only = api.quarantine(reason="invalid_seconds", limit=1, db=tmp_db)
+    assert list(only.source_row) == [4]
+    events = stored_events(tmp_db)
+    assert [(e[2], e[4], e[5], e[7]) for e in events] == [
+        ("f1", dt.datetime(2025, 3, 30, 12, 0), 3600, 1),
+        ("s1", dt.datetime(2025, 3, 30, 23, 0), 3600, 9),  # +09:00 honoured, stored in UTC
+    ]
+
+
+def test_unknown_reason_filter_is_an_error(tmp_db: Path, catalog: Path) -> None:
+    api.ingest(catalog=catalog, db=tmp_db)
+    with pytest.raises(ValueError, match="unknown reason 'UK'"):
+        api.quarantine(reason="UK", db=tmp_db)
+
+
+FORMATS = (
+    "csv", "csv.gz", "csv.zst", "tsv", "tsv.gz", "jsonl", "jsonl.gz", "ndjson", "ndjson.zst",
+    "parquet",
+)
+MIXED_ROWS = [
+    ev(),
+    ev("s1", country="KR", started_at="2025-03-29T23:30:00-05:00", seconds="600"),
+    ev(country="UK"),
+    ev(profile_id=None),
+    ev(started_at="2025-03-30 10:15:00.250", seconds="59"),
+    ev("zz"),
+]
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_each_format_loads_the_same(
+    tmp_db: Path, tmp_path: Path, catalog: Path, suffix: str
+) -> None:
+    path = write_events(tmp_path / f"events.{suffix}", MIXED_ROWS)
+    report = api.ingest(catalog=catalog, events=[path], db=tmp_db)
+    assert (report["read"], report["accepted"], report["quarantined"]) == (6, 3, 3)
+    (figures,) = report["files"]
+    assert figures["format"] == suffix.split(".")[0].replace("ndjson", "jsonl")
+    assert [(e[2], e[3], e[4], e[5], e[7]) for e in stored_events(tmp_db)] == [
+        ("f1", "US", dt.datetime(2025, 3, 30, 12, 0), 3600, 1),
+        ("s1", "KR", dt.datetime(2025, 3, 30, 4, 30), 600, 2),
+        ("f1", "US", dt.datetime(2025, 3, 30, 10, 15, 0, 250000), 59, 5),
+    ]
+    q = api.quarantine(db=tmp_db)
+    assert list(zip(q.source_row, q.reason, strict=True)) == [
+        (3, "invalid_country"), (4, "missing_field"), (6, "unknown_title_id"),
+    ]
+
+
+def test_typed_parquet_columns(tmp_db: Path, tmp_path: Path, catalog: Path) -> None:
+    """Parquet written by a program: integer seconds, real timestamps (with a zone too)."""
+    table = pa.table(
+        {
+            "profile_id": ["p1", "p2", "p3"],
+            "title_id": ["f1", "f1", "s1"],
+            "country": ["US", "DE", "BR"],
+            "started_at": pa.array(
+                [dt.datetime(2025, 3, 30, 8, 0), dt.datetime(2025, 3, 30, 9, 0, 0, 500),
+                 dt.datetime(2025, 3, 30, 10, 0)],
+                pa.timestamp("us", tz="Asia/Tokyo"),
+            ),
+            "seconds_viewed": pa.array([60, -1, 86400], pa.int64()),
+        }
+    )
+    path = write_table(tmp_path / "typed.parquet", table)
+    report = api.ingest(catalog=catalog, events=[path], db=tmp_db)
+    assert (report["accepted"], report["by_reason"]["negative_seconds"]) == (2, 1)
+    rows = stored_events(tmp_db)
+    assert [(e[4], e[5]) for e in rows] == [
+        (dt.datetime(2025, 3, 30, 8, 0), 60),  # the instant, in UTC
+        (dt.datetime(2025, 3, 30, 10, 0), 86400),
+    ]
+    assert api.quarantine(db=tmp_db).source_row.tolist() == [2]  # 1-based for Parquet too
+
+
+def test_csv_row_numbers_survive_quoted_newlines_and_short_rows(
+    tmp_db: Path, tmp_path: Path, catalog: Path
+) -> None:
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "profile_id,title_id,country,started_at,seconds_viewed,note\n"
+        'p1,f1,US,2025-03-30T12:00:00Z,60,"two\nlines"\n'
+        "p2,f1,US\n"
+        "p3,f1,US,2025-03-30T12:00:00Z,60,,extra,fields\n"
+        "p4,f1,UK,2025-03-30T12:00:00Z,60,\n"
+    )
+    report = api.ingest(catalog=catalog, events=[path], db=tmp_db)
+    assert (report["read"], report["accepted"], report["quarantined"]) == (4, 2, 2)
+    q = api.quarantine(db=tmp_db)
+    assert list(zip(q.source_row, q.reason, strict=True)) == [
+        (2, "missing_field"), (4, "invalid_country"),
+    ]
+    assert q.detail.iloc[0] == "missing started_at"
+
+
+def test_row_numbers_in_a_big_csv(tmp_db: Path, tmp_path: Path, catalog: Path) -> None:
+    """DuckDB reads big files in parallel; the numbering must still be the file's order."""
+    path = tmp_path / "big.csv.gz"
+    duckdb.execute(
+        f"""COPY (SELECT 'e' || i AS event_id, 'p' || i AS profile_id, 'f1' AS title_id,
+                   CASE WHEN i % 9973 = 0 THEN 'UK' ELSE 'US' END AS country,
+                   '2025-03-30 12:00:00' AS started_at, i % 3600 AS seconds_viewed
+            FROM range(1, 300001) t(i)) TO '{path}' (HEADER, COMPRESSION gzip)"""
+    )
+    report = api.ingest(catalog=catalog, events=[path], db=tmp_db)
+    assert report["read"] == 300_000
+    q = api.quarantine(db=tmp_db)
+    assert q.source_row.tolist() == list(range(9973, 300_001, 9973))
+    with store.opened(tmp_db, read_only=True) as con:
+        mismatched = con.execute(
+            "SELECT count(*) FROM events WHERE event_id <> 'e' || source_row"
+        ).fetchone()
+    assert mismatched == (0,)
+
+
+def test_malformed_json_line_is_quarantined_with_its_row(
+    tmp_db: Path, tmp_path: Path, catalog: Path
+) -> None:
+    path = tmp_path / "events.jsonl"
+    good = (
+        '{"profile_id": "p1", "title_id": "f1", "country": "US", '
+        '"started_at": "2025-03-30T12:00:00Z", "seconds_viewed": 60}'
+    )
+    path.write_text("\n".join([good, "{oops", good.replace("60", "60.0"), ""]) + "\n")
+    report = api.ingest(catalog=catalog, events=[path], db=tmp_db)
+    assert (report["read"], report["accepted"], report["quarantined"]) == (3, 2, 1)
+    q = api.quarantine(db=tmp_db)
+    assert (q.source_row.tolist(), q.reason.tolist()) == ([2], ["missing_field"])
+
+
+def test_directories_and_globs(tmp_db: Path, tmp_path: Path, catalog: Path) -> None:
+    folder = tmp_path / "drop"
+    write_events(folder / "day1.csv", [ev(event_id="a1")])
+    write_events(folder / "nested" / "day2.parquet", [ev(event_id="a2")])
+    write_events(folder / "nested" / "day3.jsonl.gz", [ev(event_id="a3")])
+    (folder / "README.txt").write_text("not data")
+    write_events(folder / ".hidden.csv", [ev(event_id="hidden")])
+    write_events(folder / "_tmp" / "partial.csv", [ev(event_id="partial")])
+    report = api.ingest(catalog=catalog, events=[folder], db=tmp_db)
+    assert [Path(f["path"]).name for f in report["files"]] == [
+        "day1.csv", "day2.parquet", "day3.jsonl.gz",
+    ]
+    other = tmp_path / "more"
+    for i in range(3):
+        write_events(other / f"part-{i}.csv", [ev(event_id=f"b{i}")])
+    write_events(other / "part-9.tsv", [ev(event_id="b9")])
+    report = api.ingest(events=[str(other / "part-*.csv")], db=tmp_db)
+    assert report["accepted"] == 3
+    assert sorted(e[0] for e in stored_events(tmp_db)) == ["a1", "a2", "a3", "b0", "b1", "b2"]
+    with pytest.raises(ValueError, match=r"no readable files match this pattern"):
+        api.ingest(events=[str(other / "*.parquet")], db=tmp_db)
+    with pytest.raises(FileNotFoundError, match="missing.csv: no such file or directory"):
+        api.ingest(events=[tmp_path / "missing.csv"], db=tmp_db)
+    with pytest.raises(ValueError, match=r"README.txt: unsupported file type"):
+        api.ingest(events=[folder / "README.txt"], db=tmp_db)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ValueError, match="directory holds no readable files"):
+        api.ingest(events=[empty], db=tmp_db)
+
+
+def refused(
+    tmp_db: Path, tmp_path: Path, catalog: Path, bad: Path, message: str
+) -> None:
+    """A call with a catalog, a good file and ``bad`` fails naming ``bad`` and changes nothing."""
+    api.ingest(catalog=catalog, events=[write_events(tmp_path / "first.csv", [ev()])], db=tmp_db)
+    before = snapshot(tmp_db)
+    good = write_events(tmp_path / "good.csv", [ev(event_id="x1"), ev(country="UK")])
+    changed = write_catalog(tmp_path / "catalog2.csv", [CATALOG_ROWS[0].replace("109", "95")])
+    with pytest.raises(ValueError) as err:
+        api.ingest(catalog=changed, events=[good, bad], db=tmp_db)
+    assert str(bad.resolve()) in str(err.value)
+    assert message in str(err.value)
+    assert snapshot(tmp_db) == before
+
+
+def test_wrong_columns_refused_and_nothing_loaded(
+    tmp_db: Path, tmp_path: Path, catalog: Path
+) -> None:
+    bad = tmp_path / "sales.csv"
+    bad.write_text("order_id,amount\n1,9.99\n")
+    refused(tmp_db, tmp_path, catalog, bad,
+            "not an events file: missing column(s) profile_id, title_id, country, started_at, "
+            "seconds_viewed (found: order_id, amount)")
+
+
+def test_png_named_csv_refused(tmp_db: Path, tmp_path: Path, catalog: Path) -> None:
+    bad = tmp_path / "events.csv"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    refused(tmp_db, tmp_path, catalog, bad, "not a CSV file: it is a PNG image")
+
+
+def test_text_named_parquet_refused(tmp_db: Path, tmp_path: Path, catalog: Path) -> None:
+    bad = tmp_path / "events.parquet"
+    bad.write_text("profile_id,title_id\np1,f1\n")
+    refused(tmp_db, tmp_path, catalog, bad, "not a Parquet file: it is text")
+
+
+def test_truncated_parquet_refused(tmp_db: Path, tmp_path: Path, catalog: Path) -> None:
+    whole = write_events(tmp_path / "whole.parquet", [ev()] * 50).read_bytes()
+    bad = tmp_path / "cut.parquet"
+    bad.write_bytes(whole[: len(whole) // 2] + b"PAR1")
+    refused(tmp_db, tmp_path, catalog, bad, "not a readable Parquet file")
+
+
+def test_misnamed_compression_and_binary_refused(
+    tmp_db: Path, tmp_path: Path, catalog: Path
+) -> None:
+    plain = tmp_path / "events.csv.gz"
+    plain.write_text("profile_id,title_id,country,started_at,seconds_viewed\n")
+    refused(tmp_db, tmp_path, catalog, plain, "named .gz but is not gzip data")
+    zipped = tmp_path / "events2.csv"
+    zipped.write_bytes(gzip.compress(b"profile_id,title_id\n"))
+    refused(tmp_db, tmp_path, catalog, zipped, "not a CSV file: it is gzip-compressed data")
+    noise = tmp_path / "events.jsonl.zst"
+    noise.write_bytes(b"\x28\xb5\x2f\xfd" + bytes(range(200)))
+    refused(tmp_db, tmp_path, catalog, noise, "cannot be decompressed")
+    csv_as_json = tmp_path / "events3.jsonl"
+    csv_as_json.write_text("profile_id,title_id\np1,f1\n")
+    refused(tmp_db, tmp_path, catalog, csv_as_json, "line 1 is not a JSON object")
+
+
+def test_same_file_twice_counts_nothing_twice(
+    tmp_db: Path, tmp_path: Path, catalog: Path
+) -> None:
+    path = write_events(tmp_path / "events.csv", [ev(), ev("s1"), ev(country="UK")])
+    first = api.ingest(catalog=catalog, events=[path], db=tmp_db)
+    assert (first["accepted"], first["quarantined"], first["duplicates"]) == (2, 1, 0)
+    again = api.ingest(events=[path], db=tmp_db)
+    assert (again["read"], again["accepted"], again["quarantined"], again["duplicates"]) == (
+        3, 0, 0, 3,
+    )
+    assert again["files"][0]["already_loaded"] is True
+    copy = tmp_path / "renamed.csv"
+    shutil.copy(path, copy)
+    both = api.ingest(events=[copy, path], db=tmp_db)
+    assert (both["read"], both["duplicates"]) == (6, 6)
+    assert len(stored_events(tmp_db)) == 2
+    assert len(api.quarantine(db=tmp_db)) == 1
+    with store.opened(tmp_db, read_only=True) as con:
+        files = con.execute("SELECT read, accepted, duplicates FROM ingested_files").fetchall()
+    assert sorted(files) == [(3, 0, 3), (3, 0, 3), (3, 0, 3), (3, 2, 0)]
+
+
+def test_event_id_duplicates_within_and_across_loads(
+    tmp_db: Path, tmp_path: Path, catalog: Path
+) -> None:
+    a = write_events(
+        tmp_path / "a.csv",
+        [ev(event_id="e1"), ev(event_id="e2"), ev(event_id="e1", seconds="10"),
+         ev(event_id="e3", country="UK"), ev(event_id="e3"), ev(event_id=None), ev(event_id="")],
+    )
+    report = api.ingest(catalog=catalog, events=[a], db=tmp_db)
+    assert (report["read"], report["accepted"], report["quarantined"], report["duplicates"]) == (
+        7, 5, 1, 1,
+    )
+    b = write_events(tmp_path / "b.parquet", [ev(event_id="e2"), ev(event_id="e4")])
+    c = write_events(tmp_path / "c.jsonl", [ev(event_id="e4"), ev(event_id="e5")])
+    report = api.ingest(events=[b, c], db=tmp_db)
+    assert [(f["accepted"], f["duplicates"]) for f in report["files"]] == [(1, 1), (1, 1)]
+    kept = [(e[0], e[5], Path(e[6]).name, e[7]) for e in stored_events(tmp_db) if e[0]]
+    assert sorted(kept) == [
+        ("e1", 3600, "a.csv", 1),  # the first e1 is kept, not the later one
+        ("e2", 3600, "a.csv", 2),
+        ("e3", 3600, "a.csv", 5),  # row 4 was quarantined, so row 5 is the first countable
+        ("e4", 3600, "b.parquet", 2),
+        ("e5", 3600, "c.jsonl", 2),
+    ]
+
+
+def test_catalog_reload_updates_titles_and_keeps_absent_columns(
+    tmp_db: Path, tmp_path: Path, catalog: Path
+) -> None:
+    first = api.load_catalog(catalog, db=tmp_db)
+    assert first["catalog"]["inserted"] == 2
+    header = "title_id,show_title,season_title,kind,original_language,runtime_minutes," \
+             "release_date,original"
+    reload = write_catalog(
+        tmp_path / "update.csv",
+        ["f1,Lantern (Director's Cut),,film,en,131,2025-03-03,true",
+         "f2,Quiet Fields,,film,fr,88,2025-01-10,false"],
+        header=header,
+    )
+    report = api.ingest(catalog=reload, db=tmp_db)
+    assert (report["catalog"]["inserted"], report["catalog"]["updated"]) == (1, 1)
+    with store.opened(tmp_db, read_only=True) as con:
+        rows = con.execute(
+            "SELECT title_id, show_title, runtime_minutes, genres, synopsis FROM catalog "
+            "ORDER BY title_id"
+        ).fetchall()
+    assert rows == [
+        ("f1", "Lantern (Director's Cut)", 131.0, "Drama|Thriller", "A keeper and a storm."),
+        ("f2", "Quiet Fields", 88.0, None, None),
+        ("s1", "Harbour", 400.0, "Crime", None),
+    ]
+
+
+def test_refused_catalog_loads_nothing(tmp_db: Path, tmp_path: Path, catalog: Path) -> None:
+    api.ingest(catalog=catalog, db=tmp_db)
+    before = snapshot(tmp_db)
+    bad = write_catalog(tmp_path / "bad.csv", [*CATALOG_ROWS, "s2,Harbour,Harbour: S2,tv,de,0,"
+                                                              "2025-01-01,false,,"])
+    with pytest.raises(ValueError) as err:
+        api.ingest(catalog=bad, events=[write_events(tmp_path / "e.csv", [ev()])], db=tmp_db)
+    assert str(err.value) == (
+        f"catalog refused: {bad.resolve()} row 3 (title_id s2): runtime_minutes must be a "
+        "positive number of minutes, got '0'"
+    )
+    assert snapshot(tmp_db) == before
+
+
+def test_events_need_a_catalog(tmp_db: Path, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="no catalog yet"):
+        api.ingest(events=[write_events(tmp_path / "e.csv", [ev()])], db=tmp_db)
+    with pytest.raises(ValueError, match="nothing to ingest"):
+        api.ingest(db=tmp_db)
+
+
+# --- read = accepted + quarantined + duplicates, whatever the mix ---------------------------
+
+BAD_VARIANTS: dict[str, dict[str, str | None]] = {
+    "missing_field": {"country": None},
+    "unparseable_timestamp": {"started_at": "2025-02-30T10:00:00"},
+    "invalid_seconds": {"seconds": "ten"},
+    "negative_seconds": {"seconds": "-1"},
+    "over_24_hours": {"seconds": "90000"},
+    "invalid_country": {"country": "EU"},
+    "unknown_title_id": {"title_id": "missing"},
+}
+row_kind = st.sampled_from(["good", *BAD_VARIANTS])
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    files=st.lists(
+        st.lists(st.tuples(row_kind, st.one_of(st.none(), st.integers(0, 6))), max_size=12),
+        min_size=1, max_size=3,
+    ),
+    fmt=st.sampled_from(["csv", "parquet", "jsonl.gz"]),
+    again=st.booleans(),
+)
+def test_read_is_accepted_plus_quarantined_plus_duplicates(
+    tmp_path_factory: pytest.TempPathFactory,
+    files: list[list[tuple[str, int | None]]],
+    fmt: str,
+    again: bool,
+) -> None:
+    folder = tmp_path_factory.mktemp("mix")
+    db = folder / "store.duckdb"
+    cat = write_catalog(folder / "catalog.csv")
+    paths: list[Path] = []
+    seen: set[str] = set()
+    expected = {"accepted": 0, "duplicates": 0, **dict.fromkeys(REASONS, 0)}
+    for n, spec in enumerate(files):
+        rows = [ev(event_id=None if i is None else f"e{i}", **BAD_VARIANTS.get(kind, {}))
+                for kind, i in spec]
+        paths.append(write_events(folder / f"f{n}.{fmt}", rows))
+        if spec in files[:n]:  # the same bytes again: a re-load, every row a duplicate
+            expected["duplicates"] += len(spec)
+            continue
+        for kind, ident in spec:
+            event_id = None if ident is None else f"e{ident}"
+            if kind != "good":
+                expected[kind] += 1
+            elif event_id is not None and event_id in seen:
+                expected["duplicates"] += 1
+            else:
+                expected["accepted"] += 1
+                if event_id is not None:
+                    seen.add(event_id)
+    report = api.ingest(catalog=cat, events=paths, db=db)
+    total_rows = sum(len(spec) for spec in files)
+    assert report["read"] == total_rows
+    assert report["read"] == report["accepted"] + report["quarantined"] + report["duplicates"]
+    assert report["accepted"] == expected["accepted"]
+    assert report["duplicates"] == expected["duplicates"]
+    assert report["by_reason"] == {r: expected[r] for r in REASONS}
+    for f in report["files"]:
+        assert f["read"] == f["accepted"] + f["quarantined"] + f["duplicates"]
+    if again:
+        repeat = api.ingest(events=paths, db=db)
+        assert (repeat["read"], repeat["duplicates"], repeat["accepted"]) == (
+            total_rows, total_rows, 0,
+        )
+    assert len(stored_events(db)) == expected["accepted"]
+    assert len(api.quarantine(db=db)) == report["quarantined"]
