@@ -89,7 +89,7 @@ class ChartResults:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-class _Steps:
+class StepTimer:
     """Times each step and reports it to an optional progress callback."""
 
     def __init__(self, progress: Progress | None, timings: dict[str, float]) -> None:
@@ -123,7 +123,7 @@ def compute_charts(
     lists to that week (cumulative counts still see earlier weeks).
     """
     timings: dict[str, float] = {}
-    steps = _Steps(progress, timings)
+    steps = StepTimer(progress, timings)
     with steps.step("span", STEPS[0]):
         span = charts.data_span(events).to_pyarrow().to_pylist()[0]
     if not span["events"]:
@@ -259,7 +259,7 @@ def build(
         results = compute_charts(
             backend.table("events"), backend.table("catalog"), week=week, progress=progress
         )
-        steps = _Steps(progress, results.timings)
+        steps = StepTimer(progress, results.timings)
         steps.done = len(STEPS) - 1
         with steps.step("write", STEPS[4]):
             rows = write_charts(con, results)

@@ -20,7 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from starchart import store
-from starchart.engine.build import STEPS, Progress, _Steps, compute_charts, summary, write_charts
+from starchart.engine.build import STEPS, Progress, StepTimer, compute_charts, summary, write_charts
 from starchart.export import export_charts
 from starchart.weeks import DEFAULT_ROUND_TO
 
@@ -85,7 +85,7 @@ def build_spark(
         # load_inputs keeps the classified rows cached in Spark, so each chart query
         # starts from them rather than from the files.
         results = compute_charts(inputs.accepted, inputs.catalog, progress=progress)
-        steps = _Steps(progress, results.timings)
+        steps = StepTimer(progress, results.timings)
         steps.done = len(STEPS) - 1
         out_dir = Path(out)
         unit = DEFAULT_ROUND_TO if round_to is None else round_to
