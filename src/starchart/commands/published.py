@@ -18,6 +18,7 @@ from rich.text import Text
 
 from starchart import api
 from starchart.commands.common import DbOption, JsonOption, console, print_json, run_or_fail
+from starchart.published.slugs import title_name
 
 SourceOption = Annotated[
     str | None,
@@ -68,7 +69,7 @@ def _change(row: dict[str, Any]) -> Text:
 
 
 def _name(show: str, season: Any) -> str:
-    return show if _missing(season) else str(season)
+    return title_name(show, None if _missing(season) else str(season))
 
 
 def _progress_callback(enabled: bool) -> tuple[Progress | None, Any]:

@@ -76,3 +76,16 @@ def title_slug(show_title: str, season_title: str | None) -> str:
     if season_title is None or season_title == "N/A":
         return show_slug(show_title)
     return f"{show_slug(show_title)}--{season_part(show_title, season_title)}"
+
+
+def title_name(show_title: str, season_title: str | None) -> str:
+    """How a title reads: ``Squid Game: Season 2`` for a season, the show title for a film.
+
+    Netflix's files write the show into the season title; other catalogs may not ("Season 2"),
+    so the show is prefixed where it is missing.
+    """
+    if not season_title:
+        return show_title
+    if season_title.startswith(show_title):
+        return season_title
+    return f"{show_title}: {season_title}"

@@ -280,7 +280,9 @@ class _Generator:
             n_eps = int(np.clip(episodes + rng.integers(-2, 3), *EPISODES))
             season_cast = cast if k == 1 else cast[:-1] + (names.person(rng, language),)
             out.append(Title(
-                title, "Limited Series" if limited else f"Season {k}", "tv", language, origin,
+                # Netflix writes a season as "Show: Season 2" (the show's name included).
+                title, f"{title}: Limited Series" if limited else f"{title}: Season {k}", "tv",
+                language, origin,
                 _season_minutes(rng, language, genres, n_eps), day, original, genres,
                 directors, season_cast, names.synopsis(rng, genres, language, origin),
                 appeal * float(rng.lognormal(0.0, 0.2)), hype * (1.0 + 0.3 * (k - 1)),
@@ -324,7 +326,8 @@ def make_catalog(n_titles: int, start: dt.date, end: dt.date, rng: np.random.Gen
             made += seasons
 
     # Films, the last English one sharing its show title with a multi-season series.
-    shared = next(t for t in gen.titles if t.season_title == "Season 2" and t.language == "en")
+    shared = next(t for t in gen.titles
+                  if (t.season_title or "").endswith(": Season 2") and t.language == "en")
     for english, target in ((True, n_en_films), (False, n_films - n_en_films)):
         plan = gen.language_plan(target)
         flags = _in_period_flags(rng, target)

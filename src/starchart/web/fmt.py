@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from starchart.published.slugs import title_name  # noqa: F401  (templates use it)
+
 _UNITS = ((1e3, "K"), (1e6, "M"), (1e9, "B"))
 
 
@@ -65,15 +67,6 @@ def week_span(week: str | dt.date | None) -> str:
     if start.year == end.year:
         return f"{start.day} {start.strftime('%b')} – {end.day} {end.strftime('%b %Y')}"
     return f"{start.day} {start.strftime('%b %Y')} – {end.day} {end.strftime('%b %Y')}"
-
-
-def title_name(show_title: str, season_title: str | None) -> str:
-    """``Squid Game: Season 2`` or the film's title, as Netflix writes a season."""
-    if not season_title:
-        return show_title
-    if season_title.startswith(show_title):
-        return season_title
-    return f"{show_title}: {season_title}"
 
 
 def change_text(change: str | None, previous_rank: int | None) -> str:
