@@ -84,6 +84,26 @@ def tenth_place_views(db: Path) -> list[float]:
     return [float(r[0]) for r in rows if r[0] is not None]
 
 
+def _clear(paths: DemoPaths) -> None:
+    """Remove what a demo run writes, and nothing else (``--out`` may be a shared folder)."""
+    for folder in (paths.world, paths.exports):
+        if folder.exists():
+            shutil.rmtree(folder)
+    for file in (paths.manifest, paths.db, paths.db.with_name(paths.db.name + ".wal")):
+        file.unlink(missing_ok=True)
+
+
+def _saved_run(paths: DemoPaths) -> dict[str, Any] | None:
+    """The manifest of a finished earlier run in ``paths``, if there is one."""
+    if not (paths.manifest.exists() and paths.db.exists()):
+        return None
+    try:
+        saved: dict[str, Any] = json.loads(paths.manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return saved
+
+
 def run_demo(
     root: Path,
     *,
@@ -97,17 +117,18 @@ def run_demo(
 ) -> DemoResult:
     """Simulate, ingest, build and export into ``root``; reuse a finished earlier run."""
     paths = DemoPaths(Path(root))
-    if fresh and paths.root.exists():
-        shutil.rmtree(paths.root)
-    if paths.manifest.exists() and paths.db.exists():
-        saved = json.loads(paths.manifest.read_text(encoding="utf-8"))
+    options = {"weeks": weeks, "profiles": profiles, "titles": titles, "seed": seed, "end": end}
+    if fresh:
+        _clear(paths)
+    saved = _saved_run(paths)
+    if saved is not None and saved.get("options") == options:
         return DemoResult(paths=paths, reused=True, simulated=saved.get("simulated", {}),
                           ingested=saved.get("ingested", {}), built=saved.get("built", {}),
                           exported=saved.get("exported", {}), round_to=saved["round_to"])
-    # An unfinished earlier run (no manifest) is started over rather than half-trusted.
-    if paths.root.exists():
-        shutil.rmtree(paths.root)
-    paths.root.mkdir(parents=True)
+    # An unfinished earlier run (no manifest), or one of another world, is started over
+    # rather than half-trusted.
+    _clear(paths)
+    paths.root.mkdir(parents=True, exist_ok=True)
 
     sim_options: dict[str, Any] = {"weeks": weeks, "seed": seed, "end": end}
     if profiles is not None:
@@ -125,8 +146,9 @@ def run_demo(
     result = DemoResult(paths=paths, reused=False, simulated=simulated, ingested=ingested,
                         built=built, exported=exported, round_to=unit)
     paths.manifest.write_text(
-        json.dumps({"simulated": simulated, "ingested": ingested, "built": built,
-                    "exported": exported, "round_to": unit}, default=str, indent=2),
+        json.dumps({"options": options, "simulated": simulated, "ingested": ingested,
+                    "built": built, "exported": exported, "round_to": unit},
+                   default=str, indent=2),
         encoding="utf-8",
     )
     return result

@@ -59,11 +59,19 @@ def _show(result: DemoResult) -> None:
     print_week(api.week(db=db))
     print_week(api.week(country="KR", db=db))
     console.print(_slate_table(db))
+    start = str(sim.get("start", ""))
+    if start > "2025-03-21":
+        console.print(
+            f"This world starts on {start}, after the slate's 2025 launches, so the table shows "
+            "its back-catalogue life. To watch the launches: [bold]starchart demo --end "
+            "2025-12-28 --weeks 42 --fresh[/]", highlight=False)
+    unit = ("exact whole numbers" if result.round_to == 1
+            else f"rounded to the nearest {result.round_to:,}")
     console.print(
         f"Exports in Netflix's layout: [bold]{result.paths.exports}[/]. Hours and views there "
-        f"are rounded to the nearest {result.round_to:,} (Netflix rounds to 100,000; this "
-        "world is far smaller, so the unit keeps about three significant figures on each "
-        "list's #10). Store: " + str(db),
+        f"are {unit}: Netflix rounds to 100,000, but this world is far smaller, so the unit "
+        "is chosen to keep about three significant figures on each list's #10. "
+        f"Store: {db}",
         highlight=False,
     )
 

@@ -22,6 +22,7 @@ def get_spark(master: str | None = None, app_name: str = "starchart") -> Any:
         .master(master or os.environ.get("STARCHART_SPARK_MASTER", "local[2]"))
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.ansi.enabled", "false")
         .config("spark.driver.memory", os.environ.get("STARCHART_SPARK_DRIVER_MEMORY", "2g"))
