@@ -196,7 +196,11 @@ def load_inputs(
             + ", ".join(f"{c} string" for c in EVENT_COLUMNS),
         )
     raw = con.table(_view(raw_df, "raw_events"))
-    flagged = flag_duplicates(classify_events(raw, catalog.select("title_id"))).cache()
+    classified = classify_events(raw, catalog.select("title_id"))
+    if any("event_id" in info.columns for info in infos):
+        flagged = flag_duplicates(classified).cache()
+    else:  # no ids anywhere: skip the window over every row
+        flagged = classified.mutate(duplicate=ibis.literal(False)).cache()
 
     try:
         figures = (
