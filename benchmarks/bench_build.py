@@ -93,6 +93,12 @@ def main() -> int:
             for f in (GLOBAL_FILE, COUNTRIES_FILE, MOST_POPULAR_FILE)
         )
         print(f"exports byte-identical: {'yes' if same else 'NO'}")
+        from plots import save_bars
+
+        print("plot:", save_bars("build-duckdb-vs-spark", f"{n:,} events: DuckDB vs Spark", {
+            "DuckDB": {"chart queries": duck_charts, "files -> exports": duck_total},
+            "Spark": {"chart queries": spark_charts, "files -> exports": spark_s},
+        }, "seconds"))
         spark.stop()
         return 0 if same else 1
 

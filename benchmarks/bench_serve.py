@@ -115,7 +115,9 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def run_mode(db: Path, cache: bool, args: argparse.Namespace) -> None:
+def run_mode(db: Path, cache: bool, args: argparse.Namespace) -> dict[str, float]:
+    """p99 latency in ms per endpoint for one mode (memo on or off)."""
+    p99s: dict[str, float] = {}
     proc, url = start(db, cache)
     try:
         plan = endpoints(url)
@@ -135,12 +137,14 @@ def run_mode(db: Path, cache: bool, args: argparse.Namespace) -> None:
             p50, p95, p99 = (pct(lat, q) * 1000 for q in (0.50, 0.95, 0.99))
             if base is None:
                 base = (p50, p99)
+            p99s[name.split(" /")[0]] = p99
             print(f"{name:40} {p50:8.1f} {p95:8.1f} {p99:8.1f} {len(lat) / wall:8.0f} "
                   f"{p50 / base[0]:6.1f} {p99 / base[1]:6.1f}")
             if len(lat) < args.requests:
                 print(f"  (stopped at the {args.time_limit:.0f} s limit after {len(lat)} requests)")
     finally:
         stop(proc)
+    return p99s
 
 
 def main() -> None:
@@ -166,8 +170,12 @@ def main() -> None:
             print(f"imported {args.data} in {time.perf_counter() - started:.1f}s")
         print(f"store: {db} ({db.stat().st_size / 1e6:.1f} MB); {os.cpu_count()} cores shared "
               "by client and server")
-        for cache in (True, False):
-            run_mode(db, cache, args)
+        groups = {("memo on" if cache else "memo off"): run_mode(db, cache, args)
+                  for cache in (True, False)}
+        from plots import save_bars
+
+        print("plot:", save_bars("serve-p99", f"p99 latency, {args.concurrency} concurrent "
+                                 "clients", groups, "ms"))
 
 
 if __name__ == "__main__":
