@@ -54,3 +54,18 @@ def test_demo_rounding_unit_keeps_three_significant_figures() -> None:
     assert choose_round_to([541.0, 1130.0]) == 1
     assert choose_round_to([0.0]) == 1
     assert choose_round_to([]) == 1
+
+
+def test_every_step_reports_progress_in_one_convention(tmp_path: Path) -> None:
+    """simulate, ingest and build all call progress(description, done, total)."""
+    from starchart.demo import run_demo
+
+    calls: list[tuple[object, ...]] = []
+    run_demo(tmp_path / "demo", weeks=2, profiles=3000, titles=110, end="2025-04-06",
+             progress=lambda *args: calls.append(args))
+    assert calls
+    bad = [c for c in calls if not (len(c) == 3 and isinstance(c[0], str)
+                                    and isinstance(c[1], int) and isinstance(c[2], int))]
+    assert not bad, bad[:3]
+    descriptions = " ".join(str(c[0]) for c in calls)
+    assert "reading" in descriptions  # ingest's per-file steps came through

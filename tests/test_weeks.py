@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from starchart.weeks import (
     format_number,
     format_runtime,
+    last_complete_week,
     parse_week,
     round_to,
     runtime_hours,
@@ -41,12 +42,20 @@ def test_every_moment_lies_inside_the_bounds_of_its_week(moment: dt.datetime) ->
     assert end - start == dt.timedelta(days=7)
 
 
+def test_last_complete_week_never_includes_today() -> None:
+    assert last_complete_week(dt.date(2026, 11, 20)) == dt.date(2026, 11, 15)  # a Friday
+    assert last_complete_week(dt.date(2026, 11, 16)) == dt.date(2026, 11, 15)  # Monday
+    assert last_complete_week(dt.date(2026, 11, 15)) == dt.date(2026, 11, 8)  # Sunday itself
+
+
 def test_parse_week_names_the_right_sunday_when_given_another_day() -> None:
     assert parse_week("2025-03-30") == dt.date(2025, 3, 30)
     with pytest.raises(ValueError, match="2025-03-30"):
         parse_week("2025-03-28")
     with pytest.raises(ValueError, match="not a date"):
         parse_week("last week")
+    with pytest.raises(ValueError, match="Friday"):  # no Sunday follows 9999-12-31
+        parse_week("9999-12-31")
 
 
 def test_rounding_to_the_nearest_unit() -> None:

@@ -13,12 +13,18 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starchart import store
 from starchart.export import export_charts
+from starchart.progress import ProgressCallback
 from starchart.weeks import DEFAULT_ROUND_TO
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # --- shared -------------------------------------------------------------------------------
 
@@ -51,7 +57,7 @@ def ingest(
     events: Any = (),
     *,
     db: str | Path | None = None,
-    progress: Any = None,
+    progress: ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Load a catalog (updating titles by title_id) and append viewing events, all or nothing.
 
@@ -107,7 +113,7 @@ def build(
     out: str | Path | None = None,
     round_to: int | None = None,
     spark_master: str | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Compute the weekly charts and Most Popular lists (see docs/engine-charts.md).
 
@@ -151,23 +157,15 @@ def build(
 
 # --- published charts: import, changes, questions (starchart.published) -------------------
 # Thin wrappers (imports inside, so `import starchart.api` stays light); shapes: see
-# docs/published.md and notes/query-contract.md. Unknown things raise LookupError whose
-# args[1], when present, lists suggestions.
-
-from datetime import date  # noqa: E402
-from typing import TYPE_CHECKING  # noqa: E402
-
-if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
-
-    import pandas as pd
+# docs/published.md. Unknown things raise LookupError whose args[1], when present, lists
+# suggestions.
 
 
 def import_netflix(
     paths: Sequence[str | Path] | str | Path,
     *,
     db: str | Path | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Import Netflix's published files (TSV/XLSX, any layout) or folders of them, source
     ``netflix``: every file or none; weeks already stored are replaced and Netflix's edits to
@@ -298,7 +296,7 @@ def simulate(
     end: Any = None,
     events_per_week: int | None = None,
     rows_per_file: int = 2_000_000,
-    progress: Any = None,
+    progress: ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Write a simulated streaming world to ``out``: ``catalog.csv`` and ``events/*.parquet``.
 

@@ -9,14 +9,12 @@ from __future__ import annotations
 import json
 import math
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from starchart import api, store
-
-Progress = Callable[[str, int, int], None]
+from starchart.progress import ProgressCallback
 
 #: The demo world: about half a year of weeks up to the most recent complete week.
 DEMO_WEEKS = 26
@@ -113,10 +111,14 @@ def run_demo(
     titles: int | None = None,
     seed: int = 7,
     end: str | None = None,
-    progress: Progress | None = None,
+    progress: ProgressCallback | None = None,
 ) -> DemoResult:
     """Simulate, ingest, build and export into ``root``; reuse a finished earlier run."""
     paths = DemoPaths(Path(root))
+    from starchart.simulate.world import resolve_end
+
+    # The resolved end date, so a later run after a new week has ended builds the new world.
+    end = resolve_end(end).isoformat()
     options = {"weeks": weeks, "profiles": profiles, "titles": titles, "seed": seed, "end": end}
     if fresh:
         _clear(paths)

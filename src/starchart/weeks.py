@@ -31,6 +31,11 @@ def week_ending(moment: dt.datetime | dt.date) -> dt.date:
     return day + dt.timedelta(days=6 - day.weekday())
 
 
+def last_complete_week(today: dt.date) -> dt.date:
+    """The Sunday of the most recent week that has ended before ``today`` (UTC)."""
+    return today - dt.timedelta(days=today.weekday() + 1)
+
+
 def week_bounds(sunday: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[Monday 00:00, next Monday 00:00) in UTC for the week named by ``sunday``."""
     if sunday.weekday() != 6:
@@ -46,15 +51,18 @@ def parse_week(text: str) -> dt.date:
     except ValueError:
         raise ValueError(f"not a date (YYYY-MM-DD): {text!r}") from None
     if day.weekday() != 6:
+        try:
+            hint = f" (that week is {week_ending(day).isoformat()})"
+        except OverflowError:  # the last days of year 9999 have no Sunday after them
+            hint = ""
         raise ValueError(
-            f"{text} is a {day.strftime('%A')}; chart weeks are named by their Sunday "
-            f"(that week is {week_ending(day).isoformat()})"
+            f"{text} is a {day.strftime('%A')}; chart weeks are named by their Sunday{hint}"
         )
     return day
 
 
 def round_to(value: float | None, unit: int) -> int | None:
-    """Round to the nearest multiple of ``unit``, halves away from zero (as published)."""
+    """Round to the nearest multiple of ``unit``, halves up (hours and views are >= 0)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if unit <= 0:

@@ -6,13 +6,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from starchart import api
 from starchart.commands.common import JsonOption, console, print_json, run_or_fail
 from starchart.commands.published import print_week
 from starchart.demo import DEMO_WEEKS, DemoResult, run_demo
+from starchart.progress import progress_bar
 
 
 def _slate_table(db: Path) -> Table:
@@ -98,17 +98,8 @@ def demo_cmd(
         return run_demo(out, fresh=fresh, weeks=weeks, profiles=profiles, titles=titles,
                         seed=seed, end=end, progress=progress)
 
-    if as_json or not console.is_terminal:
-        result = run_or_fail(run)
-    else:
-        with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                      console=console, transient=True) as bar:
-            task = bar.add_task("starting", total=None)
-
-            def report(description: str, done: int, total: int) -> None:
-                bar.update(task, description=description, completed=done, total=total)
-
-            result = run_or_fail(lambda: run(report))
+    with progress_bar(console, enabled=not as_json) as report:
+        result = run_or_fail(lambda: run(report))
     if as_json:
         print_json({"out": str(result.paths.root), "db": str(result.paths.db),
                     "reused": result.reused, "round_to": result.round_to,

@@ -9,6 +9,7 @@ import typer
 
 from starchart import api
 from starchart.commands.common import DbOption, JsonOption, console, print_json, run_or_fail
+from starchart.progress import progress_bar
 
 
 def export_cmd(
@@ -60,24 +61,11 @@ def build_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Compute the weekly Top 10 lists and Most Popular from the accepted events."""
-    from rich.progress import Progress
-
-    def run(progress: Any = None) -> dict[str, Any]:
-        return api.build(
+    with progress_bar(console, enabled=not as_json, first="building charts") as report:
+        result = run_or_fail(lambda: api.build(
             week=week, db=db, engine=engine, catalog=catalog, events=events, out=out,
-            round_to=round_to, spark_master=spark_master, progress=progress,
-        )
-
-    if as_json or not console.is_terminal:
-        result = run_or_fail(run)
-    else:
-        with Progress(console=console, transient=True) as bar:
-            task = bar.add_task("building charts", total=None)
-
-            def report(description: str, done: int, total: int) -> None:
-                bar.update(task, description=description, completed=done, total=total)
-
-            result = run_or_fail(lambda: run(report))
+            round_to=round_to, spark_master=spark_master, progress=report,
+        ))
     if as_json:
         print_json(result)
         return
@@ -105,23 +93,9 @@ def ingest_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Load the catalog and append viewing events; bad rows go to quarantine."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    def run(progress: Any = None) -> dict[str, Any]:
-        return api.ingest(catalog=catalog, events=events or [], db=db, progress=progress)
-
-    if as_json or not console.is_terminal:
-        result = run_or_fail(run)
-    else:
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-        with Progress(*columns, console=console, transient=True) as bar:
-            task = bar.add_task("reading files", total=None)
-
-            def report(done: int, total: int, path: str) -> None:
-                name = Path(path).name if path else "done"
-                bar.update(task, description=f"reading {name}", completed=done, total=total)
-
-            result = run_or_fail(lambda: run(report))
+    with progress_bar(console, enabled=not as_json, first="reading files") as report:
+        result = run_or_fail(lambda: api.ingest(catalog=catalog, events=events or [], db=db,
+                                                progress=report))
     if as_json:
         print_json(result)
         return

@@ -12,12 +12,12 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from starchart import api
 from starchart.commands.common import DbOption, JsonOption, console, print_json, run_or_fail
+from starchart.progress import progress_bar
 from starchart.published.slugs import title_name
 
 SourceOption = Annotated[
@@ -72,19 +72,6 @@ def _name(show: str, season: Any) -> str:
     return title_name(show, None if _missing(season) else str(season))
 
 
-def _progress_callback(enabled: bool) -> tuple[Progress | None, Any]:
-    if not enabled:
-        return None, None
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                   console=console, transient=True)
-    task = bar.add_task("importing", total=1)
-
-    def update(message: str, done: int, total: int) -> None:
-        bar.update(task, description=message, completed=done, total=total)
-
-    return bar, update
-
-
 # --- import and changes ---------------------------------------------------------------------
 
 
@@ -96,12 +83,8 @@ def import_netflix_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Import Netflix's published Top 10 files: all of them, or nothing on any error."""
-    bar, update = _progress_callback(not as_json and console.is_terminal)
-    if bar is not None:
-        with bar:
-            result = run_or_fail(lambda: api.import_netflix(paths, db=db, progress=update))
-    else:
-        result = run_or_fail(lambda: api.import_netflix(paths, db=db))
+    with progress_bar(console, enabled=not as_json, first="importing") as report:
+        result = run_or_fail(lambda: api.import_netflix(paths, db=db, progress=report))
     if as_json:
         print_json(result)
         return

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from starchart import api
 from starchart.commands.common import JsonOption, console, print_json, run_or_fail
+from starchart.progress import progress_bar
 from starchart.simulate.world import (
     DEFAULT_PROFILES,
     DEFAULT_SEED,
@@ -48,30 +40,10 @@ def simulate_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Simulate a streaming world: a catalog and viewing events the engine ingests as is."""
-    show_bar = not as_json and sys.stdout.isatty()
-    bar: Progress | None = None
-    task: Any = None
-    callback = None
-    if show_bar:
-        bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                       TextColumn("days"), TimeElapsedColumn(), TimeRemainingColumn(),
-                       console=console, transient=True)
-        task = bar.add_task("simulating viewing", total=None)
-
-        def callback(description: str, done: int, total: int) -> None:
-            assert bar is not None
-            bar.update(task, description=description, completed=done, total=total)
-
-    def run() -> dict[str, Any]:
-        return api.simulate(out, weeks=weeks, profiles=profiles, titles=titles, seed=seed,
-                            end=end, events_per_week=events_per_week,
-                            rows_per_file=rows_per_file, progress=callback)
-
-    if bar is not None:
-        with bar:
-            result = run_or_fail(run)
-    else:
-        result = run_or_fail(run)
+    with progress_bar(console, enabled=not as_json, first="simulating viewing") as report:
+        result = run_or_fail(lambda: api.simulate(
+            out, weeks=weeks, profiles=profiles, titles=titles, seed=seed, end=end,
+            events_per_week=events_per_week, rows_per_file=rows_per_file, progress=report))
     if as_json:
         print_json(result)
         return

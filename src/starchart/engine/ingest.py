@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +43,7 @@ from starchart.engine.validate import (
     classify_events,
     event_key,
 )
-
-#: progress(files_done, files_total, path_being_read)
-Progress = Callable[[int, int, str], None]
+from starchart.progress import ProgressCallback as Progress
 
 _STAGED = "starchart_staged"
 _CLASSIFIED = "starchart_classified"
@@ -249,7 +247,7 @@ def ingest_into(
             catalog_figures = _upsert_catalog(con, loaded)
         for i, (info, digest, slow) in enumerate(zip(infos, digests, serial, strict=True)):
             if progress is not None:
-                progress(i, len(infos), str(info.path))
+                progress(f"reading {info.path.name}", i, len(infos))
             figures = _empty_figures(info, digest)
             before = con.execute(
                 "SELECT read FROM ingested_files WHERE sha256 = ? ORDER BY ingested_at LIMIT 1",
@@ -269,7 +267,7 @@ def ingest_into(
     finally:
         con.execute("RESET preserve_insertion_order")
     if progress is not None:
-        progress(len(infos), len(infos), "")
+        progress("ingested", len(infos), len(infos))
     return _report(catalog_figures, files, time.perf_counter() - started)
 
 

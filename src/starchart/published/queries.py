@@ -1,5 +1,5 @@
 """Chart questions about weeks and lists: which weeks exist, one week's lists, leaderboards,
-the all-time Most Popular lists. Shapes follow notes/query-contract.md.
+the all-time Most Popular lists. Shapes follow docs/query-api.md.
 
 All SQL runs in DuckDB with bound parameters; the only text spliced into SQL comes from
 fixed tables in this module (metric expressions), never from the caller.

@@ -28,7 +28,7 @@ from starchart.simulate.writer import (
     PART_GLOB,
     EventWriter,
 )
-from starchart.weeks import parse_week
+from starchart.weeks import last_complete_week, parse_week
 
 DEFAULT_WEEKS = 26
 DEFAULT_PROFILES = 100_000
@@ -48,8 +48,7 @@ Progress = Callable[[str, int, int], None]
 
 def default_end(today: dt.date | None = None) -> dt.date:
     """The most recent Sunday before ``today``, so the last simulated week is complete."""
-    today = today or dt.date.today()
-    return today - dt.timedelta(days=today.weekday() + 1)
+    return last_complete_week(today or dt.datetime.now(dt.UTC).date())
 
 
 def resolve_end(end: str | dt.date | None) -> dt.date:
