@@ -90,7 +90,7 @@ def test_build_prints_a_summary_without_json(three_weeks: Path) -> None:
     assert "chart_global" in result.stdout
 
 
-def test_rebuilding_one_week_replaces_only_that_week(three_weeks: Path) -> None:
+def test_rebuilding_one_week_also_rebuilds_later_built_weeks(three_weeks: Path) -> None:
     api.build(db=three_weeks)
     with store.opened(three_weeks) as con:
         add_events(con, [event("s1", "2025-03-15 10:00", 20 * H, "FR"),
@@ -98,16 +98,36 @@ def test_rebuilding_one_week_replaces_only_that_week(three_weeks: Path) -> None:
     result = runner.invoke(app, ["build", "--db", str(three_weeks), "--week", "2025-03-16",
                                  "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["weeks"] == ["2025-03-16"]
-    # Week 2025-03-16 now has the French viewing; 2025-03-23 was not rebuilt.
+    # 2025-03-23 was built before: its cumulative counts include 2025-03-16, so it is redone.
+    assert json.loads(result.stdout)["weeks"] == ["2025-03-16", "2025-03-23"]
     assert [(r[1], r[4], r[7]) for r in global_list(three_weeks, "2025-03-16",
                                                     "TV (Non-English)")] == [("s1", 20.0, 2)]
-    assert [(r[1], r[4]) for r in global_list(three_weeks, "2025-03-23", FE)] == []
-    api.build(db=three_weeks)
+    assert [r[7] for r in global_list(three_weeks, "2025-03-23", "TV (Non-English)")] == [3]
     assert [(r[1], r[4], r[7]) for r in global_list(three_weeks, "2025-03-23", FE)] == [
         ("f1", 30.0, 3)
     ]
-    assert [r[7] for r in global_list(three_weeks, "2025-03-23", "TV (Non-English)")] == [3]
+    with store.opened(three_weeks, read_only=True) as con:
+        one_week = con.execute(
+            "SELECT * FROM chart_country ORDER BY ALL").fetchall(), con.execute(
+            "SELECT * FROM chart_global ORDER BY ALL").fetchall()
+    api.build(db=three_weeks)  # a full build agrees with the one-week build
+    with store.opened(three_weeks, read_only=True) as con:
+        assert one_week == (con.execute("SELECT * FROM chart_country ORDER BY ALL").fetchall(),
+                            con.execute("SELECT * FROM chart_global ORDER BY ALL").fetchall())
+
+
+def test_rebuilding_a_week_leaves_earlier_and_unbuilt_weeks_alone(three_weeks: Path) -> None:
+    api.build(db=three_weeks, week="2025-03-09")
+    with store.opened(three_weeks) as con:
+        add_events(con, [event("f1", "2025-03-04 10:00", 9 * H, "FR")])
+    # Only 2025-03-09 was ever built: later weeks are not built by --week.
+    assert api.build(db=three_weeks, week="2025-03-09")["weeks"] == ["2025-03-09"]
+    assert api.weeks(db=three_weeks) == ["2025-03-09"]
+    api.build(db=three_weeks)
+    with store.opened(three_weeks) as con:
+        add_events(con, [event("f1", "2025-03-20 10:00", 9 * H, "FR")])
+    assert api.build(db=three_weeks, week="2025-03-23")["weeks"] == ["2025-03-23"]
+    assert [(r[4], r[7]) for r in global_list(three_weeks, "2025-03-09", FE)] == [(11.0, 1)]
 
 
 def test_build_never_touches_imported_netflix_rows(three_weeks: Path) -> None:
@@ -195,6 +215,7 @@ def test_rebuilding_a_week_without_viewing_empties_it(tmp_db: Path) -> None:
     with store.opened(tmp_db) as con:
         con.execute("DELETE FROM events WHERE started_at BETWEEN '2025-03-10' AND '2025-03-17'")
     result = api.build(db=tmp_db, week="2025-03-16")
-    assert result["rows"] == {"chart_global": 0, "chart_country": 0, "most_popular": 0}
+    assert result["weeks"] == ["2025-03-16", "2025-03-23"]
+    assert result["rows"] == {"chart_global": 1, "chart_country": 1, "most_popular": 0}
     assert global_list(tmp_db, "2025-03-16", FE) == []
-    assert [r[7] for r in global_list(tmp_db, "2025-03-23", FE)] == [3]  # not rebuilt
+    assert [r[7] for r in global_list(tmp_db, "2025-03-23", FE)] == [2]  # rebuilt: one gap

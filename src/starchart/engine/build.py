@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -114,13 +114,15 @@ def compute_charts(
     catalog: ir.Table,
     *,
     week: dt.date | None = None,
+    later_weeks: Sequence[dt.date] = (),
     progress: Progress | None = None,
 ) -> ChartResults:
     """Run the chart expressions on the tables' backend and collect the results.
 
     ``events`` holds accepted events (event_id, profile_id, title_id, country, started_at in
     UTC, seconds_viewed); ``catalog`` the store's catalog columns. ``week`` limits the weekly
-    lists to that week (cumulative counts still see earlier weeks).
+    lists to that week plus those of ``later_weeks`` after it (weeks built before, whose
+    cumulative counts depend on it); cumulative counts still see earlier weeks.
     """
     timings: dict[str, float] = {}
     steps = StepTimer(progress, timings)
@@ -130,7 +132,10 @@ def compute_charts(
         raise ValueError("no accepted events to build charts from (run 'starchart ingest')")
     first_day, last_day = _as_date(span["first_day"]), _as_date(span["last_day"])
     until, latest = plan_weeks(first_day, last_day, week)
-    only = None if week is None else [week]
+    only = None
+    if week is not None:
+        only = [week, *sorted({w for w in later_weeks if week < w <= latest})]
+        until = only[-1]
     with steps.step("global_lists", STEPS[1]):
         global_lists = charts.global_lists(events, catalog, until=until, weeks=only).to_pyarrow()
     with steps.step("country_lists", STEPS[2]):
@@ -141,7 +146,7 @@ def compute_charts(
         popular = charts.most_popular(
             events, catalog, first_day=first_day, until=latest
         ).to_pyarrow()
-    weeks = [week] if week is not None else sorted(
+    weeks = only if only is not None else sorted(
         {_as_date(w) for w in global_lists.column("week").to_pylist()}
     )
     return ChartResults(
@@ -203,10 +208,11 @@ def write_charts(con: duckdb.DuckDBPyConnection, results: ChartResults) -> dict[
                     con.execute(f"DELETE FROM {table} WHERE source = ?", [engine])
             else:
                 for table in ("chart_global", "chart_country"):
-                    con.execute(
-                        f"DELETE FROM {table} WHERE source = ? AND week = ?",
-                        [engine, results.week],
-                    )
+                    for week in results.weeks:
+                        con.execute(
+                            f"DELETE FROM {table} WHERE source = ? AND week = ?",
+                            [engine, week],
+                        )
             con.execute("DELETE FROM most_popular WHERE source = ?", [engine])
             con.execute(_INSERT_GLOBAL)
             con.execute(_INSERT_COUNTRY)
@@ -250,14 +256,26 @@ def build(
 ) -> dict[str, Any]:
     """Build the charts of the store's accepted events on DuckDB and write them to the store.
 
-    Every complete week is built unless ``week`` names one; Most Popular is rebuilt as of
-    the latest complete week either way.
+    Every complete week is built unless ``week`` names one; then every week built before
+    after it is rebuilt too, since its cumulative weeks in the Top 10 count ``week``'s lists.
+    Most Popular is rebuilt as of the latest complete week either way.
     """
     started = time.perf_counter()
     with store.opened(db) as con:
+        later: list[dt.date] = []
+        if week is not None:
+            later = [
+                _as_date(row[0])
+                for row in con.execute(
+                    "SELECT week FROM chart_global WHERE source = ? AND week > ? UNION "
+                    "SELECT week FROM chart_country WHERE source = ? AND week > ?",
+                    [store.ENGINE_SOURCE, week, store.ENGINE_SOURCE, week],
+                ).fetchall()
+            ]
         backend = ibis.duckdb.from_connection(con)
         results = compute_charts(
-            backend.table("events"), backend.table("catalog"), week=week, progress=progress
+            backend.table("events"), backend.table("catalog"), week=week, later_weeks=later,
+            progress=progress,
         )
         steps = StepTimer(progress, results.timings)
         steps.done = len(STEPS) - 1
