@@ -109,3 +109,24 @@ def test_leaders_search_most_popular(loaded: Path) -> None:
     assert code == 0 and json.loads(out)["results"][0]["show_title"] == "Café con aroma de mujer"
     code, out = run("most-popular", "--category", "TV (English)")
     assert code == 0 and "Adolescence" in out and "Carry-On" not in out
+
+
+def test_titles_with_square_brackets_print_as_written(tmp_path: Path, tmp_db: Path) -> None:
+    """Titles are data, not Rich markup: ``[REC]`` stays visible, ``[/x]`` does not crash."""
+    folder = tmp_path / "brackets"
+    s.write(folder, "all-weeks-global.tsv",
+            s.GLOBAL_TODAY.replace("Carry-On", "[REC]").replace("Kill Boksoon", "Kill [/x]"))
+    s.write(folder, "most-popular.tsv", s.MOST_POPULAR_91.replace("Carry-On", "[REC]"))
+    code, out = run("import", "netflix", str(folder))
+    assert code == 0, out
+    for args, shown in ((("week",), ("[REC]", "Kill [/x]")), (("title", "[REC]"), ("[REC]",)),
+                        (("title", "Kill [/x]"), ("Kill [/x]",)), (("search", "rec"), ("[REC]",)),
+                        (("leaders", "--by", "weeks-in-top-10"), ("[REC]", "Kill [/x]")),
+                        (("most-popular",), ("[REC]",))):
+        code, out = run(*args)
+        assert code == 0, (args, out)
+        assert all(name in out for name in shown), (args, out)
+    code, out = run("title", "[/x] nothing like it")
+    assert code == 1 and "No title named '[/x] nothing like it'" in out
+    code, out = run("week", "--country", "[/x]")  # the error message quotes the input
+    assert code == 1 and "[/x]" in out

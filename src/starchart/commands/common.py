@@ -10,6 +10,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 DbOption = Annotated[
     Path | None,
@@ -29,8 +30,9 @@ def print_json(payload: Any) -> None:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print a clear error on stderr and return the Exit to raise."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    """Print a clear error on stderr and return the Exit to raise; the message is plain text
+    (it quotes user data such as titles and file names), never Rich markup."""
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     return typer.Exit(code)
 
 

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from starchart import api
 from starchart.commands.common import JsonOption, console, print_json, run_or_fail
-from starchart.commands.published import print_week
+from starchart.commands.published import add_row, print_week
 from starchart.demo import DEMO_WEEKS, DemoResult, run_demo
 from starchart.progress import progress_bar
 
@@ -28,13 +28,13 @@ def _slate_table(db: Path) -> Table:
         entry = next((m for m in found["matches"] if m["season_title"] is None), None)
         release = film.release_date.isoformat()
         if entry is None or not (entry["global"] or entry["countries"]["distinct_in_top_10"]):
-            table.add_row(film.show_title, release, "not charted in this window", "", "", "",
+            add_row(table, film.show_title, release, "not charted in this window", "", "", "",
                           "", "")
             continue
         best: dict[str, Any] | None = min(entry["global"], key=lambda g: g["peak_rank"],
                                           default=None)
         countries = entry["countries"]
-        table.add_row(
+        add_row(table,
             film.show_title, release,
             best["category"] if best else "(countries only)",
             f"#{best['peak_rank']}" if best else "",

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -72,6 +73,12 @@ def _name(show: str, season: Any) -> str:
     return title_name(show, None if _missing(season) else str(season))
 
 
+def add_row(table: Table, *cells: str | Text) -> None:
+    """Add a row whose text cells are data, shown as written: Rich would read ``[REC]`` in
+    a title as markup (dropping it) and ``[/x]`` as a closing tag (raising MarkupError)."""
+    table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells))
+
+
 # --- import and changes ---------------------------------------------------------------------
 
 
@@ -88,7 +95,7 @@ def import_netflix_cmd(
     if as_json:
         print_json(result)
         return
-    console.print(f"Imported into {result['db']} (source {result['source']}):",
+    console.print(f"Imported into {escape(str(result['db']))} (source {result['source']}):",
                   highlight=False)
     for f in result["files"]:
         span = f" ({f['first_week']} .. {f['last_week']})" if f["first_week"] else ""
@@ -99,7 +106,7 @@ def import_netflix_cmd(
         else:
             replaced = "replacing the stored lists" if f["replaced_stored"] else "all new"
         console.print(
-            f"  [bold]{Path(f['file']).name}[/]: {f['layout']} layout, {f['rows']:,} rows, "
+            f"  [bold]{escape(Path(f['file']).name)}[/]: {f['layout']} layout, {f['rows']:,} rows, "
             f"{weeks}{replaced}" + (f"; Netflix's edits: {recorded}" if recorded else ""),
             highlight=False)
     if result["changes"]:
@@ -121,7 +128,7 @@ def changes_cmd(
     for col in ("imported at", "file", "layout", "rows", "weeks", "replaced", "changes"):
         imports.add_column(col)
     for r in _records(log):
-        imports.add_row(str(r["imported_at"])[:19], Path(r["file"]).name, r["layout"],
+        add_row(imports, str(r["imported_at"])[:19], Path(r["file"]).name, r["layout"],
                         f"{r['rows']:,}", str(r["weeks"]), str(r["weeks_replaced"]),
                         str(r["changes"]))
     console.print(imports)
@@ -134,7 +141,7 @@ def changes_cmd(
     for col in ("kind", "list", "week", "rank", "before", "after"):
         table.add_column(col, overflow="fold")
     for r in _records(frame.head(limit)):
-        table.add_row(r["kind"], r["list"], (r["week"] or "")[:10], str(r["rank"]),
+        add_row(table, r["kind"], r["list"], (r["week"] or "")[:10], str(r["rank"]),
                       r["before"] or "", r["after"] or "")
     console.print(table)
     if len(frame) > limit:
@@ -154,14 +161,14 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _entry_tables(entry: dict[str, Any], heading: str) -> None:
-    console.rule(Text(heading, style="bold"))
+    console.rule(Text(heading, style="bold"))  # Text: the heading holds a title
     if entry["global"]:
         table = Table(title="Global Top 10", title_justify="left")
         for col in ("list", "weeks in Top 10", "weeks at #1", "peak", "first week",
                     "last week", "hours viewed", "views"):
             table.add_column(col, justify="left" if col == "list" else "right")
         for g in entry["global"]:
-            table.add_row(g["category"], str(g["weeks_in_top_10"]), str(g["weeks_at_1"]),
+            add_row(table, g["category"], str(g["weeks_in_top_10"]), str(g["weeks_at_1"]),
                           f"#{g['peak_rank']}", g["first_week"], g["last_week"],
                           human(g["hours_viewed"]), human(g["views"]))
         console.print(table)
@@ -179,7 +186,7 @@ def _entry_tables(entry: dict[str, Any], heading: str) -> None:
                     "countries #1"):
             run.add_column(col, justify="left" if col in ("week", "list") else "right")
         for r in entry["run"]:
-            run.add_row(r["week"], r["category"] or "(countries only)",
+            add_row(run, r["week"], r["category"] or "(countries only)",
                         "" if r["rank"] is None else f"#{r['rank']}", human(r["hours_viewed"]),
                         human(r["views"]), str(r["countries_in_top_10"] or ""),
                         str(r["countries_at_1"] or ""))
@@ -199,13 +206,13 @@ def title_cmd(
         print_json(result)
         return
     if not result["matches"]:
-        console.print(f"No title named {text!r}.", highlight=False)
+        console.print(Text(f"No title named {text!r}."))
         if result["suggestions"]:
             table = Table(title="Did you mean", title_justify="left")
             for col in ("title", "slug", "score"):
                 table.add_column(col)
             for s in result["suggestions"]:
-                table.add_row(_name(s["show_title"], s["season_title"]), s["slug"],
+                add_row(table, _name(s["show_title"], s["season_title"]), s["slug"],
                               f"{s['score']:.0f}")
             console.print(table)
         raise typer.Exit(1)
@@ -237,12 +244,12 @@ def week_cmd(
 def print_week(result: dict[str, Any]) -> None:
     """A week's lists (the answer of ``api.week``) as one Rich table per list."""
     where = result["country_name"] or "Global"
-    console.print(f"[bold]{where} Top 10, week ending {result['week']}[/] "
+    console.print(f"[bold]{escape(where)} Top 10, week ending {result['week']}[/] "
                   f"(source {result['source']}; previous week {result['previous_week']})",
                   highlight=False)
     numbers = result["country"] is None
     for lst in result["lists"]:
-        table = Table(title=lst["category"], title_justify="left")
+        table = Table(title=Text(lst["category"]), title_justify="left")
         table.add_column("#", justify="right")
         table.add_column("move", justify="right")
         table.add_column("title")
@@ -257,7 +264,7 @@ def print_week(result: dict[str, Any]) -> None:
                 cells += [human(r["weekly_hours_viewed"]), _runtime(r["runtime"]),
                           human(r["weekly_views"])]
             cells.append(str(r["cumulative_weeks_in_top_10"]))
-            table.add_row(*cells)
+            add_row(table, *cells)
         console.print(table)
 
 
@@ -286,8 +293,8 @@ def leaders_cmd(
         return
     period = f" {since or '…'} to {until or '…'}" if since or until else " (all time)"
     label = _LEADER_LABEL.get(by, by)
-    table = Table(title=f"Most {label}{period}"
-                  + (f", {category}" if category else ""), title_justify="left")
+    table = Table(title=Text(f"Most {label}{period}" + (f", {category}" if category else "")),
+                  title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("title")
     table.add_column("list")
@@ -296,7 +303,7 @@ def leaders_cmd(
     table.add_column("last week")
     for r in _records(frame):
         value = human(r["value"]) if by == "views" else str(int(r["value"]))
-        table.add_row(str(r["rank"]), _name(r["show_title"], r["season_title"]),
+        add_row(table, str(r["rank"]), _name(r["show_title"], r["season_title"]),
                       r["category"], value, r["first_week"] or "", r["last_week"] or "")
     console.print(table)
 
@@ -315,13 +322,13 @@ def search_cmd(
         print_json({"query": query, "results": results})
         return
     if not results:
-        console.print(f"Nothing close to {query!r}.", highlight=False)
+        console.print(Text(f"Nothing close to {query!r}."))
         return
-    table = Table(title=f"Titles like {query!r}", title_justify="left")
+    table = Table(title=Text(f"Titles like {query!r}"), title_justify="left")
     for col in ("score", "title", "kind", "slug"):
         table.add_column(col, justify="right" if col == "score" else "left")
     for r in results:
-        table.add_row(f"{r['score']:.0f}", _name(r["show_title"], r["season_title"]),
+        add_row(table, f"{r['score']:.0f}", _name(r["show_title"], r["season_title"]),
                       r["kind"], r["slug"])
     console.print(table)
 
@@ -339,17 +346,17 @@ def most_popular_cmd(
         print_json(result)
         return
     if not result["lists"]:
-        console.print(f"No Most Popular lists from source {result['source']}.")
+        console.print(Text(f"No Most Popular lists from source {result['source']}."))
         return
     for lst in result["lists"]:
         window = lst["rows"][0]["window_days"] if lst["rows"] else 91
-        table = Table(title=f"Most Popular: {lst['category']} (first {window} days)",
+        table = Table(title=Text(f"Most Popular: {lst['category']} (first {window} days)"),
                       title_justify="left")
         for col in ("#", "title", "hours", "runtime", "views"):
             table.add_column(col, justify="left" if col == "title" else "right")
         for r in lst["rows"]:
             name = _name(r["show_title"], r["season_title"]) + (" *" if r["in_progress"] else "")
-            table.add_row(str(r["rank"]), name, human(r["hours_viewed"]), _runtime(r["runtime"]),
+            add_row(table, str(r["rank"]), name, human(r["hours_viewed"]), _runtime(r["runtime"]),
                           human(r["views"]))
         console.print(table)
 
