@@ -263,6 +263,25 @@ def test_malformed_json_line_is_quarantined_with_its_row(
     assert (q.source_row.tolist(), q.reason.tolist()) == ([2], ["missing_field"])
 
 
+def test_file_names_with_glob_characters_are_refused(
+    tmp_db: Path, tmp_path: Path, catalog: Path
+) -> None:
+    """DuckDB would read ``ev[1].csv`` as the pattern matching ``ev1.csv``: never silently."""
+    folder = tmp_path / "drop"
+    write_events(folder / "ev1.csv", [ev(event_id="plain")])
+    odd = write_events(folder / "ev[1].csv", [ev(event_id="bracketed")])
+    for named in ([odd], [folder], [str(folder / "ev*.csv")]):
+        with pytest.raises(ValueError, match=r"ev\[1\]\.csv: the path contains \[.*rename it"):
+            api.ingest(catalog=catalog, events=named, db=tmp_db)
+    braced = write_catalog(tmp_path / "catalog{2}.csv")
+    with pytest.raises(ValueError, match=r"catalog\{2\}\.csv: the path contains \{"):
+        api.ingest(catalog=braced, db=tmp_db)
+    # Patterns the user passes are still patterns, expanded by starchart itself.
+    odd.unlink()
+    api.ingest(catalog=catalog, events=[str(folder / "ev*.csv")], db=tmp_db)
+    assert [e[0] for e in stored_events(tmp_db)] == ["plain"]
+
+
 def test_directories_and_globs(tmp_db: Path, tmp_path: Path, catalog: Path) -> None:
     folder = tmp_path / "drop"
     write_events(folder / "day1.csv", [ev(event_id="a1")])

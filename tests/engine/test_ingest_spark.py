@@ -16,7 +16,13 @@ from starchart import api, store
 from starchart.engine.catalog import CATALOG_COLUMNS, read_catalog
 from starchart.engine.readers import write_table
 from starchart.engine.spark_inputs import load_inputs
-from tests.engine.test_ingest import MIXED_ROWS, ev, events_table, write_catalog
+from tests.engine.test_ingest import (
+    MIXED_ROWS,
+    ev,
+    events_table,
+    write_catalog,
+    write_events,
+)
 
 pytestmark = pytest.mark.spark
 
@@ -147,3 +153,8 @@ def test_bad_files_refused_the_same_way(
                                 ["f1,Lantern,,film,en,-5,2025-03-03,true,,"])
     with pytest.raises(ValueError, match=r"bad.csv row 1 \(title_id f1\): runtime_minutes"):
         load_inputs(spark, bad_catalog, [])
+    # Spark (Hadoop) globs too: ev[1].csv would read ev1.csv.
+    write_events(catalog.parent / "ev1.csv", [ev()])
+    odd = write_events(catalog.parent / "ev[1].csv", [ev()])
+    with pytest.raises(ValueError, match=r"ev\[1\]\.csv: the path contains \["):
+        load_inputs(spark, catalog, [str(odd)])

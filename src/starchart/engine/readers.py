@@ -3,8 +3,9 @@
 Shared by the catalog loader, the DuckDB ingest and the Spark inputs so that every engine
 accepts and refuses the same files. A file is refused (``InputFileError``, naming the file
 and the problem) when it is not the format its extension claims, is binary garbage, or lacks
-required columns; only a small sample at the start is inspected here, the engines read the
-rest. Formats come from the extension: ``.csv``, ``.tsv``, ``.parquet``/``.pq``,
+required columns, or (CSV/TSV) has a quoted value that never closes, which would swallow
+every later row; beyond a small sample at the start, only quotes are counted here, the
+engines read the rest. Formats come from the extension: ``.csv``, ``.tsv``, ``.parquet``/``.pq``,
 ``.jsonl``/``.ndjson``, text ones optionally compressed as ``.gz`` or ``.zst``.
 """
 
@@ -21,7 +22,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import duckdb
 import pyarrow as pa
@@ -63,6 +64,8 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _PARQUET_MAGIC = b"PAR1"
+#: Characters DuckDB's and Spark's readers take as a file pattern, even in a plain path.
+GLOB_CHARACTERS = "*?[{"
 
 
 class InputFileError(ValueError):
@@ -79,6 +82,9 @@ class InputFile:
     columns: tuple[str, ...]
     #: DuckDB type per column for Parquet (text formats: all VARCHAR).
     types: tuple[str, ...] = ()
+    #: JSON Lines that starts with a byte-order mark: its first line without it. DuckDB's
+    #: JSON reader refuses a BOM, so that line is parsed on its own.
+    bom_line: str | None = None
 
     @property
     def name(self) -> str:
@@ -229,7 +235,8 @@ def _sample_text(path: Path, fmt: Format, compression: Compression) -> tuple[str
 def _check_columns(
     path: Path, found: Sequence[str], required: Sequence[str], what: str
 ) -> None:
-    dupes = sorted({c for c in found if found.count(c) > 1})
+    # Unnamed columns (a header ending in a delimiter) are extra columns, read by position.
+    dupes = sorted({c for c in found if c and found.count(c) > 1})
     if dupes:
         raise InputFileError(f"{path}: column named more than once: {', '.join(dupes)}")
     missing = [c for c in required if c not in found]
@@ -240,10 +247,64 @@ def _check_columns(
         )
 
 
+def _quote_count(path: Path, compression: Compression) -> int | None:
+    """How many ``"`` the whole (decompressed) file holds, counted by DuckDB; None if unread."""
+    con = duckdb.connect()
+    try:
+        found = con.execute(
+            "SELECT sum(length(l) - length(replace(l, '\"', ''))) FROM read_csv("
+            f"{sql_string(str(path))}, auto_detect=false, header=false, delim='\x01', "
+            "quote='', escape='', columns={'l': 'VARCHAR'}, strict_mode=false, "
+            f"compression={sql_string(compression)})"
+        ).fetchone()
+    except duckdb.Error:
+        return None  # the engines' own read reports what is wrong with the file
+    finally:
+        con.close()
+    return int(found[0] or 0) if found else 0
+
+
+def _unclosed_quote_row(path: Path, fmt: Format, compression: Compression) -> int | None:
+    """The data row (0: the header) whose quoted value runs to the end of the file, if any."""
+    if compression == "gzip":
+        raw: Any = gzip.open(path, "rb")
+    elif compression == "zstd":
+        raw = zstandard.ZstdDecompressor().stream_reader(path.open("rb"))
+    else:
+        raw = path.open("rb")
+    with io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="") as text:
+        reader = csv.reader(text, delimiter=DELIMITERS[fmt], quotechar='"', strict=True)
+        rows = 0
+        try:
+            for _ in reader:
+                rows += 1
+        except csv.Error as exc:
+            return rows if "unexpected end of data" in str(exc) else None
+    return None
+
+
+def _check_quotes(
+    path: Path, fmt: Format, compression: Compression, sample: str, complete: bool
+) -> None:
+    """Refuse a file whose opening quote never closes: every later line would become part of
+    one value and its rows silently vanish. Balanced quotes (the usual case) cost one count."""
+    count = sample.count('"') if complete else _quote_count(path, compression)
+    if not count or count % 2 == 0:
+        return
+    row = _unclosed_quote_row(path, fmt, compression)
+    if row is not None:
+        where = "the header" if row == 0 else f"row {row}"
+        raise InputFileError(
+            f"{path}: {where}: a quoted value never closes (an unmatched '\"'), so the rest "
+            "of the file would be read into it"
+        )
+
+
 def _csv_header(path: Path, fmt: Format, compression: Compression) -> tuple[str, ...]:
-    text, _ = _sample_text(path, fmt, compression)
+    text, complete = _sample_text(path, fmt, compression)
     if not text.strip():
         raise InputFileError(f"{path}: the file is empty (no header row)")
+    _check_quotes(path, fmt, compression, text, complete)
     reader = csv.reader(io.StringIO(text), delimiter=DELIMITERS[fmt], quotechar='"')
     try:
         header = next(reader)
@@ -282,6 +343,18 @@ def _jsonl_keys(
     return tuple(keys)
 
 
+def _jsonl_bom_line(path: Path, compression: Compression) -> str | None:
+    """The first line of a JSON Lines file that starts with a byte-order mark, without it."""
+    data, complete = _read_sample(path, compression)
+    if not data.startswith(codecs.BOM_UTF8):
+        return None
+    first, newline, _ = data[len(codecs.BOM_UTF8):].partition(b"\n")
+    if not newline and not complete:
+        raise InputFileError(f"{path}: the first line is longer than {SAMPLE_BYTES:,} bytes")
+    line = first.decode("utf-8", errors="replace").rstrip("\r")
+    return line if line.strip() else None
+
+
 def _parquet_schema(path: Path) -> pa.Schema:
     with path.open("rb") as fh:
         head = fh.read(4)
@@ -310,24 +383,42 @@ def _looks_text(path: Path) -> bool:
     return b"\x00" not in head
 
 
+def check_literal_path(path: Path) -> None:
+    """Refuse a path DuckDB or Spark would read as a pattern (``ev[1].csv`` reads ``ev1.csv``).
+
+    Both engines expand glob characters in any path they are given, with no way to escape
+    them, so such a file would be read wrongly or not at all; renaming it is the safe fix.
+    """
+    found = sorted({c for c in str(path) if c in GLOB_CHARACTERS})
+    if found:
+        raise InputFileError(
+            f"{path}: the path contains {' '.join(found)}, which the readers would take as a "
+            f"file pattern rather than this file; rename it (or its folder) without "
+            f"{' '.join(GLOB_CHARACTERS)}"
+        )
+
+
 def inspect_file(
     path: Path, required: Sequence[str], *, what: str = "an events file"
 ) -> InputFile:
     """Check ``path`` is the format its name claims and has the ``required`` columns."""
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
+    check_literal_path(path)
     fmt, compression = detect_format(path)
     types: tuple[str, ...] = ()
+    bom_line: str | None = None
     if fmt == "parquet":
         schema = _parquet_schema(path)
         columns = tuple(schema.names)
         types = tuple(_duckdb_type(schema.field(i).type) for i in range(len(schema)))
     elif fmt == "jsonl":
         columns = _jsonl_keys(path, compression, required)
+        bom_line = _jsonl_bom_line(path, compression)
     else:
         columns = _csv_header(path, fmt, compression)
     _check_columns(path, list(columns), required, what)
-    return InputFile(path, fmt, compression, columns, types)
+    return InputFile(path, fmt, compression, columns, types, bom_line)
 
 
 def _duckdb_type(arrow_type: pa.DataType) -> str:
@@ -369,9 +460,24 @@ def duckdb_select(info: InputFile, wanted: Sequence[str], *, parallel: bool = Tr
             f"read_json({path}, format='newline_delimited', columns={{{spec}}}, "
             f"ignore_errors=true, compression={compression}) WITH ORDINALITY"
         )
+        if info.bom_line is not None:
+            # Line 1 (a BOM, so read as all NULL) comes from the same JSON cast, on its own.
+            line = sql_string(info.bom_line)
+            struct = sql_string(json.dumps({c: "VARCHAR" for c in present} or {"_": "VARCHAR"}))
+            first = (
+                f"SELECT s.*, CAST(1 AS BIGINT) AS ordinality FROM (SELECT CASE WHEN "
+                f"json_valid({line}) AND json_type({line}) = 'OBJECT' "
+                f"THEN from_json({line}, {struct}) END AS s)"
+            )
+            source = (
+                f"(SELECT * FROM {source} WHERE ordinality > 1 UNION ALL BY NAME {first})"
+            )
         row = "ordinality"
     else:
-        spec = ", ".join(f"{sql_string(c)}: 'VARCHAR'" for c in info.columns)
+        spec = ", ".join(
+            f"{sql_string(c or f'_starchart_unnamed_{i}')}: 'VARCHAR'"
+            for i, c in enumerate(info.columns)
+        )
         delim = sql_string(DELIMITERS[info.format])
         source = (
             f"read_csv({path}, auto_detect=false, header=true, delim={delim}, quote='\"', "
@@ -408,7 +514,8 @@ def csv_needs_serial_reader(con: duckdb.DuckDBPyConnection, info: InputFile) -> 
     if info.format not in DELIMITERS:
         return False
     try:
-        con.execute(f"SELECT count(*) FROM ({duckdb_select(info, info.columns)})").fetchone()
+        named = [c for c in info.columns if c]
+        con.execute(f"SELECT count(*) FROM ({duckdb_select(info, named)})").fetchone()
     except duckdb.Error as exc:
         if _NEEDS_SERIAL in str(exc):
             return True
