@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,9 @@ DbOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object instead.")]
 
-console = Console()
+# In a pipe or a log, Rich would cut tables to 80 columns; give them room unless COLUMNS says.
+console = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ
+                  else 140)
 err_console = Console(stderr=True, soft_wrap=True)  # one error, one line, even in a pipe
 
 T = TypeVar("T")

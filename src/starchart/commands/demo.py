@@ -47,7 +47,7 @@ def _slate_table(db: Path) -> Table:
 
 def _show(result: DemoResult) -> None:
     db = result.paths.db
-    state = "reused from an earlier run (--fresh starts over)" if result.reused else "new"
+    state = "reused from an earlier run; --fresh starts over" if result.reused else "new"
     sim = result.simulated
     console.rule("[bold]starchart demo")
     console.print(
@@ -65,12 +65,13 @@ def _show(result: DemoResult) -> None:
             f"This world starts on {start}, after the slate's 2025 launches, so the table shows "
             "its back-catalogue life. To watch the launches: [bold]starchart demo --end "
             "2025-12-28 --weeks 42 --fresh[/]", highlight=False)
-    unit = ("exact whole numbers" if result.round_to == 1
+    unit = ("exact whole numbers (the unit is 1)" if result.round_to == 1
             else f"rounded to the nearest {result.round_to:,}")
     console.print(
         f"Exports in Netflix's layout: [bold]{result.paths.exports}[/]. Hours and views there "
-        f"are {unit}: Netflix rounds to 100,000, but this world is far smaller, so the unit "
-        "is chosen to keep about three significant figures on each list's #10. "
+        f"are {unit}: Netflix rounds to 100,000, but this world is far smaller, so the demo "
+        "picks the largest power of ten that still leaves three significant figures on each "
+        "list's #10. "
         f"Store: {db}",
         highlight=False,
     )
