@@ -16,19 +16,20 @@ MAX_MULTIPLES = 60  # per-week small maps drawn on one page (the real country fi
 
 
 def headline(entry: Mapping[str, Any]) -> dict[str, Any]:
-    """Weeks at #1, peak, weeks in the Top 10, hours, views, countries over the whole run."""
+    """Weeks at #1, peak, weeks in a global Top 10, hours, views (all from the global lists),
+    countries over the whole run."""
     lists = entry.get("global") or []
     peaks = [g["peak_rank"] for g in lists if g.get("peak_rank") is not None]
     hours = [g["hours_viewed"] for g in lists if g.get("hours_viewed") is not None]
     views = [g["views"] for g in lists if g.get("views") is not None]
-    weeks = {r["week"] for r in entry.get("run") or []}
     countries = entry.get("countries") or {}
     firsts = [g["first_week"] for g in lists if g.get("first_week")]
     lasts = [g["last_week"] for g in lists if g.get("last_week")]
     return {
         "weeks_at_1": sum(int(g.get("weeks_at_1") or 0) for g in lists),
         "peak_rank": min(peaks) if peaks else None,
-        "weeks_in_top_10": len(weeks) or sum(int(g.get("weeks_in_top_10") or 0) for g in lists),
+        # global lists only: the run also holds weeks when the title charted in countries alone
+        "weeks_in_top_10": sum(int(g.get("weeks_in_top_10") or 0) for g in lists),
         "hours_viewed": sum(hours) if hours else None,
         "views": sum(views) if views else None,
         "countries_in_top_10": countries.get("distinct_in_top_10"),
