@@ -253,3 +253,29 @@ def test_a_store_with_only_most_popular_answers_from_it(tmp_path: Path) -> None:
     assert result["source"] == "netflix"
     assert result["lists"][0]["rows"][0]["window_days"] == 28
     assert api.title("Red Notice", db=db)["matches"][0]["global"] == []
+
+
+def test_moves_are_measured_against_the_week_before_not_an_older_stored_week(
+        tmp_path: Path) -> None:
+    """With 2025-03-23 missing, 2025-03-30 has nothing to compare with: no up/down/new."""
+    from typer.testing import CliRunner
+
+    from starchart.cli import app
+
+    gap = s.write(tmp_path / "gap", "all-weeks-global.tsv",
+                  s.GLOBAL_TODAY.replace("2025-03-23", "2025-03-16"))
+    db = tmp_path / "gap.duckdb"
+    api.import_netflix([gap], db=db)
+    latest = api.week(db=db)
+    assert latest["previous_week"] == "2025-03-16" and latest["compared_week"] is None
+    rows = [r for lst in latest["lists"] for r in lst["rows"]]
+    assert {(r["previous_rank"], r["change"]) for r in rows} == {(None, None)}
+    out = CliRunner().invoke(app, ["week", "--db", str(db)]).output
+    assert "no data for the previous week" in out and "▲" not in out and "new" not in out
+    whole = api.import_netflix([s.write(tmp_path / "all", "all-weeks-global.tsv",
+                                        s.GLOBAL_TODAY)], db=tmp_path / "all.duckdb")
+    full = api.week(db=whole["db"])
+    assert full["compared_week"] == "2025-03-23"
+    carry_on = full["lists"][0]["rows"][0]
+    assert (carry_on["show_title"], carry_on["previous_rank"], carry_on["change"]) == (
+        "Carry-On", 1, "same")

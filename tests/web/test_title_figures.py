@@ -26,3 +26,18 @@ def test_weeks_in_the_global_top_10_leave_out_country_only_weeks(tmp_path: Path)
     words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
     assert "Weeks in the global Top 10 1 " in words
     assert "in the global Top 10: 1 week," in page
+
+
+def test_week_after_a_gap_shows_no_moves(tmp_path: Path) -> None:
+    """2025-03-23 missing: the 2025-03-30 page marks moves as unknown, not NEW or ▲/▼/=."""
+    gap = s.write(tmp_path / "gap", "all-weeks-global.tsv",
+                  s.GLOBAL_TODAY.replace("2025-03-23", "2025-03-16"))
+    db = tmp_path / "gap.duckdb"
+    api.import_netflix([gap], db=db)
+    with TestClient(create_app(db)) as client:
+        page = client.get("/week/2025-03-30").text
+        data = client.get("/week/2025-03-30.json").json()
+    assert data["compared_week"] is None
+    assert {r["change"] for lst in data["lists"] for r in lst["rows"]} == {None}
+    assert 'class="chg none"' in page and "No data for the previous week" in page
+    assert 'class="chg new"' not in page and 'class="chg same"' not in page

@@ -59,6 +59,8 @@ def _runtime(hours: Any) -> str:
 
 def _change(row: dict[str, Any]) -> Text:
     change, prev = row["change"], row["previous_rank"]
+    if change is None:  # the week before is not in the store
+        return Text("–", style="dim")
     if change == "new":
         back = row["cumulative_weeks_in_top_10"] > 1
         return Text("back" if back else "new", style="cyan" if back else "bold cyan")
@@ -245,7 +247,9 @@ def print_week(result: dict[str, Any]) -> None:
     """A week's lists (the answer of ``api.week``) as one Rich table per list."""
     where = result["country_name"] or "Global"
     console.print(f"[bold]{escape(where)} Top 10, week ending {result['week']}[/] "
-                  f"(source {result['source']}; previous week {result['previous_week']})",
+                  f"(source {result['source']}; " + (
+                      f"moves since {result['compared_week']})" if result.get("compared_week")
+                      else "no data for the previous week: no moves shown)"),
                   highlight=False)
     numbers = result["country"] is None
     for lst in result["lists"]:

@@ -100,7 +100,11 @@ def week(
     db: str | Path | None = None,
 ) -> dict[str, Any]:
     """One week's lists (the latest by default): the four global lists, or a country's two,
-    each row with its rank last week and the change."""
+    each row with its rank the week before and the change.
+
+    ``previous_week``/``next_week`` are the neighbouring stored weeks (for browsing);
+    ``compared_week`` is the week before when it is stored, else None, and then every row's
+    ``previous_rank`` and ``change`` are None: no data for the previous week."""
     with reading(db) as con:
         src = resolve_source(con, source)
         code = resolve_country(con, src, country) if country else None
@@ -118,6 +122,10 @@ def week(
         pos = bisect.bisect_left(ascending, target)
         previous = ascending[pos - 1] if pos > 0 else None
         following = ascending[pos + 1] if pos + 1 < len(ascending) else None
+        # moves are measured against the calendar week before, never an older stored week:
+        # across a gap in the data there is nothing to compare with
+        week_before = target - dt.timedelta(days=7)
+        compared = week_before if week_before in available else None
 
         if code is None:
             rows = con.execute(
@@ -131,7 +139,7 @@ def week(
                     AND p.season_title IS NOT DISTINCT FROM c.season_title
                    WHERE c.source = ? AND c.week = ?
                    ORDER BY c.category, c.weekly_rank""",
-                [previous, src, target]).fetchall()
+                [compared, src, target]).fetchall()
             order: tuple[str, ...] = GLOBAL_CATEGORIES
             country_name = None
         else:
@@ -145,7 +153,7 @@ def week(
                     AND p.season_title IS NOT DISTINCT FROM c.season_title
                    WHERE c.source = ? AND c.country_iso2 = ? AND c.week = ?
                    ORDER BY c.category, c.weekly_rank""",
-                [previous, src, code, target]).fetchall()
+                [compared, src, code, target]).fetchall()
             order = COUNTRY_CATEGORIES
             found = con.execute(
                 "SELECT min(country_name) FROM chart_country WHERE source = ? AND country_iso2 = ?",
@@ -159,12 +167,13 @@ def week(
             "slug": title_slug(r[2], r[3]), "show_slug": show_slug(r[2]),
             "weekly_hours_viewed": r[4], "runtime": r[5], "weekly_views": r[6],
             "cumulative_weeks_in_top_10": r[7], "previous_rank": r[8],
-            "change": _change(r[1], r[8]),
+            "change": _change(r[1], r[8]) if compared is not None else None,
         })
     ordered = sorted(lists, key=lambda c: (order.index(c) if c in order else len(order), c))
     return {
         "week": target.isoformat(), "source": src, "country": code,
         "country_name": country_name, "previous_week": iso(previous),
+        "compared_week": iso(compared),
         "next_week": iso(following),
         "lists": [{"category": c, "rows": lists[c]} for c in ordered],
     }

@@ -79,7 +79,7 @@ def change_text(change: str | None, previous_rank: int | None) -> str:
         return f"Down from #{previous_rank}" if previous_rank else "Down"
     if change == "same":
         return "Same as last week"
-    return ""
+    return "No data for the previous week"
 
 
 def plural(count: int | None, word: str, many: str | None = None) -> str:

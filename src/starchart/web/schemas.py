@@ -28,7 +28,7 @@ class WeekRow(_Open):
     weekly_views: float | None
     cumulative_weeks_in_top_10: int
     previous_rank: int | None
-    change: Literal["new", "up", "down", "same"]
+    change: Literal["new", "up", "down", "same"] | None  # None: previous week not stored
 
 
 class WeekList(_Open):
@@ -47,6 +47,7 @@ class WeekPage(_Open):
     country_name: str | None
     previous_week: str | None
     next_week: str | None
+    compared_week: str | None = None
     lists: list[WeekList]
     links: dict[str, str | None]
 
