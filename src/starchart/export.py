@@ -32,6 +32,7 @@ MOST_POPULAR_COLUMNS = (
     "category", "rank", "show_title", "season_title",
     "hours_viewed_first_91_days", "runtime", "views_first_91_days",
 )
+MOST_POPULAR_WINDOW = 91  # days; Netflix's older files used 28
 
 
 def _season(value: str | None) -> str:
@@ -93,16 +94,42 @@ def country_rows(con: duckdb.DuckDBPyConnection, source: str) -> list[list[str]]
 def most_popular_rows(
     con: duckdb.DuckDBPyConnection, source: str, unit: int | None
 ) -> list[list[str]]:
-    """The most-popular file's rows: by category, then rank."""
-    return [
-        [r[0], str(r[1]), r[2], _season(r[3]), _rounded(r[4], unit), format_runtime(r[5]),
-         _rounded(r[6], unit)]
-        for r in con.execute(
-            """SELECT category, rank, show_title, season_title, hours_viewed, runtime, views
-               FROM most_popular WHERE source = ? ORDER BY category, rank""",
-            [source],
-        ).fetchall()
-    ]
+    """The most-popular file's rows: by category, then rank (every column of the current
+    layout; :func:`most_popular_table` fits them to the rows' window)."""
+    return most_popular_table(con, source, unit)[1]
+
+
+def most_popular_table(
+    con: duckdb.DuckDBPyConnection, source: str, unit: int | None
+) -> tuple[tuple[str, ...], list[list[str]]]:
+    """The most-popular file's header and rows, labelled with the rows' window.
+
+    A 91-day list has today's seven columns. Netflix's older 28-day files ranked by hours and
+    had no runtime or views, so for another window the columns that are empty in every row
+    are left out: an imported 28-day file comes back with its own header.
+    """
+    found = con.execute(
+        """SELECT category, rank, show_title, season_title, hours_viewed, runtime, views,
+                  window_days
+           FROM most_popular WHERE source = ? ORDER BY category, rank""",
+        [source],
+    ).fetchall()
+    windows = sorted({r[7] for r in found})
+    if len(windows) > 1:
+        raise ValueError(f"most-popular lists of source {source} mix windows of "
+                         f"{' and '.join(str(w) for w in windows)} days; one file has one")
+    window = windows[0] if windows else MOST_POPULAR_WINDOW
+    rows = [[r[0], str(r[1]), r[2], _season(r[3]), _rounded(r[4], unit),
+             format_runtime(r[5]), _rounded(r[6], unit)] for r in found]
+    header = tuple(c.replace(f"_first_{MOST_POPULAR_WINDOW}_days", f"_first_{window}_days")
+                   for c in MOST_POPULAR_COLUMNS)
+    if window != MOST_POPULAR_WINDOW:
+        optional = ("runtime", f"views_first_{window}_days")
+        keep = [i for i, name in enumerate(header)
+                if name not in optional or any(row[i] != "" for row in rows)]
+        header = tuple(header[i] for i in keep)
+        rows = [[row[i] for i in keep] for row in rows]
+    return header, rows
 
 
 def export_charts(
@@ -120,8 +147,8 @@ def export_charts(
         GLOBAL_FILE: _write(out / GLOBAL_FILE, GLOBAL_COLUMNS,
                             global_rows(con, source, round_to_unit)),
         COUNTRIES_FILE: _write(out / COUNTRIES_FILE, COUNTRY_COLUMNS, country_rows(con, source)),
-        MOST_POPULAR_FILE: _write(out / MOST_POPULAR_FILE, MOST_POPULAR_COLUMNS,
-                                  most_popular_rows(con, source, round_to_unit)),
+        MOST_POPULAR_FILE: _write(out / MOST_POPULAR_FILE,
+                                  *most_popular_table(con, source, round_to_unit)),
     }
     return {
         "out": str(out),

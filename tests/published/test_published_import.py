@@ -229,3 +229,15 @@ def test_a_newer_layout_dropping_columns_is_not_an_edit(tmp_path: Path, tmp_db: 
     assert result["files"][0]["layout"] == "global" and result["changes"] == {}
     assert fetch(tmp_db, "SELECT count(*), count(is_staggered_launch) FROM chart_global") == [
         (3, 0)]
+
+
+@pytest.mark.parametrize("text", [
+    s.MOST_POPULAR_28,
+    s.MOST_POPULAR_91.replace("_91_", "_28_"),  # a 28-day list with runtime and views
+], ids=["hours-only", "all-columns"])
+def test_a_28_day_most_popular_file_round_trips_byte_for_byte(
+        tmp_path: Path, tmp_db: Path, text: str) -> None:
+    source = s.write(tmp_path / "in", "most-popular.tsv", text)
+    api.import_netflix([source], db=tmp_db)
+    api.export(tmp_path / "out", db=tmp_db, source="netflix")
+    assert (tmp_path / "out" / "most-popular.tsv").read_bytes() == source.read_bytes()
