@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from collections import Counter
@@ -153,6 +154,18 @@ def test_bad_files_refused_the_same_way(
                                 ["f1,Lantern,,film,en,-5,2025-03-03,true,,"])
     with pytest.raises(ValueError, match=r"bad.csv row 1 \(title_id f1\): runtime_minutes"):
         load_inputs(spark, bad_catalog, [])
+    # A gzip file cut short passes the sampled checks; Spark fails mid-read: name it.
+    rows = ["event_id,profile_id,title_id,country,started_at,seconds_viewed"] + [
+        f"e{i},p{i},f1,US,2025-03-30T12:00:00Z,{i % 3000}" for i in range(200_000)
+    ]
+    data = gzip.compress(("\n".join(rows) + "\n").encode(), compresslevel=1)
+    cut = catalog.parent / "cut.csv.gz"
+    cut.write_bytes(data[: len(data) * 7 // 10])
+    good = write_events(catalog.parent / "good.csv", [ev()])
+    with pytest.raises(
+        ValueError, match=r"cut.csv.gz: cannot be read as CSV: Unexpected end of input stream"
+    ):
+        load_inputs(spark, catalog, [str(good), str(cut)])
     # Spark (Hadoop) globs too: ev[1].csv would read ev1.csv.
     write_events(catalog.parent / "ev1.csv", [ev()])
     odd = write_events(catalog.parent / "ev[1].csv", [ev()])

@@ -9,13 +9,14 @@ that the chart build consumes directly.
 
 from __future__ import annotations
 
-import shutil
+import re
 import tempfile
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import ibis
 import ibis.expr.types as ir
@@ -25,6 +26,7 @@ from starchart.engine.catalog import read_catalog
 from starchart.engine.readers import (
     DELIMITERS,
     InputFile,
+    InputFileError,
     expand_paths,
     inspect_file,
     sha256_file,
@@ -105,11 +107,11 @@ def _readable_path(info: InputFile, workdir: Path) -> str:
     return str(target)
 
 
-def _read_events_file(spark: Any, info: InputFile, index: int, workdir: Path) -> Any:
-    """One events file as string columns plus source_index, source_file, source_row."""
+def _read_events_file(spark: Any, info: InputFile, index: int, path: str) -> Any:
+    """One events file (Spark reads it at ``path``) as string columns plus source_index,
+    source_file, source_row."""
     from pyspark.sql import functions as F
 
-    path = _readable_path(info, workdir)
     if info.format == "parquet":
         df = spark.read.parquet(path)
         df = df.select(
@@ -180,11 +182,12 @@ def load_inputs(
             first_of[digest] = i
 
     workdir = tempfile.TemporaryDirectory(prefix="starchart-spark-")
-    frames = [
-        _read_events_file(spark, info, i, Path(workdir.name))
+    read_at = {
+        i: _readable_path(info, Path(workdir.name))
         for i, info in enumerate(infos)
         if i not in repeats
-    ]
+    }
+    frames = [_read_events_file(spark, infos[i], i, path) for i, path in read_at.items()]
     if frames:
         raw_df = frames[0]
         for frame in frames[1:]:
@@ -210,9 +213,9 @@ def load_inputs(
             .to_pylist()
         )
     except Exception as exc:  # Spark raises its own exception types for unreadable files
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        shutil.rmtree(workdir.name, ignore_errors=True)
-        raise ValueError(f"cannot read events: {first}") from None
+        message = _read_failure(spark, infos, read_at, exc)
+        workdir.cleanup()
+        raise InputFileError(message) from None
     counts = _counts(infos, repeats, figures)
 
     accepted = flagged.filter(flagged.reason.isnull() & ~flagged.duplicate).select(
@@ -235,6 +238,55 @@ def load_inputs(
     )
     quarantined = con.table(_view(quarantined_df, "quarantine"))
     return SparkInputs(con, catalog, accepted, quarantined, counts, workdir)
+
+
+_FAILED_FILE = re.compile(r"reading file (?:file:)?/*(/\S+?)\.?\s")
+_CAUSE = re.compile(r"^Caused by: (?:[\w$]+\.)*([\w$]+): (.+)$", re.MULTILINE)
+
+
+def _spark_problem(exc: BaseException) -> str:
+    """The innermost cause of a Spark failure, e.g. ``Unexpected end of input stream
+    (EOFException)``, rather than Py4J's "An error occurred while calling o123"."""
+    text = str(exc)
+    causes = _CAUSE.findall(text)
+    if causes:
+        kind, detail = causes[-1]
+        return f"{detail.strip()} ({kind})"
+    lines = [ln.strip(" :") for ln in text.splitlines() if ln.strip() and
+             not ln.startswith(("\t", "An error occurred while calling"))]
+    return lines[0] if lines else type(exc).__name__
+
+
+def _read_failure(
+    spark: Any, infos: Sequence[InputFile], read_at: dict[int, str], exc: BaseException
+) -> str:
+    """``<file>: cannot be read as <FORMAT>: <problem>`` for a failure while reading events.
+
+    Spark names the file it was reading in most failures; otherwise each file is read on its
+    own until one fails (this only runs when something already went wrong).
+    """
+    from pyspark.sql import functions as F
+
+    text = str(exc)
+    found = _FAILED_FILE.search(text)
+    if found is not None:
+        failed = Path(unquote(found.group(1))).resolve()
+        for i, path in read_at.items():
+            if Path(path).resolve() == failed:
+                info = infos[i]
+                return f"{info.path}: cannot be read as {info.format.upper()}: " + (
+                    _spark_problem(exc)
+                )
+    for i, path in read_at.items():
+        info = infos[i]
+        try:
+            df = _read_events_file(spark, info, i, path)
+            df.select(F.max(F.hash(*df.columns))).collect()
+        except Exception as own:  # the same Spark failure, now for one known file
+            return f"{info.path}: cannot be read as {info.format.upper()}: " + (
+                _spark_problem(own)
+            )
+    return f"cannot read the events files: {_spark_problem(exc)}"
 
 
 def _counts(
