@@ -6,7 +6,6 @@ Every command calls :mod:`starchart.api`; this module only parses options and dr
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,7 +17,9 @@ from rich.text import Text
 
 from starchart import api
 from starchart.commands.common import DbOption, JsonOption, console, print_json, run_or_fail
+from starchart.display import compact, missing, move, runtime_hm
 from starchart.progress import progress_bar
+from starchart.published.queries import LEADERS, leader_metric
 from starchart.published.slugs import title_name
 
 SourceOption = Annotated[
@@ -33,46 +34,18 @@ import_app = typer.Typer(
 # --- formatting -----------------------------------------------------------------------------
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
-
-
-def human(value: Any) -> str:
-    """1718800000 -> 1.72B, 16600000 -> 16.6M, 9140000 -> 9.14M; empty when missing."""
-    if _missing(value):
-        return "–"
-    number = float(value)
-    for unit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(number) >= unit:
-            scaled = number / unit
-            digits = 2 if abs(scaled) < 10 else (1 if abs(scaled) < 100 else 0)
-            return f"{scaled:.{digits}f}".rstrip("0").rstrip(".") + suffix
-    return f"{number:,.0f}"
-
-
-def _runtime(hours: Any) -> str:
-    if _missing(hours):
-        return "–"
-    minutes = round(float(hours) * 60)
-    return f"{minutes // 60}h {minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
+_MOVE_STYLE = {"new": "bold cyan", "back": "cyan", "up": "green", "down": "red",
+               "same": "dim", "none": "dim"}
 
 
 def _change(row: dict[str, Any]) -> Text:
-    change, prev = row["change"], row["previous_rank"]
-    if change is None:  # the week before is not in the store
-        return Text("–", style="dim")
-    if change == "new":
-        back = row["cumulative_weeks_in_top_10"] > 1
-        return Text("back" if back else "new", style="cyan" if back else "bold cyan")
-    if change == "up":
-        return Text(f"▲{prev - row['rank']}", style="green")
-    if change == "down":
-        return Text(f"▼{row['rank'] - prev}", style="red")
-    return Text("=", style="dim")
+    kind, mark, _ = move(row["change"], row["rank"], row["previous_rank"],
+                         row["cumulative_weeks_in_top_10"])
+    return Text(mark, style=_MOVE_STYLE[kind])
 
 
 def _name(show: str, season: Any) -> str:
-    return title_name(show, None if _missing(season) else str(season))
+    return title_name(show, None if missing(season) else str(season))
 
 
 def add_row(table: Table, *cells: str | Text) -> None:
@@ -154,7 +127,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-ready dicts: missing values None, dates and times as text."""
     out: list[dict[str, Any]] = []
     for row in frame.to_dict(orient="records"):
-        out.append({str(k): (None if _missing(v) else (str(v) if hasattr(v, "isoformat") else v))
+        out.append({str(k): (None if missing(v) else (str(v) if hasattr(v, "isoformat") else v))
                     for k, v in row.items()})
     return out
 
@@ -172,7 +145,7 @@ def _entry_tables(entry: dict[str, Any], heading: str) -> None:
         for g in entry["global"]:
             add_row(table, g["category"], str(g["weeks_in_top_10"]), str(g["weeks_at_1"]),
                           f"#{g['peak_rank']}", g["first_week"], g["last_week"],
-                          human(g["hours_viewed"]), human(g["views"]))
+                          compact(g["hours_viewed"]), compact(g["views"]))
         console.print(table)
     else:
         console.print("Never on a global Top 10 list.")
@@ -189,8 +162,8 @@ def _entry_tables(entry: dict[str, Any], heading: str) -> None:
             run.add_column(col, justify="left" if col in ("week", "list") else "right")
         for r in entry["run"]:
             add_row(run, r["week"], r["category"] or "(countries only)",
-                        "" if r["rank"] is None else f"#{r['rank']}", human(r["hours_viewed"]),
-                        human(r["views"]), str(r["countries_in_top_10"] or ""),
+                        "" if r["rank"] is None else f"#{r['rank']}", compact(r["hours_viewed"]),
+                        compact(r["views"]), str(r["countries_in_top_10"] or ""),
                         str(r["countries_at_1"] or ""))
         console.print(run)
 
@@ -265,15 +238,13 @@ def print_week(result: dict[str, Any]) -> None:
             cells: list[str | Text] = [str(r["rank"]), _change(r),
                                        _name(r["show_title"], r["season_title"])]
             if numbers:
-                cells += [human(r["weekly_hours_viewed"]), _runtime(r["runtime"]),
-                          human(r["weekly_views"])]
+                cells += [compact(r["weekly_hours_viewed"]), runtime_hm(r["runtime"]),
+                          compact(r["weekly_views"])]
             cells.append(str(r["cumulative_weeks_in_top_10"]))
             add_row(table, *cells)
         console.print(table)
 
 
-_LEADER_LABEL = {"weeks-at-1": "weeks at #1", "weeks-in-top-10": "weeks in Top 10",
-                 "countries": "countries in Top 10", "views": "views"}
 
 
 def leaders_cmd(
@@ -296,7 +267,8 @@ def leaders_cmd(
                     "rows": _records(frame)})
         return
     period = f" {since or '…'} to {until or '…'}" if since or until else " (all time)"
-    label = _LEADER_LABEL.get(by, by)
+    key = leader_metric(by)  # known: api.leaders accepted it
+    label = LEADERS[key].label
     table = Table(title=Text(f"Most {label}{period}" + (f", {category}" if category else "")),
                   title_justify="left")
     table.add_column("#", justify="right")
@@ -306,7 +278,7 @@ def leaders_cmd(
     table.add_column("first week")
     table.add_column("last week")
     for r in _records(frame):
-        value = human(r["value"]) if by == "views" else str(int(r["value"]))
+        value = compact(r["value"]) if key == "views" else str(int(r["value"]))
         add_row(table, str(r["rank"]), _name(r["show_title"], r["season_title"]),
                       r["category"], value, r["first_week"] or "", r["last_week"] or "")
     console.print(table)
@@ -360,8 +332,8 @@ def most_popular_cmd(
             table.add_column(col, justify="left" if col == "title" else "right")
         for r in lst["rows"]:
             name = _name(r["show_title"], r["season_title"]) + (" *" if r["in_progress"] else "")
-            add_row(table, str(r["rank"]), name, human(r["hours_viewed"]), _runtime(r["runtime"]),
-                          human(r["views"]))
+            add_row(table, str(r["rank"]), name, compact(r["hours_viewed"]),
+                    runtime_hm(r["runtime"]), compact(r["views"]))
         console.print(table)
 
 

@@ -16,13 +16,20 @@ from pathlib import Path
 import duckdb
 
 from starchart import store
-from starchart.countries import NETFLIX_COUNTRIES, country_name
+from starchart.countries import country_name
 from starchart.published.slugs import normalise
 from starchart.weeks import COUNTRY_CATEGORIES, GLOBAL_CATEGORIES, parse_week, week_ending
 
+
+def kind_sql(column: str = "category") -> str:
+    """SQL naming a list's kind, 'film' or 'tv', from its category column (global lists say
+    'Films (English)', country lists 'Films'). ``column`` is a fixed name, never user input."""
+    return f"CASE WHEN {column} LIKE 'Films%' THEN 'film' ELSE 'tv' END"
+
+
 FILM_SQL = "category LIKE 'Films%'"
 TV_SQL = "category LIKE 'TV%'"
-KIND_SQL = "CASE WHEN category LIKE 'Films%' THEN 'film' ELSE 'tv' END"
+KIND_SQL = kind_sql()
 
 
 class NotFound(LookupError):
@@ -148,11 +155,10 @@ def resolve_country(con: duckdb.DuckDBPyConnection, source: str, country: str) -
 
 
 def display_country(iso2: str, stored: str | None) -> str:
-    """The name as stored, else Netflix's name, else the ISO name."""
+    """The name as stored, else :func:`starchart.countries.country_name` (Netflix's name, else
+    the ISO name), else the code itself."""
     if stored:
         return stored
-    if iso2 in NETFLIX_COUNTRIES:
-        return NETFLIX_COUNTRIES[iso2]
     try:
         return country_name(iso2)
     except KeyError:

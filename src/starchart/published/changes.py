@@ -25,6 +25,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from starchart.weeks import format_number
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS netflix_changes (
     imported_at TIMESTAMP NOT NULL,
@@ -103,8 +105,10 @@ SPECS: dict[str, TableSpec] = {
 
 
 def _fmt(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    """Numbers as the files write them (:func:`starchart.weeks.format_number`); flags and
+    text as they are."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_number(value)
     return str(value)
 
 

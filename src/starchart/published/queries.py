@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from starchart.published.base import (
     as_week,
     display_country,
     iso,
+    kind_sql,
     parse_category,
     reading,
     resolve_country,
@@ -34,7 +36,34 @@ from starchart.published.base import (
 from starchart.published.slugs import show_slug, title_slug
 from starchart.weeks import COUNTRY_CATEGORIES, GLOBAL_CATEGORIES
 
-LEADER_METRICS = ("weeks-at-1", "weeks-in-top-10", "countries", "views")
+
+@dataclass(frozen=True)
+class Leaderboard:
+    """One leaderboard's words: in a sentence, as a heading, as a short column head."""
+
+    label: str
+    heading: str
+    short: str
+
+
+# The one definition of the leaderboards, read by the api, the CLI and the site.
+LEADERS: dict[str, Leaderboard] = {
+    "weeks-at-1": Leaderboard("weeks at #1", "Weeks at #1", "Weeks"),
+    "weeks-in-top-10": Leaderboard("weeks in the Top 10", "Weeks in the Top 10", "Weeks"),
+    "countries": Leaderboard("countries in the Top 10", "Countries in the Top 10",
+                             "Countries"),
+    "views": Leaderboard("views", "Views", "Views"),
+}
+LEADER_METRICS = tuple(LEADERS)
+
+
+def leader_metric(by: str) -> str:
+    """The leaderboard's key from how a user wrote it (``weeks_at_1``, ``Weeks-At-1``...);
+    ValueError naming the choices for anything else."""
+    key = by.strip().lower().replace("_", "-")
+    if key not in LEADERS:
+        raise ValueError(f"unknown leaderboard {by!r} (one of: {', '.join(LEADER_METRICS)})")
+    return key
 
 
 def sources(*, db: str | Path | None = None) -> list[str]:
@@ -83,6 +112,7 @@ def _nearest(available: list[dt.date], wanted: dt.date, n: int = 3) -> list[dict
 
 
 def _change(rank: int, previous: int | None) -> str:
+    """The move's kind (:data:`starchart.display.MOVE_WORDS` says how each reads)."""
     if previous is None:
         return "new"
     if rank < previous:
@@ -273,7 +303,7 @@ def _country_leaders(con: duckdb.DuckDBPyConnection, src: str, wanted: CategoryF
               FROM per_week GROUP BY ALL),
             t AS (
               SELECT c.show_title, c.season_title,
-                     CASE WHEN c.category = 'Films' THEN 'film' ELSE 'tv' END AS kind,
+                     {kind_sql('c.category')} AS kind,
                      coalesce(any_value(g.category), c.category) AS category,
                      count(DISTINCT c.country_iso2) AS countries,
                      count(DISTINCT c.country_iso2) FILTER (WHERE c.weekly_rank = 1)
@@ -285,7 +315,7 @@ def _country_leaders(con: duckdb.DuckDBPyConnection, src: str, wanted: CategoryF
               FROM c
               LEFT JOIN g ON g.show_title = c.show_title
                  AND g.season_title IS NOT DISTINCT FROM c.season_title
-                 AND g.kind = CASE WHEN c.category = 'Films' THEN 'film' ELSE 'tv' END
+                 AND g.kind = {kind_sql('c.category')}
               JOIN best_week b ON b.show_title = c.show_title AND b.category = c.category
                  AND b.season_title IS NOT DISTINCT FROM c.season_title
               GROUP BY c.show_title, c.season_title, c.category)
@@ -316,9 +346,7 @@ def leaders(
 
     Columns: rank (ties share it), show_title, season_title, slug, category, value, then
     extras (kind, weeks, peak rank, first and last week...)."""
-    key = by.strip().lower().replace("_", "-")
-    if key not in LEADER_METRICS:
-        raise ValueError(f"unknown leaderboard {by!r} (one of: {', '.join(LEADER_METRICS)})")
+    key = leader_metric(by)
     if limit < 1:
         raise ValueError(f"limit must be at least 1, got {limit}")
     wanted = parse_category(category)

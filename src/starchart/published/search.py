@@ -16,8 +16,8 @@ import duckdb
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from starchart.published.base import reading, resolve_source
-from starchart.published.slugs import normalise, title_slug
+from starchart.published.base import KIND_SQL, reading, resolve_source
+from starchart.published.slugs import normalise, title_name, title_slug
 
 MIN_SCORE = 60.0
 
@@ -44,8 +44,8 @@ class Title:
 def universe(con: duckdb.DuckDBPyConnection, source: str) -> list[Title]:
     """Every title of ``source``, most charted first."""
     rows = con.execute(
-        """SELECT show_title, season_title,
-                  CASE WHEN category LIKE 'Films%' THEN 'film' ELSE 'tv' END AS kind,
+        f"""SELECT show_title, season_title,
+                  {KIND_SQL} AS kind,
                   count(*) AS n, min(week) AS first_week
            FROM (SELECT show_title, season_title, category, week FROM chart_global
                  WHERE source = ?
@@ -66,7 +66,7 @@ def _names(title: Title) -> list[str]:
     names = [normalise(title.show_title)]
     if title.season_title:
         names.append(normalise(title.season_title))
-        names.append(normalise(f"{title.show_title} {title.season_title}"))
+        names.append(normalise(title_name(title.show_title, title.season_title)))
     return names
 
 

@@ -24,7 +24,7 @@ from starchart.published.base import (
     resolve_source,
 )
 from starchart.published.search import Title, rank_titles, universe
-from starchart.published.slugs import normalise, show_slug, title_slug
+from starchart.published.slugs import normalise, show_slug, title_name, title_slug
 
 SUGGESTIONS = 5
 
@@ -150,7 +150,7 @@ def _exact(query: str, titles: list[Title]) -> tuple[list[Title], list[str]]:
         by_show = [t for t in titles if fold(t.show_title) == wanted]
         by_season = [
             t for t in titles if t.season_title is not None and t not in by_show
-            and wanted in (fold(t.season_title), fold(f"{t.show_title}: {t.season_title}"))
+            and wanted in (fold(t.season_title), fold(title_name(t.show_title, t.season_title)))
         ]
         if by_show or by_season:
             shows = sorted({t.show_title for t in by_show if t.kind == "tv"

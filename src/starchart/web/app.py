@@ -182,6 +182,7 @@ def make_templates() -> Jinja2Templates:
     )
     env.globals.update(
         title_name=fmt.title_name,
+        move=fmt.move,
         leader_words=pages.LEADER_WORDS,
         leader_short=pages.LEADER_SHORT,
     )

@@ -18,21 +18,14 @@ from urllib.parse import urlencode
 
 from starchart import api
 from starchart.countries import is_iso_country
+from starchart.published.queries import LEADER_METRICS, LEADERS, leader_metric
+from starchart.published.slugs import title_name
 from starchart.weeks import parse_week
 
-LEADER_BYS: tuple[str, ...] = ("weeks-at-1", "weeks-in-top-10", "countries", "views")
-LEADER_WORDS: dict[str, str] = {
-    "weeks-at-1": "Weeks at #1",
-    "weeks-in-top-10": "Weeks in the Top 10",
-    "countries": "Countries in the Top 10",
-    "views": "Views",
-}
-LEADER_SHORT: dict[str, str] = {
-    "weeks-at-1": "Weeks",
-    "weeks-in-top-10": "Weeks",
-    "countries": "Countries",
-    "views": "Views",
-}
+# the leaderboards and their words come from one table, shared with the api and the CLI
+LEADER_BYS: tuple[str, ...] = LEADER_METRICS
+LEADER_WORDS: dict[str, str] = {k: m.heading for k, m in LEADERS.items()}
+LEADER_SHORT: dict[str, str] = {k: m.short for k, m in LEADERS.items()}
 _ISO2 = re.compile(r"^[A-Za-z]{2}$")
 
 
@@ -108,9 +101,8 @@ def suggestion_links(
             out.append({"label": _text(s), "url": with_query("/search", {"q": _text(s)})})
         elif s.get("slug"):
             season = s.get("season_title")
-            label = _text(s.get("show_title") or s["slug"])
-            if season:
-                label = season if str(season).startswith(label) else f"{label}: {season}"
+            label = title_name(_text(s.get("show_title") or s["slug"]),
+                               str(season) if season else None)
             out.append({"label": label, "url": title_url(str(s["slug"]))})
         elif s.get("week"):
             week = jsonable(s["week"])
@@ -242,8 +234,7 @@ def leaders_page(
     db: Path | None = None,
 ) -> dict[str, Any]:
     """The titles leading on one measure, optionally in one list and a date range."""
-    if by not in LEADER_BYS:
-        raise ValueError(f"by must be one of {', '.join(LEADER_BYS)}; got {by!r}")
+    by = leader_metric(by)  # weeks_at_1 or Weeks-At-1 -> weeks-at-1, as the api reads it
     since, until = check_date(since, "since"), check_date(until, "until")
     frame = api.leaders(
         by, category=category or None, since=since, until=until, limit=limit, source=source, db=db

@@ -1,0 +1,83 @@
+"""How figures and moves read on screen, for the CLI's tables and the site's pages alike.
+
+Pure functions, no I/O: one place decides how a view count, a runtime or a move in the chart
+is written, so the terminal and the browser never disagree. Data files and JSON keep the
+values as stored; only these displays round.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+_UNITS = ((1e3, "K"), (1e6, "M"), (1e9, "B"))
+
+
+def missing(value: Any) -> bool:
+    """None, NaN or pandas' NA: a figure the source did not publish."""
+    if value is None or type(value).__name__ == "NAType":
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def compact(value: Any) -> str:
+    """1,234,567 -> ``1.2M``; 7,000,000 -> ``7.0M``; 980 -> ``980``; missing -> ``–``."""
+    if missing(value):
+        return "–"
+    number = float(value)
+    if abs(number) < 999.5:
+        return f"{number:,.0f}"
+    for size, suffix in _UNITS:
+        scaled = number / size
+        # the smallest unit that keeps the figure under 1000 (999,950 is 1.0M, not 1000.0K)
+        if round(abs(scaled), 1) < 1000 or suffix == "B":
+            return f"{scaled:.1f}{suffix}"
+    return f"{number:,.0f}"  # pragma: no cover  (the B branch always returns)
+
+
+def grouped(value: Any) -> str:
+    """Full number with thousands separators, for titles and tooltips."""
+    if missing(value):
+        return "–"
+    return f"{float(value):,.0f}"
+
+
+def runtime_hm(hours: Any) -> str:
+    """Runtime in hours -> ``h:mm`` (1.8167 -> ``1:49``); missing or 0 -> ``–``."""
+    if missing(hours) or float(hours) <= 0:
+        return "–"
+    minutes = int(math.floor(float(hours) * 60 + 0.5))
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+# --- moves in the chart ----------------------------------------------------------------------
+
+# change (as :func:`starchart.api.week` reports it) -> (short mark, words); None: the week
+# before is not in the store, so there is no move to show
+MOVE_WORDS: dict[str | None, tuple[str, str]] = {
+    "new": ("NEW", "New this week"),
+    "back": ("BACK", "Back in the Top 10"),
+    "up": ("▲", "Up from #{previous}"),
+    "down": ("▼", "Down from #{previous}"),
+    "same": ("=", "Same as last week"),
+    None: ("–", "No data for the previous week"),
+}
+
+
+def move(change: str | None, rank: int, previous_rank: int | None,
+         weeks_in_top_10: int | None = None) -> tuple[str, str, str]:
+    """(kind, mark, words) for a row: kind is new, back, up, down, same or none.
+
+    A title new to this week's list that has been in the Top 10 before is ``back``.
+    """
+    if change == "new" and (weeks_in_top_10 or 0) > 1:
+        change = "back"
+    if change not in MOVE_WORDS:
+        change = None
+    mark, words = MOVE_WORDS[change]
+    if change in ("up", "down") and previous_rank is not None:
+        mark = f"{mark}{abs(previous_rank - rank)}"
+        words = words.format(previous=previous_rank)
+    elif change in ("up", "down"):
+        words = words.split(" from")[0]
+    return change or "none", mark, words
