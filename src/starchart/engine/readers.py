@@ -264,22 +264,32 @@ def _quote_count(path: Path, compression: Compression) -> int | None:
     return int(found[0] or 0) if found else 0
 
 
+def _open_decompressed(path: Path, compression: Compression) -> Any:
+    """The file's bytes as a stream, decompressed (the caller closes it)."""
+    if compression == "gzip":
+        return gzip.open(path, "rb")
+    if compression == "zstd":
+        return zstandard.ZstdDecompressor().stream_reader(path.open("rb"), closefd=True)
+    return path.open("rb")
+
+
 def _unclosed_quote_row(path: Path, fmt: Format, compression: Compression) -> int | None:
     """The data row (0: the header) whose quoted value runs to the end of the file, if any."""
-    if compression == "gzip":
-        raw: Any = gzip.open(path, "rb")
-    elif compression == "zstd":
-        raw = zstandard.ZstdDecompressor().stream_reader(path.open("rb"))
-    else:
-        raw = path.open("rb")
-    with io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="") as text:
-        reader = csv.reader(text, delimiter=DELIMITERS[fmt], quotechar='"', strict=True)
-        rows = 0
-        try:
-            for _ in reader:
-                rows += 1
-        except csv.Error as exc:
-            return rows if "unexpected end of data" in str(exc) else None
+    limit = csv.field_size_limit(2**31 - 1)  # the runaway value is the whole file's tail
+    try:
+        with io.TextIOWrapper(
+            _open_decompressed(path, compression), encoding="utf-8-sig", errors="replace",
+            newline="",
+        ) as text:
+            reader = csv.reader(text, delimiter=DELIMITERS[fmt], quotechar='"', strict=True)
+            rows = 0
+            try:
+                for _ in reader:
+                    rows += 1
+            except csv.Error as exc:
+                return rows if "unexpected end of data" in str(exc) else None
+    finally:
+        csv.field_size_limit(limit)
     return None
 
 

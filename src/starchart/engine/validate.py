@@ -62,8 +62,9 @@ _FAST_TIMESTAMP_RE = (
     r"^[ \t]*(?:19|20|21)[0-9]{2}-[0-9]{2}-[0-9]{2}[T ](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
     r"(?:\.[0-9]+)?Z?[ \t]*$"
 )
-# Whole numbers, optionally written with a zero fraction ("300.0" from a float column).
-_SECONDS_RE = r"^[ \t]*[+-]?[0-9]{1,15}(?:\.0*)?[ \t]*$"
+# Whole numbers, optionally written with a zero fraction ("300.0" from a float column). Any
+# number of digits: one too large for int64 is still whole, and out of range (see below).
+_SECONDS_RE = r"^[ \t]*[+-]?[0-9]+(?:\.0*)?[ \t]*$"
 _BLANK_RE = r"^[ \t\r\n]*$"
 _DETAIL_WIDTH = 60
 
@@ -120,7 +121,7 @@ def parse_started_at(text: ir.StringValue) -> ir.TimestampValue:
 
 
 def parse_seconds(text: ir.StringValue) -> ir.IntegerValue:
-    """Whole seconds as int64 (NULL when not a whole number)."""
+    """Whole seconds as int64 (NULL when not a whole number, or too large for int64)."""
     whole = ibis.ifelse(text.contains("."), text.re_extract(r"^[ \t]*([+-]?[0-9]+)", 1), text)
     return ibis.ifelse(
         text.re_search(_SECONDS_RE), whole.try_cast("int64"), ibis.null("int64")
@@ -151,20 +152,27 @@ def classify_events(raw: ir.Table, title_ids: ir.Table) -> ir.Table:
         ),
         started_at_utc=parse_started_at(joined.started_at),
         seconds=parse_seconds(joined.seconds_viewed),
+        # A whole number beyond int64 is out of range, not "not a whole number": its sign.
+        _st_huge=ibis.ifelse(
+            joined.seconds_viewed.re_search(_SECONDS_RE)
+            & parse_seconds(joined.seconds_viewed).isnull(),
+            ibis.ifelse(joined.seconds_viewed.strip().startswith("-"), -1, 1),
+            0,
+        ),
     )
     codes = sorted(iso_alpha2_codes())
     reason = ibis.cases(
         (t._st_missing.notnull(), ibis.literal(MISSING_FIELD)),
         (t.started_at_utc.isnull(), ibis.literal(UNPARSEABLE_TIMESTAMP)),
-        (t.seconds.isnull(), ibis.literal(INVALID_SECONDS)),
-        (t.seconds < 0, ibis.literal(NEGATIVE_SECONDS)),
-        (t.seconds > MAX_SECONDS, ibis.literal(OVER_24_HOURS)),
+        (t.seconds.isnull() & (t._st_huge == 0), ibis.literal(INVALID_SECONDS)),
+        ((t.seconds < 0) | (t._st_huge < 0), ibis.literal(NEGATIVE_SECONDS)),
+        ((t.seconds > MAX_SECONDS) | (t._st_huge > 0), ibis.literal(OVER_24_HOURS)),
         (~t.country.isin(codes), ibis.literal(INVALID_COUNTRY)),
         (~t._st_known, ibis.literal(UNKNOWN_TITLE_ID)),
         else_=ibis.null("string"),
     )
     r = t.mutate(reason=reason)
-    seconds = r.seconds.cast("string")
+    seconds = ibis.coalesce(r.seconds.cast("string"), _quoted(r.seconds_viewed))
     detail = ibis.cases(
         (r.reason.isnull(), ibis.null("string")),
         (r.reason == MISSING_FIELD, "missing " + r._st_missing),
