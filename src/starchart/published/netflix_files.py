@@ -192,10 +192,17 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
 # --- cell parsers: each returns the value or raises ValueError(reason) ------------------------
 
 
-def _rank(name: str) -> Callable[[str], int]:
+_TOP = 10  # every published list is a Top 10
+_INT32_MAX = 2**31 - 1  # the store's INTEGER columns
+
+
+def _rank(name: str, most: int = _INT32_MAX) -> Callable[[str], int]:
+    """A positive integer up to ``most`` (10 for a list position)."""
     def parse(cell: str) -> int:
         if not _INTEGER.match(cell) or int(cell) < 1:
             raise ValueError(f"{name} is not a positive integer: {cell!r}")
+        if int(cell) > most:
+            raise ValueError(f"{name} {cell} is out of range (at most {most})")
         return int(cell)
     return parse
 
@@ -301,7 +308,7 @@ def _global_plan(path: Path, header: list[str]) -> tuple[Plan, str]:
     parsers: dict[str, tuple[str, Callable[[str], Any]]] = {
         "week": ("week", _week_parser()),
         "category": ("category", _choice("category", {c: c for c in GLOBAL_CATEGORIES})),
-        "weekly_rank": ("weekly_rank", _rank("weekly_rank")),
+        "weekly_rank": ("weekly_rank", _rank("weekly_rank", _TOP)),
         "show_title": ("show_title", _text("show_title")),
         "season_title": ("season_title", _season),
         "weekly_hours_viewed": ("weekly_hours_viewed", _number("weekly_hours_viewed")),
@@ -332,7 +339,7 @@ def _country_plan(path: Path, header: list[str]) -> tuple[Plan, str]:
         "week": ("week", _week_parser()),
         "category": ("published_category",
                      _choice("category", {c: c for c in _COUNTRY_CATEGORIES})),
-        "weekly_rank": ("weekly_rank", _rank("weekly_rank")),
+        "weekly_rank": ("weekly_rank", _rank("weekly_rank", _TOP)),
         "show_title": ("show_title", _text("show_title")),
         "season_title": ("season_title", _season),
         "cumulative_weeks_in_top_10": (
@@ -359,7 +366,7 @@ def _popular_plan(path: Path, header: list[str]) -> tuple[Plan, str, int]:
     window = next(iter(windows.values()))
     parsers: dict[str, tuple[str, Callable[[str], Any]]] = {
         "category": ("category", _choice("category", {c: c for c in GLOBAL_CATEGORIES})),
-        "rank": ("rank", _rank("rank")),
+        "rank": ("rank", _rank("rank", _TOP)),
         "show_title": ("show_title", _text("show_title")),
         "season_title": ("season_title", _season),
         "runtime": ("runtime", _number("runtime")),
