@@ -95,8 +95,10 @@ def assert_same_exports(duck: Path, spark_out: Path) -> None:
 def test_hand_made_files_give_identical_exports(spark: Any, tmp_path: Path) -> None:
     catalog = FIXTURES / "catalog.csv"
     events = [FIXTURES / "events-march.csv", FIXTURES / "events-april.jsonl"]
-    duck, info = duckdb_path(catalog, events, tmp_path, round_to=None)
-    report = api.build(engine="spark", catalog=catalog, events=events, out=tmp_path / "spark")
+    # Unit 1: the default (100,000) would publish every small figure as 0 and compare ranks only.
+    duck, info = duckdb_path(catalog, events, tmp_path, round_to=1)
+    report = api.build(engine="spark", catalog=catalog, events=events, out=tmp_path / "spark",
+                       round_to=1)
     assert report["engine"] == "spark"
     assert report["weeks"] == info["build"]["weeks"] == ["2025-03-09", "2025-03-16",
                                                           "2025-03-23", "2025-03-30"]
@@ -104,8 +106,9 @@ def test_hand_made_files_give_identical_exports(spark: Any, tmp_path: Path) -> N
     assert_same_exports(duck, tmp_path / "spark")
     # Not an empty comparison: the hand-made week edges and offsets are in the files.
     lines = (duck / GLOBAL_FILE).read_text().splitlines()
-    assert "2025-03-09\tFilms (English)\t1\tLantern\tN/A\t0\t1.8167\t0\t1" in lines
-    assert "2025-03-16\tTV (English)\t1\tHarbour\tHarbour: Season 1\t0\t6.6667\t0\t2" in lines
+    assert "2025-03-09\tFilms (English)\t1\tLantern\tN/A\t5\t1.8167\t3\t1" in lines
+    assert "2025-03-16\tTV (English)\t1\tHarbour\tHarbour: Season 1\t7\t6.6667\t1\t2" in lines
+    assert len({line.split("\t")[5] for line in lines[1:]}) >= 5  # hours figures compared
     # The same rows quarantined for the same reasons, duplicates counted and not listed.
     quarantined = spark_quarantine(tmp_path / "spark")
     assert quarantined == stored_quarantine(info["db"])
@@ -140,6 +143,7 @@ def test_generated_log_with_round_to_via_the_command(spark: Any, tmp_path: Path)
     rows = (out / GLOBAL_FILE).read_text().splitlines()[1:]
     hours = [int(line.split("\t")[5]) for line in rows]
     assert all(h % 10 == 0 for h in hours) and max(hours) >= 100
+    assert len(set(hours)) > 10  # many distinct figures, so the byte comparison checks them
 
 
 def test_spark_build_refuses_a_bad_catalog_naming_file_and_row(spark: Any, tmp_path: Path) -> None:
