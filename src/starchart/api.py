@@ -238,12 +238,13 @@ def title(query: str, *, source: str | None = None, db: str | Path | None = None
 
 
 def title_by_slug(
-    slug: str, *, source: str | None = None, db: str | Path | None = None
+    slug: str, *, show: bool = False, source: str | None = None, db: str | Path | None = None
 ) -> dict[str, Any]:
-    """One film, season or (by its slug) show, as in :func:`title`'s matches."""
+    """One film, season or (by its slug) show, as in :func:`title`'s matches; ``show``
+    prefers the show where a title shares its slug."""
     from starchart.published.titles import title_by_slug as _by_slug
 
-    return _by_slug(slug, source=source, db=db)
+    return _by_slug(slug, show=show, source=source, db=db)
 
 
 def leaders(

@@ -41,3 +41,26 @@ def test_week_after_a_gap_shows_no_moves(tmp_path: Path) -> None:
     assert {r["change"] for lst in data["lists"] for r in lst["rows"]} == {None}
     assert 'class="chg none"' in page and "No data for the previous week" in page
     assert 'class="chg new"' not in page and 'class="chg same"' not in page
+
+
+def test_a_show_and_its_unnumbered_title_sharing_a_slug(tmp_path: Path) -> None:
+    """/show/stranger-things is the show (two listings); /title/stranger-things the listing."""
+    text = s.tsv(
+        s.GLOBAL_HEADER,
+        "2025-03-30|TV (English)|1|Stranger Things|Stranger Things: Season 5|9000000|8|"
+        "1100000|1",
+        "2025-03-30|TV (English)|2|Stranger Things|N/A|4000000|30|130000|3",
+        "2025-03-23|TV (English)|1|Stranger Things|N/A|5000000|30|170000|2",
+    )
+    db = tmp_path / "st.duckdb"
+    api.import_netflix([s.write(tmp_path / "in", "all-weeks-global.tsv", text)], db=db)
+    show = api.title_by_slug("stranger-things", show=True, db=db)
+    assert show["season_titles"] == [None, "Stranger Things: Season 5"]
+    assert api.title_by_slug("stranger-things", db=db)["season_title"] is None
+    with TestClient(create_app(db)) as client:
+        page = client.get("/show/stranger-things.json").json()
+        assert page["page"] == "show"
+        assert [(x["slug"], x["label"]) for x in page["links"]["seasons"]] == [
+            ("stranger-things", "Stranger Things"),
+            ("stranger-things--season-5", "Stranger Things: Season 5")]
+        assert client.get("/title/stranger-things.json").json()["page"] == "title"

@@ -131,6 +131,7 @@ def _show_entry(con: duckdb.DuckDBPyConnection, source: str, show: str,
     seasons.sort(key=lambda t: (t.first_week is None, t.first_week or dt.date.min,
                                 t.season_title or ""))
     entry["seasons"] = [t.slug for t in seasons]
+    entry["season_titles"] = [t.season_title for t in seasons]  # None: an unnumbered listing
     return entry
 
 
@@ -188,14 +189,20 @@ def title(
 
 
 def title_by_slug(
-    slug: str, *, source: str | None = None, db: str | Path | None = None
+    slug: str, *, show: bool = False, source: str | None = None, db: str | Path | None = None
 ) -> dict[str, Any]:
-    """One film or season by its slug, or a show (all seasons, with ``seasons``) by the
-    show's slug. Where a film and a show share a slug, the film (the title) wins."""
+    """One film or season by its slug, or a show (all seasons, with ``seasons`` and
+    ``season_titles``) by the show's slug. Where a title and a show share a slug (a show's
+    unnumbered listing, a film named like a show), the title wins unless ``show`` asks for
+    the show."""
     wanted = slug.strip().lower()
     with reading(db) as con:
         src = resolve_source(con, source)
         titles = universe(con, src)  # most charted first: the winner of a slug clash
+        if show:
+            for t in titles:
+                if t.kind == "tv" and show_slug(t.show_title) == wanted:
+                    return _show_entry(con, src, t.show_title, titles)
         for t in titles:
             if t.slug == wanted:
                 return _entry(con, src, t.show_title, t.season_title, t.kind)

@@ -193,20 +193,14 @@ def title_page(
     its seasons (``page: show``), as the api gives it, plus links.
 
     A show whose slug is also one of its titles' (Stranger Things' unnumbered listing) is
-    found through ``api.title`` by name, since ``title_by_slug`` prefers the title.
+    asked for as a show, so the title does not shadow it.
     """
-    entry = jsonable(api.title_by_slug(slug, source=source, db=db))
-    seasons: list[dict[str, Any]] = []
-    if show and entry.get("kind") == "tv":
-        found = jsonable(api.title(entry["show_title"], source=source, db=db))
-        if "seasons" not in entry:
-            shows = [s for s in found.get("shows") or [] if s.get("show_slug") == slug]
-            entry = shows[0] if shows else entry
-        names = {m["slug"]: m for m in found.get("matches") or []}
-        for season in entry.get("seasons") or []:
-            match = names.get(season) or {}
-            label = match.get("season_title") or match.get("show_title") or season
-            seasons.append({"slug": season, "label": label, "url": title_url(season)})
+    entry = jsonable(api.title_by_slug(slug, show=show, source=source, db=db))
+    seasons = [
+        {"slug": season, "label": name or entry["show_title"], "url": title_url(season)}
+        for season, name in zip(entry.get("seasons") or [], entry.get("season_titles") or [],
+                                strict=True)
+    ] if show else []
     is_show = "seasons" in entry
     the_slug = (entry.get("show_slug") if is_show else entry.get("slug")) or slug
     make = show_url if is_show else title_url
