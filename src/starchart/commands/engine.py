@@ -153,6 +153,7 @@ def quarantine_cmd(
         console.print("no quarantined rows" + (f" with reason {reason}" if reason else ""))
         return
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(box=None)
     table.add_column("file", overflow="fold")
@@ -160,8 +161,9 @@ def quarantine_cmd(
     table.add_column("reason")
     table.add_column("detail", overflow="fold")
     for r in rows:
-        table.add_row(str(r["source_file"]), str(r["source_row"]), str(r["reason"]),
-                      str(r["detail"]))
+        # Text, not markup: a title_id like "[/x]" in the detail is data, not a Rich tag.
+        table.add_row(*(Text(str(r[k])) for k in ("source_file", "source_row", "reason",
+                                                   "detail")))
     console.print(table)
     if len(rows) == limit:
         console.print(f"(first {limit} rows; use --limit for more)")
