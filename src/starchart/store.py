@@ -128,17 +128,42 @@ def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
     return Path.cwd() / DEFAULT_DB_NAME
 
 
+class StoreUnavailableError(OSError):
+    """The store file exists but cannot be opened now: another process is writing it, or it
+    is not a DuckDB database. The message names the file and says which."""
+
+
+def _open(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if "lock" in detail.lower():
+            message = (f"the store {path} is in use by another process (an ingest, build or "
+                       f"import writing it, or a site reading it); try again when it is done "
+                       f"({detail})")
+        elif "not a valid DuckDB database" in detail:
+            message = f"{path} is not a starchart store (not a DuckDB database file)"
+        else:
+            message = f"cannot open the store {path}: {detail}"
+        raise StoreUnavailableError(message) from exc
+
+
 def connect(
     db: str | os.PathLike[str] | None = None, *, read_only: bool = False
 ) -> duckdb.DuckDBPyConnection:
-    """Open the store (creating file and schema unless read-only)."""
+    """Open the store (creating file and schema unless read-only).
+
+    Raises :class:`StoreUnavailableError` when the file is locked by another process or is
+    not a DuckDB database, and FileNotFoundError for a missing store when read-only.
+    """
     path = resolve_db_path(db)
     if read_only:
         if not path.exists():
             raise FileNotFoundError(f"no starchart store at {path} (run 'starchart ingest' first)")
-        return duckdb.connect(str(path), read_only=True)
+        return _open(path, read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    con = _open(path, read_only=False)
     con.execute(SCHEMA)
     return con
 

@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from starchart import api, store
 from starchart.web import fmt, maps, pages
@@ -81,6 +82,28 @@ class StoreCache:
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
         return value
+
+
+class HeadAsGet:
+    """Answer HEAD as GET without the body: HTTP requires HEAD wherever GET works (link
+    checkers and uptime probes use it), and FastAPI's routes only declare GET."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 class Site:
@@ -219,6 +242,7 @@ def create_app(db: Path | None = None, *, cache: bool = True) -> FastAPI:
     site = Site(db, templates, StoreCache(db, enabled=cache))
     app.state.site = site
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(HeadAsGet)
 
     def internal(request: Request, exc: Exception) -> Response:
         log.exception("error serving %s", request.url.path, exc_info=exc)
@@ -247,6 +271,13 @@ def create_app(db: Path | None = None, *, cache: bool = True) -> FastAPI:
     @app.exception_handler(FileNotFoundError)
     async def no_store(request: Request, exc: FileNotFoundError) -> Response:
         return error_response(request, templates, 503, str(exc))
+
+    @app.exception_handler(store.StoreUnavailableError)
+    async def store_unavailable(request: Request, exc: store.StoreUnavailableError) -> Response:
+        # Locked by a writer (a running build or import) or not a store: not a server bug.
+        response = error_response(request, templates, 503, str(exc))
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def bad_params(request: Request, exc: RequestValidationError) -> Response:
