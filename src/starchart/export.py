@@ -142,6 +142,9 @@ def export_charts(
     """Write the three files for ``source`` into ``out_dir``; ``round_to_unit=None`` keeps
     stored values as they are (how imported Netflix charts are written back)."""
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{out} is a file, not a folder: give --out a folder to write the "
+                         "three files into")
     out.mkdir(parents=True, exist_ok=True)
     counts = {
         GLOBAL_FILE: _write(out / GLOBAL_FILE, GLOBAL_COLUMNS,

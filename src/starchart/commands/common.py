@@ -46,3 +46,7 @@ def run_or_fail(action: Callable[[], T]) -> T:
     except (ValueError, FileNotFoundError, KeyError, LookupError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         raise fail(str(message)) from exc
+    except OSError as exc:  # a store in use, an --out that is a file, a folder not writable
+        if exc.filename is not None and exc.strerror:
+            raise fail(f"{exc.filename}: {exc.strerror}") from exc
+        raise fail(str(exc)) from exc
