@@ -110,6 +110,7 @@ def test_every_reason_quarantined_with_file_and_row(
         10, 2, 8, 0,
     )
     assert report["by_reason"] == {
+        "invalid_json": 0,
         "missing_field": 1,
         "unparseable_timestamp": 1,
         "invalid_seconds": 2,
@@ -256,11 +257,21 @@ def test_malformed_json_line_is_quarantined_with_its_row(
         '{"profile_id": "p1", "title_id": "f1", "country": "US", '
         '"started_at": "2025-03-30T12:00:00Z", "seconds_viewed": 60}'
     )
-    path.write_text("\n".join([good, "{oops", good.replace("60", "60.0"), ""]) + "\n")
+    lines = [good, "{oops", good.replace("60", "60.0"), "", "[1]", "{}", "  ", '"text"']
+    path.write_text("\n".join(lines) + "\n")
     report = api.ingest(catalog=catalog, events=[path], db=tmp_db)
-    assert (report["read"], report["accepted"], report["quarantined"]) == (3, 2, 1)
+    assert (report["read"], report["accepted"], report["quarantined"]) == (6, 2, 4)
+    assert report["by_reason"]["invalid_json"] == 3
     q = api.quarantine(db=tmp_db)
-    assert (q.source_row.tolist(), q.reason.tolist()) == ([2], ["missing_field"])
+    # Rows are numbered as read, blank lines skipped; a line that is not a JSON object keeps
+    # its text; "{}" is an object with every field missing.
+    assert list(zip(q.source_row, q.reason, q.raw, q.detail, strict=True)) == [
+        (2, "invalid_json", "{oops", "line '{oops' is not a JSON object"),
+        (4, "invalid_json", "[1]", "line '[1]' is not a JSON object"),
+        (5, "missing_field", q.raw[2], "missing profile_id"),
+        (6, "invalid_json", '"text"', "line '\"text\"' is not a JSON object"),
+    ]
+    assert api.quarantine(reason="invalid_json", db=tmp_db).source_row.tolist() == [2, 4, 6]
 
 
 def test_file_names_with_glob_characters_are_refused(

@@ -58,7 +58,8 @@ def inputs(tmp_path: Path) -> tuple[Path, list[Path]]:
     )
     broken_json = folder / "g.ndjson"
     broken_json.write_text(
-        json.dumps(ev(event_id="y1")) + "\n{not json\n\n" + json.dumps(ev(seconds="7")) + "\n"
+        json.dumps(ev(event_id="y1")) + "\n{not json\n\n" + json.dumps(ev(seconds="7"))
+        + "\n[1]\n   \nnull\n{}\n" + json.dumps(ev(seconds="8")) + "\n"
     )
     return catalog, [*files, copy, awkward, broken_json]
 

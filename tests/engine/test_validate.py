@@ -19,6 +19,7 @@ RAW_COLUMNS = (
     "country",
     "started_at",
     "seconds_viewed",
+    "bad_line",
 )
 RAW_SCHEMA = pa.schema([(c, pa.string()) for c in RAW_COLUMNS] + [("source_row", pa.int64())])
 GOOD = {
@@ -29,6 +30,7 @@ GOOD = {
     "country": "US",
     "started_at": "2025-03-30T12:00:00Z",
     "seconds_viewed": "300",
+    "bad_line": None,
 }
 
 # (started_at as written, UTC result or None when it must be refused)
@@ -130,6 +132,8 @@ MIXED = raw_rows(
         {"event_id": "e1", "country": "UK"},
         {"event_id": " "},
         {"event_id": " "},
+        # a JSON Lines line that is not an object: first in precedence, its fields all NULL
+        {**dict.fromkeys(RAW_COLUMNS[1:], None), "bad_line": "{oops"},
     ]
 )
 EXPECTED_REASONS = [
@@ -164,6 +168,7 @@ EXPECTED_REASONS = [
     "invalid_country",
     None,
     None,
+    "invalid_json",
 ]
 
 
@@ -180,6 +185,7 @@ def test_every_reason_and_precedence_on_duckdb() -> None:
     assert by_row[12]["detail"] == "seconds_viewed 86401 is more than 24 hours (86400 s)"
     assert by_row[16]["detail"] == "country 'UK' is not an ISO 3166-1 alpha-2 code"
     assert by_row[20]["detail"] == "title_id 't404' is not in the catalog"
+    assert by_row[32]["detail"] == "line '{oops' is not a JSON object"
     # accepted rows carry the parsed values; the raw text passes through untouched
     assert by_row[1]["started_at_utc"] == dt.datetime(2025, 3, 30, 12, 0)
     assert by_row[15]["seconds"] == 300 and by_row[15]["seconds_viewed"] == "300.0"

@@ -11,6 +11,8 @@ the load count as ``duplicates``: ``read = accepted + quarantined + duplicates``
 from __future__ import annotations
 
 import functools
+import io
+import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +20,7 @@ from typing import Any
 
 import duckdb
 import ibis
+import pyarrow as pa
 
 from starchart.engine.catalog import (
     CATALOG_COLUMNS,
@@ -36,12 +39,18 @@ from starchart.engine.readers import (
     sql_ident,
     sql_string,
 )
+from starchart.engine.readers import (
+    _open_decompressed as open_decompressed,
+)
 from starchart.engine.validate import (
     EVENT_COLUMNS,
+    INVALID_JSON,
+    MISSING_FIELD,
     REASONS,
     REQUIRED_EVENT_COLUMNS,
     classify_events,
     event_key,
+    invalid_json_detail,
 )
 from starchart.progress import ProgressCallback as Progress
 
@@ -57,6 +66,7 @@ def _classify_sql() -> str:
             "source_file": "string",
             "source_row": "int64",
             **dict.fromkeys(EVENT_COLUMNS, "string"),
+            "bad_line": "string",
         },
         name=_STAGED,
     )
@@ -137,7 +147,8 @@ def _load_events_file(
         con,
         info,
         EVENT_COLUMNS,
-        f"CREATE OR REPLACE TEMP VIEW {_STAGED} AS " + "{select}",
+        f"CREATE OR REPLACE TEMP VIEW {_STAGED} AS "
+        "SELECT *, CAST(NULL AS VARCHAR) AS bad_line FROM ({select})",
         parallel=parallel,
         retry=False,
     )
@@ -151,16 +162,19 @@ def _load_events_file(
         EVENT_COLUMNS,
         f"""CREATE OR REPLACE TEMP TABLE {_CLASSIFIED} AS
         SELECT source_row, reason, detail, event_key, profile_id, title_id, country,
-               started_at_utc, seconds, {bad_only}
+               started_at_utc, seconds, bad_line, {bad_only}
         FROM ({classify_sql})""",
         parallel=parallel,
         retry=False,
     )
+    if info.format == "jsonl":
+        _mark_invalid_json(con, info)
     path = sql_string(str(info.path))
     raw_json = ", ".join(f"'{c}', {sql_ident('raw_' + c)}" for c in EVENT_COLUMNS)
     con.execute(
         f"""INSERT INTO quarantine (source_file, source_row, reason, detail, raw)
-        SELECT {path}, source_row, reason, detail, CAST(json_object({raw_json}) AS VARCHAR)
+        SELECT {path}, source_row, reason, detail,
+               coalesce(bad_line, CAST(json_object({raw_json}) AS VARCHAR))
         FROM {_CLASSIFIED} WHERE reason IS NOT NULL ORDER BY source_row"""
     )
     keep, firsts = "TRUE", ""
@@ -194,6 +208,59 @@ def _load_events_file(
     figures["duplicates"] = read - accepted - figures["quarantined"]
     con.execute(f"DROP TABLE {_CLASSIFIED}")
     con.execute(f"DROP VIEW {_STAGED}")
+
+
+def _mark_invalid_json(con: duckdb.DuckDBPyConnection, info: InputFile) -> None:
+    """Turn rows read from lines that are not JSON objects into ``invalid_json``, raw line kept.
+
+    DuckDB's reader gives such a line an all-NULL row (Spark keeps the text as a corrupt
+    record), so the file is re-read in Python only when all-NULL rows exist: numbered like
+    DuckDB numbers them (blank lines skipped), then checked with ``json.loads``.
+    """
+    all_null = " AND ".join(f"{sql_ident('raw_' + c)} IS NULL" for c in EVENT_COLUMNS)
+    candidates = {
+        int(r[0])
+        for r in con.execute(
+            f"SELECT source_row FROM {_CLASSIFIED} WHERE reason = ? AND {all_null}",
+            [MISSING_FIELD],
+        ).fetchall()
+    }
+    if not candidates:
+        return
+    rows, lines, details = [], [], []
+    with io.TextIOWrapper(
+        open_decompressed(info.path, info.compression), encoding="utf-8-sig", errors="replace"
+    ) as text:
+        number = 0
+        for line in text:
+            line = line.rstrip("\r\n")
+            if not line.strip():
+                continue
+            number += 1
+            if number not in candidates:
+                continue
+            try:
+                is_object = isinstance(json.loads(line), dict)
+            except ValueError:
+                is_object = False
+            if not is_object:
+                rows.append(number)
+                lines.append(line)
+                details.append(invalid_json_detail(line))
+    if not rows:
+        return
+    con.register(
+        "starchart_bad_lines",
+        pa.table({"source_row": pa.array(rows, pa.int64()), "line": lines, "detail": details}),
+    )
+    try:
+        con.execute(
+            f"""UPDATE {_CLASSIFIED} SET reason = ?, detail = b.detail, bad_line = b.line
+            FROM starchart_bad_lines b WHERE {_CLASSIFIED}.source_row = b.source_row""",
+            [INVALID_JSON],
+        )
+    finally:
+        con.unregister("starchart_bad_lines")
 
 
 def _record_file(con: duckdb.DuckDBPyConnection, figures: dict[str, Any]) -> None:

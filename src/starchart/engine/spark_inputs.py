@@ -41,6 +41,7 @@ from starchart.engine.validate import (
 )
 
 COUNT_KEYS = ("read", "accepted", "quarantined", "duplicates")
+_CORRUPT = "_st_corrupt_record"
 
 
 @dataclass
@@ -120,8 +121,12 @@ def _read_events_file(spark: Any, info: InputFile, index: int, path: str) -> Any
         )
     elif info.format == "jsonl":
         present = [c for c in EVENT_COLUMNS if c in info.columns]
+        # A line that is not a JSON object keeps its text here (it becomes invalid_json).
         df = _number_rows(
-            spark.read.schema(_string_schema(present)).option("mode", "PERMISSIVE").json(path)
+            spark.read.schema(_string_schema([*present, _CORRUPT]))
+            .option("mode", "PERMISSIVE")
+            .option("columnNameOfCorruptRecord", _CORRUPT)
+            .json(path)
         )
     else:
         df = _number_rows(
@@ -139,11 +144,13 @@ def _read_events_file(spark: Any, info: InputFile, index: int, path: str) -> Any
         (F.col(f"`{c}`") if c in info.columns else F.lit(None)).cast("string").alias(c)
         for c in EVENT_COLUMNS
     ]
+    bad_line = F.col(_CORRUPT) if info.format == "jsonl" else F.lit(None)
     return df.select(
         F.lit(index).cast("int").alias("source_index"),
         F.lit(str(info.path)).alias("source_file"),
         F.col("source_row").cast("long").alias("source_row"),
         *columns,
+        bad_line.cast("string").alias("bad_line"),
     )
 
 
@@ -196,7 +203,8 @@ def load_inputs(
         raw_df = spark.createDataFrame(
             [],
             "source_index int, source_file string, source_row long, "
-            + ", ".join(f"{c} string" for c in EVENT_COLUMNS),
+            + ", ".join(f"{c} string" for c in EVENT_COLUMNS)
+            + ", bad_line string",
         )
     raw = con.table(_view(raw_df, "raw_events"))
     classified = classify_events(raw, catalog.select("title_id"))
@@ -232,8 +240,11 @@ def load_inputs(
         "source_row",
         "reason",
         "detail",
-        F.to_json(
-            F.struct(*[F.col(c) for c in EVENT_COLUMNS]), {"ignoreNullFields": "false"}
+        F.coalesce(
+            F.col("bad_line"),
+            F.to_json(
+                F.struct(*[F.col(c) for c in EVENT_COLUMNS]), {"ignoreNullFields": "false"}
+            ),
         ).alias("raw"),
     )
     quarantined = con.table(_view(quarantined_df, "quarantine"))

@@ -14,6 +14,7 @@ import ibis.expr.types as ir
 
 from starchart.countries import iso_alpha2_codes
 
+INVALID_JSON = "invalid_json"
 MISSING_FIELD = "missing_field"
 UNPARSEABLE_TIMESTAMP = "unparseable_timestamp"
 INVALID_SECONDS = "invalid_seconds"
@@ -24,6 +25,7 @@ UNKNOWN_TITLE_ID = "unknown_title_id"
 
 #: Every quarantine reason; when a row fails several checks the first one in this order wins.
 REASONS: tuple[str, ...] = (
+    INVALID_JSON,
     MISSING_FIELD,
     UNPARSEABLE_TIMESTAMP,
     INVALID_SECONDS,
@@ -128,14 +130,21 @@ def parse_seconds(text: ir.StringValue) -> ir.IntegerValue:
     ).cast("int64")
 
 
+def invalid_json_detail(line: str) -> str:
+    """The detail of an ``invalid_json`` row, for engines that find such lines themselves
+    (the same text as :func:`classify_events` gives)."""
+    return f"line '{line[:_DETAIL_WIDTH]}' is not a JSON object"
+
+
 def classify_events(raw: ir.Table, title_ids: ir.Table) -> ir.Table:
     """Every row of ``raw`` plus ``reason`` (NULL = countable), ``detail``,
     ``started_at_utc`` (naive UTC timestamp) and ``seconds`` (int64).
 
     ``raw`` holds string columns source_file, event_id, profile_id, title_id, country,
     started_at, seconds_viewed and int64 source_row (any other columns pass through);
-    ``title_ids`` holds the catalog's string ``title_id``. The first failing reason in
-    :data:`REASONS` order wins.
+    ``title_ids`` holds the catalog's string ``title_id``. An optional string ``bad_line``
+    holds the text of a JSON Lines line that is not a JSON object (NULL otherwise). The first
+    failing reason in :data:`REASONS` order wins.
     """
     known = (
         title_ids.select(_st_known_id=title_ids.title_id)
@@ -161,7 +170,9 @@ def classify_events(raw: ir.Table, title_ids: ir.Table) -> ir.Table:
         ),
     )
     codes = sorted(iso_alpha2_codes())
+    bad_line = t.bad_line if "bad_line" in t.columns else ibis.null("string")
     reason = ibis.cases(
+        (bad_line.notnull(), ibis.literal(INVALID_JSON)),
         (t._st_missing.notnull(), ibis.literal(MISSING_FIELD)),
         (t.started_at_utc.isnull(), ibis.literal(UNPARSEABLE_TIMESTAMP)),
         (t.seconds.isnull() & (t._st_huge == 0), ibis.literal(INVALID_SECONDS)),
@@ -172,9 +183,11 @@ def classify_events(raw: ir.Table, title_ids: ir.Table) -> ir.Table:
         else_=ibis.null("string"),
     )
     r = t.mutate(reason=reason)
+    r_bad = r.bad_line if "bad_line" in r.columns else ibis.null("string")
     seconds = ibis.coalesce(r.seconds.cast("string"), _quoted(r.seconds_viewed))
     detail = ibis.cases(
         (r.reason.isnull(), ibis.null("string")),
+        (r.reason == INVALID_JSON, "line " + _quoted(r_bad) + " is not a JSON object"),
         (r.reason == MISSING_FIELD, "missing " + r._st_missing),
         (
             r.reason == UNPARSEABLE_TIMESTAMP,
