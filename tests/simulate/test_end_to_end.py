@@ -17,6 +17,8 @@ from starchart.countries import NETFLIX_COUNTRIES
 from starchart.simulate import simulate
 
 TINY = {"profiles": 20_000, "titles": 100, "events_per_week": 120_000, "seed": 5}
+#: Small enough for Spark to build in seconds once its session is up.
+SPARK_TINY = {**TINY, "events_per_week": 10_000}
 
 
 def _languages(catalog: Path) -> dict[str, str]:
@@ -26,13 +28,22 @@ def _languages(catalog: Path) -> dict[str, str]:
 
 def _check_lists(global_rows: list[tuple[str, str, int, str]],
                  country_rows: list[tuple[str, str, str, int, str]], weeks: int,
-                 languages: dict[str, str]) -> None:
-    """Rows: (week, category, rank, show) and (iso2, week, category, rank, show)."""
+                 languages: dict[str, str], *, small: bool = False) -> None:
+    """Rows: (week, category, rank, show) and (iso2, week, category, rank, show).
+
+    ``small``: a small world leaves some small countries' lists short of ten titles.
+    """
     per_list = Counter((w, c) for w, c, _, _ in global_rows)
     assert len(per_list) == 4 * weeks and set(per_list.values()) == {10}
     per_country = Counter((i, w, c) for i, w, c, _, _ in country_rows)
     assert {i for i, _, _ in per_country} == set(NETFLIX_COUNTRIES)
-    assert len(per_country) == 94 * 2 * weeks and set(per_country.values()) == {10}
+    assert len(per_country) == 94 * 2 * weeks
+    if small:
+        assert set(per_country.values()) <= set(range(1, 11))
+        assert sum(n == 10 for n in per_country.values()) > len(per_country) // 3
+        assert all(per_country[(i, w, c)] == 10 for i, w, c in per_country if i in {"US", "KR"})
+    else:
+        assert set(per_country.values()) == {10}
     korea_top = [s for i, _, _, rank, s in country_rows if i == "KR" and rank == 1]
     assert any(languages[s] == "ko" for s in korea_top), korea_top
     non_english_top = [s for _, c, rank, s in global_rows
@@ -41,8 +52,6 @@ def _check_lists(global_rows: list[tuple[str, str, int, str]],
 
 
 def test_duckdb_ingest_and_build(tmp_path: Path, tmp_db: Path) -> None:
-    if not hasattr(api, "ingest"):
-        pytest.skip("starchart.api.ingest is not there yet (the engine helper is writing it)")
     world = tmp_path / "world"
     simulate(world, weeks=2, end="2025-03-30", **TINY)
     ingested = api.ingest(catalog=world / "catalog.csv", events=[world / "events"], db=tmp_db)
@@ -61,7 +70,7 @@ def test_duckdb_ingest_and_build(tmp_path: Path, tmp_db: Path) -> None:
 @pytest.mark.spark
 def test_spark_build_from_files(tmp_path: Path, spark) -> None:  # type: ignore[no-untyped-def]
     world = tmp_path / "world"
-    simulate(world, weeks=1, end="2025-03-30", **TINY)
+    simulate(world, weeks=1, end="2025-03-30", **SPARK_TINY)
     built = api.build(engine="spark", catalog=world / "catalog.csv", events=[world / "events"],
                       out=tmp_path / "charts")
     assert built["quarantined"] == 0
@@ -71,4 +80,4 @@ def test_spark_build_from_files(tmp_path: Path, spark) -> None:  # type: ignore[
     with (tmp_path / "charts" / "all-weeks-countries.tsv").open(encoding="utf-8") as handle:
         country_rows = [(r["country_iso2"], r["week"], r["category"], int(r["weekly_rank"]),
                          r["show_title"]) for r in csv.DictReader(handle, delimiter="\t")]
-    _check_lists(global_rows, country_rows, 1, _languages(world / "catalog.csv"))
+    _check_lists(global_rows, country_rows, 1, _languages(world / "catalog.csv"), small=True)
