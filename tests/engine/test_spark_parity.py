@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from starchart import api, store
 from starchart.cli import app
-from starchart.engine.spark_build import QUARANTINE_FILE, quarantine_rows
+from starchart.engine.spark_build import QUARANTINE_FILE, quarantine_tsv_rows
 from starchart.export import COUNTRIES_FILE, GLOBAL_FILE, MOST_POPULAR_FILE
 
 FIXTURES = Path(__file__).parent / "fixtures" / "parity"
@@ -77,7 +77,7 @@ def stored_quarantine(db: Path) -> list[list[str]]:
         table = con.sql(
             "SELECT source_file, source_row, reason, detail, raw FROM quarantine"
         ).to_arrow_table()
-    return quarantine_rows(table)
+    return quarantine_tsv_rows(table)
 
 
 def spark_quarantine(out: Path) -> list[list[str]]:
@@ -124,6 +124,7 @@ def test_generated_log_with_round_to_via_the_command(spark: Any, tmp_path: Path)
     catalog, events = generated_inputs(tmp_path / "in")
     duck, info = duckdb_path(catalog, [events], tmp_path, round_to=10)
     out = tmp_path / "spark"
+    cached_before = spark.sparkContext._jsc.getPersistentRDDs().size()
     result = CliRunner().invoke(app, [
         "build", "--engine", "spark", "--catalog", str(catalog), "--events", str(events),
         "--out", str(out), "--round-to", "10", "--json",
@@ -131,6 +132,8 @@ def test_generated_log_with_round_to_via_the_command(spark: Any, tmp_path: Path)
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["round_to"] == 10
+    # The build releases the rows it cached in Spark.
+    assert spark.sparkContext._jsc.getPersistentRDDs().size() == cached_before
     assert report["weeks"] == info["build"]["weeks"] and len(report["weeks"]) == 8
     assert report["rows"] == info["build"]["rows"]
     assert report["rows"]["chart_country"] > 6 * 8 * 10  # full lists in many countries

@@ -38,19 +38,32 @@ def _cell(value: Any) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n")
 
 
-def quarantine_rows(table: pa.Table) -> list[list[str]]:
-    """Quarantined rows in a stable order: by file, row, then reason."""
+def quarantine_tsv_rows(table: pa.Table) -> list[list[str]]:
+    """Quarantined rows as TSV cells in the file's order (file, row, reason, detail); for
+    comparing a store's quarantine with :data:`QUARANTINE_FILE`."""
     rows = [tuple(r[c] for c in QUARANTINE_COLUMNS) for r in table.to_pylist()]
     rows.sort(key=lambda r: (str(r[0]), int(r[1]), str(r[2]), str(r[3] or "")))
     return [[_cell(v) for v in r] for r in rows]
 
 
-def write_quarantine(table: pa.Table, path: Path) -> int:
-    """Write the quarantined rows with their reasons as a TSV (header, LF, UTF-8)."""
-    rows = quarantine_rows(table)
-    lines = ["\t".join(QUARANTINE_COLUMNS)] + ["\t".join(r) for r in rows]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="")
-    return len(rows)
+def write_quarantine(quarantined: Any, path: Path) -> int:
+    """Write the quarantined rows with their reasons as a TSV (header, LF, UTF-8).
+
+    Spark sorts them (file, row, reason, detail); the driver streams them a partition at a
+    time, so a file full of bad rows never has to fit in the driver's memory at once.
+    """
+    from pyspark.sql import functions as F
+
+    df = quarantined.select(*QUARANTINE_COLUMNS).orderBy(
+        "source_file", "source_row", "reason", F.coalesce(F.col("detail"), F.lit(""))
+    )
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("\t".join(QUARANTINE_COLUMNS) + "\n")
+        for row in df.toLocalIterator():
+            out.write("\t".join(_cell(v) for v in row) + "\n")
+            count += 1
+    return count
 
 
 def build_spark(
@@ -95,11 +108,9 @@ def build_spark(
                 rows = write_charts(mem, results)
                 exported = export_charts(mem, out_dir, source=store.ENGINE_SOURCE,
                                          round_to_unit=unit)
-            quarantined = inputs.quarantined.to_pyarrow()
-            n_quarantined = write_quarantine(quarantined, out_dir / QUARANTINE_FILE)
+            n_quarantined = write_quarantine(inputs.quarantined_df, out_dir / QUARANTINE_FILE)
     finally:
-        if inputs.workdir is not None:
-            inputs.workdir.cleanup()
+        inputs.close()
     report = summary(
         results, rows, engine="spark", master=session.sparkContext.master,
         out=str(out_dir), round_to=unit,

@@ -60,6 +60,19 @@ class SparkInputs:
     counts: dict[str, Any]
     #: Holds decompressed copies of ``.zst`` files (Hadoop's zstd codec needs native code).
     workdir: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
+    #: The classified rows Spark keeps cached for the chart queries.
+    cached: Any = field(default=None, repr=False)
+    #: ``quarantined`` as a Spark DataFrame, for writing it from Spark.
+    quarantined_df: Any = field(default=None, repr=False)
+
+    def close(self) -> None:
+        """Release Spark's cached rows and delete the decompressed copies."""
+        if self.cached is not None:
+            self.cached.release()
+            self.cached = None
+        if self.workdir is not None:
+            self.workdir.cleanup()
+            self.workdir = None
 
 
 def _string_schema(names: Sequence[str]) -> Any:
@@ -222,6 +235,7 @@ def load_inputs(
         )
     except Exception as exc:  # Spark raises its own exception types for unreadable files
         message = _read_failure(spark, infos, read_at, exc)
+        flagged.release()
         workdir.cleanup()
         raise InputFileError(message) from None
     counts = _counts(infos, repeats, figures)
@@ -248,7 +262,9 @@ def load_inputs(
         ).alias("raw"),
     )
     quarantined = con.table(_view(quarantined_df, "quarantine"))
-    return SparkInputs(con, catalog, accepted, quarantined, counts, workdir)
+    return SparkInputs(
+        con, catalog, accepted, quarantined, counts, workdir, flagged, quarantined_df
+    )
 
 
 _FAILED_FILE = re.compile(r"reading file (?:file:)?/*(/\S+?)\.?\s")

@@ -10,8 +10,8 @@ from typing import Any
 def get_spark(master: str | None = None, app_name: str = "starchart") -> Any:
     """A SparkSession with UTC session time (chart weeks are UTC) and a quiet log.
 
-    Local mode uses every core of this machine; ``master`` (e.g. ``spark://host:7077``)
-    points at a cluster instead.
+    Local mode runs two worker threads (``local[2]``; set ``STARCHART_SPARK_MASTER``, e.g.
+    ``local[*]`` for every core); ``master`` (e.g. ``spark://host:7077``) points at a cluster.
     """
     # Workers must run the same interpreter (the project venv), not whatever python3 is.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
