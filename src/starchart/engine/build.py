@@ -25,7 +25,7 @@ import pyarrow as pa
 from starchart import store
 from starchart.countries import country_name
 from starchart.engine import charts
-from starchart.weeks import MOST_POPULAR_WINDOW_DAYS
+from starchart.weeks import MOST_POPULAR_WINDOW_DAYS, last_complete_week, week_ending
 
 #: Callback for long work: ``progress(description, steps_done, steps_total)``.
 Progress = Callable[[str, int, int], None]
@@ -37,7 +37,7 @@ STEPS = ("reading the span of the data", "global lists", "country lists", "most 
 
 def latest_complete_week(last_day: dt.date) -> dt.date:
     """The latest Sunday on or before ``last_day``: the last week with all its days of data."""
-    return last_day - dt.timedelta(days=(last_day.weekday() + 1) % 7)
+    return last_complete_week(last_day + dt.timedelta(days=1))
 
 
 def plan_weeks(
@@ -50,7 +50,7 @@ def plan_weeks(
     is an all-time list over the whole store. Raises ``ValueError`` with what to do.
     """
     latest = latest_complete_week(last_day)
-    first_week = first_day + dt.timedelta(days=6 - first_day.weekday())
+    first_week = week_ending(first_day)
     if latest < first_week:
         raise ValueError(
             f"nothing to build yet: the first chart week (ending {first_week.isoformat()}) "
@@ -201,8 +201,7 @@ def write_charts(con: duckdb.DuckDBPyConnection, results: ChartResults) -> dict[
         con.register(name, table)
     engine = store.ENGINE_SOURCE
     try:
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with store.transaction(con):
             if results.week is None:
                 for table in ("chart_global", "chart_country"):
                     con.execute(f"DELETE FROM {table} WHERE source = ?", [engine])
@@ -217,10 +216,6 @@ def write_charts(con: duckdb.DuckDBPyConnection, results: ChartResults) -> dict[
             con.execute(_INSERT_GLOBAL)
             con.execute(_INSERT_COUNTRY)
             con.execute(_INSERT_POPULAR)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     finally:
         for name in views:
             con.unregister(name)

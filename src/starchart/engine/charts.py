@@ -31,20 +31,10 @@ from starchart.weeks import MOST_POPULAR_WINDOW_DAYS
 TOP_N = 10
 ENGLISH = "en"
 
-#: Columns of the global lists, in the store's order (without ``source``).
-GLOBAL_COLUMNS = (
-    "week", "category", "weekly_rank", "title_id", "show_title", "season_title",
-    "weekly_hours_viewed", "runtime", "weekly_views", "cumulative_weeks_in_top_10",
-)
 #: Columns of the country lists (``country_name`` is added when written to the store).
 COUNTRY_COLUMNS = (
     "country_iso2", "week", "category", "weekly_rank", "title_id", "show_title",
     "season_title", "cumulative_weeks_in_top_10",
-)
-#: Columns of the Most Popular lists.
-MOST_POPULAR_COLUMNS = (
-    "category", "rank", "title_id", "show_title", "season_title", "hours_viewed", "runtime",
-    "views", "window_days", "in_progress",
 )
 
 

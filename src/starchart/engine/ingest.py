@@ -22,6 +22,7 @@ import duckdb
 import ibis
 import pyarrow as pa
 
+from starchart import store
 from starchart.engine.catalog import (
     CATALOG_COLUMNS,
     OPTIONAL_CATALOG_COLUMNS,
@@ -263,6 +264,26 @@ def _mark_invalid_json(con: duckdb.DuckDBPyConnection, info: InputFile) -> None:
         con.unregister("starchart_bad_lines")
 
 
+def _load_or_skip(
+    con: duckdb.DuckDBPyConnection, info: InputFile, digest: str, classify_sql: str,
+    *, parallel: bool,
+) -> dict[str, Any]:
+    """Load one events file, or count it all as duplicates when its content (sha256) was
+    loaded before under any name; record it in ``ingested_files`` either way."""
+    figures = _empty_figures(info, digest)
+    before = con.execute(
+        "SELECT read FROM ingested_files WHERE sha256 = ? ORDER BY ingested_at LIMIT 1",
+        [digest],
+    ).fetchone()
+    if before is not None:
+        figures["read"] = figures["duplicates"] = int(before[0])
+        figures["already_loaded"] = True
+    else:
+        _load_events_file(con, info, figures, classify_sql, parallel=parallel)
+    _record_file(con, figures)
+    return figures
+
+
 def _record_file(con: duckdb.DuckDBPyConnection, figures: dict[str, Any]) -> None:
     con.execute(
         "INSERT INTO ingested_files (path, sha256, read, accepted, quarantined, duplicates) "
@@ -308,29 +329,16 @@ def ingest_into(
     catalog_figures: dict[str, Any] | None = None
     # Row numbers travel with the rows, so DuckDB need not keep scan order (much faster).
     con.execute("SET preserve_insertion_order = false")
-    con.execute("BEGIN TRANSACTION")
     try:
-        if loaded is not None:
-            catalog_figures = _upsert_catalog(con, loaded)
-        for i, (info, digest, slow) in enumerate(zip(infos, digests, serial, strict=True)):
-            if progress is not None:
-                progress(f"reading {info.path.name}", i, len(infos))
-            figures = _empty_figures(info, digest)
-            before = con.execute(
-                "SELECT read FROM ingested_files WHERE sha256 = ? ORDER BY ingested_at LIMIT 1",
-                [digest],
-            ).fetchone()
-            if before is not None:
-                figures["read"] = figures["duplicates"] = int(before[0])
-                figures["already_loaded"] = True
-            else:
-                _load_events_file(con, info, figures, classify_sql, parallel=not slow)
-            _record_file(con, figures)
-            files.append(figures)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        with store.transaction(con):
+            if loaded is not None:
+                catalog_figures = _upsert_catalog(con, loaded)
+            for i, (info, digest, slow) in enumerate(zip(infos, digests, serial, strict=True)):
+                if progress is not None:
+                    progress(f"reading {info.path.name}", i, len(infos))
+                files.append(
+                    _load_or_skip(con, info, digest, classify_sql, parallel=not slow)
+                )
     finally:
         con.execute("RESET preserve_insertion_order")
     if progress is not None:
