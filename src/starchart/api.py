@@ -195,7 +195,7 @@ def imports(*, db: str | Path | None = None) -> pd.DataFrame:
 
 def sources(db: str | Path | None = None) -> list[str]:
     """The chart sources in the store ('engine', 'netflix'), engine first."""
-    from starchart.published.queries import sources as _sources
+    from starchart.queries.lists import sources as _sources
 
     return _sources(db=db)
 
@@ -204,14 +204,14 @@ def weeks(
     *, country: str | None = None, source: str | None = None, db: str | Path | None = None
 ) -> list[str]:
     """Chart weeks ('YYYY-MM-DD' Sundays), newest first: global, or one country's lists."""
-    from starchart.published.queries import weeks as _weeks
+    from starchart.queries.lists import weeks as _weeks
 
     return _weeks(country=country, source=source, db=db)
 
 
 def countries(*, source: str | None = None, db: str | Path | None = None) -> list[dict[str, Any]]:
     """Countries with lists: ``[{"iso2", "name", "weeks"}]`` by name."""
-    from starchart.published.queries import countries as _countries
+    from starchart.queries.lists import countries as _countries
 
     return _countries(source=source, db=db)
 
@@ -224,7 +224,7 @@ def week(
     db: str | Path | None = None,
 ) -> dict[str, Any]:
     """One week's lists (latest by default), global or one country's, with last week's rank."""
-    from starchart.published.queries import week as _week
+    from starchart.queries.lists import week as _week
 
     return _week(week, country=country, source=source, db=db)
 
@@ -232,7 +232,7 @@ def week(
 def title(query: str, *, source: str | None = None, db: str | Path | None = None) -> dict[str, Any]:
     """A title's record (weeks in the Top 10 and at #1, peak, hours, views, countries, run)
     for an exact name; close suggestions otherwise."""
-    from starchart.published.titles import title as _title
+    from starchart.queries.titles import title as _title
 
     return _title(query, source=source, db=db)
 
@@ -242,7 +242,7 @@ def title_by_slug(
 ) -> dict[str, Any]:
     """One film, season or (by its slug) show, as in :func:`title`'s matches; ``show``
     prefers the show where a title shares its slug."""
-    from starchart.published.titles import title_by_slug as _by_slug
+    from starchart.queries.titles import title_by_slug as _by_slug
 
     return _by_slug(slug, show=show, source=source, db=db)
 
@@ -259,7 +259,7 @@ def leaders(
 ) -> pd.DataFrame:
     """Leaderboard by 'weeks-at-1', 'weeks-in-top-10', 'countries' or 'views', all time or
     between ``since`` and ``until``: rank, show_title, season_title, slug, category, value..."""
-    from starchart.published.queries import leaders as _leaders
+    from starchart.queries.lists import leaders as _leaders
 
     return _leaders(by, category=category, since=since, until=until, limit=limit,
                     source=source, db=db)
@@ -269,7 +269,7 @@ def search(
     text: str, *, limit: int = 10, source: str | None = None, db: str | Path | None = None
 ) -> list[dict[str, Any]]:
     """Fuzzy title search, blind to accents and punctuation, best first."""
-    from starchart.published.search import search as _search
+    from starchart.queries.search import search as _search
 
     return _search(text, limit=limit, source=source, db=db)
 
@@ -278,7 +278,7 @@ def most_popular(
     *, category: str | None = None, source: str | None = None, db: str | Path | None = None
 ) -> dict[str, Any]:
     """The all-time Most Popular lists (views in a title's first 91 days; 28 in old files)."""
-    from starchart.published.queries import most_popular as _most_popular
+    from starchart.queries.lists import most_popular as _most_popular
 
     return _most_popular(category=category, source=source, db=db)
 

@@ -17,7 +17,7 @@ import duckdb
 
 from starchart import store
 from starchart.countries import country_name
-from starchart.published.slugs import normalise
+from starchart.queries.slugs import normalise
 from starchart.weeks import COUNTRY_CATEGORIES, GLOBAL_CATEGORIES, parse_week, week_ending
 
 

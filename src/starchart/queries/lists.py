@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from starchart import store
-from starchart.published.base import (
+from starchart.queries.base import (
     FILM_SQL,
     KIND_SQL,
     TV_SQL,
@@ -33,7 +33,7 @@ from starchart.published.base import (
     resolve_country,
     resolve_source,
 )
-from starchart.published.slugs import show_slug, title_slug
+from starchart.queries.slugs import show_slug, title_slug
 from starchart.weeks import COUNTRY_CATEGORIES, GLOBAL_CATEGORIES
 
 

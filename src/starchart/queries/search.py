@@ -1,7 +1,7 @@
 """Find titles by name the way people type them: without accents, punctuation or care.
 
 Every film and season of a source (from the global, country and Most Popular lists) is folded
-with :func:`starchart.published.slugs.normalise` and scored with rapidfuzz, so "pokemon
+with :func:`starchart.queries.slugs.normalise` and scored with rapidfuzz, so "pokemon
 concierge", "kill boksun" and "Revelation" find "Pokémon Concierge", "Kill Boksoon" and
 "Revelations". Exact matches come first; ties go to the title that charted most.
 """
@@ -16,8 +16,8 @@ import duckdb
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from starchart.published.base import KIND_SQL, reading, resolve_source
-from starchart.published.slugs import normalise, title_name, title_slug
+from starchart.queries.base import KIND_SQL, reading, resolve_source
+from starchart.queries.slugs import normalise, title_name, title_slug
 
 MIN_SCORE = 60.0
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from starchart.published.base import (
+from starchart.queries.base import (
     FILM_SQL,
     TV_SQL,
     NotFound,
@@ -23,8 +23,8 @@ from starchart.published.base import (
     reading,
     resolve_source,
 )
-from starchart.published.search import Title, rank_titles, universe
-from starchart.published.slugs import normalise, show_slug, title_name, title_slug
+from starchart.queries.search import Title, rank_titles, universe
+from starchart.queries.slugs import normalise, show_slug, title_name, title_slug
 
 SUGGESTIONS = 5
 

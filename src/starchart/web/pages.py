@@ -18,8 +18,8 @@ from urllib.parse import urlencode
 
 from starchart import api
 from starchart.countries import is_iso_country
-from starchart.published.queries import LEADER_METRICS, LEADERS, leader_metric
-from starchart.published.slugs import title_name
+from starchart.queries.lists import LEADER_METRICS, LEADERS, leader_metric
+from starchart.queries.slugs import title_name
 from starchart.weeks import parse_week
 
 # the leaderboards and their words come from one table, shared with the api and the CLI
