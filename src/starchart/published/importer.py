@@ -138,18 +138,11 @@ def import_files(
 
     imported_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     summaries: list[dict[str, Any]] = []
-    with store.opened(db) as con:
-        changes.ensure_tables(con)
-        con.begin()
-        try:
-            for i, item in enumerate(parsed):
-                if progress:
-                    progress(f"loading {item.path.name}", len(files) + i, total)
-                summaries.append(_load_one(con, item, imported_at))
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
+    with store.opened(db) as con, store.transaction(con):
+        for i, item in enumerate(parsed):
+            if progress:
+                progress(f"loading {item.path.name}", len(files) + i, total)
+            summaries.append(_load_one(con, item, imported_at))
     if progress:
         progress("done", total, total)
     all_changes: Counter[str] = Counter()
