@@ -14,8 +14,9 @@ from typing import Any
 
 import duckdb
 
+from starchart.display import format_number, format_runtime
 from starchart.errors import UsageError
-from starchart.weeks import format_number, format_runtime, round_to
+from starchart.weeks import round_to
 
 GLOBAL_FILE = "all-weeks-global.tsv"
 COUNTRIES_FILE = "all-weeks-countries.tsv"

@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 
 from starchart import store
-from starchart.weeks import format_number
+from starchart.display import format_number
 
 KINDS = ("renamed", "relabelled", "replaced", "added", "removed")
 
@@ -68,7 +68,7 @@ SPECS: dict[str, TableSpec] = {
 
 
 def _fmt(value: Any) -> str:
-    """Numbers as the files write them (:func:`starchart.weeks.format_number`); flags and
+    """Numbers as the files write them (:func:`starchart.display.format_number`); flags and
     text as they are."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return format_number(value)

@@ -25,7 +25,8 @@ from typing import Any, Literal
 import pyarrow as pa
 
 from starchart.countries import is_iso_country
-from starchart.weeks import GLOBAL_CATEGORIES, format_number, parse_week
+from starchart.display import format_number
+from starchart.weeks import GLOBAL_CATEGORIES, parse_week
 
 Kind = Literal["global", "countries", "most-popular"]
 KINDS: tuple[Kind, ...] = ("global", "countries", "most-popular")
