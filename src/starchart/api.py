@@ -19,7 +19,9 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+import threading
+from collections.abc import Callable, Hashable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +35,12 @@ from starchart.weeks import DEFAULT_ROUND_TO
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
+
+    from starchart.queries.search import TitleIndex
+    from starchart.queries.titles import PageIndex
+    from starchart.releases import Release, ReleaseInfo
+
+log = logging.getLogger("starchart")
 
 # --- shared -------------------------------------------------------------------------------
 
@@ -49,12 +57,27 @@ def export(
     Engine charts are rounded to ``round_to`` (default 100,000, Netflix's practice); imported
     Netflix charts are written as published unless ``round_to`` is given.
     """
-    with store.opened(db, read_only=True) as con:
-        chosen = source or store.default_source(con)
+    with open(db) as charts:  # the current release: a writer at work does not stop it
+        chosen = source or store.default_source(charts.con)
         unit = round_to
         if unit is None and chosen == store.ENGINE_SOURCE:
             unit = DEFAULT_ROUND_TO
-        return export_charts(con, out, source=chosen, round_to_unit=unit)
+        return export_charts(charts.con, out, source=chosen, round_to_unit=unit)
+
+
+def _publish_after_write(db: str | Path | None,
+                         progress: ProgressCallback | None) -> dict[str, Any]:
+    """Publish the release of what a build or import just committed (see
+    :mod:`starchart.releases`); a :class:`starchart.releases.PublishError` says the charts
+    are saved but not yet published."""
+    from starchart import releases
+
+    try:
+        return releases.publish(db, progress=progress)
+    except store.StoreUnavailableError:
+        # another writer took the store in between: its release will include these charts
+        return {"published": False, "reason": "another process is writing the store; the "
+                "release it publishes will include these charts"}
 
 
 # --- engine: ingest, build, quarantine (starchart.engine) ---------------------------------
@@ -77,7 +100,7 @@ def ingest(
     from starchart.engine.ingest import ingest_into
 
     paths = [events] if isinstance(events, str | Path) else list(events or ())
-    with store.opened(db) as con:
+    with store.opened(db, progress=progress) as con:
         report = ingest_into(con, catalog=catalog, events=paths, progress=progress)
     return {"db": str(store.resolve_db_path(db)), **report}
 
@@ -160,7 +183,10 @@ def build(
     from starchart.engine.build import build as build_duckdb
 
     sunday = None if week is None else parse_week(str(week))
-    return build_duckdb(db, week=sunday, progress=progress)
+    with store.reporting_waits(progress):  # while another process holds the store
+        report = build_duckdb(db, week=sunday, progress=progress)
+    report["release"] = _publish_after_write(db, progress)
+    return report
 
 
 # --- published charts: import, changes, questions (starchart.published) -------------------
@@ -177,30 +203,59 @@ def import_netflix(
 ) -> dict[str, Any]:
     """Import Netflix's published files (TSV/XLSX, any layout) or folders of them, source
     ``netflix``: every file or none; weeks already stored are replaced and Netflix's edits to
-    them recorded (see :func:`changes`)."""
+    them recorded (see :func:`changes`). Then publishes a release (``release`` in the
+    answer). While another process writes the store, waits for it (``$STARCHART_LOCK_WAIT``
+    seconds, telling ``progress``)."""
     from starchart.published.importer import import_files
 
     items = [paths] if isinstance(paths, str | Path) else list(paths)
-    return import_files(items, db=db, progress=progress)
+    with store.reporting_waits(progress):  # while another process holds the store
+        report = import_files(items, db=db, progress=progress)
+    report["release"] = _publish_after_write(db, progress)
+    return report
+
+
+class Memo:
+    """Answers that stay true for a whole release (its sources, weeks, countries, title
+    index), shared by every :class:`Charts` over that release: the site keeps one per
+    release, so each is computed once, not per page."""
+
+    def __init__(self) -> None:
+        self._values: dict[Hashable, Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._values:
+                return self._values[key]
+        value = compute()  # outside the lock: a slow first answer blocks no other key
+        with self._lock:
+            return self._values.setdefault(key, value)
 
 
 class Charts:
     """One open view of a store's charts: the questions of the CLI, a notebook or one page
-    of the site, all answered from ONE connection.
+    of the site, all answered from ONE chart release (:mod:`starchart.releases`) through one
+    connection.
 
     Get it from :func:`open` (``with api.open(db) as charts: charts.week()``); the
     module-level functions (:func:`week`, :func:`title`...) open one per call. Shapes: see
     docs/query-api.md. Unknown things raise LookupError whose ``args[1]``, when present,
-    lists suggestions.
+    lists suggestions. ``release`` says which release answers.
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, *, db: Path) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, release: ReleaseInfo,
+                 memo: Memo | None = None, owner: Release | None = None) -> None:
         self.con = con
-        self.db = db
+        self.release = release
+        self.memo = memo if memo is not None else Memo()
+        self._owner = owner
 
     def close(self) -> None:
-        """Close the connection (the object answers nothing after)."""
+        """Close the connection (and the release, when this object opened it)."""
         self.con.close()
+        if self._owner is not None:
+            self._owner.close()
 
     def __enter__(self) -> Charts:
         return self
@@ -208,21 +263,62 @@ class Charts:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # what every question resolves first, once per release
+
     def sources(self) -> list[str]:
         """The chart sources ('engine', 'netflix'), engine first."""
-        return store.sources(self.con)
+        from starchart.queries.base import chart_sources
+
+        return list(self.memo.get("sources", lambda: chart_sources(self.con)))
+
+    def _source(self, source: str | None) -> str:
+        from starchart.queries.base import resolve_source
+
+        return resolve_source(self.sources(), source)
+
+    def _country(self, src: str, country: str | None) -> str | None:
+        if not country:
+            return None
+        from starchart.queries.base import resolve_country
+        from starchart.queries.lists import country_names
+
+        names = self.memo.get(("country_names", src), lambda: country_names(self.con, src))
+        return resolve_country(names, src, country)
+
+    def _weeks(self, src: str, code: str | None) -> dict[date, int]:
+        from starchart.queries.lists import weeks
+
+        found: dict[date, int] = self.memo.get(("weeks", src, code),
+                                               lambda: weeks(self.con, src, code))
+        return found
+
+    def _pages(self, src: str) -> PageIndex:
+        from starchart.queries.titles import PageIndex
+
+        found: PageIndex = self.memo.get(("pages", src), lambda: PageIndex.load(self.con, src))
+        return found
+
+    def _index(self, src: str) -> TitleIndex:
+        from starchart.queries.search import TitleIndex
+
+        index: TitleIndex = self.memo.get(("index", src),
+                                          lambda: TitleIndex.load(self.con, src))
+        return index
+
+    # the questions
 
     def weeks(self, *, country: str | None = None, source: str | None = None) -> list[str]:
         """Chart weeks ('YYYY-MM-DD' Sundays), newest first: global, or one country's lists."""
-        from starchart.queries.lists import weeks
-
-        return weeks(self.con, country=country, source=source)
+        src = self._source(source)
+        return [w.isoformat() for w in self._weeks(src, self._country(src, country))]
 
     def countries(self, *, source: str | None = None) -> list[dict[str, Any]]:
         """Countries with lists: ``[{"iso2", "name", "weeks"}]`` by name."""
         from starchart.queries.lists import countries
 
-        return countries(self.con, source=source)
+        src = self._source(source)
+        found = self.memo.get(("countries", src), lambda: countries(self.con, src))
+        return [dict(c) for c in found]
 
     def week(
         self, week: str | date | None = None, *, country: str | None = None,
@@ -232,14 +328,17 @@ class Charts:
         rank."""
         from starchart.queries.lists import week as _week
 
-        return _week(self.con, week, country=country, source=source)
+        src = self._source(source)
+        code = self._country(src, country)
+        return _week(self.con, src, self._weeks(src, code), week, code)
 
     def title(self, query: str, *, source: str | None = None) -> dict[str, Any]:
         """A title's record (weeks in the Top 10 and at #1, peak, hours, views, countries,
         run) for an exact name; close suggestions otherwise."""
         from starchart.queries.titles import title
 
-        return title(self.con, query, source=source)
+        src = self._source(source)
+        return title(self.con, self._index(src), self._pages(src), query)
 
     def title_by_slug(
         self, slug: str, *, show: bool = False, source: str | None = None
@@ -248,7 +347,8 @@ class Charts:
         prefers the show where a title shares its slug."""
         from starchart.queries.titles import title_by_slug
 
-        return title_by_slug(self.con, slug, show=show, source=source)
+        src = self._source(source)
+        return title_by_slug(self.con, self._index(src), self._pages(src), slug, show=show)
 
     def leaders(
         self, by: str = "weeks-at-1", *, category: str | None = None,
@@ -260,8 +360,8 @@ class Charts:
         value..."""
         from starchart.queries.lists import leaders
 
-        return leaders(self.con, by, category=category, since=since, until=until,
-                       limit=limit, source=source)
+        return leaders(self.con, self._source(source), by, category=category, since=since,
+                       until=until, limit=limit)
 
     def search(
         self, text: str, *, limit: int = 10, source: str | None = None
@@ -269,7 +369,7 @@ class Charts:
         """Fuzzy title search, blind to accents and punctuation, best first."""
         from starchart.queries.search import search
 
-        return search(self.con, text, limit=limit, source=source)
+        return search(self._index(self._source(source)), text, limit=limit)
 
     def most_popular(
         self, *, category: str | None = None, source: str | None = None
@@ -278,7 +378,7 @@ class Charts:
         files)."""
         from starchart.queries.lists import most_popular
 
-        return most_popular(self.con, category=category, source=source)
+        return most_popular(self.con, self._source(source), category)
 
     def changes(self) -> pd.DataFrame:
         """What re-imports found Netflix had rewritten: imported_at, file, kind ('renamed',
@@ -294,33 +394,88 @@ class Charts:
 
         return list_imports(self.con)
 
+    def feed(self, *, since: int | None = None, limit: int = 20) -> list[dict[str, Any]]:
+        """The change feed: the releases published after release ``since``, newest first,
+        with what each added, revised (position by position) or removed."""
+        from starchart.queries.feed import feed
 
-def open(db: str | Path | None = None) -> Charts:
+        return feed(self.con, since=since, limit=limit)
+
+    def week_story(
+        self, week: str | date, *, country: str | None = None, source: str | None = None
+    ) -> dict[str, Any]:
+        """A week as first published vs. now: the release that first published it, and each
+        release that revised it with the positions it changed."""
+        from starchart.queries.base import as_week
+        from starchart.queries.feed import week_story
+
+        src = self._source(source)
+        return week_story(self.con, src, as_week(week), self._country(src, country))
+
+
+def open(db: str | Path | None = None, *, release: int | None = None) -> Charts:
     """The store's charts, read-only, through one connection: ``with api.open(db) as c:``.
 
-    FileNotFoundError for a missing store; :class:`starchart.store.StoreUnavailableError`
-    when it cannot be read now (another process writing it) or is not a store.
+    Reads the current chart release (or release number ``release``, while it is kept),
+    never the store itself, so it answers while a build or import writes the store. When the
+    store holds charts no release has yet (a build killed before it published), they are
+    published first. FileNotFoundError when there is no store and no release.
     """
-    return Charts(store.connect(db, read_only=True), db=store.resolve_db_path(db))
+    from starchart import releases
+
+    if release is None:
+        try:
+            releases.catch_up(db)
+        except releases.PublishError:
+            if not releases.numbers(releases.folder(db)):
+                raise
+            log.warning("reading the last release: the store's newer charts could not be "
+                        "published", exc_info=True)
+    opened = releases.open_release(db, release)
+    return Charts(opened.cursor(), release=opened.info, owner=opened)
 
 
-# The same questions, one call each (each opens the store once): what the CLI uses.
+def publish(
+    *, db: str | Path | None = None, keep: int | None = None, force: bool = False,
+    full: bool = False, progress: ProgressCallback | None = None,
+) -> dict[str, Any]:
+    """Publish the store's charts as a new release now, unless the current release already
+    holds them (``force`` publishes anyway; ``full`` computes everything instead of reusing
+    what did not change); keeps the newest ``keep`` releases (``$STARCHART_KEEP_RELEASES``,
+    default 10). Waits for a process writing the store (``$STARCHART_LOCK_WAIT``)."""
+    from starchart import releases
+
+    with store.opened(db, read_only=True, progress=progress) as con:
+        return releases.publish(db, con=con, keep=keep, force=force, full=full,
+                                progress=progress)
+
+
+def release_list(*, db: str | Path | None = None) -> list[dict[str, Any]]:
+    """The kept releases, newest first: release, published_at, age_seconds, previous,
+    seconds (publishing took), file."""
+    from starchart import releases
+
+    return [{**r.public(), "previous": r.previous, "seconds": r.seconds, "file": str(r.path)}
+            for r in releases.releases(db)]
+
+
+# The same questions, one call each (each opens the current release once).
 
 
 def changes(*, db: str | Path | None = None) -> pd.DataFrame:
-    """:meth:`Charts.changes` of the store at ``db``."""
+    """:meth:`Charts.changes` of the current release of the store at ``db``."""
     with open(db) as charts:
         return charts.changes()
 
 
 def imports(*, db: str | Path | None = None) -> pd.DataFrame:
-    """:meth:`Charts.imports` of the store at ``db``."""
+    """:meth:`Charts.imports` of the current release of the store at ``db``."""
     with open(db) as charts:
         return charts.imports()
 
 
 def sources(db: str | Path | None = None) -> list[str]:
-    """:meth:`Charts.sources` of the store at ``db``."""
+    """:meth:`Charts.sources` of the current release of the store at ``db``."""
     with open(db) as charts:
         return charts.sources()
 
@@ -328,13 +483,13 @@ def sources(db: str | Path | None = None) -> list[str]:
 def weeks(
     *, country: str | None = None, source: str | None = None, db: str | Path | None = None
 ) -> list[str]:
-    """:meth:`Charts.weeks` of the store at ``db``."""
+    """:meth:`Charts.weeks` of the current release of the store at ``db``."""
     with open(db) as charts:
         return charts.weeks(country=country, source=source)
 
 
 def countries(*, source: str | None = None, db: str | Path | None = None) -> list[dict[str, Any]]:
-    """:meth:`Charts.countries` of the store at ``db``."""
+    """:meth:`Charts.countries` of the current release of the store at ``db``."""
     with open(db) as charts:
         return charts.countries(source=source)
 
@@ -346,13 +501,13 @@ def week(
     source: str | None = None,
     db: str | Path | None = None,
 ) -> dict[str, Any]:
-    """:meth:`Charts.week` of the store at ``db``."""
+    """:meth:`Charts.week` of the current release of the store at ``db``."""
     with open(db) as charts:
         return charts.week(week, country=country, source=source)
 
 
 def title(query: str, *, source: str | None = None, db: str | Path | None = None) -> dict[str, Any]:
-    """:meth:`Charts.title` of the store at ``db``."""
+    """:meth:`Charts.title` of the current release of the store at ``db``."""
     with open(db) as charts:
         return charts.title(query, source=source)
 
@@ -360,7 +515,7 @@ def title(query: str, *, source: str | None = None, db: str | Path | None = None
 def title_by_slug(
     slug: str, *, show: bool = False, source: str | None = None, db: str | Path | None = None
 ) -> dict[str, Any]:
-    """:meth:`Charts.title_by_slug` of the store at ``db``."""
+    """:meth:`Charts.title_by_slug` of the current release of the store at ``db``."""
     with open(db) as charts:
         return charts.title_by_slug(slug, show=show, source=source)
 
@@ -375,7 +530,7 @@ def leaders(
     source: str | None = None,
     db: str | Path | None = None,
 ) -> pd.DataFrame:
-    """:meth:`Charts.leaders` of the store at ``db``."""
+    """:meth:`Charts.leaders` of the current release of the store at ``db``."""
     with open(db) as charts:
         return charts.leaders(by, category=category, since=since, until=until, limit=limit,
                               source=source)
@@ -384,7 +539,7 @@ def leaders(
 def search(
     text: str, *, limit: int = 10, source: str | None = None, db: str | Path | None = None
 ) -> list[dict[str, Any]]:
-    """:meth:`Charts.search` of the store at ``db``."""
+    """:meth:`Charts.search` of the current release of the store at ``db``."""
     with open(db) as charts:
         return charts.search(text, limit=limit, source=source)
 
@@ -392,7 +547,7 @@ def search(
 def most_popular(
     *, category: str | None = None, source: str | None = None, db: str | Path | None = None
 ) -> dict[str, Any]:
-    """:meth:`Charts.most_popular` of the store at ``db``."""
+    """:meth:`Charts.most_popular` of the current release of the store at ``db``."""
     with open(db) as charts:
         return charts.most_popular(category=category, source=source)
 

@@ -8,6 +8,8 @@ Layout: tab-separated, UTF-8, LF, one header row, no quoting, no newline after t
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,7 @@ from typing import Any
 import duckdb
 
 from starchart.display import format_number, format_runtime
-from starchart.errors import UsageError
+from starchart.errors import UsageError, WriteFailed, advice, write_failure
 from starchart.weeks import round_to
 
 GLOBAL_FILE = "all-weeks-global.tsv"
@@ -47,15 +49,40 @@ def _rounded(value: float | None, unit: int | None) -> str:
     return format_number(value if unit is None else round_to(value, unit))
 
 
-def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
+def _text(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> tuple[str, int]:
     lines = ["\t".join(header)]
     for row in rows:
         for cell in row:
             if "\t" in cell or "\n" in cell:
                 raise ValueError(f"{path.name}: a value contains a tab or newline: {cell!r}")
         lines.append("\t".join(row))
-    path.write_text("\n".join(lines), encoding="utf-8", newline="")
-    return len(lines) - 1
+    return "\n".join(lines), len(lines) - 1
+
+
+def _write_all(files: dict[Path, str]) -> None:
+    """Write every file or none: each to a temporary name beside it, then all renamed into
+    place. A failed write (a full disk...) removes what it wrote and names the file, so no
+    empty or cut file is left behind and earlier exports stay as they were."""
+    written: list[tuple[Path, Path]] = []
+    try:
+        for final, text in files.items():
+            temporary = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+            written.append((temporary, final))
+            try:
+                temporary.write_text(text, encoding="utf-8", newline="")
+            except OSError as exc:
+                found = write_failure(exc, str(final))
+                if found is None:
+                    raise
+                code, reason, _ = found
+                raise WriteFailed(f"cannot write {final}: {reason}; {advice(code)} (no file "
+                                  "was written)", code=code, filename=str(final)) from exc
+        for temporary, final in written:
+            os.replace(temporary, final)
+    finally:
+        for temporary, _ in written:
+            with contextlib.suppress(FileNotFoundError):
+                temporary.unlink()
 
 
 def global_rows(
@@ -148,13 +175,15 @@ def export_charts(
         raise UsageError("{path} is a file, not a folder: give {out} a folder to write the "
                          "three files into", path=str(out))
     out.mkdir(parents=True, exist_ok=True)
-    counts = {
-        GLOBAL_FILE: _write(out / GLOBAL_FILE, GLOBAL_COLUMNS,
-                            global_rows(con, source, round_to_unit)),
-        COUNTRIES_FILE: _write(out / COUNTRIES_FILE, COUNTRY_COLUMNS, country_rows(con, source)),
-        MOST_POPULAR_FILE: _write(out / MOST_POPULAR_FILE,
-                                  *most_popular_table(con, source, round_to_unit)),
+    texts = {
+        GLOBAL_FILE: _text(out / GLOBAL_FILE, GLOBAL_COLUMNS,
+                           global_rows(con, source, round_to_unit)),
+        COUNTRIES_FILE: _text(out / COUNTRIES_FILE, COUNTRY_COLUMNS, country_rows(con, source)),
+        MOST_POPULAR_FILE: _text(out / MOST_POPULAR_FILE,
+                                 *most_popular_table(con, source, round_to_unit)),
     }
+    _write_all({out / name: text for name, (text, _) in texts.items()})
+    counts = {name: n for name, (_, n) in texts.items()}
     return {
         "out": str(out),
         "source": source,

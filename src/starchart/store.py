@@ -7,13 +7,22 @@ All schema lives here so that every part of starchart agrees on it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
+
+from starchart.errors import WriteFailed, advice, write_failure
+
+if TYPE_CHECKING:
+    from starchart.progress import ProgressCallback
 
 DEFAULT_DB_NAME = "starchart.duckdb"
 ENGINE_SOURCE = "engine"
@@ -165,6 +174,104 @@ RELEASE_TABLES: tuple[str, ...] = (
 notebooks read. A new table joins every release by being named here."""
 
 
+RELEASE_SCHEMA = """
+-- Which release this is: one row.
+CREATE TABLE IF NOT EXISTS release_info (
+    number       INTEGER   NOT NULL,
+    published_at TIMESTAMP NOT NULL,   -- UTC
+    fingerprint  VARCHAR   NOT NULL,   -- fingerprint() of the store's charts it copied
+    previous     INTEGER,              -- the release it was compared with; NULL for the first
+    store_name   VARCHAR   NOT NULL,   -- the store's file name (never its folder)
+    seconds      DOUBLE    NOT NULL,   -- how long publishing took
+    format       INTEGER   NOT NULL    -- releases.FORMAT of the code that wrote it
+);
+
+-- Every film and season of a source, most charted first: what lookups and search read.
+CREATE TABLE IF NOT EXISTS title_index (
+    source       VARCHAR   NOT NULL,
+    position     INTEGER   NOT NULL,   -- 0: the most charted (it wins a slug clash)
+    show_title   VARCHAR   NOT NULL,
+    season_title VARCHAR,
+    kind         VARCHAR   NOT NULL,   -- 'film' | 'tv'
+    entries      BIGINT    NOT NULL,   -- list entries: how much it charted
+    first_week   DATE,
+    slug         VARCHAR   NOT NULL,
+    show_slug    VARCHAR   NOT NULL,
+    names        VARCHAR[] NOT NULL    -- the folded names search matches
+);
+
+-- Each film's, season's and show's record, as api.title_by_slug answers it (JSON).
+CREATE TABLE IF NOT EXISTS title_pages (
+    source       VARCHAR NOT NULL,
+    page         VARCHAR NOT NULL,     -- 'title' | 'show'
+    slug         VARCHAR NOT NULL,
+    show_title   VARCHAR NOT NULL,
+    season_title VARCHAR,              -- NULL for films and shows
+    kind         VARCHAR NOT NULL,
+    position     INTEGER NOT NULL,     -- in title_index (a show: its first season's)
+    entry        VARCHAR NOT NULL
+);
+
+-- Each week's lists, global (country NULL) or one country's, as api.week answers it (JSON).
+CREATE TABLE IF NOT EXISTS week_pages (
+    source  VARCHAR NOT NULL,
+    country VARCHAR,
+    week    DATE    NOT NULL,
+    answer  VARCHAR NOT NULL
+);
+
+-- The all-time leaderboards, overall (category NULL), per global list and per kind
+-- ('film', 'tv'): the first rows of api.leaders (pandas' split JSON).
+CREATE TABLE IF NOT EXISTS leader_pages (
+    source   VARCHAR NOT NULL,
+    board    VARCHAR NOT NULL,   -- weeks-at-1, weeks-in-top-10, countries, views
+    category VARCHAR,
+    rows     VARCHAR NOT NULL
+);
+
+-- The change feed, carried from release to release: one row per release published...
+CREATE TABLE IF NOT EXISTS release_log (
+    release       INTEGER   NOT NULL,
+    published_at  TIMESTAMP NOT NULL,
+    previous      INTEGER,
+    weeks_added   INTEGER   NOT NULL,
+    weeks_revised INTEGER   NOT NULL,
+    weeks_removed INTEGER   NOT NULL,
+    positions     INTEGER   NOT NULL   -- list positions that differ in revised weeks
+);
+
+-- ...one per list scope and week it added, revised or removed...
+CREATE TABLE IF NOT EXISTS release_weeks (
+    release   INTEGER NOT NULL,
+    source    VARCHAR NOT NULL,
+    country   VARCHAR,                 -- NULL: the global lists
+    week      DATE    NOT NULL,
+    status    VARCHAR NOT NULL,        -- 'added' | 'revised' | 'removed'
+    positions INTEGER NOT NULL         -- list positions in it (added, removed) or changed
+);
+
+-- ...and one per list position a revision changed: what it was, what it is.
+CREATE TABLE IF NOT EXISTS release_changes (
+    release             INTEGER NOT NULL,
+    source              VARCHAR NOT NULL,
+    country             VARCHAR,
+    week                DATE    NOT NULL,
+    category            VARCHAR NOT NULL,
+    rank                INTEGER NOT NULL,
+    before_show_title   VARCHAR,       -- NULL: the position is new
+    before_season_title VARCHAR,
+    before_hours        DOUBLE,
+    before_views        DOUBLE,
+    after_show_title    VARCHAR,       -- NULL: the position is gone
+    after_season_title  VARCHAR,
+    after_hours         DOUBLE,
+    after_views         DOUBLE
+);
+"""
+"""What a chart release holds besides :data:`RELEASE_TABLES`: what pages show, computed once
+when it is published (:mod:`starchart.releases`), and the change feed."""
+
+
 def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
     """``--db`` wins, then ``$STARCHART_DB``, then ``starchart.duckdb`` in the working dir."""
     if db is not None:
@@ -180,12 +287,58 @@ class StoreUnavailableError(OSError):
     is not a DuckDB database. The message names the file and says which."""
 
 
+class StoreBusyError(StoreUnavailableError):
+    """Another process held the store for longer than the caller would wait."""
+
+
+class StoreWriteError(WriteFailed):
+    """The store (or a file DuckDB keeps beside it) could not be written: a full disk, a
+    read-only file system, no permission. ``filename`` is the file; the message says what to
+    do, in one line. The transaction was rolled back, so the store is as it was."""
+
+
+#: How long a writer waits for another process to let go of the store, unless told.
+DEFAULT_WAIT_SECONDS = 300.0
+WAIT_ENV = "STARCHART_LOCK_WAIT"
+
+_waiting_progress: ContextVar[ProgressCallback | None] = ContextVar(
+    "starchart_waiting_progress", default=None)
+
+
+def wait_seconds(wait: float | None = None) -> float:
+    """``wait`` if given, else ``$STARCHART_LOCK_WAIT``, else 300 seconds."""
+    if wait is not None:
+        return max(0.0, float(wait))
+    text = os.environ.get(WAIT_ENV, "").strip()
+    if not text:
+        return DEFAULT_WAIT_SECONDS
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        raise ValueError(f"${WAIT_ENV} must be a number of seconds, got {text!r}") from None
+
+
+@contextmanager
+def reporting_waits(progress: ProgressCallback | None) -> Iterator[None]:
+    """While the block runs, a writer waiting for the store reports to ``progress`` (the
+    library's long steps open the store themselves; this reaches them without a parameter)."""
+    token = _waiting_progress.set(progress)
+    try:
+        yield
+    finally:
+        _waiting_progress.reset(token)
+
+
+def _is_lock_conflict(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.Error) and "lock" in str(exc).lower()
+
+
 def _open(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if "lock" in detail.lower():
+        if _is_lock_conflict(exc):
             message = (f"the store {path} is in use by another process (an ingest, build or "
                        f"import writing it, or a site reading it); try again when it is done "
                        f"({detail})")
@@ -196,35 +349,103 @@ def _open(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         raise StoreUnavailableError(message) from exc
 
 
+def _open_waiting(
+    path: Path, *, read_only: bool, wait: float, progress: ProgressCallback | None
+) -> duckdb.DuckDBPyConnection:
+    """Open, retrying while another process holds the lock, for at most ``wait`` seconds."""
+    started = time.monotonic()
+    delay = 0.05
+    while True:
+        try:
+            return _open(path, read_only=read_only)
+        except StoreUnavailableError as exc:
+            if not _is_lock_conflict(exc.__cause__ or exc):
+                raise
+            waited = time.monotonic() - started
+            if waited >= wait:
+                if wait <= 0:
+                    raise
+                raise StoreBusyError(
+                    f"the store {path} is still in use by another process after waiting "
+                    f"{waited:.0f} s (an ingest, build or import writing it); try again when "
+                    f"it is done, or wait longer (${WAIT_ENV}, in seconds)") from exc.__cause__
+            if progress is not None:
+                progress("waiting for another process to finish with the store",
+                         int(waited), max(1, int(wait)))
+            time.sleep(min(delay, max(0.0, wait - waited)))
+            delay = min(delay * 2, 1.0)
+
+
 def connect(
-    db: str | os.PathLike[str] | None = None, *, read_only: bool = False
+    db: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
+    wait: float | None = None,
+    progress: ProgressCallback | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open the store (creating file and schema unless read-only).
 
-    Raises :class:`StoreUnavailableError` when the file is locked by another process or is
-    not a DuckDB database, and FileNotFoundError for a missing store when read-only.
+    While another process holds it, waits up to ``wait`` seconds (:func:`wait_seconds`;
+    ``0`` fails at once), telling ``progress`` (or the callback of
+    :func:`reporting_waits`) how long. Raises :class:`StoreBusyError` when the wait runs
+    out, :class:`StoreUnavailableError` for a file that is not a DuckDB database, and
+    FileNotFoundError for a missing store when read-only.
     """
     path = resolve_db_path(db)
+    seconds = wait_seconds(wait)
+    report = progress if progress is not None else _waiting_progress.get()
     if read_only:
         if not path.exists():
             raise FileNotFoundError(
                 f"no starchart store at {path} (ingest events and build charts, or import "
                 "Netflix's files, first)")
-        return _open(path, read_only=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = _open(path, read_only=False)
-    con.execute(SCHEMA)
+        return _open_waiting(path, read_only=True, wait=seconds, progress=report)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise as_write_error(exc, path) or exc from exc
+    con = _open_waiting(path, read_only=False, wait=seconds, progress=report)
+    try:
+        con.execute(SCHEMA)
+    except duckdb.Error as exc:
+        con.close()
+        raise as_write_error(exc, path) or exc from exc
     return con
+
+
+def as_write_error(exc: BaseException, store_path: Path,
+                   note: str = "the command changed nothing") -> StoreWriteError | None:
+    """The one-line :class:`StoreWriteError` for a DuckDB or OS error that is a failed write
+    (naming the file, what to do, and ``note``); None for any other error."""
+    if isinstance(exc, StoreWriteError):
+        return exc
+    found = write_failure(exc, str(store_path))
+    if found is None:
+        return None
+    code, reason, filename = found
+    return StoreWriteError(f"cannot write {filename}: {reason}; {advice(code)} ({note})",
+                           code=code, filename=filename)
 
 
 @contextmanager
 def opened(
-    db: str | os.PathLike[str] | None = None, *, read_only: bool = False
+    db: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
+    wait: float | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """``with opened(db) as con:`` closes the connection however the block ends."""
-    con = connect(db, read_only=read_only)
+    """``with opened(db) as con:`` closes the connection however the block ends; a write
+    that fails for want of space or permission leaves as a :class:`StoreWriteError`."""
+    path = resolve_db_path(db)
+    con = connect(path, read_only=read_only, wait=wait, progress=progress)
     try:
         yield con
+    except (duckdb.Error, OSError) as exc:
+        failed = as_write_error(exc, path)
+        if failed is None or failed is exc:
+            raise
+        raise failed from exc
     finally:
         con.close()
 
@@ -251,8 +472,8 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     older starchart may lack a newer one)."""
     found = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchone()
-    return bool(found and found[0])
+    ).fetchall()
+    return bool(found and found[0][0])
 
 
 def sources(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -268,3 +489,18 @@ def default_source(con: duckdb.DuckDBPyConnection) -> str:
     """The source answers come from when none is named: the engine's if it built any."""
     found = sources(con)
     return found[0] if found else ENGINE_SOURCE
+
+
+def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    """A digest of every row of :data:`RELEASE_TABLES`: equal digests, equal charts. A full
+    scan of the chart tables (milliseconds), so a release is published only when they
+    changed."""
+    parts = []
+    for name in RELEASE_TABLES:
+        if not has_table(con, name):
+            parts.append(f"{name}:-")
+            continue
+        [(rows, digest)] = con.execute(
+            f"SELECT count(*), sum(hash(t)) FROM {name} AS t").fetchall()
+        parts.append(f"{name}:{rows}:{digest}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()

@@ -112,9 +112,13 @@ def test_store_that_is_not_a_database(tmp_path: Path) -> None:
     assert_one_line_error(run("ingest", "--db", str(bad), str(bad)), "not a starchart store")
 
 
-def test_store_in_use_by_another_process(store_with_catalog: Path) -> None:
+def test_store_in_use_by_another_process(
+    store_with_catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """While another process writes the store (say 'starchart build' while the site is up, or
-    the other way round) every command ended in a lock IOException traceback."""
+    the other way round) every command ended in a lock IOException traceback. (Writers now
+    wait for the store, $STARCHART_LOCK_WAIT seconds, before saying so.)"""
+    monkeypatch.setenv("STARCHART_LOCK_WAIT", "0.5")
     holder = subprocess.Popen(
         [sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
          "print('ready', flush=True); time.sleep(60)", str(store_with_catalog)],

@@ -102,21 +102,32 @@ def test_head_of_an_unknown_page_is_404(client: TestClient) -> None:
     assert client.post("/").status_code == 405
 
 
-def test_store_that_is_not_a_database_is_503(tmp_path: Path) -> None:
+def test_store_that_is_not_a_database_is_503_naming_nothing_of_the_machine(
+    tmp_path: Path,
+) -> None:
     """A --db pointing at another kind of file answered 500 on every page."""
     bad = tmp_path / "notes.duckdb"
     bad.write_text("not a database\n")
     with TestClient(create_app(bad), raise_server_exceptions=False) as c:
-        for url in ("/", "/index.json", "/healthz"):
+        for url in ("/", "/index.json", "/healthz", f"/week/{LATEST}/films-english.csv"):
             r = c.get(url)
             assert r.status_code == 503, (url, r.text[:200])
-        assert "not a starchart store" in c.get("/index.json").json()["message"]
+            assert str(tmp_path) not in r.text and "python" not in r.text.lower()
+            assert "PID" not in r.text
+        assert "No charts have been published" in c.get("/index.json").json()["message"]
 
 
-def test_store_locked_by_a_writer_is_503(web_db: Path, tmp_path: Path) -> None:
-    """While 'starchart ingest/build/import' holds the store, every page answered 500."""
+def test_pages_answer_while_a_writer_holds_the_store(web_db: Path, tmp_path: Path) -> None:
+    """While 'starchart ingest/build/import' held the store, every page answered 503 (500
+    before that), its body naming the store's path, the interpreter and a PID. The site now
+    reads the store's published release and never opens the store itself."""
+    import shutil
+
+    from starchart import releases
+
     locked = tmp_path / "locked.duckdb"
-    locked.write_bytes(web_db.read_bytes())
+    shutil.copy(web_db, locked)
+    releases.publish(locked)
     holder = subprocess.Popen(
         [sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
          "print('ready', flush=True); time.sleep(60)", str(locked)],
@@ -125,14 +136,38 @@ def test_store_locked_by_a_writer_is_503(web_db: Path, tmp_path: Path) -> None:
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         with TestClient(create_app(locked), raise_server_exceptions=False) as c:
-            for url in ("/", "/index.json", f"/week/{LATEST}/films-english.csv", "/healthz"):
+            for url in ("/", "/index.json", f"/week/{LATEST}/films-english.csv", "/healthz",
+                        "/title/revelations"):
                 r = c.get(url)
-                assert r.status_code == 503, (url, r.text[:200])
-            assert "in use" in c.get("/index.json").json()["message"]
+                assert r.status_code == 200, (url, r.text[:200])
     finally:
         holder.kill()
         holder.wait()
-    with TestClient(create_app(locked, cache=False), raise_server_exceptions=False) as c:
+
+
+def test_a_locked_store_without_a_release_is_503_naming_nothing_of_the_machine(
+    web_db: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    locked = tmp_path / "locked.duckdb"
+    shutil.copy(web_db, locked)  # the store only: no release beside it
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
+         "print('ready', flush=True); time.sleep(60)", str(locked)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        with TestClient(create_app(locked), raise_server_exceptions=False) as c:
+            for url in ("/", "/index.json", "/healthz"):
+                r = c.get(url)
+                assert r.status_code == 503 and r.headers["retry-after"] == "5", url
+                assert str(tmp_path) not in r.text and str(holder.pid) not in r.text
+    finally:
+        holder.kill()
+        holder.wait()
+    with TestClient(create_app(locked), raise_server_exceptions=False) as c:  # publishes
         assert c.get("/index.json").status_code == 200
 
 

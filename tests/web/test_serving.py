@@ -102,39 +102,14 @@ def test_real_netflix_charts_serve(netflix_data_dir: Path, tmp_path: Path) -> No
             assert client.get(url).status_code == 200, url
 
 
-def test_store_cache_evicts_least_recently_used(web_db: Path) -> None:
-    from starchart.web.app import StoreCache
+def test_the_response_cache_keeps_the_most_recently_used_within_its_bytes() -> None:
+    from starchart.web.site import ResponseCache
 
-    cache = StoreCache(web_db, size=2)
-    calls: list[str] = []
-
-    def make(key: str) -> str:
-        calls.append(key)
-        return key.upper()
-
-    assert [cache.get(k, lambda k=k: make(k)) for k in ("a", "b", "a", "c", "a", "b")] == [
-        "A", "B", "A", "C", "A", "B",
-    ]
-    assert calls == ["a", "b", "c", "b"]  # "b" was least recently used when "c" came in
-
-
-def test_an_uncached_page_opens_the_store_once(
-    web_db: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Its data, the header's week and country pickers and the sources all come through the
-    request's one connection (it was four or more)."""
-    from starchart import store
-
-    opened: list[object] = []
-    connect = store.connect
-
-    def counting(*args: object, **kwargs: object) -> object:
-        opened.append(args)
-        return connect(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(store, "connect", counting)
-    with TestClient(create_app(web_db, cache=False)) as plain:
-        for url in ("/title/revelations", f"/week/{LATEST}", "/country/KR", "/leaders"):
-            before = len(opened)
-            assert plain.get(url).status_code == 200
-            assert len(opened) - before == 1, url
+    cache = ResponseCache(max_bytes=10)
+    for key in ("a", "b"):
+        cache.put(key, b"12345")
+    assert cache.get("a") == b"12345"  # "a" is now the most recently used
+    cache.put("c", b"123")  # 13 bytes: "b" goes
+    assert "b" not in cache and "a" in cache and "c" in cache and cache.used == 8
+    cache.put("huge", b"x" * 11)  # larger than the whole cache: not kept, nothing evicted
+    assert "huge" not in cache and len(cache) == 2

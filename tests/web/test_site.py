@@ -378,5 +378,8 @@ def test_pages_load_nothing_from_other_hosts(client: TestClient) -> None:
     assert 'id="geo-KR"' in sprite and 'id="geo-all"' in sprite
 
 
-def test_healthz_names_the_sources(client: TestClient) -> None:
-    assert get_json(client, "/healthz") == {"ok": True, "sources": ["netflix"]}
+def test_healthz_names_the_release_it_serves_and_its_age(client: TestClient) -> None:
+    health = get_json(client, "/healthz")
+    assert health["ok"] is True and health["sources"] == ["netflix"]
+    assert isinstance(health["release"], int) and health["release"] >= 1
+    assert 0 <= health["age_seconds"] < 3600 and health["published_at"].endswith("Z")

@@ -12,6 +12,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 
 import duckdb
+import pyarrow as pa
 
 from starchart import store
 from starchart.countries import country_name
@@ -42,15 +43,22 @@ class BadWeekError(ValueError, NotFound):
     a LookupError, so callers that expect either for a bad week catch it."""
 
 
-def resolve_source(con: duckdb.DuckDBPyConnection, source: str | None) -> str:
-    """``None`` means the store's default (engine if it built charts, else netflix)."""
+def chart_sources(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The sources with charts, engine first: with weekly lists, else (only a Most Popular
+    file imported) with Most Popular lists."""
     found = store.sources(con)
-    if not found:  # no weekly lists: maybe only a Most Popular file was imported
+    if not found:
         found = [r[0] for r in con.execute(
             "SELECT DISTINCT source FROM most_popular ORDER BY source <> 'engine', source"
         ).fetchall()]
+    return found
+
+
+def resolve_source(found: list[str], source: str | None) -> str:
+    """The source a question reads: ``source``, which must be one of ``found``
+    (:func:`chart_sources`), or when None the first of them (engine if it built charts)."""
     if source is None:
-        return found[0] if found else store.default_source(con)
+        return found[0] if found else store.ENGINE_SOURCE
     if source not in found and found:
         raise NotFound(
             f"no charts from source {source!r} in the store (it has: {', '.join(found)})")
@@ -121,13 +129,9 @@ def parse_category(value: str | None) -> CategoryFilter:
     raise ValueError(f"unknown category {value!r} (one of: {known})")
 
 
-def resolve_country(con: duckdb.DuckDBPyConnection, source: str, country: str) -> str:
-    """An ISO code (any case) or a country's name -> the ISO code of a country with lists."""
-    rows = con.execute(
-        "SELECT DISTINCT country_iso2, country_name FROM chart_country WHERE source = ?",
-        [source],
-    ).fetchall()
-    names = {iso: name for iso, name in rows}
+def resolve_country(names: dict[str, str], source: str, country: str) -> str:
+    """An ISO code (any case) or a country's name -> the ISO code of a country with lists;
+    ``names`` maps the codes of the countries with lists to their names."""
     wanted = country.strip()
     if wanted.upper() in names:
         return wanted.upper()
@@ -139,9 +143,10 @@ def resolve_country(con: duckdb.DuckDBPyConnection, source: str, country: str) -
 
     choices = {iso: f"{name} {iso}" for iso, name in names.items()}
     best = process.extract(key, choices, scorer=fuzz.WRatio, limit=3, score_cutoff=60)
-    suggestions = [{"iso2": iso, "name": names[iso], "score": round(score, 1)}
-                   for _, score, iso in best]
-    hint = f"; did you mean {', '.join(s['name'] for s in suggestions)}?" if suggestions else ""
+    codes = [str(code) for _, _, code in best]
+    suggestions = [{"iso2": code, "name": names[code], "score": round(score, 1)}
+                   for code, (_, score, _) in zip(codes, best, strict=True)]
+    hint = f"; did you mean {', '.join(names[c] for c in codes)}?" if codes else ""
     raise NotFound(f"no country lists for {country!r} (source {source}){hint}", suggestions)
 
 
@@ -159,3 +164,13 @@ def display_country(iso2: str, stored: str | None) -> str:
 def iso(day: dt.date | None) -> str | None:
     """``YYYY-MM-DD`` or None."""
     return day.isoformat() if day is not None else None
+
+
+def insert_arrow(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """Append an Arrow table to the table ``name`` (a fixed name, never input), by column
+    name."""
+    con.register("_incoming", table)
+    try:
+        con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _incoming")
+    finally:
+        con.unregister("_incoming")

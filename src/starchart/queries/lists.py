@@ -7,13 +7,14 @@ fixed tables in this module (metric expressions), never from the caller.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from starchart.queries.base import (
     FILM_SQL,
@@ -24,11 +25,10 @@ from starchart.queries.base import (
     as_date,
     as_week,
     display_country,
+    insert_arrow,
     iso,
     kind_sql,
     parse_category,
-    resolve_country,
-    resolve_source,
 )
 from starchart.queries.slugs import show_slug, title_slug
 from starchart.weeks import COUNTRY_CATEGORIES, GLOBAL_CATEGORIES
@@ -63,35 +63,29 @@ def leader_metric(by: str) -> str:
     return key
 
 
-def _weeks(con: duckdb.DuckDBPyConnection, source: str, country: str | None) -> list[dt.date]:
-    if country is None:
-        rows = con.execute(
-            "SELECT DISTINCT week FROM chart_global WHERE source = ? ORDER BY week DESC",
-            [source]).fetchall()
-    else:
-        rows = con.execute(
-            """SELECT DISTINCT week FROM chart_country WHERE source = ? AND country_iso2 = ?
-               ORDER BY week DESC""", [source, country]).fetchall()
-    return [r[0] for r in rows]
+def weeks(con: duckdb.DuckDBPyConnection, source: str, country: str | None = None
+          ) -> dict[dt.date, int]:
+    """The chart weeks of the global lists, or of one country's, newest first, each with
+    the row id of its answer in ``week_pages`` (reading it is a direct fetch)."""
+    rows = con.execute(
+        """SELECT week, rowid FROM week_pages WHERE source = ? AND country IS NOT DISTINCT FROM ?
+           ORDER BY week DESC""", [source, country]).fetchall()
+    return {r[0]: r[1] for r in rows}
 
 
-def weeks(
-    con: duckdb.DuckDBPyConnection, *, country: str | None = None, source: str | None = None
-) -> list[str]:
-    """The chart weeks ('YYYY-MM-DD' Sundays) of the global lists, or of one country's."""
-    src = resolve_source(con, source)
-    code = resolve_country(con, src, country) if country else None
-    return [w.isoformat() for w in _weeks(con, src, code)]
+def country_names(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, str]:
+    """ISO code -> name, for every country with lists."""
+    rows = con.execute(
+        "SELECT DISTINCT country_iso2, country_name FROM chart_country WHERE source = ?",
+        [source]).fetchall()
+    return {code: name for code, name in rows}
 
 
-def countries(
-    con: duckdb.DuckDBPyConnection, *, source: str | None = None
-) -> list[dict[str, Any]]:
+def countries(con: duckdb.DuckDBPyConnection, source: str) -> list[dict[str, Any]]:
     """The countries that have lists: ``{"iso2", "name", "weeks"}``, by name."""
-    src = resolve_source(con, source)
     rows = con.execute(
         """SELECT country_iso2, min(country_name), count(DISTINCT week)
-           FROM chart_country WHERE source = ? GROUP BY country_iso2""", [src]).fetchall()
+           FROM chart_country WHERE source = ? GROUP BY country_iso2""", [source]).fetchall()
     found = [{"iso2": r[0], "name": display_country(r[0], r[1]), "weeks": int(r[2])}
              for r in rows]
     return sorted(found, key=lambda c: c["name"])
@@ -115,96 +109,158 @@ def _change(rank: int, previous: int | None) -> str:
 
 def week(
     con: duckdb.DuckDBPyConnection,
+    source: str,
+    available: dict[dt.date, int],
     week: str | dt.date | None = None,
-    *,
     country: str | None = None,
-    source: str | None = None,
 ) -> dict[str, Any]:
-    """One week's lists (the latest by default): the four global lists, or a country's two,
-    each row with its rank the week before and the change.
+    """One week's lists (by default the latest of ``available``, :func:`weeks`' answer):
+    the four global lists, or a country's two, each row with its rank the week before and the
+    change; computed when the release was published (:func:`prepare_weeks`).
 
     ``previous_week``/``next_week`` are the neighbouring stored weeks (for browsing);
     ``compared_week`` is the week before when it is stored, else None, and then every row's
     ``previous_rank`` and ``change`` are None: no data for the previous week."""
-    src = resolve_source(con, source)
-    code = resolve_country(con, src, country) if country else None
-    available = _weeks(con, src, code)  # newest first
-    where = f"country {code}" if code else "the global lists"
+    where = f"country {country}" if country else "the global lists"
     if not available:
-        raise NotFound(f"no charts for {where} from source {src} in the store", [])
-    target = available[0] if week is None else as_week(week)
-    if target not in available:
-        near = _nearest(available, target)
+        raise NotFound(f"no charts for {where} from source {source} in the store", [])
+    target = next(iter(available)) if week is None else as_week(week)
+    rowid = available.get(target)
+    if rowid is None:
+        near = _nearest(list(available), target)
         raise NotFound(
-            f"no week {target.isoformat()} in {where} (source {src}); nearest: "
+            f"no week {target.isoformat()} in {where} (source {source}); nearest: "
             f"{', '.join(s['week'] for s in near)}", near)
-    ascending = sorted(available)
-    pos = bisect.bisect_left(ascending, target)
-    previous = ascending[pos - 1] if pos > 0 else None
-    following = ascending[pos + 1] if pos + 1 < len(ascending) else None
-    # moves are measured against the calendar week before, never an older stored week:
-    # across a gap in the data there is nothing to compare with
-    week_before = target - dt.timedelta(days=7)
-    compared = week_before if week_before in available else None
+    [(answer,)] = con.execute("SELECT answer FROM week_pages WHERE rowid = ?",
+                              [rowid]).fetchall()
+    return dict(json.loads(answer))
 
-    if code is None:
-        rows = con.execute(
-            """SELECT c.category, c.weekly_rank, c.show_title, c.season_title,
-                      c.weekly_hours_viewed, c.runtime, c.weekly_views,
-                      c.cumulative_weeks_in_top_10, p.weekly_rank
-               FROM chart_global c
-               LEFT JOIN chart_global p
-                 ON p.source = c.source AND p.week = ? AND p.category = c.category
-                AND p.show_title = c.show_title
-                AND p.season_title IS NOT DISTINCT FROM c.season_title
-               WHERE c.source = ? AND c.week = ?
-               ORDER BY c.category, c.weekly_rank""",
-            [compared, src, target]).fetchall()
-        order: tuple[str, ...] = GLOBAL_CATEGORIES
-        country_name = None
-    else:
-        rows = con.execute(
-            """SELECT c.category, c.weekly_rank, c.show_title, c.season_title,
-                      NULL, NULL, NULL, c.cumulative_weeks_in_top_10, p.weekly_rank
-               FROM chart_country c
-               LEFT JOIN chart_country p
-                 ON p.source = c.source AND p.country_iso2 = c.country_iso2
-                AND p.week = ? AND p.category = c.category AND p.show_title = c.show_title
-                AND p.season_title IS NOT DISTINCT FROM c.season_title
-               WHERE c.source = ? AND c.country_iso2 = ? AND c.week = ?
-               ORDER BY c.category, c.weekly_rank""",
-            [compared, src, code, target]).fetchall()
-        order = COUNTRY_CATEGORIES
-        found = con.execute(
-            "SELECT min(country_name) FROM chart_country WHERE source = ? AND country_iso2 = ?",
-            [src, code]).fetchone()
-        country_name = display_country(code, found[0] if found else None)
 
-    lists: dict[str, list[dict[str, Any]]] = {}
-    for r in rows:
-        lists.setdefault(r[0], []).append({
-            "rank": r[1], "show_title": r[2], "season_title": r[3],
-            "slug": title_slug(r[2], r[3]), "show_slug": show_slug(r[2]),
-            "weekly_hours_viewed": r[4], "runtime": r[5], "weekly_views": r[6],
-            "cumulative_weeks_in_top_10": r[7], "previous_rank": r[8],
-            "change": _change(r[1], r[8]) if compared is not None else None,
-        })
-    ordered = sorted(lists, key=lambda c: (order.index(c) if c in order else len(order), c))
-    return {
-        "week": target.isoformat(), "source": src, "country": code,
-        "country_name": country_name, "previous_week": iso(previous),
-        "compared_week": iso(compared),
-        "next_week": iso(following),
-        "lists": [{"category": c, "rows": lists[c]} for c in ordered],
-    }
+# Every week's answer in one statement, nested by DuckDB. Each scope (the global lists,
+# scope '', or one country's) has its weeks; a row's move compares it with the calendar week
+# before, never an older stored week: across a gap in the data there is nothing to compare
+# with. Slugs come from the registered table _slugs (Python's slug rules).
+_WEEK_ANSWERS = """
+WITH weeks AS (
+  SELECT scope, week, lag(week) OVER w AS previous_week, lead(week) OVER w AS next_week
+  FROM (SELECT DISTINCT '' AS scope, week FROM chart_global WHERE source = $source
+        UNION ALL
+        SELECT DISTINCT country_iso2, week FROM chart_country WHERE source = $source)
+  WINDOW w AS (PARTITION BY scope ORDER BY week)),
+wanted AS (SELECT * FROM weeks {wanted}),
+rows AS (
+  SELECT '' AS scope, c.week, c.category, c.weekly_rank AS rank, c.show_title,
+         c.season_title, c.weekly_hours_viewed AS hours, c.runtime, c.weekly_views AS views,
+         c.cumulative_weeks_in_top_10 AS cumulative, p.weekly_rank AS previous_rank
+  FROM chart_global c
+  LEFT JOIN chart_global p
+    ON p.source = c.source AND p.week = c.week - 7 AND p.category = c.category
+   AND p.show_title = c.show_title AND p.season_title IS NOT DISTINCT FROM c.season_title
+  WHERE c.source = $source
+    AND EXISTS (SELECT 1 FROM wanted w WHERE w.scope = '' AND w.week = c.week)
+  UNION ALL
+  SELECT c.country_iso2, c.week, c.category, c.weekly_rank, c.show_title, c.season_title,
+         NULL, NULL, NULL, c.cumulative_weeks_in_top_10, p.weekly_rank
+  FROM chart_country c
+  LEFT JOIN chart_country p
+    ON p.source = c.source AND p.country_iso2 = c.country_iso2
+   AND p.week = c.week - 7 AND p.category = c.category AND p.show_title = c.show_title
+   AND p.season_title IS NOT DISTINCT FROM c.season_title
+  WHERE c.source = $source
+    AND EXISTS (SELECT 1 FROM wanted w WHERE w.scope = c.country_iso2 AND w.week = c.week)),
+lists AS (
+  SELECT r.scope, r.week, r.category,
+         list({{'rank': r.rank, 'show_title': r.show_title, 'season_title': r.season_title,
+                'slug': s.slug, 'show_slug': s.show_slug, 'weekly_hours_viewed': r.hours,
+                'runtime': r.runtime, 'weekly_views': r.views,
+                'cumulative_weeks_in_top_10': r.cumulative,
+                'previous_rank': r.previous_rank,
+                'change': CASE WHEN w.previous_week IS DISTINCT FROM r.week - 7 THEN NULL
+                               WHEN r.previous_rank IS NULL THEN 'new'
+                               WHEN r.rank < r.previous_rank THEN 'up'
+                               WHEN r.rank > r.previous_rank THEN 'down'
+                               ELSE 'same' END}} ORDER BY r.rank) AS rows
+  FROM rows r JOIN weeks w USING (scope, week)
+  JOIN _slugs s ON s.show_title = r.show_title
+   AND s.season_title IS NOT DISTINCT FROM r.season_title
+  GROUP BY ALL)
+SELECT nullif(w.scope, '') AS country, w.week, strftime(w.previous_week, '%Y-%m-%d'),
+       strftime(w.next_week, '%Y-%m-%d'),
+       CASE WHEN w.previous_week = w.week - 7 THEN strftime(w.previous_week, '%Y-%m-%d') END,
+       list({{'category': l.category, 'rows': l.rows}}
+            ORDER BY coalesce(list_position({order}, l.category), 99), l.category)
+FROM wanted w JOIN lists l USING (scope, week)
+GROUP BY ALL
+"""
+
+# The previous release's pages of weeks whose rows, and whose neighbours' rows, did not
+# change (changed_weeks: see starchart.queries.feed.prepare_feed).
+_REUSE_WEEKS = """
+INSERT INTO week_pages
+SELECT p.* FROM previous_release.week_pages p
+WHERE p.source = $source
+  AND NOT EXISTS (SELECT 1 FROM changed_weeks c WHERE c.source = p.source
+                  AND c.country IS NOT DISTINCT FROM p.country AND c.week = p.week)
+"""
+
+
+def prepare_weeks(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool = False) -> int:
+    """Fill ``week_pages`` for ``source`` (publishing a release): every week's global lists
+    and every country's, as :func:`week` answers them. Returns the weeks computed.
+
+    ``reuse``: copy the previous release's pages (attached as ``previous_release``) of the
+    weeks not in the temporary table ``changed_weeks``, and compute only the others."""
+    names = {code: display_country(code, name)
+             for code, name in country_names(con, source).items()}
+    titles = con.execute(
+        """SELECT DISTINCT show_title, season_title FROM chart_global WHERE source = $s
+           UNION SELECT DISTINCT show_title, season_title FROM chart_country WHERE source = $s""",
+        {"s": source}).fetchall()
+    slugs = pa.table({
+        "show_title": pa.array([t[0] for t in titles], pa.string()),
+        "season_title": pa.array([t[1] for t in titles], pa.string()),
+        "slug": pa.array([title_slug(t[0], t[1]) for t in titles], pa.string()),
+        "show_slug": pa.array([show_slug(t[0]) for t in titles], pa.string())})
+    out: dict[str, list[Any]] = {"source": [], "country": [], "week": [], "answer": []}
+    wanted = ""
+    if reuse:
+        con.execute(_REUSE_WEEKS, {"source": source})
+        wanted = """WHERE NOT EXISTS (SELECT 1 FROM week_pages p WHERE p.source = $source
+                    AND coalesce(p.country, '') = weeks.scope AND p.week = weeks.week)"""
+    con.register("_slugs", slugs)
+    try:
+        for scope, order in ((False, GLOBAL_CATEGORIES), (True, COUNTRY_CATEGORIES)):
+            sql = _WEEK_ANSWERS.format(
+                order="[" + ", ".join(f"'{c}'" for c in order) + "]", wanted=wanted)
+            where = "WHERE country IS NOT NULL" if scope else "WHERE country IS NULL"
+            for code, target, previous, following, compared, lists in con.execute(
+                    f"SELECT * FROM ({sql}) {where}", {"source": source}).fetchall():
+                answer = {
+                    "week": target.isoformat(), "source": source, "country": code,
+                    "country_name": names.get(code) if code else None,
+                    "previous_week": previous, "compared_week": compared,
+                    "next_week": following, "lists": lists,
+                }
+                out["source"].append(source)
+                out["country"].append(code)
+                out["week"].append(target)
+                out["answer"].append(json.dumps(answer, ensure_ascii=False,
+                                                separators=(",", ":")))
+    finally:
+        con.unregister("_slugs")
+    table = pa.table({"source": pa.array(out["source"], pa.string()),
+                      "country": pa.array(out["country"], pa.string()),
+                      "week": pa.array(out["week"], pa.date32()),
+                      "answer": pa.array(out["answer"], pa.string())})
+    insert_arrow(con, "week_pages", table)
+    return table.num_rows
 
 
 def most_popular(
-    con: duckdb.DuckDBPyConnection, *, category: str | None = None, source: str | None = None
+    con: duckdb.DuckDBPyConnection, source: str, category: str | None = None
 ) -> dict[str, Any]:
     """The all-time Most Popular lists (most views in a title's first 91, once 28, days)."""
     wanted = parse_category(category)
-    src = resolve_source(con, source)
     rows = con.execute(
         f"""SELECT category, rank, show_title, season_title, hours_viewed, runtime, views,
                    window_days, in_progress
@@ -212,7 +268,7 @@ def most_popular(
             WHERE source = ? AND (?::VARCHAR IS NULL OR category = ?)
               AND (?::VARCHAR IS NULL OR {KIND_SQL} = ?)
             ORDER BY category, rank""",
-        [src, wanted.global_category, wanted.global_category, wanted.kind, wanted.kind],
+        [source, wanted.global_category, wanted.global_category, wanted.kind, wanted.kind],
     ).fetchall()
     lists: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
@@ -223,7 +279,7 @@ def most_popular(
         })
     order = GLOBAL_CATEGORIES
     ordered = sorted(lists, key=lambda c: (order.index(c) if c in order else len(order), c))
-    return {"source": src, "lists": [{"category": c, "rows": lists[c]} for c in ordered]}
+    return {"source": source, "lists": [{"category": c, "rows": lists[c]} for c in ordered]}
 
 
 # --- leaderboards ---------------------------------------------------------------------------
@@ -320,21 +376,26 @@ def _country_leaders(con: duckdb.DuckDBPyConnection, src: str, wanted: CategoryF
     ).df()
 
 
+PREPARED_LIMIT = 200
+"""How many rows of each all-time leaderboard a release holds (the site's most)."""
+
+
 def leaders(
     con: duckdb.DuckDBPyConnection,
+    source: str,
     by: str = "weeks-at-1",
     *,
     category: str | None = None,
     since: str | dt.date | None = None,
     until: str | dt.date | None = None,
     limit: int = 20,
-    source: str | None = None,
 ) -> pd.DataFrame:
     """Leaderboards over all time or a period: most weeks at #1 or in the Top 10 of a global
     list, most countries whose Top 10 held the title, most views.
 
     Columns: rank (ties share it), show_title, season_title, slug, category, value, then
-    extras (kind, weeks, peak rank, first and last week...)."""
+    extras (kind, weeks, peak rank, first and last week...). All-time boards come from the
+    release (:func:`prepare_leaders`); a period is computed."""
     key = leader_metric(by)
     if limit < 1:
         raise ValueError(f"limit must be at least 1, got {limit}")
@@ -343,11 +404,30 @@ def leaders(
     end = as_date(until, "until")
     if start and end and start > end:
         raise ValueError(f"since ({start}) is after until ({end})")
-    src = resolve_source(con, source)
+    if start is None and end is None and limit <= PREPARED_LIMIT:
+        found = con.execute(
+            """SELECT rows FROM leader_pages
+               WHERE source = ? AND board = ? AND category IS NOT DISTINCT FROM ?""",
+            [source, key, _board(wanted)]).fetchone()
+        if found is not None:
+            board = json.loads(found[0])
+            frame = pd.DataFrame(board["data"][:limit], columns=board["columns"])
+            frame["season_title"] = pd.Series(_nullable(frame["season_title"]), dtype=object)
+            return frame
+    return _leaders(con, source, key, wanted, start, end, limit)
+
+
+def _board(wanted: CategoryFilter) -> str | None:
+    """How ``leader_pages`` names a category filter: a global list, ``film`` or ``tv``."""
+    return wanted.global_category or wanted.kind
+
+
+def _leaders(con: duckdb.DuckDBPyConnection, source: str, key: str, wanted: CategoryFilter,
+             start: dt.date | None, end: dt.date | None, limit: int) -> pd.DataFrame:
     if key == "countries":
-        frame = _country_leaders(con, src, wanted, start, end, limit)
+        frame = _country_leaders(con, source, wanted, start, end, limit)
     else:
-        frame = _global_leaders(con, key, src, wanted, start, end, limit)
+        frame = _global_leaders(con, key, source, wanted, start, end, limit)
     frame.insert(3, "slug", [title_slug(s, t) for s, t in
                              zip(frame["show_title"], _nullable(frame["season_title"]),
                                  strict=True)])
@@ -356,6 +436,38 @@ def leaders(
             frame[col] = [iso(_as_day(v)) for v in frame[col]]
     frame["season_title"] = pd.Series(_nullable(frame["season_title"]), dtype=object)
     return frame.reset_index(drop=True)
+
+
+def prepare_leaders(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool = False
+                    ) -> int:
+    """Fill ``leader_pages`` for ``source`` (publishing a release): the top
+    :data:`PREPARED_LIMIT` of every all-time leaderboard, overall, per global list and per
+    kind. Returns the boards computed.
+
+    ``reuse``: when no list of ``source`` changed since the previous release (attached as
+    ``previous_release``; the temporary table ``changed_titles`` is empty for it), its
+    boards are copied."""
+    if reuse:
+        [(changed,)] = con.execute(
+            "SELECT count(*) FROM changed_titles WHERE source = ?", [source]).fetchall()
+        if not changed:
+            con.execute("""INSERT INTO leader_pages
+                           SELECT * FROM previous_release.leader_pages WHERE source = ?""",
+                        [source])
+            return 0
+    filters = [CategoryFilter(), *(CategoryFilter(global_category=c) for c in GLOBAL_CATEGORIES),
+               CategoryFilter(kind="film"), CategoryFilter(kind="tv")]
+    out: dict[str, list[Any]] = {"source": [], "board": [], "category": [], "rows": []}
+    for key in LEADER_METRICS:
+        for wanted in filters:
+            frame = _leaders(con, source, key, wanted, None, None, PREPARED_LIMIT)
+            out["source"].append(source)
+            out["board"].append(key)
+            out["category"].append(_board(wanted))
+            out["rows"].append(frame.to_json(orient="split", index=False, date_format="iso"))
+    table = pa.table({name: pa.array(values, pa.string()) for name, values in out.items()})
+    insert_arrow(con, "leader_pages", table)
+    return table.num_rows
 
 
 def _nullable(values: pd.Series) -> list[Any]:

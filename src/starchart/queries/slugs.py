@@ -44,6 +44,7 @@ def _ascii_slug(text: str) -> str:
     return _NON_ASCII_WORD.sub("-", _fold(text).lower()).strip("-")
 
 
+@lru_cache(maxsize=131_072)
 def show_slug(show_title: str) -> str:
     """The slug of a show or film: lowercase ASCII words joined by ``-``.
 
@@ -68,6 +69,7 @@ def season_part(show_title: str, season_title: str) -> str:
     return hashlib.sha1(season_title.strip().encode("utf-8")).hexdigest()[:10]
 
 
+@lru_cache(maxsize=131_072)
 def title_slug(show_title: str, season_title: str | None) -> str:
     """A film's or season's slug: ``revelations``, ``squid-game--season-2``.
 

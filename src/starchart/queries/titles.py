@@ -4,139 +4,316 @@ list, peak rank, hours and views, and the countries whose Top 10 held it.
 A title is a film or one season (show_title + season_title); a show groups its seasons. The
 same aggregation serves both: for a show, a week counts once however many of its seasons
 charted, its rank that week is its best season's, hours and views add up.
+
+Every record is computed once, for all titles together, when a release is published
+(:func:`prepare_titles` fills ``title_pages``); a question then reads one row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from starchart.queries.base import (
-    FILM_SQL,
+    KIND_SQL,
     TV_SQL,
     NotFound,
-    display_country,
-    iso,
-    resolve_source,
+    insert_arrow,
 )
-from starchart.queries.search import Title, rank_titles, universe
+from starchart.queries.search import Title, TitleIndex, universe
 from starchart.queries.slugs import normalise, show_slug, title_name, title_slug
 
 SUGGESTIONS = 5
 
-
-def _where(kind: str, season: str | None, whole_show: bool) -> tuple[str, list[Any]]:
-    """The rows of one title, or of one show (all its seasons); fixed SQL, bound values."""
-    kind_sql = FILM_SQL if kind == "film" else TV_SQL
-    if whole_show:
-        return f"show_title = ? AND {kind_sql}", []
-    return f"show_title = ? AND season_title IS NOT DISTINCT FROM ? AND {kind_sql}", [season]
+Key = tuple[str, str | None, str]
+"""A title (show_title, season_title, kind), or a show (show_title, None, 'tv')."""
 
 
-def _entry(con: duckdb.DuckDBPyConnection, source: str, show: str, season: str | None,
-           kind: str, *, whole_show: bool = False) -> dict[str, Any]:
-    where, extra = _where(kind, season, whole_show)
-    params = [source, show, *extra]
-    lists = con.execute(
-        f"""WITH w AS (
-              SELECT category, week, min(weekly_rank) AS rank,
-                     sum(weekly_hours_viewed) AS hours, sum(weekly_views) AS views
-              FROM chart_global WHERE source = ? AND {where} GROUP BY category, week)
-            SELECT category, count(*) AS weeks_in_top_10,
-                   count(*) FILTER (WHERE rank = 1) AS weeks_at_1, min(rank) AS peak_rank,
-                   min(week) AS first_week, max(week) AS last_week,
-                   sum(hours) AS hours_viewed, sum(views) AS views
-            FROM w GROUP BY category ORDER BY min(week), category""",
-        params,
-    ).fetchall()
-    run_global = con.execute(
-        f"""SELECT week, category, min(weekly_rank), sum(weekly_hours_viewed),
-                   sum(weekly_views)
-            FROM chart_global WHERE source = ? AND {where}
-            GROUP BY week, category ORDER BY week, category""",
-        params,
-    ).fetchall()
-    country_rows = con.execute(
-        f"""SELECT week, country_iso2, min(country_name), min(weekly_rank)
-            FROM chart_country WHERE source = ? AND {where}
-            GROUP BY week, country_iso2 ORDER BY week, min(weekly_rank), country_iso2""",
-        params,
-    ).fetchall()
+# Every record in one statement, nested by DuckDB (lists of structs arrive as Python lists of
+# dicts; hours and views stay the exact doubles DuckDB summed). {key} names the record
+# (a title, or a show and its seasons), {only} restricts a show to TV lists; both are fixed
+# text from records(), never input.
+_RECORDS = """
+WITH g AS (
+  SELECT {key}, week, category, min(weekly_rank) AS rank,
+         sum(weekly_hours_viewed) AS hours, sum(weekly_views) AS views
+  FROM chart_global WHERE source = $source {only} GROUP BY ALL),
+c AS (
+  SELECT {key}, week, country_iso2 AS iso2, min(country_name) AS name,
+         min(weekly_rank) AS rank
+  FROM chart_country WHERE source = $source {only} GROUP BY ALL),
+cw AS (  -- per record and week: its countries, best rank first
+  SELECT show_title, season_title, kind, week, count(*) AS n,
+         count(*) FILTER (WHERE rank = 1) AS n1,
+         list({{'iso2': iso2, 'name': name, 'rank': rank}} ORDER BY rank, iso2) AS in_top_10,
+         coalesce(list({{'iso2': iso2, 'name': name}} ORDER BY rank, iso2)
+                  FILTER (WHERE rank = 1), []) AS at_1
+  FROM c GROUP BY ALL),
+gl AS (  -- per record and global list
+  SELECT show_title, season_title, kind, category, count(*) AS weeks_in_top_10,
+         count(*) FILTER (WHERE rank = 1) AS weeks_at_1, min(rank) AS peak_rank,
+         min(week) AS first_week, max(week) AS last_week,
+         sum(hours) AS hours_viewed, sum(views) AS views
+  FROM g GROUP BY ALL),
+lists AS (
+  SELECT show_title, season_title, kind,
+         list({{'category': category, 'weeks_in_top_10': weeks_in_top_10,
+                'weeks_at_1': weeks_at_1, 'peak_rank': peak_rank,
+                'first_week': strftime(first_week, '%Y-%m-%d'),
+                'last_week': strftime(last_week, '%Y-%m-%d'),
+                'hours_viewed': hours_viewed, 'views': views}}
+              ORDER BY first_week, category) AS lists
+  FROM gl GROUP BY ALL),
+reach AS (
+  SELECT show_title, season_title, kind,
+         max(n) AS max_in_one_week,
+         strftime(min(week) FILTER (WHERE n = max_n), '%Y-%m-%d') AS max_in_one_week_week,
+         list({{'week': strftime(week, '%Y-%m-%d'), 'in_top_10': in_top_10, 'at_1': at_1}}
+              ORDER BY week) AS weeks
+  FROM (SELECT *, max(n) OVER (PARTITION BY show_title, season_title, kind) AS max_n FROM cw)
+  GROUP BY ALL),
+distinct_countries AS (
+  SELECT show_title, season_title, kind, count(DISTINCT iso2) AS distinct_in_top_10,
+         count(DISTINCT iso2) FILTER (WHERE rank = 1) AS distinct_at_1
+  FROM c GROUP BY ALL),
+run_rows AS (
+  SELECT g.show_title, g.season_title, g.kind, g.week, g.category, g.rank, g.hours,
+         g.views, coalesce(cw.n, 0) AS n, coalesce(cw.n1, 0) AS n1
+  FROM g LEFT JOIN cw ON cw.show_title = g.show_title
+   AND cw.season_title IS NOT DISTINCT FROM g.season_title AND cw.kind = g.kind
+   AND cw.week = g.week
+  UNION ALL  -- weeks on country lists only
+  SELECT cw.show_title, cw.season_title, cw.kind, cw.week, NULL, NULL, NULL, NULL, cw.n,
+         cw.n1
+  FROM cw ANTI JOIN g ON g.show_title = cw.show_title
+   AND g.season_title IS NOT DISTINCT FROM cw.season_title AND g.kind = cw.kind
+   AND g.week = cw.week),
+run AS (
+  SELECT show_title, season_title, kind,
+         list({{'week': strftime(week, '%Y-%m-%d'), 'category': category, 'rank': rank,
+                'hours_viewed': hours, 'views': views, 'countries_in_top_10': n,
+                'countries_at_1': n1}} ORDER BY week, coalesce(category, '')) AS run
+  FROM run_rows GROUP BY ALL)
+SELECT run.show_title, run.season_title, run.kind, coalesce(l.lists, []),
+       coalesce(d.distinct_in_top_10, 0), coalesce(d.distinct_at_1, 0),
+       coalesce(r.max_in_one_week, 0), r.max_in_one_week_week, coalesce(r.weeks, []),
+       run.run
+FROM run
+LEFT JOIN lists l ON l.show_title = run.show_title AND l.kind = run.kind
+ AND l.season_title IS NOT DISTINCT FROM run.season_title
+LEFT JOIN reach r ON r.show_title = run.show_title AND r.kind = run.kind
+ AND r.season_title IS NOT DISTINCT FROM run.season_title
+LEFT JOIN distinct_countries d ON d.show_title = run.show_title AND d.kind = run.kind
+ AND d.season_title IS NOT DISTINCT FROM run.season_title
+"""
 
-    weeks: dict[dt.date, dict[str, Any]] = {}
-    ever: set[str] = set()
-    ever_at_1: set[str] = set()
-    for week, code, name, rank in country_rows:
-        slot = weeks.setdefault(week, {"week": iso(week), "in_top_10": [], "at_1": []})
-        country = display_country(code, name)
-        slot["in_top_10"].append({"iso2": code, "name": country, "rank": rank})
-        ever.add(code)
-        if rank == 1:
-            slot["at_1"].append({"iso2": code, "name": country})
-            ever_at_1.add(code)
-    best_week: dt.date | None = None
-    best = 0
-    for week, slot in weeks.items():  # ascending: ties go to the earliest week
-        if len(slot["in_top_10"]) > best:
-            best, best_week = len(slot["in_top_10"]), week
 
-    run: list[dict[str, Any]] = []
-    charted = set()
-    for week, category, rank, hours, views in run_global:
-        charted.add(week)
-        that = weeks.get(week)
-        run.append({"week": iso(week), "category": category, "rank": rank,
-                    "hours_viewed": hours, "views": views,
-                    "countries_in_top_10": len(that["in_top_10"]) if that else 0,
-                    "countries_at_1": len(that["at_1"]) if that else 0})
-    for week, slot in weeks.items():  # weeks on country lists only
-        if week not in charted:
-            run.append({"week": iso(week), "category": None, "rank": None,
-                        "hours_viewed": None, "views": None,
-                        "countries_in_top_10": len(slot["in_top_10"]),
-                        "countries_at_1": len(slot["at_1"])})
-    run.sort(key=lambda r: (r["week"], r["category"] or ""))
+def records(con: duckdb.DuckDBPyConnection, source: str, *, shows: bool = False,
+            shows_named: set[str] | None = None) -> dict[Key, dict[str, Any]]:
+    """Every title's record (or, with ``shows``, every show's over its seasons) of a source:
+    what :func:`title_by_slug` answers, for all titles at once (or for those whose show
+    title is in ``shows_named``)."""
+    if shows:
+        key, only = "show_title, NULL::VARCHAR AS season_title, 'tv' AS kind", f"AND {TV_SQL}"
+    else:
+        key, only = f"show_title, season_title, {KIND_SQL} AS kind", ""
+    params: dict[str, Any] = {"source": source}
+    if shows_named is not None:
+        if not shows_named:
+            return {}
+        only += " AND show_title IN (SELECT unnest($named::VARCHAR[]))"
+        params["named"] = sorted(shows_named)
+    found: dict[Key, dict[str, Any]] = {}
+    rows = con.execute(_RECORDS.format(key=key, only=only), params).fetchall()
+    for show, season, kind, lists, distinct, distinct_1, most, most_week, weeks, run in rows:
+        found[(show, season, kind)] = {
+            "show_title": show,
+            "season_title": season,
+            "slug": show_slug(show) if shows else title_slug(show, season),
+            "show_slug": show_slug(show),
+            "kind": kind,
+            "global": lists,
+            "countries": {
+                "distinct_in_top_10": distinct,
+                "distinct_at_1": distinct_1,
+                "max_in_one_week": most,
+                "max_in_one_week_week": most_week,
+                "weeks": weeks,
+            },
+            "run": run,
+        }
+    return found
 
+
+def _empty(title: Title, whole_show: bool = False) -> dict[str, Any]:
+    """The record of a title that is only on a Most Popular list."""
+    show = title.show_title
     return {
         "show_title": show,
-        "season_title": None if whole_show else season,
-        "slug": show_slug(show) if whole_show else title_slug(show, season),
+        "season_title": None if whole_show else title.season_title,
+        "slug": show_slug(show) if whole_show else title.slug,
         "show_slug": show_slug(show),
-        "kind": kind,
-        "global": [
-            {"category": r[0], "weeks_in_top_10": int(r[1]), "weeks_at_1": int(r[2]),
-             "peak_rank": r[3], "first_week": iso(r[4]), "last_week": iso(r[5]),
-             "hours_viewed": r[6], "views": r[7]}
-            for r in lists
-        ],
-        "countries": {
-            "distinct_in_top_10": len(ever),
-            "distinct_at_1": len(ever_at_1),
-            "max_in_one_week": best,
-            "max_in_one_week_week": iso(best_week),
-            "weeks": list(weeks.values()),
-        },
-        "run": run,
+        "kind": title.kind,
+        "global": [],
+        "countries": {"distinct_in_top_10": 0, "distinct_at_1": 0, "max_in_one_week": 0,
+                      "max_in_one_week_week": None, "weeks": []},
+        "run": [],
     }
 
 
-def _show_entry(con: duckdb.DuckDBPyConnection, source: str, show: str,
-                titles: list[Title]) -> dict[str, Any]:
-    entry = _entry(con, source, show, None, "tv", whole_show=True)
-    seasons = [t for t in titles if t.show_title == show and t.kind == "tv"]
-    seasons.sort(key=lambda t: (t.first_week is None, t.first_week or dt.date.min,
-                                t.season_title or ""))
-    entry["seasons"] = [t.slug for t in seasons]
-    entry["season_titles"] = [t.season_title for t in seasons]  # None: an unnumbered listing
-    return entry
+def _seasons(titles: list[Title]) -> dict[str, list[Title]]:
+    """Each show's seasons, first charted first."""
+    seasons: dict[str, list[Title]] = {}
+    for t in titles:
+        if t.kind == "tv":
+            seasons.setdefault(t.show_title, []).append(t)
+    for found in seasons.values():
+        found.sort(key=lambda t: (t.first_week is None, t.first_week or dt.date.min,
+                                  t.season_title or ""))
+    return seasons
 
 
-def _suggestions(text: str, titles: list[Title]) -> list[dict[str, Any]]:
+def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool = False) -> int:
+    """Fill ``title_index`` and ``title_pages`` for ``source`` (publishing a release): every
+    title's and every show's record, as :func:`title_by_slug` answers it. Returns the pages
+    computed.
+
+    ``reuse``: the previous release is attached as ``previous_release`` and the temporary
+    table ``changed_titles`` names the titles whose rows changed since
+    (:func:`starchart.queries.feed.prepare_feed`); every other record is copied, so a
+    weekly update computes the titles of its week, not the history's."""
+    titles = universe(con, source)  # most charted first: the winner of a slug clash
+    index = pa.table({
+        "source": [source] * len(titles),
+        "position": pa.array(range(len(titles)), pa.int32()),
+        "show_title": [t.show_title for t in titles],
+        "season_title": pa.array([t.season_title for t in titles], pa.string()),
+        "kind": [t.kind for t in titles],
+        "entries": pa.array([t.rows for t in titles], pa.int64()),
+        "first_week": pa.array([t.first_week for t in titles], pa.date32()),
+        "slug": [t.slug for t in titles],
+        "show_slug": [show_slug(t.show_title) for t in titles],
+        "names": pa.array([t.names() for t in titles], pa.list_(pa.string())),
+    })
+    insert_arrow(con, "title_index", index)
+    if reuse:
+        con.execute(_REUSE_PAGES, {"source": source})
+    kept = {(r[0] == "show", r[1], r[2], r[3]) for r in con.execute(
+        """SELECT page, show_title, season_title, kind FROM title_pages
+           WHERE source = ?""", [source]).fetchall()}
+    needed = {t.show_title for t in titles
+              if (False, t.show_title, t.season_title, t.kind) not in kept
+              or (t.kind == "tv" and (True, t.show_title, None, "tv") not in kept)}
+    named = needed if reuse else None  # None: every title, without a filter
+    by_title = records(con, source, shows_named=named)
+    by_show = records(con, source, shows=True, shows_named=named)
+    pages: dict[str, list[Any]] = {name: [] for name in (
+        "source", "page", "slug", "show_title", "season_title", "kind", "position", "entry")}
+
+    def add(page: str, slug: str, title: Title, position: int, entry: dict[str, Any]) -> None:
+        for name, value in (("source", source), ("page", page), ("slug", slug),
+                            ("show_title", title.show_title),
+                            ("season_title", None if page == "show" else title.season_title),
+                            ("kind", title.kind), ("position", position),
+                            ("entry", json.dumps(entry, ensure_ascii=False,
+                                                 separators=(",", ":")))):
+            pages[name].append(value)
+
+    shown: set[str] = set()
+    seasons_of = _seasons(titles)
+    for position, title in enumerate(titles):
+        if title.show_title not in needed:
+            continue
+        if (False, title.show_title, title.season_title, title.kind) not in kept:
+            entry = by_title.get((title.show_title, title.season_title, title.kind))
+            add("title", title.slug, title, position, entry or _empty(title))
+        if (title.kind == "tv" and title.show_title not in shown
+                and (True, title.show_title, None, "tv") not in kept):
+            shown.add(title.show_title)
+            show = by_show.get((title.show_title, None, "tv")) or _empty(title, True)
+            seasons = seasons_of[title.show_title]
+            show["seasons"] = [t.slug for t in seasons]
+            show["season_titles"] = [t.season_title for t in seasons]  # None: unnumbered
+            add("show", show_slug(title.show_title), title, position, show)
+    table = pa.table({**pages, "season_title": pa.array(pages["season_title"], pa.string()),
+                      "position": pa.array(pages["position"], pa.int32())})
+    insert_arrow(con, "title_pages", table)
+    if reuse:  # copied pages take the positions of this release's index
+        for statement in _REPOSITION:
+            con.execute(statement, {"source": source})
+    return table.num_rows
+
+
+# The previous release's pages of titles still listed whose rows did not change (a show's
+# when none of its seasons' did).
+_REUSE_PAGES = """
+INSERT INTO title_pages
+SELECT p.* FROM previous_release.title_pages p
+WHERE p.source = $source
+  AND NOT EXISTS (
+    SELECT 1 FROM changed_titles c
+    WHERE c.source = p.source AND c.show_title = p.show_title
+      AND (p.page = 'show' OR (c.season_title IS NOT DISTINCT FROM p.season_title
+                               AND c.kind = p.kind)))
+  AND EXISTS (
+    SELECT 1 FROM title_index i
+    WHERE i.source = p.source AND i.show_title = p.show_title
+      AND ((p.page = 'show' AND i.kind = 'tv')
+           OR (p.page = 'title' AND i.season_title IS NOT DISTINCT FROM p.season_title
+               AND i.kind = p.kind)))
+"""
+
+_REPOSITION = ("""
+UPDATE title_pages p SET position = i.position
+FROM title_index i
+WHERE p.source = $source AND p.page = 'title' AND i.source = p.source
+  AND i.show_title = p.show_title AND i.season_title IS NOT DISTINCT FROM p.season_title
+  AND i.kind = p.kind""", """
+UPDATE title_pages p SET position = s.position
+FROM (SELECT show_title, min(position) AS position FROM title_index
+      WHERE source = $source AND kind = 'tv' GROUP BY show_title) s
+WHERE p.source = $source AND p.page = 'show' AND p.show_title = s.show_title""")
+
+
+# --- questions (over a release) ----------------------------------------------------------
+
+
+@dataclass
+class PageIndex:
+    """Where each record of a source is in ``title_pages`` (row ids: reading one is a direct
+    fetch), by slug and by title; loaded once per release."""
+
+    by_slug: dict[str, list[tuple[str, int, int]]]    # slug -> (page, position, rowid)...
+    by_title: dict[tuple[str, str, str | None, str], int]  # (page, show, season, kind)
+
+    @classmethod
+    def load(cls, con: duckdb.DuckDBPyConnection, source: str) -> PageIndex:
+        by_slug: dict[str, list[tuple[str, int, int]]] = {}
+        by_title: dict[tuple[str, str, str | None, str], int] = {}
+        for page, slug, show, season, kind, position, rowid in con.execute(
+                """SELECT page, slug, show_title, season_title, kind, position, rowid
+                   FROM title_pages WHERE source = ? ORDER BY position""",
+                [source]).fetchall():
+            by_slug.setdefault(slug, []).append((page, position, rowid))
+            by_title[(page, show, season, kind)] = rowid
+        return cls(by_slug, by_title)
+
+
+def _record(con: duckdb.DuckDBPyConnection, rowid: int) -> dict[str, Any]:
+    [(entry,)] = con.execute("SELECT entry FROM title_pages WHERE rowid = ?",
+                             [rowid]).fetchall()
+    return dict(json.loads(entry))
+
+
+def _suggestions(text: str, index: TitleIndex) -> list[dict[str, Any]]:
     return [{"show_title": t.show_title, "season_title": t.season_title, "slug": t.slug,
              "score": score}
-            for t, score in rank_titles(text, titles, limit=SUGGESTIONS)]
+            for t, score in index.rank(text, limit=SUGGESTIONS)]
 
 
 def _exact(query: str, titles: list[Title]) -> tuple[list[Title], list[str]]:
@@ -164,49 +341,38 @@ def _order(titles: list[Title]) -> list[Title]:
                                          t.show_title, t.season_title or "", t.kind))
 
 
-def title(
-    con: duckdb.DuckDBPyConnection, query: str, *, source: str | None = None
-) -> dict[str, Any]:
+def title(con: duckdb.DuckDBPyConnection, index: TitleIndex, pages: PageIndex,
+          query: str) -> dict[str, Any]:
     """Everything about the titles named ``query``: an exact (case-insensitive) match on a
     show's name (all its seasons) or on a season's; else ``matches`` is empty and
     ``suggestions`` holds close names. ``shows`` aggregates a matched show's seasons."""
-    src = resolve_source(con, source)
-    titles = universe(con, src)
-    found, shows = _exact(query, titles)
-    matches = [_entry(con, src, t.show_title, t.season_title, t.kind)
+    found, shows = _exact(query, index.titles)
+    matches = [_record(con, pages.by_title[("title", t.show_title, t.season_title, t.kind)])
                for t in _order(found)]
-    show_entries = [_show_entry(con, src, show, titles) for show in shows]
+    show_entries = [_record(con, pages.by_title[("show", show, None, "tv")]) for show in shows]
     return {
         "query": query,
-        "source": src,
+        "source": index.source,
         "matches": matches,
         "shows": show_entries,
-        "suggestions": [] if matches else _suggestions(query, titles),
+        "suggestions": [] if matches else _suggestions(query, index),
     }
 
 
-def title_by_slug(
-    con: duckdb.DuckDBPyConnection, slug: str, *, show: bool = False, source: str | None = None
-) -> dict[str, Any]:
+def title_by_slug(con: duckdb.DuckDBPyConnection, index: TitleIndex, pages: PageIndex,
+                  slug: str, *, show: bool = False) -> dict[str, Any]:
     """One film or season by its slug, or a show (all seasons, with ``seasons`` and
     ``season_titles``) by the show's slug. Where a title and a show share a slug (a show's
     unnumbered listing, a film named like a show), the title wins unless ``show`` asks for
-    the show."""
+    the show; between titles, the most charted wins."""
     wanted = slug.strip().lower()
-    src = resolve_source(con, source)
-    titles = universe(con, src)  # most charted first: the winner of a slug clash
-    if show:
-        for t in titles:
-            if t.kind == "tv" and show_slug(t.show_title) == wanted:
-                return _show_entry(con, src, t.show_title, titles)
-    for t in titles:
-        if t.slug == wanted:
-            return _entry(con, src, t.show_title, t.season_title, t.kind)
-    for t in titles:
-        if t.kind == "tv" and show_slug(t.show_title) == wanted:
-            return _show_entry(con, src, t.show_title, titles)
-    suggestions = _suggestions(wanted.replace("-", " "), titles)
+    found = pages.by_slug.get(wanted)
+    if found:
+        preferred = "show" if show else "title"
+        _, _, rowid = min(found, key=lambda f: (f[0] != preferred, f[1]))
+        return _record(con, rowid)
+    suggestions = _suggestions(wanted.replace("-", " "), index)
     hint = ""
     if suggestions:
         hint = "; did you mean " + ", ".join(s["slug"] for s in suggestions[:3]) + "?"
-    raise NotFound(f"no title with slug {slug!r} (source {src}){hint}", suggestions)
+    raise NotFound(f"no title with slug {slug!r} (source {index.source}){hint}", suggestions)

@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
@@ -20,12 +21,13 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from starchart import display, store
+from starchart import display, releases
 from starchart.queries.slugs import title_name
 from starchart.web import maps, pages
 from starchart.web.responses import error_response
 from starchart.web.routes import register_routes
-from starchart.web.site import Site, StoreCache
+from starchart.web.serving import CachedResponses
+from starchart.web.site import DEFAULT_CACHE_BYTES, Site
 
 log = logging.getLogger("starchart.web")
 
@@ -90,11 +92,17 @@ parameter and 404 for an unknown week, country or title.
 """
 
 
-def create_app(db: Path | None = None, *, cache: bool = True) -> FastAPI:
-    """The site and JSON API over the store at ``db`` (default ``$STARCHART_DB``), read-only.
+def create_app(
+    db: Path | None = None, *, cache: bool = True, cache_bytes: int = DEFAULT_CACHE_BYTES
+) -> FastAPI:
+    """The site and JSON API over the chart releases of the store at ``db`` (default
+    ``$STARCHART_DB``): it reads releases only, never the store, and serves each new release
+    as soon as it is published.
 
-    ``cache=False`` sends every request to the store (one connection per request); the
-    default memoises answers until the store file changes.
+    At start it publishes the store's charts if no release holds them yet (a store from
+    before releases, a build that died before publishing). ``cache=False`` computes every
+    answer afresh from the release; the default keeps up to ``cache_bytes`` of answers per
+    release.
     """
     app = FastAPI(
         title="starchart",
@@ -104,14 +112,22 @@ def create_app(db: Path | None = None, *, cache: bool = True) -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json",
     )
+    try:
+        releases.catch_up(db)
+    except Exception:  # served as a 503 until a release exists; the log says why
+        log.warning("could not publish the store's charts at start", exc_info=True)
     templates = make_templates()
-    site = Site(db, templates, StoreCache(db, enabled=cache))
+    site = Site(db, templates, cache=cache, cache_bytes=cache_bytes)
     app.state.site = site
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(CachedResponses, site=site)
     app.add_middleware(HeadAsGet)
 
-    def chrome() -> dict[str, Any]:
-        with site.view() as view:
+    def chrome(request: Request) -> dict[str, Any]:
+        state = request.state
+        with site.view(
+            getattr(state, "served", None), getattr(state, "release_problem", None)
+        ) as view:
             return view.chrome()
 
     def internal(request: Request, exc: Exception) -> Response:
@@ -121,8 +137,15 @@ def create_app(db: Path | None = None, *, cache: bool = True) -> FastAPI:
             templates,
             500,
             "The server failed on this page; the error is logged.",
-            context=chrome(),
+            context=chrome(request),
         )
+
+    def unavailable(request: Request, exc: Exception, message: str) -> Response:
+        # what went wrong stays in the server's log: the page names nothing of the machine
+        log.warning("charts unavailable for %s: %s", request.url.path, exc)
+        response = error_response(request, templates, 503, message)
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.exception_handler(LookupError)
     async def not_found(request: Request, exc: LookupError) -> Response:
@@ -130,24 +153,44 @@ def create_app(db: Path | None = None, *, cache: bool = True) -> FastAPI:
             return internal(request, exc)
         message = str(exc.args[0]) if exc.args else "not found"
         suggestions = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], list) else None
-        return error_response(request, templates, 404, message, suggestions, context=chrome())
+        return error_response(
+            request, templates, 404, message, suggestions, context=chrome(request)
+        )
 
     @app.exception_handler(ValueError)
     async def bad_request(request: Request, exc: ValueError) -> Response:
         message = str(exc.args[0]) if exc.args else "bad request"
         suggestions = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], list) else None
-        return error_response(request, templates, 400, message, suggestions, context=chrome())
+        return error_response(
+            request, templates, 400, message, suggestions, context=chrome(request)
+        )
 
-    @app.exception_handler(FileNotFoundError)
-    async def no_store(request: Request, exc: FileNotFoundError) -> Response:
-        return error_response(request, templates, 503, str(exc))
+    @app.exception_handler(releases.NoReleaseError)
+    async def no_release(request: Request, exc: releases.NoReleaseError) -> Response:
+        return unavailable(
+            request,
+            exc,
+            "No charts have been published yet: the site shows "
+            "them once a build or an import has published a release.",
+        )
 
-    @app.exception_handler(store.StoreUnavailableError)
-    async def store_unavailable(request: Request, exc: store.StoreUnavailableError) -> Response:
-        # Locked by a writer (a running build or import) or not a store: not a server bug.
-        response = error_response(request, templates, 503, str(exc))
-        response.headers["Retry-After"] = "5"
-        return response
+    @app.exception_handler(OSError)
+    async def store_problem(request: Request, exc: OSError) -> Response:
+        return unavailable(
+            request,
+            exc,
+            "The charts cannot be read right now; the problem "
+            "is logged on the server. Try again in a moment.",
+        )
+
+    @app.exception_handler(duckdb.Error)
+    async def release_problem(request: Request, exc: duckdb.Error) -> Response:
+        return unavailable(
+            request,
+            exc,
+            "The charts cannot be read right now; the problem "
+            "is logged on the server. Try again in a moment.",
+        )
 
     @app.exception_handler(RequestValidationError)
     async def bad_params(request: Request, exc: RequestValidationError) -> Response:
@@ -156,7 +199,11 @@ def create_app(db: Path | None = None, *, cache: bool = True) -> FastAPI:
             where = ".".join(str(p) for p in err.get("loc", ())[1:]) or "request"
             problems.append(f"{where}: {err.get('msg', 'invalid')}")
         return error_response(
-            request, templates, 400, "; ".join(problems) or "invalid request", context=chrome()
+            request,
+            templates,
+            400,
+            "; ".join(problems) or "invalid request",
+            context=chrome(request),
         )
 
     @app.exception_handler(StarletteHTTPException)
@@ -164,7 +211,7 @@ def create_app(db: Path | None = None, *, cache: bool = True) -> FastAPI:
         message = exc.detail if isinstance(exc.detail, str) else "not found"
         if exc.status_code == 404 and message == "Not Found":
             message = f"There is no page at {request.url.path}."
-        return error_response(request, templates, exc.status_code, message, context=chrome())
+        return error_response(request, templates, exc.status_code, message, context=chrome(request))
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> Response:

@@ -101,28 +101,38 @@ def map_svg(
         f'<use href="{SPRITE_URL}#geo-all" class="st-none"/>',
     ]
     dots: list[str] = []
-    radius = 7 if small else 3.5
     for iso2 in sorted(statuses):
-        country = w.countries.get(iso2)
-        if country is None:
-            continue
         status = statuses[iso2]
-        tip = ""
-        if not small:
-            words = (details or {}).get(iso2) or STATUS_WORDS.get(status, status)
-            tip = f"<title>{escape(country.name)}: {escape(words)}</title>"
-        data = f' data-iso2="{iso2}"'
-        if country.d:
-            out.append(f'<use href="{SPRITE_URL}#geo-{iso2}" class="st-{status}"{data}>{tip}</use>')
-        if country.dot:
-            x, y = country.dot
-            dots.append(
-                f'<circle class="dot st-{status}"{data} cx="{x:g}" cy="{y:g}" r="{radius:g}">'
-                f"{tip}</circle>"
-            )
+        words = "" if small else (details or {}).get(iso2) or STATUS_WORDS.get(status, status)
+        shape, dot = _country(iso2, status, small, words)
+        if shape:
+            out.append(shape)
+        if dot:
+            dots.append(dot)
     out += dots
     out.append("</svg>")
     return Markup("".join(out))
+
+
+@lru_cache(maxsize=8192)
+def _country(iso2: str, status: str, small: bool, words: str) -> tuple[str, str]:
+    """One country's shape and dot on a map (either may be empty): the same few thousand
+    fragments recur on every page, so each is written once."""
+    country = world().countries.get(iso2)
+    if country is None:
+        return "", ""
+    tip = "" if small else f"<title>{escape(country.name)}: {escape(words)}</title>"
+    data = f' data-iso2="{iso2}"'
+    shape = ""
+    if country.d:
+        shape = f'<use href="{SPRITE_URL}#geo-{iso2}" class="st-{status}"{data}>{tip}</use>'
+    dot = ""
+    if country.dot:
+        x, y = country.dot
+        radius = 7 if small else 3.5
+        dot = (f'<circle class="dot st-{status}"{data} cx="{x:g}" cy="{y:g}" r="{radius:g}">'
+               f"{tip}</circle>")
+    return shape, dot
 
 
 def legend() -> Markup:

@@ -146,8 +146,9 @@ def check_date(text: str | None, name: str) -> str | None:
 # --- page data --------------------------------------------------------------------------------
 
 
-def _row(row: Mapping[Any, Any]) -> dict[str, Any]:
-    out = dict(jsonable(row))
+def _row(row: Mapping[Any, Any], *, native: bool = False) -> dict[str, Any]:
+    """A list row with its links; ``native``: already JSON-safe (a release's answer)."""
+    out = dict(row) if native else dict(jsonable(row))
     if out.get("slug"):
         out["url"] = title_url(out["slug"])
     if out.get("show_slug"):
@@ -163,7 +164,7 @@ def week_page(
     source: str | None = None,
 ) -> dict[str, Any]:
     """A week's lists (global, or one country's), with CSV and neighbour-week links."""
-    data = jsonable(charts.week(week, country=country, source=source))
+    data = charts.week(week, country=country, source=source)  # JSON-safe: from the release
     iso = data.get("country")
     the_week = data["week"]
     lists = []
@@ -174,9 +175,10 @@ def week_page(
                 **lst,
                 "slug": slug,
                 "csv": f"{week_url(the_week, iso)}/{slug}.csv",
-                "rows": [_row(r) for r in lst["rows"]],
+                "rows": [_row(r, native=True) for r in lst["rows"]],
             }
         )
+    history = charts.week_story(the_week, country=iso, source=data.get("source"))
     links = {
         "html": week_url(the_week, iso),
         "json": week_url(the_week, iso, ".json"),
@@ -184,7 +186,30 @@ def week_page(
         "next": week_url(data["next_week"], iso) if data.get("next_week") else None,
         "global": week_url(the_week) if iso else None,
     }
-    return {**data, "lists": lists, "links": links}
+    return {**data, "lists": lists, "links": links, "history": history}
+
+
+def changes_page(charts: Charts, *, since: int | None = None, limit: int = 20) -> dict[str, Any]:
+    """The change feed: each release after ``since``, newest first, with the weeks it added,
+    revised (position by position, as first published vs. now) or removed."""
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, got {limit}")
+    found = charts.feed(since=since, limit=limit)
+    for entry in found:
+        for week in entry["weeks"]:
+            week["url"] = week_url(week["week"], week["country"])
+            if week["status"] == "revised" and entry["previous"]:
+                week["before_url"] = with_query(week["url"], {"release": entry["previous"]})
+    params = {"since": since, "limit": limit}
+    return {
+        "release": charts.release.public(),
+        "since": since,
+        "releases": found,
+        "links": {
+            "html": with_query("/changes", params),
+            "json": with_query("/changes.json", params),
+        },
+    }
 
 
 def title_page(
@@ -196,7 +221,7 @@ def title_page(
     A show whose slug is also one of its titles' (Stranger Things' unnumbered listing) is
     asked for as a show, so the title does not shadow it.
     """
-    entry = jsonable(charts.title_by_slug(slug, show=show, source=source))
+    entry = charts.title_by_slug(slug, show=show, source=source)  # JSON-safe: the release's
     seasons = [
         {"slug": season, "label": name or entry["show_title"], "url": title_url(season)}
         for season, name in zip(entry.get("seasons") or [], entry.get("season_titles") or [],

@@ -54,9 +54,27 @@ class StarchartJSON(JSONResponse):
     """JSON without escaping non-ASCII titles, dates and numpy values made plain."""
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(
-            jsonable(content), ensure_ascii=False, allow_nan=False, separators=(",", ":")
-        ).encode("utf-8")
+        try:  # most answers come JSON-safe from a release: no second walk over them
+            text = json.dumps(
+                content, ensure_ascii=False, allow_nan=False, separators=(",", ":"),
+                default=_plain,
+            )
+        except ValueError:  # a NaN somewhere: jsonable() makes it null
+            text = json.dumps(
+                jsonable(content), ensure_ascii=False, allow_nan=False, separators=(",", ":")
+            )
+        return text.encode("utf-8")
+
+
+def _plain(value: Any) -> Any:
+    """A value json cannot write as it is (a date, a numpy number): as jsonable() writes it;
+    NaN inside it is refused, so the caller falls back to jsonable() for the whole answer."""
+    plain = jsonable(value)
+    if plain is value:
+        raise TypeError(f"not JSON: {type(value).__name__}")
+    if plain is None:
+        raise ValueError("a missing value inside")
+    return plain
 
 
 def json_response(data: Any, status_code: int = 200) -> Response:
@@ -64,15 +82,31 @@ def json_response(data: Any, status_code: int = 200) -> Response:
     return StarchartJSON(data, status_code=status_code, headers={"Vary": "Accept"})
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell: text that a spreadsheet would execute gets a leading ``'``
+    (OWASP's advice; the text still reads the same), numbers stay numbers."""
+    value = jsonable(value)
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_response(
     rows: Sequence[Mapping[str, Any]], columns: Sequence[str], filename: str
 ) -> Response:
-    """A list as CSV (RFC 4180 quoting, UTF-8), offered as a download."""
+    """A list as CSV (RFC 4180 quoting, UTF-8, formula-looking text neutralised), offered
+    as a download."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else jsonable(row.get(c)) for c in columns])
+        writer.writerow([csv_cell(row.get(c)) for c in columns])
     return Response(
         buf.getvalue().encode("utf-8"),
         media_type="text/csv; charset=utf-8",

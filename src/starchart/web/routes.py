@@ -6,16 +6,20 @@ JSON routes come first so that ``/week/2025-03-30.json`` is not read as a week c
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
+import duckdb
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from starchart import releases
 from starchart.web import pages, plot, views
 from starchart.web.responses import csv_response, json_response
 from starchart.web.schemas import (
+    ChangesPage,
     CountriesPage,
     ErrorBody,
     LeadersPage,
@@ -30,10 +34,15 @@ from starchart.web.site import PageView
 if TYPE_CHECKING:
     from starchart.web.site import Site
 
+log = logging.getLogger("starchart.web")
+
 
 def request_view(request: Request) -> Iterator[PageView]:
-    """The request's one view of the charts (at most one connection), closed after it."""
-    with request.app.state.site.view() as view:
+    """The request's one view of the charts: the release pinned when it began (see
+    :mod:`starchart.web.serving`), at most one connection, closed after it."""
+    state = request.state
+    site = request.app.state.site
+    with site.view(getattr(state, "served", None), getattr(state, "release_problem", None)) as view:
         yield view
 
 
@@ -70,6 +79,9 @@ Category = Annotated[
 Since = Annotated[str | None, Query(description="From this week (YYYY-MM-DD)", max_length=20)]
 Until = Annotated[str | None, Query(description="Up to this week (YYYY-MM-DD)", max_length=20)]
 Limit = Annotated[int, Query(ge=1, le=200, description="How many rows")]
+SinceRelease = Annotated[
+    int | None, Query(ge=0, description="Only releases after this one (a release number)")
+]
 Q = Annotated[
     str, Query(description="Words of a title; accents and punctuation optional", max_length=200)
 ]
@@ -550,6 +562,22 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         )
         return view.render(request, "most_popular.html", page, section="popular", source=source)
 
+    @app.get(
+        "/changes.json",
+        tags=JSON_TAGS,
+        summary="The change feed: what each chart release added, revised or removed",
+        responses={200: {"model": ChangesPage}, **ERRORS},
+    )
+    def changes_json(view: View, since: SinceRelease = None, limit: Limit = 20) -> Response:
+        return json_response(view.data("changes", pages.changes_page, since=since, limit=limit))
+
+    @app.get("/changes", include_in_schema=False)
+    def changes_page(
+        view: View, request: Request, since: SinceRelease = None, limit: Limit = 20
+    ) -> Response:
+        page = view.data("changes", pages.changes_page, since=since, limit=limit)
+        return view.render(request, "changes.html", page, section="changes")
+
     @app.get("/api", include_in_schema=False)
     def api_page(view: View, request: Request) -> Response:
         """The JSON routes, read from the OpenAPI description (no CDN-hosted Swagger UI)."""
@@ -577,4 +605,19 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
 
     @app.get("/healthz", include_in_schema=False)
     def healthz(view: View) -> Response:
-        return json_response({"ok": True, "sources": view.sources()})
+        """The release served and its age, as JSON; 503 naming nothing of the machine when
+        there is none or it cannot be read (the server's log says why)."""
+        try:
+            charts = view.charts()
+            return json_response({"ok": True, **charts.release.public(), "sources": view.sources()})
+        except (releases.NoReleaseError, OSError, duckdb.Error) as exc:
+            log.warning("health check: %s", exc)
+            unpublished = isinstance(exc, releases.NoReleaseError)
+            message = (
+                "No charts have been published yet."
+                if unpublished
+                else "The charts cannot be read right now; the problem is logged on the server."
+            )
+            answer = json_response({"ok": False, "message": message}, status_code=503)
+            answer.headers["Retry-After"] = "5"
+            return answer

@@ -38,6 +38,33 @@ class WeekList(_Open):
     rows: list[WeekRow]
 
 
+class Side(_Open):
+    show_title: str
+    season_title: str | None
+    hours_viewed: float | None
+    views: float | None
+
+
+class PositionChange(_Open):
+    category: str
+    rank: int
+    before: Side | None  # None: the position is new
+    after: Side | None  # None: the position is gone
+
+
+class Revision(_Open):
+    release: int
+    positions: int
+    changes: list[PositionChange]
+
+
+class WeekHistory(_Open):
+    """The week over the releases: as first published vs. now."""
+
+    first_release: int | None
+    revisions: list[Revision]
+
+
 class WeekPage(_Open):
     """A week's global lists, or one country's Films and TV lists."""
 
@@ -50,6 +77,45 @@ class WeekPage(_Open):
     compared_week: str | None = None
     lists: list[WeekList]
     links: dict[str, str | None]
+    history: WeekHistory | None = None
+
+
+class ReleaseInfo(_Open):
+    release: int
+    published_at: str
+    age_seconds: float
+
+
+class FeedWeek(_Open):
+    source: str
+    country: str | None
+    week: str
+    status: Literal["revised", "removed"]
+    positions: int
+    url: str
+    before_url: str | None = None
+
+
+class FeedRelease(_Open):
+    release: int
+    published_at: str
+    previous: int | None
+    weeks_added: int
+    weeks_revised: int
+    weeks_removed: int
+    positions_changed: int
+    added_from: str | None
+    added_to: str | None
+    weeks: list[FeedWeek]
+
+
+class ChangesPage(_Open):
+    """The change feed: what each release added, revised and removed."""
+
+    release: ReleaseInfo
+    since: int | None
+    releases: list[FeedRelease]
+    links: dict[str, str]
 
 
 class GlobalStat(_Open):

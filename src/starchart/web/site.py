@@ -1,12 +1,19 @@
-"""What every request shares: the store, the answer cache, the templates, and each request's
-one view of the charts (:class:`PageView`)."""
+"""What every request shares: the chart releases the site serves, the templates, and each
+request's one view of the charts (:class:`PageView`).
+
+The site never opens the store. It serves the store's newest chart release
+(:mod:`starchart.releases`), notices a newer one with one ``stat`` of the release folder per
+request, and switches to it for the requests that start afterwards; a request keeps the
+release it started with to its end, so no page mixes two.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Sized
 from pathlib import Path
 from typing import Any
 
@@ -14,93 +21,202 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from starchart import api, store
+from starchart import api, releases
 from starchart.web import pages
 from starchart.web.responses import json_response, wants_json
 
 log = logging.getLogger("starchart.web")
 
+DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
+KEPT_OPEN = 4  # older releases kept open for ?release=N
 
-class StoreCache:
-    """Memoise answers while the store file is unchanged (its size and mtime, and the WAL's).
 
-    The site never writes, so an answer stays right until something rebuilds the store; a
-    changed stamp empties the cache. Least recently used answers go first beyond ``size``
-    (a title's answer with its per-country weeks can weigh a megabyte). ``enabled=False``
-    makes every call reach the api.
-    """
+class ServedRelease:
+    """A release as the site serves it: the open release, what its answers share (the
+    :class:`starchart.api.Memo`), and its own response caches (dropped with it)."""
 
-    def __init__(self, db: Path | None, *, enabled: bool = True, size: int = 256) -> None:
-        self.db = db
-        self.enabled = enabled
-        self.size = size
-        self._stamp: tuple[int, ...] | None = None
-        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+    def __init__(self, release: releases.Release, cache_bytes: int) -> None:
+        self.release = release
+        self.memo = api.Memo()
+        self.pages = ResponseCache(cache_bytes)
+        self.searches = ResponseCache(max(1, cache_bytes // 16))  # never evicts a page
+
+    @property
+    def number(self) -> int:
+        return self.release.number
+
+    def charts(self) -> api.Charts:
+        """A Charts of this release on a connection of its own."""
+        return api.Charts(self.release.cursor(), release=self.release.info, memo=self.memo)
+
+
+class ResponseCache:
+    """Finished responses by address, least recently used first out beyond ``max_bytes``
+    (a value's size is its ``len()``). Used by
+    :class:`starchart.web.serving.CachedResponses`, which computes a missing answer once
+    however many requests wait for it."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.used = 0
+        self._data: OrderedDict[Any, Sized] = OrderedDict()
         self._lock = threading.Lock()
 
-    def stamp(self) -> tuple[int, ...]:
-        """Size and mtime of the store file and its WAL: what changes when anything writes."""
-        path = store.resolve_db_path(self.db)
-        parts: list[int] = []
-        for p in (path, path.with_name(path.name + ".wal")):
-            try:
-                st = p.stat()
-                parts += [st.st_mtime_ns, st.st_size]
-            except FileNotFoundError:
-                parts += [0, 0]
-        return tuple(parts)
-
-    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """The cached answer for ``key``, computing it on a miss (errors are not cached)."""
-        if not self.enabled:
-            return compute()
-        stamp = self.stamp()
+    def get(self, key: Any) -> Any:
         with self._lock:
-            if stamp != self._stamp:
-                self._data.clear()
-                self._stamp = stamp
-            if key in self._data:
+            found = self._data.get(key)
+            if found is not None:
                 self._data.move_to_end(key)
-                return self._data[key]
-        value = compute()
+            return found
+
+    def put(self, key: Any, value: Sized) -> None:
+        size = len(value)
+        if size > self.max_bytes:
+            return
         with self._lock:
+            old = self._data.pop(key, None)
+            if old is not None:
+                self.used -= len(old)
             self._data[key] = value
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
-        return value
+            self.used += size
+            while self.used > self.max_bytes and self._data:
+                _, dropped = self._data.popitem(last=False)
+                self.used -= len(dropped)
+
+    def __contains__(self, key: Any) -> bool:
+        with self._lock:
+            return key in self._data
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._data)
+
+
+class SiteReleases:
+    """The releases the site serves: the current one (switched when a newer appears) and a
+    few older ones asked for by number."""
+
+    def __init__(self, db: Path | None, *, cache_bytes: int) -> None:
+        self.db = db
+        self.folder = releases.folder(db)
+        self.cache_bytes = cache_bytes
+        self._current: ServedRelease | None = None
+        self._stamp: int | None = None
+        self._older: OrderedDict[int, ServedRelease] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _folder_stamp(self) -> int | None:
+        try:
+            return os.stat(self.folder).st_mtime_ns
+        except FileNotFoundError:
+            return None
+
+    def current(self) -> ServedRelease:
+        """The newest release (NoReleaseError when there is none). Costs one ``stat`` while
+        nothing changes."""
+        stamp = self._folder_stamp()
+        served = self._current
+        if served is not None and stamp == self._stamp:
+            return served
+        with self._lock:
+            if self._current is not None and stamp == self._stamp:
+                return self._current
+            kept = releases.numbers(self.folder)
+            if kept and (self._current is None or kept[-1] != self._current.number):
+                opened = releases.open_release(self.db, kept[-1])
+                newer = ServedRelease(opened, self.cache_bytes)
+                if self._current is not None:
+                    log.info("serving release %d (was %d)", newer.number, self._current.number)
+                    self._retire(self._current)
+                self._current = newer
+            self._stamp = stamp
+            if self._current is None:
+                releases.open_release(self.db)  # raises NoReleaseError naming what to do
+            assert self._current is not None
+            return self._current
+
+    def _retire(self, served: ServedRelease) -> None:
+        """Keep a replaced release for ?release=N (requests still on it finish with it; its
+        connection closes when the last of them lets go)."""
+        served.pages = ResponseCache(1)
+        self._older[served.number] = served
+        while len(self._older) > KEPT_OPEN:
+            self._older.popitem(last=False)
+
+    def numbered(self, number: int) -> ServedRelease:
+        """Release ``number`` while it is kept (LookupError naming the kept ones)."""
+        current = self.current()
+        if number == current.number:
+            return current
+        with self._lock:
+            served = self._older.get(number)
+            if served is None:
+                served = ServedRelease(
+                    releases.open_release(self.db, number), self.cache_bytes // 8
+                )
+                self._older[number] = served
+                while len(self._older) > KEPT_OPEN:
+                    self._older.popitem(last=False)
+            else:
+                self._older.move_to_end(number)
+            return served
 
 
 class Site:
-    """What the routes share: the store path, the cache and the templates."""
+    """What the routes share: the releases served, the templates, whether to cache."""
 
-    def __init__(self, db: Path | None, templates: Jinja2Templates, cache: StoreCache) -> None:
+    def __init__(
+        self,
+        db: Path | None,
+        templates: Jinja2Templates,
+        *,
+        cache: bool = True,
+        cache_bytes: int = DEFAULT_CACHE_BYTES,
+    ) -> None:
         self.db = db
         self.templates = templates
         self.cache = cache
+        self.releases = SiteReleases(db, cache_bytes=cache_bytes)
 
-    def view(self) -> PageView:
-        """A request's view of the charts (close it when the response is built)."""
-        return PageView(self)
+    def view(
+        self, served: ServedRelease | None = None, problem: Exception | None = None
+    ) -> PageView:
+        """A request's view of the charts (close it when the response is built): the release
+        pinned for the request, or the current one."""
+        return PageView(self, served, problem)
 
 
 class PageView:
-    """One request's access to the charts: at most ONE connection (opened on the first cache
-    miss, closed with the view), shared by the page's data, its header's pickers and its
+    """One request's access to the charts: ONE release (pinned when the request began) and
+    at most one connection to it, shared by the page's data, its header's pickers and its
     error page."""
 
-    def __init__(self, site: Site) -> None:
+    def __init__(
+        self, site: Site, served: ServedRelease | None, problem: Exception | None = None
+    ) -> None:
         self.site = site
+        self._served = served
+        self._problem = problem
         self._charts: api.Charts | None = None
+
+    @property
+    def served(self) -> ServedRelease:
+        """The request's release (raises why there is none)."""
+        if self._problem is not None:
+            raise self._problem
+        if self._served is None:
+            self._served = self.site.releases.current()
+        return self._served
 
     def charts(self) -> api.Charts:
         """The request's open charts (opened once, on first use)."""
         if self._charts is None:
-            self._charts = api.open(self.site.db)
+            self._charts = self.served.charts()
         return self._charts
 
     def close(self) -> None:
         if self._charts is not None:
-            self._charts.close()
+            self._charts.con.close()
             self._charts = None
 
     def __enter__(self) -> PageView:
@@ -110,12 +226,11 @@ class PageView:
         self.close()
 
     def data(self, name: str, build: Callable[..., dict[str, Any]], **kwargs: Any) -> Any:
-        """Call a page's data function through the cache (same args, same answer)."""
-        key = (name, tuple(sorted(kwargs.items())))
-        return self.site.cache.get(key, lambda: build(self.charts(), **kwargs))
+        """A page's data function over the request's charts."""
+        return build(self.charts(), **kwargs)
 
     def sources(self) -> list[str]:
-        return list(self.site.cache.get(("sources",), lambda: self.charts().sources()))
+        return self.charts().sources()
 
     def check_source(self, source: str | None) -> str | None:
         """None, or a source this store holds (ValueError naming the ones it has)."""
@@ -127,26 +242,30 @@ class PageView:
         return source
 
     def chrome(self, *, country: str | None = None, source: str | None = None) -> dict[str, Any]:
-        """Picker lists for the header: weeks (of the country on a country page), countries."""
-        cache = self.site.cache
+        """Picker lists for the header: weeks (of the country on a country page), countries,
+        and the release shown."""
         try:
-            weeks = cache.get(
-                ("weeks", country, source),
-                lambda: [str(w) for w in self.charts().weeks(country=country, source=source)],
+            charts = self.charts()
+            memo = self.served.memo
+            weeks = memo.get(
+                ("nav_weeks", country, source), lambda: charts.weeks(country=country, source=source)
             )
-            countries = cache.get(
-                ("countries", source),
-                lambda: pages.jsonable(self.charts().countries(source=source)),
+            countries = memo.get(
+                ("nav_countries", source), lambda: pages.jsonable(charts.countries(source=source))
             )
             sources = self.sources()
+            release = charts.release.public()
+            current = self.site.releases.current().number
         except Exception:  # the chrome must never break a page (or its error page)
             log.debug("page chrome unavailable", exc_info=True)
-            weeks, countries, sources = [], [], []
+            weeks, countries, sources, release, current = [], [], [], None, None
         return {
             "nav_weeks": weeks,
             "nav_countries": countries,
             "sources": sources,
             "source": source,
+            "release": release,
+            "current_release": current,
         }
 
     def render(
@@ -160,27 +279,17 @@ class PageView:
         source: str | None = None,
         extra: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
     ) -> Response:
-        """The page as HTML, or its JSON twin when the request asks for JSON.
-
-        The HTML is memoised by address like the data (a page depends on nothing else), so a
-        repeated page costs no template work; ``extra`` may be a callable so that a title's
-        map and plot are only drawn on a miss.
-        """
+        """The page as HTML, or its JSON twin when the request asks for JSON."""
         if wants_json(request):
             return json_response(page)
-
-        def build() -> str:
-            more = extra() if callable(extra) else (extra or {})
-            context = {
-                "request": request,
-                "page": page,
-                "section": section,
-                "json_url": (page.get("links") or {}).get("json"),
-                **self.chrome(country=country, source=source),
-                **more,
-            }
-            return self.site.templates.get_template(template).render(context)
-
-        key = ("html", template, request.url.path, request.url.query)
-        body = self.site.cache.get(key, build)
+        more = extra() if callable(extra) else (extra or {})
+        context = {
+            "request": request,
+            "page": page,
+            "section": section,
+            "json_url": (page.get("links") or {}).get("json"),
+            **self.chrome(country=country, source=source),
+            **more,
+        }
+        body = self.site.templates.get_template(template).render(context)
         return HTMLResponse(body, headers={"Vary": "Accept"})

@@ -1,0 +1,402 @@
+"""Chart releases: what the site, the CLI's questions and notebooks read, published from the
+store.
+
+A release is an immutable, numbered, read-only DuckDB file beside the store
+(``<store>.releases/000042.duckdb``, or in ``$STARCHART_RELEASES``): a copy of the tables
+named in :data:`starchart.store.RELEASE_TABLES`, plus what pages show, computed once when it
+is published (every title's record, every week's lists, the all-time leaderboards, the
+search index) and the change feed against the release before it.
+
+A release is written under a temporary name, flushed to disk and renamed into place, so a
+reader never sees half of one; the highest number is the current release. Readers never
+open the store, so a writer works on it while they read, and a reader that opened release
+41 keeps reading 41 (deleting a file an open reader holds is safe on Linux) until it asks
+for the current one again. ``$STARCHART_KEEP_RELEASES`` (default 10) are kept.
+
+Every build and import ends by publishing (:func:`publish`). If the process dies between
+its commit and the release, nothing is lost: the store holds the charts, and the next
+command that reads them (:func:`catch_up`), builds, imports or serves the store, or
+``starchart publish``, publishes them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import os
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from starchart import store
+from starchart.errors import WriteFailed, advice, write_failure
+from starchart.queries.base import NotFound, chart_sources, insert_arrow
+
+if TYPE_CHECKING:
+    from starchart.progress import ProgressCallback
+
+FOLDER_ENV = "STARCHART_RELEASES"
+KEEP_ENV = "STARCHART_KEEP_RELEASES"
+DEFAULT_KEEP = 10
+_RELEASE_FILE = re.compile(r"^(\d{6,})\.duckdb$")
+_STEPS = ("copying the charts and the change feed", "titles", "weeks", "leaderboards",
+          "writing")
+FORMAT = 1
+"""What the prepared tables of a release look like; a release of another format is not
+reused by the next (everything is computed afresh). Raise it when a prepare step changes."""
+
+
+class NoReleaseError(FileNotFoundError):
+    """The store has no published release yet (and none could be published now)."""
+
+
+class PublishError(WriteFailed):
+    """The store's charts were saved but their release could not be written; the message
+    names the file and says how to publish later."""
+
+
+def folder(db: str | os.PathLike[str] | None = None) -> Path:
+    """Where the store's releases live: ``$STARCHART_RELEASES``, else ``<store>.releases``
+    beside the store."""
+    env = os.environ.get(FOLDER_ENV, "").strip()
+    if env:
+        return Path(env)
+    path = store.resolve_db_path(db)
+    return path.with_name(path.name + ".releases")
+
+
+def keep_count(keep: int | None = None) -> int:
+    """How many releases are kept: ``keep``, else ``$STARCHART_KEEP_RELEASES``, else 10
+    (at least 1: the current release is never deleted)."""
+    if keep is None:
+        text = os.environ.get(KEEP_ENV, "").strip()
+        try:
+            keep = int(text) if text else DEFAULT_KEEP
+        except ValueError:
+            raise ValueError(f"${KEEP_ENV} must be a whole number, got {text!r}") from None
+    if keep < 1:
+        raise ValueError(f"keep must be at least 1 (the current release), got {keep}")
+    return keep
+
+
+def numbers(where: Path) -> list[int]:
+    """The numbers of the complete releases in ``where``, ascending."""
+    try:
+        names = os.listdir(where)
+    except FileNotFoundError:
+        return []
+    return sorted(int(m.group(1)) for m in map(_RELEASE_FILE.match, names) if m)
+
+
+def release_file(where: Path, number: int) -> Path:
+    return where / f"{number:06d}.duckdb"
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """What identifies a release: its number, when it was published, from which charts."""
+
+    number: int
+    published_at: dt.datetime  # UTC, naive
+    fingerprint: str
+    previous: int | None
+    seconds: float
+    path: Path
+
+    def age_seconds(self, now: dt.datetime | None = None) -> float:
+        moment = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        return max(0.0, (moment - self.published_at).total_seconds())
+
+    def public(self) -> dict[str, Any]:
+        """What the site may say about it (never a path)."""
+        return {"release": self.number,
+                "published_at": self.published_at.isoformat(timespec="seconds") + "Z",
+                "age_seconds": round(self.age_seconds(), 1)}
+
+
+def _read_info(con: duckdb.DuckDBPyConnection, path: Path) -> ReleaseInfo:
+    row = con.execute(
+        "SELECT number, published_at, fingerprint, previous, seconds FROM release_info"
+    ).fetchone()
+    if row is None:
+        raise ValueError(f"{path} is not a starchart release (no release_info)")
+    return ReleaseInfo(int(row[0]), row[1], str(row[2]), row[3], float(row[4]), path)
+
+
+class Release:
+    """One open release: a read-only connection to its file, and its info.
+
+    Thread-safe: every caller gets its own cursor. A release stays readable for as long as
+    it is open, even after a newer one replaced it and its file was deleted.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._con = duckdb.connect(str(path), read_only=True)
+        self._lock = threading.Lock()
+        try:
+            self.info = _read_info(self._con, path)
+        except BaseException:
+            self._con.close()
+            raise
+
+    @property
+    def number(self) -> int:
+        return self.info.number
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A connection of one's own to this release (close it when done)."""
+        with self._lock:
+            return self._con.cursor()
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.close()
+
+
+def open_release(db: str | os.PathLike[str] | None = None, number: int | None = None
+                 ) -> Release:
+    """The current release of the store at ``db`` (the highest number), or release
+    ``number``; :class:`NoReleaseError` when there is none, LookupError for a number that is
+    not kept."""
+    where = folder(db)
+    for _ in range(3):  # a release may be pruned between listing and opening: look again
+        kept = numbers(where)
+        if not kept:
+            raise NoReleaseError(
+                f"no chart release of {store.resolve_db_path(db)} yet: build charts or import "
+                "Netflix's files (each publishes one), or publish the store's charts")
+        wanted = kept[-1] if number is None else number
+        if wanted not in kept:
+            raise NotFound(f"release {number} is not kept (kept: releases {kept[0]} to "
+                           f"{kept[-1]})", [{"release": n} for n in kept[-3:]])
+        try:
+            return Release(release_file(where, wanted))
+        except duckdb.IOException:
+            if release_file(where, wanted).exists():
+                raise
+    raise NoReleaseError(f"the releases in {where} keep changing; try again")
+
+
+@contextlib.contextmanager
+def _publishing_lock(where: Path) -> Iterator[None]:
+    """One publisher at a time per release folder (a file lock: released if the process
+    dies)."""
+    with open(where / ".publish.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _fsync(path: Path, *, directory: bool = False) -> None:
+    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove(path: Path) -> None:
+    for stale in (path, path.with_name(path.name + ".wal")):
+        with contextlib.suppress(FileNotFoundError):
+            stale.unlink()
+
+
+def _copy_charts(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyConnection) -> None:
+    reader = con.cursor()  # its own results: the caller's connection may hold one open
+    try:
+        for name in store.RELEASE_TABLES:
+            rel.execute(store.TABLES[name])
+            if store.has_table(reader, name):
+                insert_arrow(rel, name, reader.sql(f"SELECT * FROM {name}").to_arrow_table())
+    finally:
+        reader.close()
+    rel.execute(store.RELEASE_SCHEMA)
+
+
+def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerprint: str,
+           previous: Path | None, previous_number: int | None, store_name: str,
+           started: float, full: bool, progress: ProgressCallback | None) -> dict[str, Any]:
+    """Write release ``number`` from the store behind ``con`` into ``target``: what did not
+    change since ``previous`` is copied from it (unless ``full``, or it was written in
+    another format), the rest computed."""
+    from starchart.queries.feed import prepare_feed
+    from starchart.queries.lists import prepare_leaders, prepare_weeks
+    from starchart.queries.titles import prepare_titles
+
+    def step(i: int) -> None:
+        if progress is not None:
+            progress(f"publishing release {number}: {_STEPS[i]}", i, len(_STEPS))
+
+    published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    counts: dict[str, Any] = {}
+    rel = duckdb.connect(str(target))
+    try:
+        step(0)
+        _copy_charts(con, rel)
+        sources = chart_sources(rel)
+        if previous is not None:
+            rel.execute("ATTACH ? AS previous_release (READ_ONLY)", [str(previous)])
+            [(earlier,)] = rel.execute(
+                "SELECT max(format) FROM previous_release.release_info").fetchall()
+            reuse = not full and earlier == FORMAT
+        else:
+            reuse = False
+        counts["changes"] = prepare_feed(rel, number, published_at,
+                                         None if previous is None else previous_number)
+        step(1)
+        counts["title_pages"] = sum(prepare_titles(rel, s, reuse=reuse) for s in sources)
+        step(2)
+        counts["week_pages"] = sum(prepare_weeks(rel, s, reuse=reuse) for s in sources)
+        step(3)
+        counts["leader_pages"] = sum(prepare_leaders(rel, s, reuse=reuse) for s in sources)
+        counts["reused"] = reuse
+        step(4)
+        if previous is not None:
+            rel.execute("DETACH previous_release")
+        rel.execute("INSERT INTO release_info VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [number, published_at, fingerprint, previous_number, store_name,
+                     round(time.perf_counter() - started, 4), FORMAT])
+        rel.execute("CHECKPOINT")
+    finally:
+        rel.close()
+    return counts
+
+
+def publish(
+    db: str | os.PathLike[str] | None = None,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+    keep: int | None = None,
+    force: bool = False,
+    full: bool = False,
+    progress: ProgressCallback | None = None,
+) -> dict[str, Any]:
+    """Publish the store's charts as the next release, unless the current one already holds
+    exactly them (or ``force``); then delete all but the newest ``keep`` releases. What did
+    not change since the current release is copied from it (``full``: compute everything).
+
+    ``con`` reads the store (default: open it read-only, failing at once with
+    :class:`starchart.store.StoreUnavailableError` while another process writes it).
+    Returns ``{"published", "release", "seconds", "pruned", "changes", ...}``.
+    """
+    path = store.resolve_db_path(db)
+    where = folder(path)
+    started = time.perf_counter()
+    kept_count = keep_count(keep)
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _publish_failed(exc, where) or exc from exc
+    with _publishing_lock(where):
+        own = con is None
+        reader = store.connect(path, read_only=True, wait=0) if con is None else con
+        try:
+            fingerprint = store.fingerprint(reader)
+            kept = numbers(where)
+            latest = kept[-1] if kept else None
+            if latest is not None and not force:
+                current = Release(release_file(where, latest))
+                try:
+                    same = current.info.fingerprint == fingerprint
+                finally:
+                    current.close()
+                if same:
+                    return {"published": False, "release": latest, "reason": "unchanged",
+                            "seconds": round(time.perf_counter() - started, 4), "pruned": []}
+            number = (latest or 0) + 1
+            final = release_file(where, number)
+            temporary = where / f".{number:06d}.{os.getpid()}.tmp"
+            try:
+                counts = _write(reader, temporary, number=number, fingerprint=fingerprint,
+                                previous=None if latest is None else release_file(where, latest),
+                                previous_number=latest, store_name=path.name, started=started,
+                                full=full, progress=progress)
+                os.chmod(temporary, 0o444)  # a release never changes
+                _fsync(temporary)
+                os.replace(temporary, final)
+                _fsync(where, directory=True)
+            except (OSError, duckdb.Error) as exc:
+                _remove(temporary)
+                failed = _publish_failed(exc, temporary)
+                if failed is None:
+                    raise
+                raise failed from exc
+            except BaseException:
+                _remove(temporary)
+                raise
+        finally:
+            if own:
+                reader.close()
+        pruned = prune(where, kept_count)
+    return {"published": True, "release": number, "previous": latest,
+            "seconds": round(time.perf_counter() - started, 4), "pruned": pruned,
+            "changes": counts.pop("changes"), "rows": counts}
+
+
+def _publish_failed(exc: BaseException, path: Path) -> PublishError | None:
+    found = write_failure(exc, str(path))
+    if found is None:
+        return None
+    code, reason, filename = found
+    return PublishError(f"the charts are saved in the store, but their release could not be "
+                        f"written: cannot write {filename}: {reason}; "
+                        f"{advice(code).replace('run the command again', 'publish them')}",
+                        code=code, filename=filename)
+
+
+def prune(where: Path, keep: int) -> list[int]:
+    """Delete all but the newest ``keep`` releases and any temporary file a dead publisher
+    left (call while holding the publishing lock). Returns the numbers deleted."""
+    kept = numbers(where)
+    gone = kept[:-keep] if len(kept) > keep else []
+    for number in gone:
+        _remove(release_file(where, number))
+    for name in os.listdir(where):
+        if name.endswith(".tmp") or name.endswith(".tmp.wal"):
+            _remove(where / name)
+    return gone
+
+
+def catch_up(db: str | os.PathLike[str] | None = None, *, wait: float | None = 0,
+             progress: ProgressCallback | None = None) -> dict[str, Any] | None:
+    """Publish the store's charts if the current release does not hold them: a build or
+    import that died before publishing, or a store from before releases. Does nothing (None)
+    when there is no store, or when another process is writing it (that process publishes
+    when it is done). ``wait``: how long to wait for that process (default: not at all)."""
+    path = store.resolve_db_path(db)
+    if not path.exists():
+        return None
+    try:
+        con = store.connect(path, read_only=True, wait=wait, progress=progress)
+    except store.StoreBusyError:
+        return None
+    except store.StoreUnavailableError as exc:
+        if "in use" in str(exc):
+            return None
+        raise
+    try:
+        return publish(path, con=con, progress=progress)
+    finally:
+        con.close()
+
+
+def releases(db: str | os.PathLike[str] | None = None) -> list[ReleaseInfo]:
+    """The kept releases of the store at ``db``, newest first."""
+    where = folder(db)
+    found = []
+    for number in reversed(numbers(where)):
+        with contextlib.suppress(FileNotFoundError, duckdb.IOException):
+            release = Release(release_file(where, number))
+            found.append(release.info)
+            release.close()
+    return found

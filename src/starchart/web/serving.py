@@ -1,0 +1,191 @@
+"""How a request is served: pinned to one release, answered from that release's cache when
+it can be, computed once when it cannot, and timed.
+
+:class:`CachedResponses` is ASGI middleware around the site. For each request it pins the
+release the whole request will read (the current one, or ``?release=N``), so a release
+switch mid-request never mixes two. A GET whose answer the release has already given is sent
+from memory; concurrent requests for the same missing answer wait for the first one to
+compute it; searches have their own, smaller cache, so they never push pages out. Every
+response says how long the server took (``Server-Timing: app;dur=<ms>``) and which release
+answered (``Starchart-Release``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from starchart.web.responses import wants_json
+from starchart.web.site import ResponseCache, ServedRelease, Site
+
+log = logging.getLogger("starchart.web")
+
+GZIP_MIN_BYTES = 1024
+UNCACHED_PATHS = ("/healthz", "/static/", "/favicon.ico", "/api", "/openapi.json")
+
+
+@dataclass
+class Answer:
+    """A finished response: status, headers (without length or encoding) and body; the
+    gzipped body is made once, when a client first accepts it."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    compressed: bytes | None = field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.body) + len(self.compressed or b"")
+
+
+class CachedResponses:
+    """See the module docstring; ``site.cache`` False still pins and times, caching
+    nothing."""
+
+    def __init__(self, app: ASGIApp, site: Site) -> None:
+        self.app = app
+        self.site = site
+        self._computing: dict[Any, asyncio.Event] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        path: str = scope["path"]
+        served, problem = self._pin(scope)
+        state = scope.setdefault("state", {})
+        state["served"], state["release_problem"] = served, problem
+        cacheable = (
+            self.site.cache
+            and served is not None
+            and scope["method"] == "GET"
+            and not path.startswith(UNCACHED_PATHS)
+        )
+        if not cacheable:
+            await self.app(scope, receive, self._timed(send, started, served))
+            return
+        assert served is not None
+        request = Request(scope)
+        key = ("json" if wants_json(request) else "html", path, scope.get("query_string", b""))
+        cache = served.searches if path.startswith("/search") else served.pages
+        answer = cache.get(key)
+        if answer is None:
+            answer = await self._compute(scope, receive, cache, (served.number, id(cache), key))
+            if answer.status != 200:  # errors are answered as they came, never kept
+                await self._send(answer, send, started, served, gzip_ok=False)
+                return
+        accepts = request.headers.get("accept-encoding", "")
+        await self._send(answer, send, started, served, gzip_ok="gzip" in accepts)
+
+    def _pin(self, scope: Scope) -> tuple[ServedRelease | None, Exception | None]:
+        """The release this request reads, or why there is none."""
+        wanted = None
+        for part in scope.get("query_string", b"").split(b"&"):
+            if part.startswith(b"release="):
+                wanted = part[len(b"release=") :].decode("latin-1")
+        try:
+            if wanted is None:
+                return self.site.releases.current(), None
+            if not wanted.isdigit() or len(wanted) > 9:
+                raise ValueError(f"release must be a release number, got {wanted!r}")
+            return self.site.releases.numbered(int(wanted)), None
+        except Exception as exc:  # answered by the routes' error handlers, as HTML or JSON
+            return None, exc
+
+    async def _compute(
+        self, scope: Scope, receive: Receive, cache: ResponseCache, key: Any
+    ) -> Answer:
+        """The answer for ``key``: computed by the site once, whoever else is waiting."""
+        while True:
+            waiting = self._computing.get(key)
+            if waiting is None:
+                break
+            await waiting.wait()
+            found = cache.get(key[2])
+            if found is not None:
+                return found  # type: ignore[no-any-return]
+        event = self._computing[key] = asyncio.Event()
+        try:
+            answer = await self._capture(scope, receive)
+            if answer.status == 200:
+                cache.put(key[2], answer)
+            return answer
+        finally:
+            del self._computing[key]
+            event.set()
+
+    async def _capture(self, scope: Scope, receive: Receive) -> Answer:
+        """Run the site for this request, collecting the response instead of sending it
+        (asked without compression: the cache keeps the plain body)."""
+        plain = {
+            **scope,
+            "headers": [(k, v) for k, v in scope["headers"] if k.lower() != b"accept-encoding"],
+        }
+        status = 500
+        headers: list[tuple[bytes, bytes]] = []
+        chunks: list[bytes] = []
+
+        async def collect(message: Message) -> None:
+            nonlocal status, headers
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if k.lower() not in (b"content-length", b"content-encoding")
+                ]
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(plain, receive, collect)
+        return Answer(status, headers, b"".join(chunks))
+
+    async def _send(
+        self,
+        answer: Answer,
+        send: Send,
+        started: float,
+        served: ServedRelease | None,
+        *,
+        gzip_ok: bool,
+    ) -> None:
+        body = answer.body
+        headers = list(answer.headers)
+        if gzip_ok and len(body) >= GZIP_MIN_BYTES:
+            if answer.compressed is None:
+                answer.compressed = gzip.compress(body, compresslevel=6, mtime=0)
+            body = answer.compressed
+            headers.append((b"content-encoding", b"gzip"))
+            if not any(k.lower() == b"vary" for k, _ in headers):
+                headers.append((b"vary", b"Accept-Encoding"))
+        headers.append((b"content-length", str(len(body)).encode()))
+        headers += _stamp(started, served)
+        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
+
+    def _timed(self, send: Send, started: float, served: ServedRelease | None) -> Send:
+        async def timed(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {
+                    **message,
+                    "headers": [*message.get("headers", []), *_stamp(started, served)],
+                }
+            await send(message)
+
+        return timed
+
+
+def _stamp(started: float, served: ServedRelease | None) -> list[tuple[bytes, bytes]]:
+    took = (time.perf_counter() - started) * 1000
+    out = [(b"server-timing", f"app;dur={took:.2f}".encode())]
+    if served is not None:
+        out.append((b"starchart-release", str(served.number).encode()))
+    return out
