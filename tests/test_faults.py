@@ -1,0 +1,185 @@
+"""Faults on a real full disk: a small tmpfs mounted by the test, filled to the last byte.
+
+Every command that writes (ingest, import, build, publish, export) ends in one line naming
+the file and what to do, never a traceback; the store stays as it was and usable once space
+is back; no empty or cut export is left behind. The tests skip, saying why, where a tmpfs
+cannot be mounted (mounting needs root, or a sandbox that allows it).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from starchart import api, releases
+from tests.web.sample_store import LATEST, build_store
+
+CATALOG = (
+    "title_id,show_title,season_title,kind,original_language,runtime_minutes,release_date,"
+    "original\n"
+    "t1,Lantern,,film,en,100,2025-01-01,true\n"
+    "t2,Harbour,Harbour: Season 1,tv,ko,400,2025-01-01,false\n"
+)
+
+
+@pytest.fixture()
+def small_disk(tmp_path: Path) -> Iterator[Callable[[int], Path]]:
+    """``small_disk(megabytes)`` mounts a tmpfs of that size and returns its folder."""
+    mounted: list[Path] = []
+
+    def mount(megabytes: int) -> Path:
+        where = tmp_path / f"disk{len(mounted)}"
+        where.mkdir()
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs",
+                               str(where)], capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip("the full-disk tests mount a small tmpfs, which this machine refused "
+                        f"({(done.stderr or done.stdout).strip() or done.returncode}); run them "
+                        "as root where 'mount -t tmpfs' is allowed")
+        mounted.append(where)
+        return where
+
+    try:
+        yield mount
+    finally:
+        for where in reversed(mounted):
+            subprocess.run(["umount", "-l", str(where)], capture_output=True)
+
+
+def fill(disk: Path) -> Path:
+    """Fill ``disk`` to the last byte; delete the returned file to give the space back."""
+    filler = disk / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        for size in (1 << 20, 1 << 12, 1):  # big blocks, then the last bytes
+            try:
+                while True:
+                    os.write(fd, b"\0" * size)
+            except OSError as exc:
+                assert exc.errno == errno.ENOSPC
+    finally:
+        os.close(fd)
+    return filler
+
+
+def starchart(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real CLI in its own process (as a user runs it)."""
+    return subprocess.run([sys.executable, "-m", "starchart.cli", *args], capture_output=True,
+                          text=True, timeout=300, env={**os.environ, **(env or {})})
+
+
+def one_line_error(done: subprocess.CompletedProcess[str], *words: str) -> str:
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), done.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+    return lines[0]
+
+
+def global_file(folder: Path, week: str, rows: int = 10) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "all-weeks-global.tsv"
+    lines = ["week\tcategory\tweekly_rank\tshow_title\tseason_title\tweekly_hours_viewed\t"
+             "runtime\tweekly_views\tcumulative_weeks_in_top_10"]
+    lines += [f"{week}\tFilms (English)\t{r}\tFilm number {r} {'x' * 200}\tN/A\t{r * 1000}\t2\t"
+              f"{r * 500}\t1" for r in range(1, rows + 1)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_import_on_a_full_disk_is_one_line_and_the_store_is_usable_after(
+    small_disk: Callable[[int], Path], tmp_path: Path
+) -> None:
+    disk = small_disk(40)
+    db = build_store(disk / "site")
+    before = api.week(db=db)
+    newer = global_file(tmp_path / "new", "2025-04-06")
+    filler = fill(disk)
+    failed = starchart("import", "netflix", str(newer), "--db", str(db))
+    line = one_line_error(failed, "No space left on device", str(disk), "free space")
+    assert "changed nothing" in line
+    filler.unlink()
+    assert api.week(db=db) == before  # as it was
+    done = starchart("import", "netflix", str(newer), "--db", str(db), "--json")
+    assert done.returncode == 0, done.stderr
+    assert api.week(db=db)["week"] == "2025-04-06"
+
+
+def test_ingest_and_build_on_a_full_disk(small_disk: Callable[[int], Path],
+                                         tmp_path: Path) -> None:
+    disk = small_disk(40)
+    db = disk / "engine.duckdb"
+    (tmp_path / "catalog.csv").write_text(CATALOG)
+    events = tmp_path / "events.csv"
+    events.write_text("event_id,profile_id,title_id,country,started_at,seconds_viewed\n" + "".join(
+        f"e{i},p{i % 9},t{1 + i % 2},US,2025-03-{3 + i % 12:02d} 10:00:00,{600 + i}\n"
+        for i in range(3000)))
+    api.ingest(catalog=tmp_path / "catalog.csv", db=db)
+    filler = fill(disk)
+    one_line_error(starchart("ingest", str(events), "--db", str(db)),
+                   "No space left on device", "free space")
+    filler.unlink()
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM ingested_files").fetchall() == [(0,)]
+    assert starchart("ingest", str(events), "--db", str(db)).returncode == 0
+    filler = fill(disk)
+    one_line_error(starchart("build", "--db", str(db)), "No space left on device",
+                   "free space")
+    filler.unlink()
+    done = starchart("build", "--db", str(db), "--json")
+    assert done.returncode == 0, done.stderr
+    assert api.week(db=db, source="engine")["week"] == "2025-03-09"
+
+
+def test_a_release_that_cannot_be_written_is_published_later(
+    small_disk: Callable[[int], Path], tmp_path: Path
+) -> None:
+    """The import's charts are committed; their release fails for want of space: the
+    message says so, and 'starchart publish' publishes them once there is space."""
+    disk = small_disk(40)
+    db = build_store(tmp_path / "site")
+    env = {"STARCHART_RELEASES": str(disk / "releases")}
+    os.environ["STARCHART_RELEASES"] = env["STARCHART_RELEASES"]
+    try:
+        assert releases.publish(db)["release"] == 1
+        filler = fill(disk)
+        newer = global_file(tmp_path / "new", "2025-04-06")
+        line = one_line_error(starchart("import", "netflix", str(newer), "--db", str(db),
+                                        env=env), "No space left on device", "publish")
+        assert "the charts are saved in the store" in line
+        assert sorted(p.name for p in (disk / "releases").iterdir()) == [".publish.lock",
+                                                                         "000001.duckdb"]
+        filler.unlink()
+        done = starchart("publish", "--db", str(db), "--json", env=env)
+        assert done.returncode == 0, done.stderr
+        assert api.week(db=db)["week"] == "2025-04-06"
+    finally:
+        del os.environ["STARCHART_RELEASES"]
+
+
+def test_export_to_a_full_disk_leaves_no_empty_file(small_disk: Callable[[int], Path],
+                                                    tmp_path: Path) -> None:
+    db = build_store(tmp_path / "site")
+    disk = small_disk(1)
+    out = disk / "exports"
+    out.mkdir()
+    (out / "most-popular.tsv").write_text("an earlier export\n")
+    filler = fill(disk)
+    line = one_line_error(starchart("export", "--db", str(db), "--out", str(out)),
+                          "No space left on device", "free space", "no file was written")
+    assert str(out / "all-weeks-global.tsv") in line
+    assert sorted(p.name for p in out.iterdir()) == ["most-popular.tsv"]
+    assert (out / "most-popular.tsv").read_text() == "an earlier export\n"
+    filler.unlink()
+    assert starchart("export", "--db", str(db), "--out", str(out)).returncode == 0
+    assert (out / "all-weeks-global.tsv").read_text().startswith("week\t")
+    assert LATEST in (out / "all-weeks-global.tsv").read_text()
