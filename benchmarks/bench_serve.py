@@ -1,36 +1,63 @@
-"""Latency of `starchart serve` under concurrent load: home, title and JSON endpoints.
+"""The chart site under the weekly update: `starchart serve` on Netflix's real files.
 
-Starts a real uvicorn server (the `starchart serve` CLI) on 127.0.0.1 in a subprocess, then
-fires a bounded number of concurrent requests per endpoint from an asyncio httpx client
-(loopback only, bounded count and time) and prints p50/p95/p99 latency and requests/s per
-endpoint, with ratios against a static asset measured in the same run. Run twice: with the
-site's memo (default) and with ``--no-cache`` (every request reaches the api, which opens the
-store per call).
+Measures, on a real uvicorn server (the `starchart serve` CLI in a subprocess, loopback):
 
-    python benchmarks/bench_serve.py                  # imports Netflix's files into a temp store
-    python benchmarks/bench_serve.py --db my.duckdb --requests 200 --concurrency 8
+1. Publishing: an import of the real files, and the release it publishes (first a full
+   release, then the release of a re-import), with publish/import ratios.
+2. Uncached pages: each of 500 titles (HTML, then JSON) and every week asked once from a
+   fresh server; server time from the `Server-Timing` header; a static file and cache hits
+   of the same pages as baselines. Target: a title page under 5 ms.
+3. Load: 200 requests/s (open loop: requests start on schedule whatever the server does)
+   over those 500 titles and every week, HTML and JSON, starting with a cold cache, for as
+   long as two imports of the real files take to be written into the store and published
+   (each switches the site to a new release, whose cache starts cold again). Targets: p99
+   under 50 ms, no errors. Latency counts from the scheduled start (no coordinated
+   omission); the same open-loop rate on the static stylesheet is the baseline.
+4. Concurrent misses: 20 simultaneous requests for one uncached page; the
+   `Starchart-Cache` header says how many computed it (target: one).
+5. Searches never evict pages: with a 16 MB cache, 100 title pages, then 300 distinct
+   searches, then the 100 pages again (target: all 100 still cached).
 
-Client and server share the machine's cores, so figures are for comparing endpoints and
-modes within one run, not absolute capacity.
+    python benchmarks/bench_serve.py                 # Netflix's files from STARCHART_NETFLIX_DATA
+    python benchmarks/bench_serve.py --rate 200 --min-seconds 40
+
+Client and server share the machine's two cores (and other work on it), so absolute
+latencies are noisy: ratios within one run are the comparable figures. Prints every figure
+and saves a latency plot to benchmarks/results/serve-latency.png.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import random
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "netflix-top10"
-ROTATE = 40  # distinct titles / weeks each rotating endpoint cycles through
+
+
+@dataclass
+class Sample:
+    path: str
+    status: int
+    latency_ms: float  # from the scheduled start
+    server_ms: float
+    cache: str
+    release: str
 
 
 def free_port() -> int:
@@ -39,14 +66,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start(db: Path, cache: bool) -> tuple[subprocess.Popen[bytes], str]:
+def start(db: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    cmd = [sys.executable, "-m", "starchart.cli", "serve", "--db", str(db), "--port", str(port)]
-    if not cache:
-        cmd.append("--no-cache")
+    cmd = [sys.executable, "-m", "starchart.cli", "serve", "--db", str(db), "--port", str(port),
+           *extra]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             err = proc.stderr.read().decode() if proc.stderr else ""
@@ -57,7 +83,7 @@ def start(db: Path, cache: bool) -> tuple[subprocess.Popen[bytes], str]:
         except httpx.HTTPError:
             time.sleep(0.2)
     proc.kill()
-    raise SystemExit("starchart serve did not start within 60 s")
+    raise SystemExit("starchart serve did not start within 120 s")
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
@@ -68,114 +94,270 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.kill()
 
 
-def endpoints(url: str) -> dict[str, list[str]]:
-    """Each endpoint's URLs: fixed ones, or a rotation over many titles/weeks."""
-    with httpx.Client(base_url=url, timeout=60) as http:
-        weeks = [w["week"] for w in http.get("/weeks.json").json()["weeks"]][:ROTATE]
-        leaders = http.get(f"/leaders.json?by=weeks-in-top-10&limit={ROTATE}").json()["rows"]
-    slugs = [r["slug"] for r in leaders]
-    return {
-        "static /static/site.css (baseline)": ["/static/site.css"],
-        "home /": ["/"],
-        "home JSON /index.json": ["/index.json"],
-        "title /title/<slug>": [f"/title/{s}" for s in slugs],
-        "title JSON /title/<slug>.json": [f"/title/{s}.json" for s in slugs],
-        "week JSON /week/<week>.json": [f"/week/{w}.json" for w in weeks],
-    }
-
-
-async def hammer(
-    url: str, paths: list[str], requests: int, concurrency: int, limit_s: float
-) -> tuple[list[float], float]:
-    """Fire ``requests`` GETs, ``concurrency`` at a time; latencies (s) and wall time."""
-    latencies: list[float] = []
-    sem = asyncio.Semaphore(concurrency)
-    deadline = time.monotonic() + limit_s
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
-
-        async def one(i: int) -> None:
-            async with sem:
-                if time.monotonic() > deadline:
-                    return
-                started = time.perf_counter()
-                response = await http.get(paths[i % len(paths)])
-                latencies.append(time.perf_counter() - started)
-                if response.status_code != 200:
-                    raise SystemExit(f"{paths[i % len(paths)]} answered {response.status_code}")
-
-        began = time.perf_counter()
-        await asyncio.gather(*(one(i) for i in range(requests)))
-        wall = time.perf_counter() - began
-    return latencies, wall
+def server_ms(response: httpx.Response) -> float:
+    timing = response.headers.get("server-timing", "app;dur=nan")
+    return float(timing.split("dur=")[1])
 
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
-def run_mode(db: Path, cache: bool, args: argparse.Namespace) -> dict[str, float]:
-    """p99 latency in ms per endpoint for one mode (memo on or off)."""
-    p99s: dict[str, float] = {}
-    proc, url = start(db, cache)
+def summary(values: list[float]) -> str:
+    return (f"p50 {pct(values, 0.5):7.2f}  p90 {pct(values, 0.9):7.2f}  "
+            f"p99 {pct(values, 0.99):7.2f}  max {max(values):8.2f} ms")
+
+
+def import_files(data: Path, db: Path) -> dict[str, float]:
+    """`starchart import netflix` in its own process; the import's and publishing's seconds."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "starchart.cli", "import", "netflix",
+                           str(data), "--db", str(db), "--json"],
+                          capture_output=True, text=True, timeout=900)
+    if done.returncode != 0:
+        raise SystemExit(f"import failed: {done.stderr}")
+    wall = time.perf_counter() - started
+    release = json.loads(done.stdout)["release"]
+    return {"wall": wall, "publish": float(release.get("seconds", 0.0)),
+            "release": float(release.get("release", 0)),
+            "published": float(bool(release.get("published")))}
+
+
+def population(db: Path, titles: int) -> tuple[list[str], list[str]]:
+    """The most charted titles' slugs and every global week, read from the current release."""
+    from starchart import releases
+
+    where = releases.folder(db)
+    with duckdb.connect(str(releases.release_file(where, releases.numbers(where)[-1])),
+                        read_only=True) as con:
+        slugs = [r[0] for r in con.execute(
+            "SELECT slug FROM title_index WHERE source = 'netflix' ORDER BY position LIMIT ?",
+            [titles]).fetchall()]
+        weeks = [r[0].isoformat() for r in con.execute(
+            "SELECT week FROM week_pages WHERE country IS NULL ORDER BY week").fetchall()]
+    return slugs, weeks
+
+
+# --- 2. uncached pages ---------------------------------------------------------------------
+
+
+def uncached(db: Path, slugs: list[str], weeks: list[str]) -> dict[str, list[float]]:
+    proc, url = start(db)
+    found: dict[str, list[float]] = {}
     try:
-        plan = endpoints(url)
-        with httpx.Client(base_url=url, timeout=120) as http:  # warm: imports, memo, pages
-            for paths in plan.values():
-                for p in paths:
-                    http.get(p)
-        mode = "memo on (default)" if cache else "memo off (--no-cache: api per request)"
-        print(f"\n{mode}: {args.requests} requests per endpoint, {args.concurrency} at a time")
-        print(f"{'endpoint':40} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8} "
-              f"{'p50 x':>6} {'p99 x':>6}")
-        base: tuple[float, float] | None = None
-        for name, paths in plan.items():
-            lat, wall = asyncio.run(
-                hammer(url, paths, args.requests, args.concurrency, args.time_limit)
-            )
-            p50, p95, p99 = (pct(lat, q) * 1000 for q in (0.50, 0.95, 0.99))
-            if base is None:
-                base = (p50, p99)
-            p99s[name.split(" /")[0]] = p99
-            print(f"{name:40} {p50:8.1f} {p95:8.1f} {p99:8.1f} {len(lat) / wall:8.0f} "
-                  f"{p50 / base[0]:6.1f} {p99 / base[1]:6.1f}")
-            if len(lat) < args.requests:
-                print(f"  (stopped at the {args.time_limit:.0f} s limit after {len(lat)} requests)")
+        with httpx.Client(base_url=url, timeout=60) as http:
+            for _ in range(20):  # the static file, and the process's first-use costs
+                http.get("/static/site.css")
+            http.get("/")
+            http.get(f"/title/{slugs[-1]}")
+            http.get(f"/title/{slugs[-1]}.json")
+            groups = {
+                "static /static/site.css (baseline)": ["/static/site.css"] * 200,
+                "title page HTML, uncached": [f"/title/{s}" for s in slugs[:-1]],
+                "title page JSON, uncached": [f"/title/{s}.json" for s in slugs[:-1]],
+                "week page HTML, uncached": [f"/week/{w}" for w in weeks],
+                "week page JSON, uncached": [f"/week/{w}.json" for w in weeks],
+                "title page HTML, cached": [f"/title/{s}" for s in slugs[:-1]],
+            }
+            for name, paths in groups.items():
+                times = []
+                for path in paths:
+                    response = http.get(path)
+                    if response.status_code != 200:
+                        raise SystemExit(f"{path} answered {response.status_code}")
+                    times.append(server_ms(response))
+                found[name] = times
     finally:
         stop(proc)
-    return p99s
+    return found
+
+
+# --- 3. load while imports are written -----------------------------------------------------
+
+
+async def open_loop(url: str, paths: list[str], rate: float, until: threading.Event,
+                    min_seconds: float, max_seconds: float) -> list[Sample]:
+    """Requests at ``rate`` per second on a fixed schedule until ``until`` is set and
+    ``min_seconds`` have passed (at most ``max_seconds``)."""
+    samples: list[Sample] = []
+    failures: list[Sample] = []
+    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
+    loop = asyncio.get_running_loop()
+
+    async def one(http: httpx.AsyncClient, path: str, scheduled: float) -> None:
+        try:
+            response = await http.get(path)
+            status, server, cache = (response.status_code, server_ms(response),
+                                     response.headers.get("starchart-cache", "-"))
+            release = response.headers.get("starchart-release", "-")
+        except httpx.HTTPError as exc:
+            status, server, cache, release = 0, float("nan"), type(exc).__name__, "-"
+        sample = Sample(path, status, (loop.time() - scheduled) * 1000, server, cache, release)
+        samples.append(sample)
+        if status != 200:
+            failures.append(sample)
+
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
+        began = loop.time()
+        tasks = []
+        i = 0
+        while True:
+            scheduled = began + i / rate
+            elapsed = loop.time() - began
+            if elapsed >= max_seconds or (elapsed >= min_seconds and until.is_set()):
+                break
+            # always yield, even when behind schedule: the requests already sent must run
+            await asyncio.sleep(max(0.0, scheduled - loop.time()))
+            tasks.append(asyncio.create_task(one(http, paths[i % len(paths)], scheduled)))
+            i += 1
+        await asyncio.gather(*tasks)
+    return samples
+
+
+def load(db: Path, data: Path, paths: list[str], args: argparse.Namespace
+         ) -> tuple[list[Sample], list[Sample], list[dict[str, float]]]:
+    proc, url = start(db)
+    imports: list[dict[str, float]] = []
+    try:
+        # the baseline: the same open-loop rate on a static file, nothing being written
+        never = threading.Event()
+        never.set()
+        baseline = asyncio.run(open_loop(url, ["/static/site.css"], args.rate, never,
+                                         args.baseline_seconds, args.baseline_seconds))
+        done = threading.Event()
+
+        def write_twice() -> None:
+            time.sleep(3)
+            try:
+                for _ in range(2):
+                    imports.append(import_files(data, db))
+            finally:
+                done.set()
+
+        writer = threading.Thread(target=write_twice)
+        writer.start()
+        pages = asyncio.run(open_loop(url, paths, args.rate, done, args.min_seconds,
+                                      args.max_seconds))
+        writer.join()
+    finally:
+        stop(proc)
+    return baseline, pages, imports
+
+
+# --- 4, 5. single flight, searches and pages -----------------------------------------------
+
+
+async def concurrent(url: str, path: str, n: int) -> list[str]:
+    async with httpx.AsyncClient(base_url=url, timeout=60,
+                                 limits=httpx.Limits(max_connections=n)) as http:
+        answers = await asyncio.gather(*(http.get(path) for _ in range(n)))
+    return [f"{a.status_code}:{a.headers.get('starchart-cache', '-')}" for a in answers]
+
+
+def single_flight_and_searches(db: Path, slugs: list[str]) -> tuple[list[str], int, int]:
+    proc, url = start(db, "--cache-mb", "16")
+    try:
+        states = asyncio.run(concurrent(url, f"/title/{slugs[0]}", 20))
+        with httpx.Client(base_url=url, timeout=60) as http:
+            pages = [f"/title/{s}" for s in slugs[1:101]]
+            for path in pages:
+                http.get(path)
+            for i in range(300):
+                http.get("/search", params={"q": f"{random.choice(slugs)[:6]} {i}"})
+            still = sum(http.get(p).headers.get("starchart-cache") == "hit" for p in pages)
+    finally:
+        stop(proc)
+    return states, still, len(pages)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, help="store to serve (default: import Netflix's files)")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--data", type=Path,
                         default=Path(os.environ.get("STARCHART_NETFLIX_DATA", DEFAULT_DATA)))
-    parser.add_argument("--requests", type=int, default=400)
-    parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per endpoint")
+    parser.add_argument("--titles", type=int, default=500)
+    parser.add_argument("--rate", type=float, default=200.0, help="requests per second")
+    parser.add_argument("--min-seconds", type=float, default=30.0)
+    parser.add_argument("--max-seconds", type=float, default=240.0)
+    parser.add_argument("--baseline-seconds", type=float, default=10.0)
     args = parser.parse_args()
+    if not (args.data / "all-weeks-global.tsv").exists():
+        print(f"bench_serve: skipped, no Netflix files at {args.data} "
+              "(set STARCHART_NETFLIX_DATA)")
+        return
+    load_avg = os.getloadavg()
+    print(f"{os.cpu_count()} cores shared by client, server and imports; load average at "
+          f"start {load_avg[0]:.1f}")
     with tempfile.TemporaryDirectory() as tmp:
-        db = args.db
-        if db is None:
-            if not (args.data / "all-weeks-global.tsv").exists():
-                print(f"bench_serve: skipped, no --db and no Netflix files at {args.data}")
-                return
-            from starchart import api
+        db = Path(tmp) / "bench.duckdb"
 
-            db = Path(tmp) / "bench.duckdb"
-            started = time.perf_counter()
-            api.import_netflix([args.data], db=db)
-            print(f"imported {args.data} in {time.perf_counter() - started:.1f}s")
-        print(f"store: {db} ({db.stat().st_size / 1e6:.1f} MB); {os.cpu_count()} cores shared "
-              "by client and server")
-        groups = {("memo on" if cache else "memo off"): run_mode(db, cache, args)
-                  for cache in (True, False)}
+        print("\n1. publishing (the `starchart import netflix` CLI, its own process)")
+        first = import_files(args.data, db)
+        again = import_files(args.data, db)
+        for name, run in (("first import of the real files", first),
+                          ("re-import of the same files", again)):
+            work = run["wall"] - run["publish"]
+            print(f"  {name:34} {run['wall']:6.2f} s, of which publishing release "
+                  f"{run['release']:.0f}: {run['publish']:5.2f} s ({run['publish'] / work:.2f}x "
+                  "the rest of the command)")
+
+        slugs, weeks = population(db, args.titles)
+        print(f"\n2. uncached pages: {len(slugs) - 1} titles and {len(weeks)} weeks, each asked "
+              "once of a fresh server (server time, Server-Timing)")
+        times = uncached(db, slugs, weeks)
+        static = pct(times["static /static/site.css (baseline)"], 0.5)
+        for name, values in times.items():
+            print(f"  {name:38} {summary(values)}   p50 {pct(values, 0.5) / static:5.1f}x "
+                  "static")
+        under = sum(v < 5.0 for v in times["title page HTML, uncached"])
+        under_json = sum(v < 5.0 for v in times["title page JSON, uncached"])
+        n = len(times["title page HTML, uncached"])
+        print(f"  under 5 ms: {under}/{n} title pages as HTML, {under_json}/{n} as JSON")
+
+        paths = ([f"/title/{s}" for s in slugs] + [f"/title/{s}.json" for s in slugs]
+                 + [f"/week/{w}" for w in weeks] + [f"/week/{w}.json" for w in weeks])
+        random.Random(7).shuffle(paths)
+        print(f"\n3. {args.rate:.0f} requests/s over {len(paths)} addresses ({len(slugs)} titles "
+              f"and {len(weeks)} weeks, HTML and JSON), cold cache, while two imports are "
+              "written and published")
+        baseline, samples, imports = load(db, args.data, paths, args)
+        errors = [s for s in samples if s.status != 200]
+        wall = len(samples) / args.rate
+        releases_seen = sorted({s.release for s in samples})
+        misses = sum(s.cache == "miss" for s in samples)
+        lat = [s.latency_ms for s in samples]
+        base_lat = [s.latency_ms for s in baseline]
+        print(f"  baseline, static file at the same rate: {summary(base_lat)}")
+        print(f"  pages during the imports:               {summary(lat)}")
+        print(f"  p99 ratio to the static file: {pct(lat, 0.99) / pct(base_lat, 0.99):.1f}x; "
+              f"server time {summary([s.server_ms for s in samples])}")
+        print(f"  {len(samples)} requests over {wall:.0f} s ({len(samples) / wall:.0f}/s "
+              f"scheduled), {len(errors)} errors, {misses} computed (cache misses), releases "
+              f"served: {', '.join(releases_seen)}")
+        for run in imports:
+            print(f"  import while serving: {run['wall']:.1f} s (publishing release "
+                  f"{run['release']:.0f}: {run['publish']:.2f} s)")
+        for s in errors[:5]:
+            print(f"  error: {s.path} -> {s.status} {s.cache}")
+
+        print("\n4, 5. one miss computed once; searches and pages")
+        states, still, asked = single_flight_and_searches(db, slugs)
+        print(f"  20 concurrent requests for one uncached title page: "
+              f"{states.count('200:miss')} computed it, {states.count('200:wait')} waited for "
+              f"it, {states.count('200:hit')} found it cached")
+        print(f"  after 300 distinct searches, {still}/{asked} title pages still cached "
+              "(16 MB cache)")
+
         from plots import save_bars
 
-        print("plot:", save_bars("serve-p99", f"p99 latency, {args.concurrency} concurrent "
-                                 "clients", groups, "ms"))
+        groups = {
+            "p50": {"static (baseline)": pct(base_lat, 0.5), "pages under load": pct(lat, 0.5)},
+            "p99": {"static (baseline)": pct(base_lat, 0.99), "pages under load": pct(lat, 0.99)},
+        }
+        print("plot:", save_bars("serve-latency", f"{args.rate:.0f} req/s while two imports "
+                                 "are published (ms)", groups, "ms"))
+        print(f"load average at the end {os.getloadavg()[0]:.1f} (statistics over the run: "
+              f"{statistics.mean([load_avg[0], os.getloadavg()[0]]):.1f} mean of start/end)")
 
 
 if __name__ == "__main__":

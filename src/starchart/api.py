@@ -407,10 +407,11 @@ class Charts:
         """A week as first published vs. now: the release that first published it, and each
         release that revised it with the positions it changed."""
         from starchart.queries.base import as_week
-        from starchart.queries.feed import week_story
+        from starchart.queries.feed import story_index, week_story
 
         src = self._source(source)
-        return week_story(self.con, src, as_week(week), self._country(src, country))
+        index = self.memo.get(("stories", src), lambda: story_index(self.con, src))
+        return week_story(self.con, src, as_week(week), self._country(src, country), index)
 
 
 def open(db: str | Path | None = None, *, release: int | None = None) -> Charts:

@@ -200,7 +200,7 @@ CREATE TABLE IF NOT EXISTS title_index (
     names        VARCHAR[] NOT NULL    -- the folded names search matches
 );
 
--- Each film's, season's and show's record, as api.title_by_slug answers it (JSON).
+-- Each film's, season's and show's record, as api.title_by_slug answers it.
 CREATE TABLE IF NOT EXISTS title_pages (
     source       VARCHAR NOT NULL,
     page         VARCHAR NOT NULL,     -- 'title' | 'show'
@@ -209,24 +209,24 @@ CREATE TABLE IF NOT EXISTS title_pages (
     season_title VARCHAR,              -- NULL for films and shows
     kind         VARCHAR NOT NULL,
     position     INTEGER NOT NULL,     -- in title_index (a show: its first season's)
-    entry        VARCHAR NOT NULL
+    entry        BLOB    NOT NULL      -- JSON, zstd-compressed (queries.base.pack)
 );
 
--- Each week's lists, global (country NULL) or one country's, as api.week answers it (JSON).
+-- Each week's lists, global (country NULL) or one country's, as api.week answers it.
 CREATE TABLE IF NOT EXISTS week_pages (
     source  VARCHAR NOT NULL,
     country VARCHAR,
     week    DATE    NOT NULL,
-    answer  VARCHAR NOT NULL
+    answer  BLOB    NOT NULL   -- JSON, zstd-compressed (queries.base.pack)
 );
 
 -- The all-time leaderboards, overall (category NULL), per global list and per kind
--- ('film', 'tv'): the first rows of api.leaders (pandas' split JSON).
+-- ('film', 'tv'): the first rows of api.leaders (an Arrow IPC stream).
 CREATE TABLE IF NOT EXISTS leader_pages (
     source   VARCHAR NOT NULL,
     board    VARCHAR NOT NULL,   -- weeks-at-1, weeks-in-top-10, countries, views
     category VARCHAR,
-    rows     VARCHAR NOT NULL
+    rows     BLOB    NOT NULL
 );
 
 -- The change feed, carried from release to release: one row per release published...

@@ -21,6 +21,9 @@ def serve_cmd(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Compute every answer afresh (no memo).")
     ] = False,
+    cache_mb: Annotated[
+        int, typer.Option("--cache-mb", min=1, help="Memory for remembered answers, in MB.")
+    ] = 256,
 ) -> None:
     """Serve the chart site and its JSON API from the store's chart releases (read-only)."""
     from starchart.web.server import serve
@@ -28,7 +31,8 @@ def serve_cmd(
     def ready(url: str) -> None:
         console.print(f"starchart serving [bold]{url}[/] (Ctrl-C to stop)", highlight=False)
 
-    run_or_fail(lambda: serve(db, host, port, cache=not no_cache, on_ready=ready))
+    run_or_fail(lambda: serve(db, host, port, cache=not no_cache, cache_mb=cache_mb,
+                              on_ready=ready))
 
 
 def publish_cmd(

@@ -176,10 +176,29 @@ def feed(con: duckdb.DuckDBPyConnection, *, since: int | None = None, limit: int
     return out
 
 
+def story_index(con: duckdb.DuckDBPyConnection, source: str
+                ) -> dict[tuple[str | None, dt.date], tuple[int | None, bool]]:
+    """Per week of ``source`` (country, week): the release that first published it and
+    whether a later one revised it; loaded once per release, so a week that was never
+    revised costs no query."""
+    rows = con.execute(
+        """SELECT country, week, max(release) FILTER (WHERE status = 'added'),
+                  bool_or(status = 'revised')
+           FROM release_weeks WHERE source = ? GROUP BY ALL""", [source]).fetchall()
+    return {(r[0], r[1]): (r[2], bool(r[3])) for r in rows}
+
+
 def week_story(con: duckdb.DuckDBPyConnection, source: str, week: dt.date,
-               country: str | None = None) -> dict[str, Any]:
+               country: str | None = None,
+               index: dict[tuple[str | None, dt.date], tuple[int | None, bool]] | None = None
+               ) -> dict[str, Any]:
     """One week's story over the releases: the release that first published it, each that
-    revised it, and what each revision changed, position by position."""
+    revised it, and what each revision changed, position by position (``index``:
+    :func:`story_index`, to skip the queries for a week never revised)."""
+    if index is not None:
+        first, revised = index.get((country, week), (None, False))
+        if not revised:
+            return {"first_release": first, "revisions": []}
     events = con.execute(
         """SELECT release, status, positions FROM release_weeks
            WHERE source = ? AND country IS NOT DISTINCT FROM ? AND week = ?

@@ -8,12 +8,11 @@ fixed tables in this module (metric expressions), never from the caller.
 from __future__ import annotations
 
 import datetime as dt
-import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from starchart.queries.base import (
@@ -28,10 +27,15 @@ from starchart.queries.base import (
     insert_arrow,
     iso,
     kind_sql,
+    pack,
     parse_category,
+    unpack,
 )
 from starchart.queries.slugs import show_slug, title_slug
 from starchart.weeks import COUNTRY_CATEGORIES, GLOBAL_CATEGORIES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -96,17 +100,6 @@ def _nearest(available: list[dt.date], wanted: dt.date, n: int = 3) -> list[dict
     return [{"week": w.isoformat()} for w in ranked[:n]]
 
 
-def _change(rank: int, previous: int | None) -> str:
-    """The move's kind (:data:`starchart.display.MOVE_WORDS` says how each reads)."""
-    if previous is None:
-        return "new"
-    if rank < previous:
-        return "up"
-    if rank > previous:
-        return "down"
-    return "same"
-
-
 def week(
     con: duckdb.DuckDBPyConnection,
     source: str,
@@ -133,7 +126,7 @@ def week(
             f"{', '.join(s['week'] for s in near)}", near)
     [(answer,)] = con.execute("SELECT answer FROM week_pages WHERE rowid = ?",
                               [rowid]).fetchall()
-    return dict(json.loads(answer))
+    return dict(unpack(answer))
 
 
 # Every week's answer in one statement, nested by DuckDB. Each scope (the global lists,
@@ -244,14 +237,13 @@ def prepare_weeks(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool = 
                 out["source"].append(source)
                 out["country"].append(code)
                 out["week"].append(target)
-                out["answer"].append(json.dumps(answer, ensure_ascii=False,
-                                                separators=(",", ":")))
+                out["answer"].append(pack(answer))
     finally:
         con.unregister("_slugs")
     table = pa.table({"source": pa.array(out["source"], pa.string()),
                       "country": pa.array(out["country"], pa.string()),
                       "week": pa.array(out["week"], pa.date32()),
-                      "answer": pa.array(out["answer"], pa.string())})
+                      "answer": pa.array(out["answer"], pa.binary())})
     insert_arrow(con, "week_pages", table)
     return table.num_rows
 
@@ -301,9 +293,9 @@ def _kind_sql(wanted: CategoryFilter) -> str:
 
 
 def _global_leaders(con: duckdb.DuckDBPyConnection, by: str, src: str, wanted: CategoryFilter,
-                    since: dt.date | None, until: dt.date | None, limit: int) -> pd.DataFrame:
+                    since: dt.date | None, until: dt.date | None, limit: int) -> pa.Table:
     metric, then = _GLOBAL_METRICS[by]
-    return con.execute(
+    return _arrow(con,
         f"""WITH t AS (
               SELECT show_title, season_title, category, {KIND_SQL} AS kind,
                      count(*) AS weeks_in_top_10,
@@ -323,12 +315,12 @@ def _global_leaders(con: duckdb.DuckDBPyConnection, by: str, src: str, wanted: C
             LIMIT ?""",
         [src, wanted.global_category, wanted.global_category, since, since, until, until,
          limit],
-    ).df()
+    )
 
 
 def _country_leaders(con: duckdb.DuckDBPyConnection, src: str, wanted: CategoryFilter,
-                     since: dt.date | None, until: dt.date | None, limit: int) -> pd.DataFrame:
-    return con.execute(
+                     since: dt.date | None, until: dt.date | None, limit: int) -> pa.Table:
+    return _arrow(con,
         f"""WITH c AS (
               SELECT show_title, season_title, category, country_iso2, week, weekly_rank
               FROM chart_country
@@ -373,7 +365,7 @@ def _country_leaders(con: duckdb.DuckDBPyConnection, src: str, wanted: CategoryF
             LIMIT ?""",
         [src, since, since, until, until, src, wanted.global_category,
          wanted.global_category, limit],
-    ).df()
+    )
 
 
 PREPARED_LIMIT = 200
@@ -408,13 +400,11 @@ def leaders(
         found = con.execute(
             """SELECT rows FROM leader_pages
                WHERE source = ? AND board = ? AND category IS NOT DISTINCT FROM ?""",
-            [source, key, _board(wanted)]).fetchone()
-        if found is not None:
-            board = json.loads(found[0])
-            frame = pd.DataFrame(board["data"][:limit], columns=board["columns"])
-            frame["season_title"] = pd.Series(_nullable(frame["season_title"]), dtype=object)
-            return frame
-    return _leaders(con, source, key, wanted, start, end, limit)
+            [source, key, _board(wanted)]).fetchall()
+        if found:
+            with pa.ipc.open_stream(found[0][0]) as stream:
+                return _frame(stream.read_all().slice(0, limit))
+    return _frame(_leaders(con, source, key, wanted, start, end, limit))
 
 
 def _board(wanted: CategoryFilter) -> str | None:
@@ -422,18 +412,39 @@ def _board(wanted: CategoryFilter) -> str | None:
     return wanted.global_category or wanted.kind
 
 
+def _arrow(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> pa.Table:
+    cursor = con.cursor()  # its own result: the caller's may hold one open
+    try:
+        return cursor.sql(sql, params=params).to_arrow_table()
+    finally:
+        cursor.close()
+
+
 def _leaders(con: duckdb.DuckDBPyConnection, source: str, key: str, wanted: CategoryFilter,
-             start: dt.date | None, end: dt.date | None, limit: int) -> pd.DataFrame:
+             start: dt.date | None, end: dt.date | None, limit: int) -> pa.Table:
+    """A leaderboard as an Arrow table: the query's columns, with ``slug`` after the titles
+    and weeks as 'YYYY-MM-DD'."""
     if key == "countries":
-        frame = _country_leaders(con, source, wanted, start, end, limit)
+        table = _country_leaders(con, source, wanted, start, end, limit)
     else:
-        frame = _global_leaders(con, key, source, wanted, start, end, limit)
-    frame.insert(3, "slug", [title_slug(s, t) for s, t in
-                             zip(frame["show_title"], _nullable(frame["season_title"]),
-                                 strict=True)])
+        table = _global_leaders(con, key, source, wanted, start, end, limit)
+    shows = table.column("show_title").to_pylist()
+    seasons = table.column("season_title").to_pylist()
+    table = table.add_column(3, "slug", pa.array(
+        [title_slug(s, t) for s, t in zip(shows, seasons, strict=True)], pa.string()))
     for col in ("first_week", "last_week", "max_in_one_week_week"):
-        if col in frame:
-            frame[col] = [iso(_as_day(v)) for v in frame[col]]
+        if col in table.column_names:
+            at = table.column_names.index(col)
+            table = table.set_column(at, col, pa.array(
+                [iso(_as_day(v)) for v in table.column(col).to_pylist()], pa.string()))
+    return table
+
+
+def _frame(table: pa.Table) -> pd.DataFrame:
+    """The DataFrame api.leaders answers: missing season titles as None."""
+    import pandas as pd
+
+    frame = table.to_pandas()
     frame["season_title"] = pd.Series(_nullable(frame["season_title"]), dtype=object)
     return frame.reset_index(drop=True)
 
@@ -460,26 +471,27 @@ def prepare_leaders(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool 
     out: dict[str, list[Any]] = {"source": [], "board": [], "category": [], "rows": []}
     for key in LEADER_METRICS:
         for wanted in filters:
-            frame = _leaders(con, source, key, wanted, None, None, PREPARED_LIMIT)
+            board = _leaders(con, source, key, wanted, None, None, PREPARED_LIMIT)
+            sink = pa.BufferOutputStream()
+            with pa.ipc.new_stream(sink, board.schema) as stream:
+                stream.write_table(board)
             out["source"].append(source)
             out["board"].append(key)
             out["category"].append(_board(wanted))
-            out["rows"].append(frame.to_json(orient="split", index=False, date_format="iso"))
-    table = pa.table({name: pa.array(values, pa.string()) for name, values in out.items()})
+            out["rows"].append(sink.getvalue().to_pybytes())
+    table = pa.table({name: pa.array(values, pa.binary() if name == "rows" else pa.string())
+                      for name, values in out.items()})
     insert_arrow(con, "leader_pages", table)
     return table.num_rows
 
 
-def _nullable(values: pd.Series) -> list[Any]:
-    return [None if v is None or (isinstance(v, float) and v != v) or v is pd.NA else v
-            for v in values]
+def _nullable(values: Iterable[Any]) -> list[Any]:
+    """Missing values (None, NaN, pandas' NA) as None."""
+    return [None if v is None or (isinstance(v, float) and v != v)
+            or type(v).__name__ == "NAType" else v for v in values]
 
 
 def _as_day(value: Any) -> dt.date | None:
-    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

@@ -12,7 +12,6 @@ Every record is computed once, for all titles together, when a release is publis
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +23,8 @@ from starchart.queries.base import (
     TV_SQL,
     NotFound,
     insert_arrow,
+    pack,
+    unpack,
 )
 from starchart.queries.search import Title, TitleIndex, universe
 from starchart.queries.slugs import normalise, show_slug, title_name, title_slug
@@ -220,8 +221,7 @@ def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool =
                             ("show_title", title.show_title),
                             ("season_title", None if page == "show" else title.season_title),
                             ("kind", title.kind), ("position", position),
-                            ("entry", json.dumps(entry, ensure_ascii=False,
-                                                 separators=(",", ":")))):
+                            ("entry", pack(entry))):
             pages[name].append(value)
 
     shown: set[str] = set()
@@ -241,7 +241,8 @@ def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool =
             show["season_titles"] = [t.season_title for t in seasons]  # None: unnumbered
             add("show", show_slug(title.show_title), title, position, show)
     table = pa.table({**pages, "season_title": pa.array(pages["season_title"], pa.string()),
-                      "position": pa.array(pages["position"], pa.int32())})
+                      "position": pa.array(pages["position"], pa.int32()),
+                      "entry": pa.array(pages["entry"], pa.binary())})
     insert_arrow(con, "title_pages", table)
     if reuse:  # copied pages take the positions of this release's index
         for statement in _REPOSITION:
@@ -307,7 +308,7 @@ class PageIndex:
 def _record(con: duckdb.DuckDBPyConnection, rowid: int) -> dict[str, Any]:
     [(entry,)] = con.execute("SELECT entry FROM title_pages WHERE rowid = ?",
                              [rowid]).fetchall()
-    return dict(json.loads(entry))
+    return dict(unpack(entry))
 
 
 def _suggestions(text: str, index: TitleIndex) -> list[dict[str, Any]]:

@@ -30,6 +30,7 @@ def serve(
     port: int = 8000,
     *,
     cache: bool = True,
+    cache_mb: int = 256,
     log_level: str = "info",
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
@@ -38,7 +39,7 @@ def serve(
     ``on_ready`` is told the site's address once the store is checked (the CLI prints it).
     """
     path = check_store(db)
-    app = create_app(path, cache=cache)
+    app = create_app(path, cache=cache, cache_bytes=cache_mb * 1024 * 1024)
     if on_ready is not None:
         on_ready(f"http://{host}:{port}/")
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False)

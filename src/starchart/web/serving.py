@@ -7,7 +7,9 @@ switch mid-request never mixes two. A GET whose answer the release has already g
 from memory; concurrent requests for the same missing answer wait for the first one to
 compute it; searches have their own, smaller cache, so they never push pages out. Every
 response says how long the server took (``Server-Timing: app;dur=<ms>``) and which release
-answered (``Starchart-Release``).
+answered (``Starchart-Release``); a cacheable one, whether it came from the cache
+(``Starchart-Cache: hit``), was computed for it (``miss``) or waited for another request
+computing it (``wait``).
 """
 
 from __future__ import annotations
@@ -77,13 +79,16 @@ class CachedResponses:
         key = ("json" if wants_json(request) else "html", path, scope.get("query_string", b""))
         cache = served.searches if path.startswith("/search") else served.pages
         answer = cache.get(key)
+        how = "hit"
         if answer is None:
-            answer = await self._compute(scope, receive, cache, (served.number, id(cache), key))
+            answer, how = await self._compute(
+                scope, receive, cache, (served.number, id(cache), key)
+            )
             if answer.status != 200:  # errors are answered as they came, never kept
-                await self._send(answer, send, started, served, gzip_ok=False)
+                await self._send(answer, send, started, served, how, gzip_ok=False)
                 return
         accepts = request.headers.get("accept-encoding", "")
-        await self._send(answer, send, started, served, gzip_ok="gzip" in accepts)
+        await self._send(answer, send, started, served, how, gzip_ok="gzip" in accepts)
 
     def _pin(self, scope: Scope) -> tuple[ServedRelease | None, Exception | None]:
         """The release this request reads, or why there is none."""
@@ -102,8 +107,9 @@ class CachedResponses:
 
     async def _compute(
         self, scope: Scope, receive: Receive, cache: ResponseCache, key: Any
-    ) -> Answer:
-        """The answer for ``key``: computed by the site once, whoever else is waiting."""
+    ) -> tuple[Answer, str]:
+        """The answer for ``key``, and how it came: computed here (``miss``), or by the
+        request that was already computing it (``wait``)."""
         while True:
             waiting = self._computing.get(key)
             if waiting is None:
@@ -111,13 +117,13 @@ class CachedResponses:
             await waiting.wait()
             found = cache.get(key[2])
             if found is not None:
-                return found  # type: ignore[no-any-return]
+                return found, "wait"
         event = self._computing[key] = asyncio.Event()
         try:
             answer = await self._capture(scope, receive)
             if answer.status == 200:
                 cache.put(key[2], answer)
-            return answer
+            return answer, "miss"
         finally:
             del self._computing[key]
             event.set()
@@ -154,6 +160,7 @@ class CachedResponses:
         send: Send,
         started: float,
         served: ServedRelease | None,
+        how: str,
         *,
         gzip_ok: bool,
     ) -> None:
@@ -167,6 +174,7 @@ class CachedResponses:
             if not any(k.lower() == b"vary" for k, _ in headers):
                 headers.append((b"vary", b"Accept-Encoding"))
         headers.append((b"content-length", str(len(body)).encode()))
+        headers.append((b"starchart-cache", how.encode()))
         headers += _stamp(started, served)
         await send({"type": "http.response.start", "status": answer.status, "headers": headers})
         await send({"type": "http.response.body", "body": body, "more_body": False})
