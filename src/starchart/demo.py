@@ -84,7 +84,8 @@ def tenth_place_views(db: Path) -> list[float]:
 
 def _clear(paths: DemoPaths) -> None:
     """Remove what a demo run writes, and nothing else (``--out`` may be a shared folder)."""
-    for folder in (paths.world, paths.exports):
+    beside = paths.db.with_name(paths.db.name + ".releases")  # never $STARCHART_RELEASES
+    for folder in (paths.world, paths.exports, beside):
         if folder.exists():
             shutil.rmtree(folder)
     for file in (paths.manifest, paths.db, paths.db.with_name(paths.db.name + ".wal")):
