@@ -115,7 +115,73 @@ CREATE TABLE IF NOT EXISTS most_popular (
     window_days       INTEGER NOT NULL,   -- 91 (or 28 in Netflix's older files)
     in_progress       BOOLEAN NOT NULL DEFAULT false
 );
+""" + """
+-- Engagement reports ("What We Watched"): one row per title and half-year, as published.
+CREATE TABLE IF NOT EXISTS engagement (
+    source             VARCHAR NOT NULL,
+    period             VARCHAR NOT NULL,   -- '2025H1'
+    period_start       DATE    NOT NULL,
+    period_end         DATE    NOT NULL,
+    sheet              VARCHAR NOT NULL,   -- as named in the file: 'Shows', 'Film', 'Engagement'
+    kind               VARCHAR,            -- 'film' | 'tv'; NULL where one sheet mixes both
+    row_number         INTEGER NOT NULL,   -- the spreadsheet's row
+    title              VARCHAR NOT NULL,   -- as published: 'Revelations // 계시록'
+    english_title      VARCHAR NOT NULL,   -- 'Revelations'
+    original_title     VARCHAR,            -- '계시록' (NULL: none given)
+    other_titles       VARCHAR,            -- further spellings after a second '//'
+    available_globally BOOLEAN NOT NULL,
+    release_date       DATE,
+    hours_viewed       DOUBLE  NOT NULL,
+    runtime            DOUBLE,             -- hours; NULL where not published or '*'
+    runtime_text       VARCHAR,            -- as published: '2:02', '4:44*', '*'
+    views              DOUBLE,             -- NULL in the 2023 H1 report (hours only)
+    title_id           VARCHAR             -- starchart's work (see titles)
+);
+
+-- Works (a film, or one season) seen in any Netflix file, with a stable starchart ID.
+CREATE TABLE IF NOT EXISTS titles (
+    title_id       VARCHAR PRIMARY KEY,   -- 'nf-…', never reused for another work
+    kind           VARCHAR,               -- 'film' | 'tv'
+    name           VARCHAR NOT NULL,      -- the latest English name: 'Squid Game: Season 2'
+    show_title     VARCHAR,               -- 'Squid Game' (a film: its title)
+    season_title   VARCHAR,               -- NULL for films and unnumbered listings
+    original_title VARCHAR,               -- from 'English // original'
+    release_date   DATE,
+    language       VARCHAR,               -- of the original title, where its script tells
+    first_seen     DATE,
+    last_seen      DATE
+);
+
+-- Every name a work was published under (the alias history: Netflix renames titles).
+CREATE TABLE IF NOT EXISTS title_names (
+    title_id   VARCHAR NOT NULL,
+    name       VARCHAR NOT NULL,          -- as written: show, season or report title
+    source     VARCHAR NOT NULL,          -- global | countries | most-popular | engagement
+    first_seen DATE,
+    last_seen  DATE
+);
+
+-- How each sighting (a name in one kind of file) was linked to its work, and why.
+CREATE TABLE IF NOT EXISTS title_links (
+    sighting    VARCHAR NOT NULL,         -- the key the matcher saw
+    title_id    VARCHAR NOT NULL,
+    rule        VARCHAR NOT NULL,         -- e.g. 'same-name', 'release-date', 'override'
+    explanation VARCHAR NOT NULL
+);
+
+-- Which weeks (or half-years) each dataset of each source covers, as spans.
+CREATE TABLE IF NOT EXISTS coverage (
+    source    VARCHAR NOT NULL,
+    dataset   VARCHAR NOT NULL,   -- global | global-views | countries | engagement | ...
+    scope     VARCHAR NOT NULL,   -- '' (all), a country code, or a half-year '2025H1'
+    first_day DATE,               -- a week's Sunday, or a half-year's first day
+    last_day  DATE,
+    weeks     INTEGER             -- chart weeks in the span (NULL for half-years)
+);
 """
+
+#: The tables of imported Netflix data beside the chart tables (see starchart.published).
+PUBLISHED_TABLES = ("engagement", "titles", "title_names", "title_links", "coverage")
 
 
 def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:

@@ -115,7 +115,7 @@ def test_week_latest_with_moves(db: Path) -> None:
     assert (films["Mantis"]["rank"], films["Mantis"]["previous_rank"],
             films["Mantis"]["change"]) == (1, 2, "up")
     assert films["Kill Boksoon"]["change"] == "down"
-    tv = week["lists"][3]["rows"]
+    tv = [r for r in week["lists"][3]["rows"] if not r["show_title"].startswith("Also Ran")]
     assert [(r["show_title"], r["change"]) for r in tv] == [
         ("Queen Mantis", "same"), ("Sløborn", "new")]
     jake = week["lists"][2]["rows"][1]
@@ -133,7 +133,8 @@ def test_week_older_and_country(db: Path) -> None:
         "레드슈즈", "same", None)
     reunion = api.week("2021-07-04", country="Reunion", db=db)  # a name, typed without accent
     assert reunion["country"] == "RE" and [lst["category"] for lst in reunion["lists"]] == [
-        "Films"]
+        "Films", "TV"]  # the sample's TV list is filled with "Also Ran" rows
+    assert reunion["lists"][1]["rows"][0]["show_title"].startswith("Also Ran")
 
 
 def test_week_errors_suggest(db: Path) -> None:
@@ -182,10 +183,11 @@ def test_leaders_period_views_and_countries(db: Path) -> None:
     assert recent.iloc[0]["value"] == 2
     old = api.leaders("weeks-in-top-10", until="2021-12-31", db=db)
     assert set(old["first_week"]) <= {"2021-07-04", "2021-07-11"}
-    views = api.leaders("views", category="films", db=db)
+    views = api.leaders("views", category="films", limit=4, db=db)
     assert list(views["show_title"]) == ["Carry-On", "Mantis", "Don't Look Up", "Kill Boksoon"]
     assert list(views["value"]) == [18_300_000, 9_000_000, 4_300_000, 3_200_000]
     countries = api.leaders("countries", db=db)
+    countries = countries[~countries["show_title"].str.startswith("Also Ran")]
     assert set(countries["value"]) == {2} and set(countries["rank"]) == {1}
     red = countries[countries["show_title"] == "Red Notice"].iloc[0]
     assert (red["countries_at_1"], red["category"]) == (1, "Films (English)")
@@ -219,7 +221,7 @@ def test_search_survives_accents_and_punctuation(db: Path, text: str, show: str)
 def test_most_popular(db: Path) -> None:
     result = api.most_popular(db=db)
     assert [lst["category"] for lst in result["lists"]] == [
-        "Films (English)", "TV (English)", "TV (Non-English)"]
+        "Films (English)", "Films (Non-English)", "TV (English)", "TV (Non-English)"]
     first = result["lists"][0]["rows"][0]
     assert first == {"rank": 1, "show_title": "Carry-On", "season_title": None,
                      "slug": "carry-on", "hours_viewed": 344_100_000, "runtime": 2.0,
