@@ -166,14 +166,49 @@ def import_netflix(
     *,
     db: str | Path | None = None,
     progress: ProgressCallback | None = None,
+    overrides: str | Path | None = None,
 ) -> dict[str, Any]:
-    """Import Netflix's published files (TSV/XLSX, any layout) or folders of them, source
-    ``netflix``: every file or none; weeks already stored are replaced and Netflix's edits to
-    them recorded (see :func:`changes`)."""
+    """Import Netflix's published files (Top 10 TSV/XLSX in any layout, engagement reports)
+    or folders of them, source ``netflix``: every file or none; weeks (half-years) already
+    stored are replaced and Netflix's edits recorded (see :func:`changes`), every row is
+    linked to its title ID (``overrides``: a TOML file of corrected links, default
+    ``$STARCHART_OVERRIDES``), and the coverage recomputed (see :func:`coverage`)."""
     from starchart.published.importer import import_files
 
     items = [paths] if isinstance(paths, str | Path) else list(paths)
-    return import_files(items, db=db, progress=progress)
+    return import_files(items, db=db, progress=progress, overrides=overrides)
+
+
+def update(
+    *,
+    source: str | Path | None = None,
+    files: Sequence[str] | None = None,
+    db: str | Path | None = None,
+    keep: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+    overrides: str | Path | None = None,
+) -> dict[str, Any]:
+    """Download Netflix's current files (``source``: a base URL, default
+    ``$STARCHART_UPDATE_URL`` or Netflix's address; or a folder, offline), check them and
+    import them together; the report adds ``new`` (new weeks per file) to the import's
+    ``changes`` (rows Netflix rewrote). A refused download leaves the store as it was."""
+    from starchart.published.update import DEFAULT_FILES
+    from starchart.published.update import update as run
+
+    return run(source=source, files=tuple(files or DEFAULT_FILES), db=db, keep=keep,
+               progress=progress, overrides=overrides)
+
+
+def coverage(*, source: str | None = None, db: str | Path | None = None,
+             ) -> list[dict[str, Any]]:
+    """Which weeks (or half-years) each dataset covers: ``[{"source", "dataset", "scope",
+    "first_day", "last_day", "weeks"}]``; datasets: global, global-views, countries (scope
+    a country code, or None for any), engagement and engagement-views (scope the half-year),
+    most-popular."""
+    from starchart.coverage import listing
+
+    with store.opened(db, read_only=True) as con:
+        return listing(con, source)
 
 
 def changes(*, db: str | Path | None = None) -> pd.DataFrame:
