@@ -225,15 +225,17 @@ def _write(con: duckdb.DuckDBPyConnection, works: list[Work], links: list[Link])
         "release_date": pa.array([link.sighting.release_date for link in links], pa.date32()),
     }))
     try:
-        con.execute("INSERT INTO title_links SELECT sighting, title_id, rule, explanation "
-                    "FROM new_links")
-        _stamp_rows(con)
+        con.execute("CREATE OR REPLACE TEMP TABLE link_rows AS SELECT * FROM new_links")
     finally:
         con.unregister("new_links")
+    con.execute("INSERT INTO title_links SELECT sighting, title_id, rule, explanation "
+                "FROM link_rows")
+    _stamp_rows(con)
+    con.execute("DROP TABLE link_rows")
 
 
 def _stamp_rows(con: duckdb.DuckDBPyConnection) -> None:
-    """Set ``title_id`` on every imported row from the links (``new_links``)."""
+    """Set ``title_id`` on every imported row from the links (``link_rows``)."""
     src = store.NETFLIX_SOURCE
     lang = ("CASE WHEN t.category LIKE '%Non-English%' THEN 'non-english' "
             "WHEN t.category LIKE '%English%' THEN 'english' END")
@@ -242,13 +244,13 @@ def _stamp_rows(con: duckdb.DuckDBPyConnection) -> None:
                                     ("chart_country", "countries", "NULL"),
                                     ("most_popular", "most-popular", lang)):
         con.execute(
-            f"""UPDATE {table} AS t SET title_id = l.title_id FROM new_links l
+            f"""UPDATE {table} AS t SET title_id = l.title_id FROM link_rows l
                 WHERE t.source = ? AND l.source = ? AND l.show_title = t.show_title
                   AND l.season_title IS NOT DISTINCT FROM t.season_title
                   AND l.kind = {kind}
                   AND l.language IS NOT DISTINCT FROM {language}""", [src, source])
     con.execute(
-        """UPDATE engagement AS t SET title_id = l.title_id FROM new_links l
+        """UPDATE engagement AS t SET title_id = l.title_id FROM link_rows l
            WHERE t.source = ? AND l.source = 'engagement' AND l.title = t.title
              AND l.kind IS NOT DISTINCT FROM t.kind
              AND l.release_date IS NOT DISTINCT FROM t.release_date""", [src])

@@ -188,6 +188,48 @@ def _describe_report_row(row: dict[str, Any]) -> str:
     return " | ".join(parts)
 
 
+def _record_report_changes(con: duckdb.DuckDBPyConnection, parsed: ParsedReport,
+                            imported_at: dt.datetime) -> Counter[str]:
+    """Compare the stored half-year with ``staged_report`` in DuckDB (only differing rows
+    come back to Python) and log them in ``netflix_changes``."""
+    values = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in _ENGAGEMENT_VALUES)
+    cols = ("title", "release_date", "hours_viewed", "runtime_text", "views", "row_number")
+    rows = con.execute(
+        f"""WITH o AS (SELECT * FROM engagement WHERE source = ? AND period = ?),
+                 n AS (SELECT * FROM staged_report)
+            SELECT coalesce(o.kind, n.kind), o.row_number IS NOT NULL, n.row_number IS NOT NULL,
+                   {", ".join(f"o.{c}" for c in cols)}, {", ".join(f"n.{c}" for c in cols)}
+            FROM o FULL OUTER JOIN n ON o.kind IS NOT DISTINCT FROM n.kind
+                 AND o.title = n.title AND o.release_date IS NOT DISTINCT FROM n.release_date
+            WHERE o.row_number IS NULL OR n.row_number IS NULL OR {values}
+            ORDER BY coalesce(n.row_number, o.row_number)""",
+        [store.NETFLIX_SOURCE, parsed.period.label]).fetchall()
+    out: dict[str, list[Any]] = {n: [] for n in changes.CHANGE_SCHEMA.names}
+    recorded: Counter[str] = Counter()
+    width = len(cols)
+    for row in rows:
+        kind_of_title, has_old, has_new = row[:3]
+        old = dict(zip(cols, row[3:3 + width], strict=True)) if has_old else None
+        new = dict(zip(cols, row[3 + width:], strict=True)) if has_new else None
+        kind = "added" if old is None else "removed" if new is None else "replaced"
+        recorded[kind] += 1
+        out["imported_at"].append(imported_at)
+        out["file"].append(str(parsed.path.resolve()))
+        out["kind"].append(kind)
+        out["list"].append(f"engagement/{parsed.period.label}/{kind_of_title or 'all'}")
+        out["week"].append(None)
+        out["rank"].append((new or old or {}).get("row_number"))
+        out["before"].append(_describe_report_row(old) if old else None)
+        out["after"].append(_describe_report_row(new) if new else None)
+    if out["kind"]:
+        import pyarrow as pa
+
+        con.register("change_rows", pa.table(out, schema=changes.CHANGE_SCHEMA))
+        con.execute("INSERT INTO netflix_changes SELECT * FROM change_rows")
+        con.unregister("change_rows")
+    return recorded
+
+
 def _load_report(
     con: duckdb.DuckDBPyConnection, parsed: ParsedReport, imported_at: dt.datetime
 ) -> dict[str, Any]:
@@ -196,48 +238,19 @@ def _load_report(
     period = parsed.period
     stored = con.execute(
         """SELECT count(*), count(views) FROM engagement WHERE source = ? AND period = ?""",
-        [source, period.label]).fetchone()
-    assert stored is not None
+        [source, period.label]).fetchall()[0]
     if stored[1] and "views" not in parsed.published:
         raise NetflixFileError(
             parsed.path, None, f"this report has no Views, but the store holds views for "
             f"{stored[1]:,} titles of {period.label}: importing it would erase published "
             "figures")
     recorded: Counter[str] = Counter()
-    if stored[0]:
-        old = con.execute(
-            """SELECT kind, title, release_date, row_number, available_globally, hours_viewed,
-                      runtime_text, views
-               FROM engagement WHERE source = ? AND period = ?""",
-            [source, period.label]).fetchall()
-        names = ("kind", "title", "release_date", "row_number", *_ENGAGEMENT_VALUES)
-        before = {(r[0], r[1], r[2]): dict(zip(names, r, strict=True)) for r in old}
-        after = {(r["kind"], r["title"], r["release_date"]): r
-                 for r in parsed.table.select(list(names)).to_pylist()}
-        out: dict[str, list[Any]] = {n: [] for n in changes.CHANGE_SCHEMA.names}
-        for key in sorted(set(before) | set(after), key=repr):
-            o, n = before.get(key), after.get(key)
-            if o and n and all(o[c] == n[c] for c in _ENGAGEMENT_VALUES):
-                continue
-            kind = "added" if o is None else "removed" if n is None else "replaced"
-            recorded[kind] += 1
-            out["imported_at"].append(imported_at)
-            out["file"].append(str(parsed.path.resolve()))
-            out["kind"].append(kind)
-            out["list"].append(f"engagement/{period.label}/{key[0] or 'all'}")
-            out["week"].append(None)
-            out["rank"].append((n or o or {}).get("row_number"))
-            out["before"].append(_describe_report_row(o) if o else None)
-            out["after"].append(_describe_report_row(n) if n else None)
-        if out["kind"]:
-            import pyarrow as pa
-
-            con.register("change_rows", pa.table(out, schema=changes.CHANGE_SCHEMA))
-            con.execute("INSERT INTO netflix_changes SELECT * FROM change_rows")
-            con.unregister("change_rows")
-    con.execute("DELETE FROM engagement WHERE source = ? AND period = ?", [source, period.label])
     con.register("staged_report", parsed.table)
     try:
+        if stored[0]:
+            recorded.update(_record_report_changes(con, parsed, imported_at))
+        con.execute("DELETE FROM engagement WHERE source = ? AND period = ?",
+                    [source, period.label])
         con.execute(
             """INSERT INTO engagement (source, period, period_start, period_end, sheet, kind,
                    row_number, title, english_title, original_title, other_titles,

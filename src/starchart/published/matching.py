@@ -35,6 +35,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from starchart.published.slugs import normalise
 
@@ -60,7 +61,7 @@ class Sighting:
     language: str | None = None      # 'english' | 'non-english' (a Top 10 list's), else None
     title: str | None = None         # engagement: the title as published
 
-    @property
+    @cached_property
     def key(self) -> str:
         """What identifies this sighting across imports (stored in ``title_links``)."""
         if self.source == "engagement":
@@ -142,6 +143,7 @@ _SCRIPTS = (
 )
 
 
+@lru_cache(maxsize=65_536)
 def language_of(original_title: str | None) -> str | None:
     """The language an original title's script tells ('Korean' for Hangul, 'Japanese' for
     kana, 'Chinese' for Han characters alone...); 'Latin script' where the letters are Latin
@@ -179,6 +181,7 @@ def _id(key: str, taken: set[str]) -> str:
     raise RuntimeError("no free ID")  # pragma: no cover - 2**256 keys
 
 
+@lru_cache(maxsize=262_144)
 def _fold(name: str) -> str:
     return normalise(name) or name.strip().casefold()
 
@@ -229,6 +232,8 @@ def match(
     by_name: dict[tuple[str | None, str], list[Work]] = defaultdict(list)
 
     def overridden(s: Sighting) -> str | None:
+        if not separate:
+            return None
         for src in (s.source, None):
             if (_fold(s.name), src) in separate:
                 return "separate"
@@ -308,7 +313,7 @@ def match(
     links: list[Link] = []
     for s, (work, rule, why) in decided.items():
         target = next((forced[(_fold(s.name), src)] for src in (s.source, None)
-                       if (_fold(s.name), src) in forced), None)
+                       if (_fold(s.name), src) in forced), None) if forced else None
         if target and target != work.title_id:
             work.sightings.remove(s)
             if target not in by_id:
