@@ -1,7 +1,10 @@
 """starchart's public Python API: the one facade the CLI, the web site and notebooks call.
 
 Every function takes ``db`` (a path; default ``$STARCHART_DB`` or ``./starchart.duckdb``)
-and returns plain data: dicts, pandas DataFrames or Arrow tables.
+and returns plain data: dicts, pandas DataFrames or Arrow tables. The chart questions are
+methods of :class:`Charts`, which holds one connection for many questions
+(``with api.open(db) as charts:``); the module-level functions of the same names open one
+per call.
 
 Example::
 
@@ -9,6 +12,9 @@ Example::
     api.ingest(catalog="catalog.csv", events=["events/"])
     api.build()
     api.export("out/", round_to=100_000)
+    with api.open() as charts:
+        latest = charts.week()
+        leaders = charts.leaders("weeks-at-1")
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from starchart.progress import ProgressCallback
 from starchart.weeks import DEFAULT_ROUND_TO
 
 if TYPE_CHECKING:
+    import duckdb
     import pandas as pd
 
 # --- shared -------------------------------------------------------------------------------
@@ -157,8 +164,8 @@ def build(
 
 # --- published charts: import, changes, questions (starchart.published) -------------------
 # Thin wrappers (imports inside, so `import starchart.api` stays light); shapes: see
-# docs/published.md. Unknown things raise LookupError whose args[1], when present, lists
-# suggestions.
+# docs/published.md and docs/query-api.md. Unknown things raise LookupError whose args[1],
+# when present, lists suggestions.
 
 
 def import_netflix(
@@ -211,44 +218,159 @@ def coverage(*, source: str | None = None, db: str | Path | None = None,
         return listing(con, source)
 
 
-def changes(*, db: str | Path | None = None) -> pd.DataFrame:
-    """What re-imports found Netflix had rewritten: imported_at, file, kind ('renamed',
-    'relabelled', 'replaced', 'added', 'removed'), list, week, rank, before, after."""
-    from starchart.published.changes import list_changes
+class Charts:
+    """One open view of a store's charts: the questions of the CLI, a notebook or one page
+    of the site, all answered from ONE connection.
 
-    with store.opened(db, read_only=True) as con:
-        return list_changes(con)
+    Get it from :func:`open` (``with api.open(db) as charts: charts.week()``); the
+    module-level functions (:func:`week`, :func:`title`...) open one per call. Shapes: see
+    docs/query-api.md. Unknown things raise LookupError whose ``args[1]``, when present,
+    lists suggestions.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, db: Path) -> None:
+        self.con = con
+        self.db = db
+
+    def close(self) -> None:
+        """Close the connection (the object answers nothing after)."""
+        self.con.close()
+
+    def __enter__(self) -> Charts:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def sources(self) -> list[str]:
+        """The chart sources ('engine', 'netflix'), engine first."""
+        return store.sources(self.con)
+
+    def weeks(self, *, country: str | None = None, source: str | None = None) -> list[str]:
+        """Chart weeks ('YYYY-MM-DD' Sundays), newest first: global, or one country's lists."""
+        from starchart.queries.lists import weeks
+
+        return weeks(self.con, country=country, source=source)
+
+    def countries(self, *, source: str | None = None) -> list[dict[str, Any]]:
+        """Countries with lists: ``[{"iso2", "name", "weeks"}]`` by name."""
+        from starchart.queries.lists import countries
+
+        return countries(self.con, source=source)
+
+    def week(
+        self, week: str | date | None = None, *, country: str | None = None,
+        source: str | None = None,
+    ) -> dict[str, Any]:
+        """One week's lists (latest by default), global or one country's, with last week's
+        rank."""
+        from starchart.queries.lists import week as _week
+
+        return _week(self.con, week, country=country, source=source)
+
+    def title(self, query: str, *, source: str | None = None) -> dict[str, Any]:
+        """A title's record (weeks in the Top 10 and at #1, peak, hours, views, countries,
+        run) for an exact name; close suggestions otherwise."""
+        from starchart.queries.titles import title
+
+        return title(self.con, query, source=source)
+
+    def title_by_slug(
+        self, slug: str, *, show: bool = False, source: str | None = None
+    ) -> dict[str, Any]:
+        """One film, season or (by its slug) show, as in :meth:`title`'s matches; ``show``
+        prefers the show where a title shares its slug."""
+        from starchart.queries.titles import title_by_slug
+
+        return title_by_slug(self.con, slug, show=show, source=source)
+
+    def leaders(
+        self, by: str = "weeks-at-1", *, category: str | None = None,
+        since: str | date | None = None, until: str | date | None = None, limit: int = 20,
+        source: str | None = None,
+    ) -> pd.DataFrame:
+        """Leaderboard by 'weeks-at-1', 'weeks-in-top-10', 'countries' or 'views', all time
+        or between ``since`` and ``until``: rank, show_title, season_title, slug, category,
+        value..."""
+        from starchart.queries.lists import leaders
+
+        return leaders(self.con, by, category=category, since=since, until=until,
+                       limit=limit, source=source)
+
+    def search(
+        self, text: str, *, limit: int = 10, source: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Fuzzy title search, blind to accents and punctuation, best first."""
+        from starchart.queries.search import search
+
+        return search(self.con, text, limit=limit, source=source)
+
+    def most_popular(
+        self, *, category: str | None = None, source: str | None = None
+    ) -> dict[str, Any]:
+        """The all-time Most Popular lists (views in a title's first 91 days; 28 in old
+        files)."""
+        from starchart.queries.lists import most_popular
+
+        return most_popular(self.con, category=category, source=source)
+
+    def changes(self) -> pd.DataFrame:
+        """What re-imports found Netflix had rewritten: imported_at, file, kind ('renamed',
+        'relabelled', 'replaced', 'added', 'removed'), list, week, rank, before, after."""
+        from starchart.published.changes import list_changes
+
+        return list_changes(self.con)
+
+    def imports(self) -> pd.DataFrame:
+        """Every Netflix file imported: file, sha256, layout, rows, weeks, changes, newest
+        first."""
+        from starchart.published.changes import list_imports
+
+        return list_imports(self.con)
+
+
+def open(db: str | Path | None = None) -> Charts:
+    """The store's charts, read-only, through one connection: ``with api.open(db) as c:``.
+
+    FileNotFoundError for a missing store; :class:`starchart.store.StoreUnavailableError`
+    when it cannot be read now (another process writing it) or is not a store.
+    """
+    return Charts(store.connect(db, read_only=True), db=store.resolve_db_path(db))
+
+
+# The same questions, one call each (each opens the store once): what the CLI uses.
+
+
+def changes(*, db: str | Path | None = None) -> pd.DataFrame:
+    """:meth:`Charts.changes` of the store at ``db``."""
+    with open(db) as charts:
+        return charts.changes()
 
 
 def imports(*, db: str | Path | None = None) -> pd.DataFrame:
-    """Every Netflix file imported: file, sha256, layout, rows, weeks, changes, newest first."""
-    from starchart.published.changes import list_imports
-
-    with store.opened(db, read_only=True) as con:
-        return list_imports(con)
+    """:meth:`Charts.imports` of the store at ``db``."""
+    with open(db) as charts:
+        return charts.imports()
 
 
 def sources(db: str | Path | None = None) -> list[str]:
-    """The chart sources in the store ('engine', 'netflix'), engine first."""
-    from starchart.published.queries import sources as _sources
-
-    return _sources(db=db)
+    """:meth:`Charts.sources` of the store at ``db``."""
+    with open(db) as charts:
+        return charts.sources()
 
 
 def weeks(
     *, country: str | None = None, source: str | None = None, db: str | Path | None = None
 ) -> list[str]:
-    """Chart weeks ('YYYY-MM-DD' Sundays), newest first: global, or one country's lists."""
-    from starchart.published.queries import weeks as _weeks
-
-    return _weeks(country=country, source=source, db=db)
+    """:meth:`Charts.weeks` of the store at ``db``."""
+    with open(db) as charts:
+        return charts.weeks(country=country, source=source)
 
 
 def countries(*, source: str | None = None, db: str | Path | None = None) -> list[dict[str, Any]]:
-    """Countries with lists: ``[{"iso2", "name", "weeks"}]`` by name."""
-    from starchart.published.queries import countries as _countries
-
-    return _countries(source=source, db=db)
+    """:meth:`Charts.countries` of the store at ``db``."""
+    with open(db) as charts:
+        return charts.countries(source=source)
 
 
 def week(
@@ -258,28 +380,23 @@ def week(
     source: str | None = None,
     db: str | Path | None = None,
 ) -> dict[str, Any]:
-    """One week's lists (latest by default), global or one country's, with last week's rank."""
-    from starchart.published.queries import week as _week
-
-    return _week(week, country=country, source=source, db=db)
+    """:meth:`Charts.week` of the store at ``db``."""
+    with open(db) as charts:
+        return charts.week(week, country=country, source=source)
 
 
 def title(query: str, *, source: str | None = None, db: str | Path | None = None) -> dict[str, Any]:
-    """A title's record (weeks in the Top 10 and at #1, peak, hours, views, countries, run)
-    for an exact name; close suggestions otherwise."""
-    from starchart.published.titles import title as _title
-
-    return _title(query, source=source, db=db)
+    """:meth:`Charts.title` of the store at ``db``."""
+    with open(db) as charts:
+        return charts.title(query, source=source)
 
 
 def title_by_slug(
     slug: str, *, show: bool = False, source: str | None = None, db: str | Path | None = None
 ) -> dict[str, Any]:
-    """One film, season or (by its slug) show, as in :func:`title`'s matches; ``show``
-    prefers the show where a title shares its slug."""
-    from starchart.published.titles import title_by_slug as _by_slug
-
-    return _by_slug(slug, show=show, source=source, db=db)
+    """:meth:`Charts.title_by_slug` of the store at ``db``."""
+    with open(db) as charts:
+        return charts.title_by_slug(slug, show=show, source=source)
 
 
 def leaders(
@@ -292,31 +409,26 @@ def leaders(
     source: str | None = None,
     db: str | Path | None = None,
 ) -> pd.DataFrame:
-    """Leaderboard by 'weeks-at-1', 'weeks-in-top-10', 'countries' or 'views', all time or
-    between ``since`` and ``until``: rank, show_title, season_title, slug, category, value..."""
-    from starchart.published.queries import leaders as _leaders
-
-    return _leaders(by, category=category, since=since, until=until, limit=limit,
-                    source=source, db=db)
+    """:meth:`Charts.leaders` of the store at ``db``."""
+    with open(db) as charts:
+        return charts.leaders(by, category=category, since=since, until=until, limit=limit,
+                              source=source)
 
 
 def search(
     text: str, *, limit: int = 10, source: str | None = None, db: str | Path | None = None
 ) -> list[dict[str, Any]]:
-    """Fuzzy title search, blind to accents and punctuation, best first."""
-    from starchart.published.search import search as _search
-
-    return _search(text, limit=limit, source=source, db=db)
+    """:meth:`Charts.search` of the store at ``db``."""
+    with open(db) as charts:
+        return charts.search(text, limit=limit, source=source)
 
 
 def most_popular(
     *, category: str | None = None, source: str | None = None, db: str | Path | None = None
 ) -> dict[str, Any]:
-    """The all-time Most Popular lists (views in a title's first 91 days; 28 in old files)."""
-    from starchart.published.queries import most_popular as _most_popular
-
-    return _most_popular(category=category, source=source, db=db)
-
+    """:meth:`Charts.most_popular` of the store at ``db``."""
+    with open(db) as charts:
+        return charts.most_popular(category=category, source=source)
 
 
 # --- simulator (starchart.simulate) -------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from starchart import api, store
@@ -281,3 +282,41 @@ def test_moves_are_measured_against_the_week_before_not_an_older_stored_week(
     carry_on = full["lists"][0]["rows"][0]
     assert (carry_on["show_title"], carry_on["previous_rank"], carry_on["change"]) == (
         "Carry-On", 1, "same")
+
+
+def test_one_charts_object_answers_every_question_through_one_connection(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """api.open(db) -> Charts holds one connection for many questions; the module-level
+    functions give the same answers (each opening its own)."""
+    opened: list[Path] = []
+    connect = store.connect
+
+    def counting(*args: object, **kwargs: object) -> object:
+        opened.append(store.resolve_db_path(args[0] if args else kwargs.get("db")))  # type: ignore[arg-type]
+        return connect(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "connect", counting)
+    with api.open(db) as charts:
+        answers = {
+            "sources": charts.sources(),
+            "weeks": charts.weeks(),
+            "countries": charts.countries(),
+            "week": charts.week(),
+            "title": charts.title("Mantis"),
+            "slug": charts.title_by_slug("mantis"),
+            "search": charts.search("queen mantis"),
+            "popular": charts.most_popular(),
+            "leaders": charts.leaders("weeks-in-top-10"),
+        }
+    assert len(opened) == 1
+    assert answers["sources"] == api.sources(db=db) == ["netflix"]
+    assert answers["weeks"] == api.weeks(db=db)
+    assert answers["countries"] == api.countries(db=db)
+    assert answers["week"] == api.week(db=db)
+    assert answers["title"] == api.title("Mantis", db=db)
+    assert answers["slug"] == api.title_by_slug("mantis", db=db)
+    assert answers["search"] == api.search("queen mantis", db=db)
+    assert answers["popular"] == api.most_popular(db=db)
+    pd.testing.assert_frame_equal(answers["leaders"], api.leaders("weeks-in-top-10", db=db))
+    assert len(opened) == 10

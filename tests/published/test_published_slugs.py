@@ -9,8 +9,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from starchart.published.search import Title, rank_titles
-from starchart.published.slugs import normalise, show_slug, title_slug
+from starchart.queries.search import Title, rank_titles
+from starchart.queries.slugs import normalise, show_slug, title_slug
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*(--[a-z0-9]+(-[a-z0-9]+)*)?$")
 

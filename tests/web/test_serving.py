@@ -117,3 +117,25 @@ def test_store_cache_evicts_least_recently_used(web_db: Path) -> None:
         "A", "B", "A", "C", "A", "B",
     ]
     assert calls == ["a", "b", "c", "b"]  # "b" was least recently used when "c" came in
+
+
+def test_an_uncached_page_opens_the_store_once(
+    web_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its data, the header's week and country pickers and the sources all come through the
+    request's one connection (it was four or more)."""
+    from starchart import store
+
+    opened: list[object] = []
+    connect = store.connect
+
+    def counting(*args: object, **kwargs: object) -> object:
+        opened.append(args)
+        return connect(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "connect", counting)
+    with TestClient(create_app(web_db, cache=False)) as plain:
+        for url in ("/title/revelations", f"/week/{LATEST}", "/country/KR", "/leaders"):
+            before = len(opened)
+            assert plain.get(url).status_code == 200
+            assert len(opened) - before == 1, url

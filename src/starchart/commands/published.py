@@ -19,8 +19,8 @@ from starchart import api
 from starchart.commands.common import DbOption, JsonOption, console, print_json, run_or_fail
 from starchart.display import compact, missing, move, runtime_hm
 from starchart.progress import progress_bar
-from starchart.published.queries import LEADERS, leader_metric
-from starchart.published.slugs import title_name
+from starchart.queries.lists import LEADERS, leader_metric
+from starchart.queries.slugs import title_name
 
 SourceOption = Annotated[
     str | None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from starchart.display import compact, grouped, move, runtime_hm  # noqa: F401  (filters)
-from starchart.published.slugs import title_name  # noqa: F401  (templates use it)
+from starchart.queries.slugs import title_name  # noqa: F401  (templates use it)
 
 
 def week_label(week: str | dt.date | None) -> str:

@@ -1,7 +1,7 @@
 """One data function per page: the HTML page and its JSON twin are built from the same dict.
 
-Everything here calls :mod:`starchart.api` (which opens the store read-only per call) and
-only adds what a site needs on top: links (``url``/``json_url``/``csv``), list slugs for CSV
+Each takes the request's :class:`starchart.api.Charts` (one connection for the whole page)
+and only adds what a site needs on top: links (``url``/``json_url``/``csv``), list slugs for CSV
 names, and JSON-safe values. Nothing from a URL reaches SQL except through the api's
 parameters.
 """
@@ -12,20 +12,21 @@ import datetime as dt
 import math
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from starchart import api
 from starchart.countries import is_iso_country
-from starchart.published.queries import LEADER_METRICS, LEADERS, leader_metric
-from starchart.published.slugs import title_name
+from starchart.queries.lists import LEADER_METRICS, LEADERS, leader_metric
+from starchart.queries.slugs import title_name
 from starchart.weeks import parse_week
 
 # the leaderboards and their words come from one table, shared with the api and the CLI
 LEADER_BYS: tuple[str, ...] = LEADER_METRICS
 LEADER_WORDS: dict[str, str] = {k: m.heading for k, m in LEADERS.items()}
 LEADER_SHORT: dict[str, str] = {k: m.short for k, m in LEADERS.items()}
+if TYPE_CHECKING:
+    from starchart.api import Charts
+
 _ISO2 = re.compile(r"^[A-Za-z]{2}$")
 
 
@@ -155,14 +156,14 @@ def _row(row: Mapping[Any, Any]) -> dict[str, Any]:
 
 
 def week_page(
+    charts: Charts,
     week: str | None = None,
     *,
     country: str | None = None,
     source: str | None = None,
-    db: Path | None = None,
 ) -> dict[str, Any]:
     """A week's lists (global, or one country's), with CSV and neighbour-week links."""
-    data = jsonable(api.week(week, country=country, source=source, db=db))
+    data = jsonable(charts.week(week, country=country, source=source))
     iso = data.get("country")
     the_week = data["week"]
     lists = []
@@ -187,7 +188,7 @@ def week_page(
 
 
 def title_page(
-    slug: str, *, show: bool = False, source: str | None = None, db: Path | None = None
+    charts: Charts, slug: str, *, show: bool = False, source: str | None = None
 ) -> dict[str, Any]:
     """A film's or season's entry (``page: title``) or, with ``show``, the show's entry over
     its seasons (``page: show``), as the api gives it, plus links.
@@ -195,7 +196,7 @@ def title_page(
     A show whose slug is also one of its titles' (Stranger Things' unnumbered listing) is
     asked for as a show, so the title does not shadow it.
     """
-    entry = jsonable(api.title_by_slug(slug, show=show, source=source, db=db))
+    entry = jsonable(charts.title_by_slug(slug, show=show, source=source))
     seasons = [
         {"slug": season, "label": name or entry["show_title"], "url": title_url(season)}
         for season, name in zip(entry.get("seasons") or [], entry.get("season_titles") or [],
@@ -218,6 +219,7 @@ def title_page(
 
 
 def leaders_page(
+    charts: Charts,
     by: str = "weeks-at-1",
     *,
     category: str | None = None,
@@ -225,13 +227,12 @@ def leaders_page(
     until: str | None = None,
     limit: int = 20,
     source: str | None = None,
-    db: Path | None = None,
 ) -> dict[str, Any]:
     """The titles leading on one measure, optionally in one list and a date range."""
     by = leader_metric(by)  # weeks_at_1 or Weeks-At-1 -> weeks-at-1, as the api reads it
     since, until = check_date(since, "since"), check_date(until, "until")
-    frame = api.leaders(
-        by, category=category or None, since=since, until=until, limit=limit, source=source, db=db
+    frame = charts.leaders(
+        by, category=category or None, since=since, until=until, limit=limit, source=source
     )
     rows = [_row(r) for r in frame.to_dict(orient="records")]
     params = {"by": by, "category": category, "since": since, "until": until, "limit": limit}
@@ -253,11 +254,11 @@ def leaders_page(
 
 
 def search_page(
-    q: str, *, limit: int = 20, source: str | None = None, db: Path | None = None
+    charts: Charts, q: str, *, limit: int = 20, source: str | None = None
 ) -> dict[str, Any]:
     """Fuzzy title search (empty query: no results, not an error)."""
     text = q.strip()
-    results = api.search(text, limit=limit, source=source, db=db) if text else []
+    results = charts.search(text, limit=limit, source=source) if text else []
     return {
         "query": text,
         "results": [_row(r) for r in jsonable(list(results))],
@@ -269,10 +270,10 @@ def search_page(
 
 
 def most_popular_page(
-    category: str | None = None, *, source: str | None = None, db: Path | None = None
+    charts: Charts, category: str | None = None, *, source: str | None = None
 ) -> dict[str, Any]:
     """The all-time Most Popular lists."""
-    data = jsonable(api.most_popular(category=category or None, source=source, db=db))
+    data = jsonable(charts.most_popular(category=category or None, source=source))
     lists = []
     for lst in data.get("lists", []):
         slug = list_slug(lst["category"])
@@ -283,10 +284,10 @@ def most_popular_page(
 
 
 def weeks_page(
-    *, country: str | None = None, source: str | None = None, db: Path | None = None
+    charts: Charts, *, country: str | None = None, source: str | None = None
 ) -> dict[str, Any]:
     """Every week with lists, newest first: the archive."""
-    weeks = [str(w) for w in jsonable(api.weeks(country=country, source=source, db=db))]
+    weeks = [str(w) for w in jsonable(charts.weeks(country=country, source=source))]
     return {
         "country": country,
         "weeks": [{"week": w, "url": week_url(w, country)} for w in weeks],
@@ -297,9 +298,9 @@ def weeks_page(
     }
 
 
-def countries_page(*, source: str | None = None, db: Path | None = None) -> dict[str, Any]:
+def countries_page(charts: Charts, *, source: str | None = None) -> dict[str, Any]:
     """The countries that have lists."""
-    found = jsonable(api.countries(source=source, db=db))
+    found = jsonable(charts.countries(source=source))
     return {
         "countries": [{**c, "url": f"/country/{c['iso2']}"} for c in found],
         "links": {"html": "/countries", "json": "/countries.json"},

@@ -6,10 +6,11 @@ JSON routes come first so that ``/week/2025-03-30.json`` is not read as a week c
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import FastAPI, Path, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from starchart.web import pages, plot, views
@@ -24,9 +25,19 @@ from starchart.web.schemas import (
     WeekPage,
     WeeksPage,
 )
+from starchart.web.site import PageView
 
 if TYPE_CHECKING:
-    from starchart.web.app import Site
+    from starchart.web.site import Site
+
+
+def request_view(request: Request) -> Iterator[PageView]:
+    """The request's one view of the charts (at most one connection), closed after it."""
+    with request.app.state.site.view() as view:
+        yield view
+
+
+View = Annotated[PageView, Depends(request_view)]
 
 WeekParam = Annotated[
     str, Path(description="The Sunday naming the chart week, YYYY-MM-DD", examples=["2025-03-30"])
@@ -121,15 +132,17 @@ def _country(code: str) -> str:
 def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place for all routes
     """Add every page, JSON and CSV route to ``app``."""
 
-    def week_data(week: str | None, country: str | None, source: str | None) -> dict[str, Any]:
+    def week_data(
+        view: PageView, week: str | None, country: str | None, source: str | None
+    ) -> dict[str, Any]:
         the_week = pages.check_week(week) if week is not None else None
         return dict(
-            site.data(
+            view.data(
                 "week",
                 pages.week_page,
                 week=the_week,
                 country=country,
-                source=site.check_source(source),
+                source=view.check_source(source),
             )
         )
 
@@ -147,11 +160,16 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         return csv_response([{**base, **r} for r in rows], columns, name)
 
     def render_week(
-        request: Request, page: dict[str, Any], *, home: bool = False, source: str | None = None
+        view: PageView,
+        request: Request,
+        page: dict[str, Any],
+        *,
+        home: bool = False,
+        source: str | None = None,
     ) -> Response:
         country = page.get("country")
         section = "home" if home else "country" if country else "weeks"
-        return site.render(
+        return view.render(
             request,
             "week.html",
             page,
@@ -169,8 +187,8 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         summary="The latest week's four global lists",
         responses={200: {"model": WeekPage}, **ERRORS},
     )
-    def home_json(source: SourceParam = None) -> Response:
-        return json_response(week_data(None, None, source))
+    def home_json(view: View, source: SourceParam = None) -> Response:
+        return json_response(week_data(view, None, None, source))
 
     @app.get(
         "/week/{week}.json",
@@ -178,8 +196,8 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         summary="One week's four global lists",
         responses={200: {"model": WeekPage}, **ERRORS},
     )
-    def week_json(week: WeekParam, source: SourceParam = None) -> Response:
-        return json_response(week_data(week, None, source))
+    def week_json(view: View, week: WeekParam, source: SourceParam = None) -> Response:
+        return json_response(week_data(view, week, None, source))
 
     @app.get(
         "/weeks.json",
@@ -188,12 +206,13 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         responses={200: {"model": WeeksPage}, **ERRORS},
     )
     def weeks_json(
+        view: View,
         country: CountryQuery = None,
         source: SourceParam = None,
     ) -> Response:
         iso = _country(country) if country else None
         return json_response(
-            site.data("weeks", pages.weeks_page, country=iso, source=site.check_source(source))
+            view.data("weeks", pages.weeks_page, country=iso, source=view.check_source(source))
         )
 
     @app.get(
@@ -202,9 +221,9 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         summary="The countries that have lists",
         responses={200: {"model": CountriesPage}, **ERRORS},
     )
-    def countries_json(source: SourceParam = None) -> Response:
+    def countries_json(view: View, source: SourceParam = None) -> Response:
         return json_response(
-            site.data("countries", pages.countries_page, source=site.check_source(source))
+            view.data("countries", pages.countries_page, source=view.check_source(source))
         )
 
     @app.get(
@@ -213,8 +232,8 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         summary="A country's Films and TV lists for its latest week",
         responses={200: {"model": WeekPage}, **ERRORS},
     )
-    def country_json(iso2: CountryParam, source: SourceParam = None) -> Response:
-        return json_response(week_data(None, _country(iso2), source))
+    def country_json(view: View, iso2: CountryParam, source: SourceParam = None) -> Response:
+        return json_response(week_data(view, None, _country(iso2), source))
 
     @app.get(
         "/country/{iso2}/week/{week}.json",
@@ -223,9 +242,9 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         responses={200: {"model": WeekPage}, **ERRORS},
     )
     def country_week_json(
-        iso2: CountryParam, week: WeekParam, source: SourceParam = None
+        view: View, iso2: CountryParam, week: WeekParam, source: SourceParam = None
     ) -> Response:
-        return json_response(week_data(week, _country(iso2), source))
+        return json_response(week_data(view, week, _country(iso2), source))
 
     @app.get(
         "/title/{slug}.json",
@@ -233,8 +252,8 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         summary="A film or season: run, peak, weeks at #1, hours, views, countries",
         responses={200: {"model": TitlePage}, **ERRORS},
     )
-    def title_json(slug: SlugParam, source: SourceParam = None) -> Response:
-        page = site.data("title", pages.title_page, slug=slug, source=site.check_source(source))
+    def title_json(view: View, slug: SlugParam, source: SourceParam = None) -> Response:
+        page = view.data("title", pages.title_page, slug=slug, source=view.check_source(source))
         if page["page"] == "show":
             return RedirectResponse(page["links"]["json"], status_code=308)
         return json_response(page)
@@ -245,15 +264,16 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         summary="A show over all its seasons",
         responses={200: {"model": TitlePage}, **ERRORS},
     )
-    def show_json(slug: SlugParam, source: SourceParam = None) -> Response:
-        page = site.data(
-            "show", pages.title_page, slug=slug, show=True, source=site.check_source(source)
+    def show_json(view: View, slug: SlugParam, source: SourceParam = None) -> Response:
+        page = view.data(
+            "show", pages.title_page, slug=slug, show=True, source=view.check_source(source)
         )
         if page["page"] != "show":
             return RedirectResponse(page["links"]["json"], status_code=308)
         return json_response(page)
 
     def leaders_data(
+        view: PageView,
         by: str,
         category: str | None,
         since: str | None,
@@ -262,7 +282,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         source: str | None,
     ) -> dict[str, Any]:
         return dict(
-            site.data(
+            view.data(
                 "leaders",
                 pages.leaders_page,
                 by=by,
@@ -270,7 +290,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
                 since=since or None,
                 until=until or None,
                 limit=limit,
-                source=site.check_source(source),
+                source=view.check_source(source),
             )
         )
 
@@ -281,6 +301,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         responses={200: {"model": LeadersPage}, **ERRORS},
     )
     def leaders_json(
+        view: View,
         by: LeaderBy = "weeks-at-1",
         category: Category = None,
         since: Since = None,
@@ -288,7 +309,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         limit: Limit = 20,
         source: SourceParam = None,
     ) -> Response:
-        return json_response(leaders_data(by, category, since, until, limit, source))
+        return json_response(leaders_data(view, by, category, since, until, limit, source))
 
     @app.get(
         "/search.json",
@@ -296,10 +317,12 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         summary="Fuzzy title search",
         responses={200: {"model": SearchPage}, **ERRORS},
     )
-    def search_json(q: Q = "", limit: Limit = 20, source: SourceParam = None) -> Response:
+    def search_json(
+        view: View, q: Q = "", limit: Limit = 20, source: SourceParam = None
+    ) -> Response:
         return json_response(
-            site.data(
-                "search", pages.search_page, q=q, limit=limit, source=site.check_source(source)
+            view.data(
+                "search", pages.search_page, q=q, limit=limit, source=view.check_source(source)
             )
         )
 
@@ -309,13 +332,15 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         summary="All-time Most Popular lists (first 91 days)",
         responses={200: {"model": MostPopularPage}, **ERRORS},
     )
-    def most_popular_json(category: Category = None, source: SourceParam = None) -> Response:
+    def most_popular_json(
+        view: View, category: Category = None, source: SourceParam = None
+    ) -> Response:
         return json_response(
-            site.data(
+            view.data(
                 "popular",
                 pages.most_popular_page,
                 category=category,
-                source=site.check_source(source),
+                source=view.check_source(source),
             )
         )
 
@@ -329,9 +354,9 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         responses=CSV_RESPONSES,
     )
     def week_list_csv(
-        week: WeekParam, list_slug: ListParam, source: SourceParam = None
+        view: View, week: WeekParam, list_slug: ListParam, source: SourceParam = None
     ) -> Response:
-        return week_csv(week_data(week, None, source), list_slug)
+        return week_csv(week_data(view, week, None, source), list_slug)
 
     @app.get(
         "/country/{iso2}/week/{week}/{list_slug}.csv",
@@ -341,9 +366,13 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         responses=CSV_RESPONSES,
     )
     def country_list_csv(
-        iso2: CountryParam, week: WeekParam, list_slug: ListParam, source: SourceParam = None
+        view: View,
+        iso2: CountryParam,
+        week: WeekParam,
+        list_slug: ListParam,
+        source: SourceParam = None,
     ) -> Response:
-        return week_csv(week_data(week, _country(iso2), source), list_slug)
+        return week_csv(week_data(view, week, _country(iso2), source), list_slug)
 
     @app.get(
         "/most-popular/{list_slug}.csv",
@@ -352,9 +381,9 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         response_class=Response,
         responses=CSV_RESPONSES,
     )
-    def most_popular_csv(list_slug: ListParam, source: SourceParam = None) -> Response:
-        page = site.data(
-            "popular", pages.most_popular_page, category=None, source=site.check_source(source)
+    def most_popular_csv(view: View, list_slug: ListParam, source: SourceParam = None) -> Response:
+        page = view.data(
+            "popular", pages.most_popular_page, category=None, source=view.check_source(source)
         )
         category, rows = pages.list_rows(page, list_slug)
         rows = [{"category": category, **r} for r in rows]
@@ -368,6 +397,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         responses=CSV_RESPONSES,
     )
     def leaders_csv(
+        view: View,
         by: LeaderBy = "weeks-at-1",
         category: Category = None,
         since: Since = None,
@@ -375,70 +405,82 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         limit: Limit = 20,
         source: SourceParam = None,
     ) -> Response:
-        page = leaders_data(by, category, since, until, limit, source)
+        page = leaders_data(view, by, category, since, until, limit, source)
         return csv_response(page["rows"], page["columns"], f"leaders-{by}.csv")
 
     # --- HTML pages (each answers JSON too when asked) -----------------------------------
 
     @app.get("/", include_in_schema=False)
-    def home(request: Request, source: SourceParam = None) -> Response:
-        return render_week(request, week_data(None, None, source), home=True, source=source)
+    def home(view: View, request: Request, source: SourceParam = None) -> Response:
+        return render_week(
+            view, request, week_data(view, None, None, source), home=True, source=source
+        )
 
     @app.get("/week", include_in_schema=False)
-    def week_form(week: str | None = None) -> Response:
+    def week_form(view: View, week: str | None = None) -> Response:
         """The week picker's target (a GET form): go to the week's own address."""
         if not week:
             return RedirectResponse("/weeks", status_code=303)
         return RedirectResponse(pages.week_url(pages.check_week(week)), status_code=303)
 
     @app.get("/week/{week}", include_in_schema=False)
-    def week_page(request: Request, week: WeekParam, source: SourceParam = None) -> Response:
-        return render_week(request, week_data(week, None, source), source=source)
+    def week_page(
+        view: View, request: Request, week: WeekParam, source: SourceParam = None
+    ) -> Response:
+        return render_week(view, request, week_data(view, week, None, source), source=source)
 
     @app.get("/weeks", include_in_schema=False)
     def weeks_page(
-        request: Request, country: str | None = None, source: SourceParam = None
+        view: View, request: Request, country: str | None = None, source: SourceParam = None
     ) -> Response:
         iso = _country(country) if country else None
-        page = site.data("weeks", pages.weeks_page, country=iso, source=site.check_source(source))
-        return site.render(request, "weeks.html", page, section="weeks", source=source)
+        page = view.data("weeks", pages.weeks_page, country=iso, source=view.check_source(source))
+        return view.render(request, "weeks.html", page, section="weeks", source=source)
 
     @app.get("/countries", include_in_schema=False)
-    def countries_page(request: Request, source: SourceParam = None) -> Response:
-        page = site.data("countries", pages.countries_page, source=site.check_source(source))
-        return site.render(request, "countries.html", page, section="country", source=source)
+    def countries_page(view: View, request: Request, source: SourceParam = None) -> Response:
+        page = view.data("countries", pages.countries_page, source=view.check_source(source))
+        return view.render(request, "countries.html", page, section="country", source=source)
 
     @app.get("/country", include_in_schema=False)
-    def country_form(iso2: str | None = None, week: str | None = None) -> Response:
+    def country_form(view: View, iso2: str | None = None, week: str | None = None) -> Response:
         """The country picker's target: that country's list for the same week when it has one."""
         if not iso2:
             return RedirectResponse("/countries", status_code=303)
         code = _country(iso2)
         if week:
             the_week = pages.check_week(week)
-            if the_week in site.chrome(country=code)["nav_weeks"]:
+            if the_week in view.chrome(country=code)["nav_weeks"]:
                 return RedirectResponse(pages.week_url(the_week, code), status_code=303)
         return RedirectResponse(f"/country/{code}", status_code=303)
 
     @app.get("/country/{iso2}", include_in_schema=False)
-    def country_page(request: Request, iso2: CountryParam, source: SourceParam = None) -> Response:
+    def country_page(
+        view: View, request: Request, iso2: CountryParam, source: SourceParam = None
+    ) -> Response:
         code = _country(iso2)
         if code != iso2:
             return RedirectResponse(f"/country/{code}", status_code=301)
-        return render_week(request, week_data(None, code, source), source=source)
+        return render_week(view, request, week_data(view, None, code, source), source=source)
 
     @app.get("/country/{iso2}/week/{week}", include_in_schema=False)
     def country_week_page(
-        request: Request, iso2: CountryParam, week: WeekParam, source: SourceParam = None
+        view: View,
+        request: Request,
+        iso2: CountryParam,
+        week: WeekParam,
+        source: SourceParam = None,
     ) -> Response:
         code = _country(iso2)
         if code != iso2:
             return RedirectResponse(pages.week_url(week, code), status_code=301)
-        return render_week(request, week_data(week, code, source), source=source)
+        return render_week(view, request, week_data(view, week, code, source), source=source)
 
-    def render_title(request: Request, page: dict[str, Any], source: str | None) -> Response:
+    def render_title(
+        view: PageView, request: Request, page: dict[str, Any], source: str | None
+    ) -> Response:
         def extra() -> dict[str, Any]:
-            listed = [c["iso2"] for c in site.chrome(source=source)["nav_countries"]]
+            listed = [c["iso2"] for c in view.chrome(source=source)["nav_countries"]]
             run = page.get("run") or []
             return {
                 "headline": views.headline(page),
@@ -447,26 +489,31 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
                 "spread": views.spread(page, listed),
             }
 
-        return site.render(request, "title.html", page, section="title", source=source, extra=extra)
+        return view.render(request, "title.html", page, section="title", source=source, extra=extra)
 
     @app.get("/title/{slug}", include_in_schema=False)
-    def title_page(request: Request, slug: SlugParam, source: SourceParam = None) -> Response:
-        page = site.data("title", pages.title_page, slug=slug, source=site.check_source(source))
+    def title_page(
+        view: View, request: Request, slug: SlugParam, source: SourceParam = None
+    ) -> Response:
+        page = view.data("title", pages.title_page, slug=slug, source=view.check_source(source))
         if page["page"] == "show":
             return RedirectResponse(page["links"]["html"], status_code=308)
-        return render_title(request, page, source)
+        return render_title(view, request, page, source)
 
     @app.get("/show/{slug}", include_in_schema=False)
-    def show_page(request: Request, slug: SlugParam, source: SourceParam = None) -> Response:
-        page = site.data(
-            "show", pages.title_page, slug=slug, show=True, source=site.check_source(source)
+    def show_page(
+        view: View, request: Request, slug: SlugParam, source: SourceParam = None
+    ) -> Response:
+        page = view.data(
+            "show", pages.title_page, slug=slug, show=True, source=view.check_source(source)
         )
         if page["page"] != "show":
             return RedirectResponse(page["links"]["html"], status_code=308)
-        return render_title(request, page, source)
+        return render_title(view, request, page, source)
 
     @app.get("/leaders", include_in_schema=False)
     def leaders_page(
+        view: View,
         request: Request,
         by: LeaderBy = "weeks-at-1",
         category: Category = None,
@@ -475,17 +522,17 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         limit: Limit = 20,
         source: SourceParam = None,
     ) -> Response:
-        page = leaders_data(by, category, since, until, limit, source)
-        return site.render(request, "leaders.html", page, section="leaders", source=source)
+        page = leaders_data(view, by, category, since, until, limit, source)
+        return view.render(request, "leaders.html", page, section="leaders", source=source)
 
     @app.get("/search", include_in_schema=False)
     def search_page(
-        request: Request, q: Q = "", limit: Limit = 20, source: SourceParam = None
+        view: View, request: Request, q: Q = "", limit: Limit = 20, source: SourceParam = None
     ) -> Response:
-        page = site.data(
-            "search", pages.search_page, q=q, limit=limit, source=site.check_source(source)
+        page = view.data(
+            "search", pages.search_page, q=q, limit=limit, source=view.check_source(source)
         )
-        return site.render(
+        return view.render(
             request,
             "search.html",
             page,
@@ -496,15 +543,15 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
 
     @app.get("/most-popular", include_in_schema=False)
     def most_popular_page(
-        request: Request, category: Category = None, source: SourceParam = None
+        view: View, request: Request, category: Category = None, source: SourceParam = None
     ) -> Response:
-        page = site.data(
-            "popular", pages.most_popular_page, category=category, source=site.check_source(source)
+        page = view.data(
+            "popular", pages.most_popular_page, category=category, source=view.check_source(source)
         )
-        return site.render(request, "most_popular.html", page, section="popular", source=source)
+        return view.render(request, "most_popular.html", page, section="popular", source=source)
 
     @app.get("/api", include_in_schema=False)
-    def api_page(request: Request) -> Response:
+    def api_page(view: View, request: Request) -> Response:
         """The JSON routes, read from the OpenAPI description (no CDN-hosted Swagger UI)."""
         routes = []
         for path, ops in app.openapi()["paths"].items():
@@ -526,8 +573,8 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
                     }
                 )
         page = {"routes": routes, "links": {"html": "/api", "json": "/openapi.json"}}
-        return site.render(request, "api.html", page, section="api")
+        return view.render(request, "api.html", page, section="api")
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> Response:
-        return json_response({"ok": True, "sources": site.sources()})
+    def healthz(view: View) -> Response:
+        return json_response({"ok": True, "sources": view.sources()})

@@ -9,22 +9,20 @@ charted, its rank that week is its best season's, hours and views add up.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from starchart.published.base import (
+from starchart.queries.base import (
     FILM_SQL,
     TV_SQL,
     NotFound,
     display_country,
     iso,
-    reading,
     resolve_source,
 )
-from starchart.published.search import Title, rank_titles, universe
-from starchart.published.slugs import normalise, show_slug, title_name, title_slug
+from starchart.queries.search import Title, rank_titles, universe
+from starchart.queries.slugs import normalise, show_slug, title_name, title_slug
 
 SUGGESTIONS = 5
 
@@ -167,18 +165,17 @@ def _order(titles: list[Title]) -> list[Title]:
 
 
 def title(
-    query: str, *, source: str | None = None, db: str | Path | None = None
+    con: duckdb.DuckDBPyConnection, query: str, *, source: str | None = None
 ) -> dict[str, Any]:
     """Everything about the titles named ``query``: an exact (case-insensitive) match on a
     show's name (all its seasons) or on a season's; else ``matches`` is empty and
     ``suggestions`` holds close names. ``shows`` aggregates a matched show's seasons."""
-    with reading(db) as con:
-        src = resolve_source(con, source)
-        titles = universe(con, src)
-        found, shows = _exact(query, titles)
-        matches = [_entry(con, src, t.show_title, t.season_title, t.kind)
-                   for t in _order(found)]
-        show_entries = [_show_entry(con, src, show, titles) for show in shows]
+    src = resolve_source(con, source)
+    titles = universe(con, src)
+    found, shows = _exact(query, titles)
+    matches = [_entry(con, src, t.show_title, t.season_title, t.kind)
+               for t in _order(found)]
+    show_entries = [_show_entry(con, src, show, titles) for show in shows]
     return {
         "query": query,
         "source": src,
@@ -189,26 +186,25 @@ def title(
 
 
 def title_by_slug(
-    slug: str, *, show: bool = False, source: str | None = None, db: str | Path | None = None
+    con: duckdb.DuckDBPyConnection, slug: str, *, show: bool = False, source: str | None = None
 ) -> dict[str, Any]:
     """One film or season by its slug, or a show (all seasons, with ``seasons`` and
     ``season_titles``) by the show's slug. Where a title and a show share a slug (a show's
     unnumbered listing, a film named like a show), the title wins unless ``show`` asks for
     the show."""
     wanted = slug.strip().lower()
-    with reading(db) as con:
-        src = resolve_source(con, source)
-        titles = universe(con, src)  # most charted first: the winner of a slug clash
-        if show:
-            for t in titles:
-                if t.kind == "tv" and show_slug(t.show_title) == wanted:
-                    return _show_entry(con, src, t.show_title, titles)
-        for t in titles:
-            if t.slug == wanted:
-                return _entry(con, src, t.show_title, t.season_title, t.kind)
+    src = resolve_source(con, source)
+    titles = universe(con, src)  # most charted first: the winner of a slug clash
+    if show:
         for t in titles:
             if t.kind == "tv" and show_slug(t.show_title) == wanted:
                 return _show_entry(con, src, t.show_title, titles)
+    for t in titles:
+        if t.slug == wanted:
+            return _entry(con, src, t.show_title, t.season_title, t.kind)
+    for t in titles:
+        if t.kind == "tv" and show_slug(t.show_title) == wanted:
+            return _show_entry(con, src, t.show_title, titles)
     suggestions = _suggestions(wanted.replace("-", " "), titles)
     hint = ""
     if suggestions:

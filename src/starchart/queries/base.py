@@ -1,4 +1,4 @@
-"""What every chart question shares: opening the store, choosing the source, parsing input.
+"""What every chart question shares: choosing the source, parsing input, SQL fragments.
 
 Questions read one source's charts (``engine`` or ``netflix``) from the same tables, so they
 answer alike for self-computed and published charts. User input only ever reaches DuckDB as
@@ -8,16 +8,14 @@ bound parameters.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 
 from starchart import store
 from starchart.countries import country_name
-from starchart.published.slugs import normalise
+from starchart.queries.slugs import normalise
 from starchart.weeks import COUNTRY_CATEGORIES, GLOBAL_CATEGORIES, parse_week, week_ending
 
 
@@ -42,13 +40,6 @@ class NotFound(LookupError):
 class BadWeekError(ValueError, NotFound):
     """A week that is not a chart week (not a date, or not a Sunday): both a ValueError and
     a LookupError, so callers that expect either for a bad week catch it."""
-
-
-@contextmanager
-def reading(db: str | Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The store, read-only, closed afterwards."""
-    with store.opened(db, read_only=True) as con:
-        yield con
 
 
 def resolve_source(con: duckdb.DuckDBPyConnection, source: str | None) -> str:

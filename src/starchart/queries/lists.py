@@ -10,14 +10,12 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-from starchart import store
-from starchart.published.base import (
+from starchart.queries.base import (
     FILM_SQL,
     KIND_SQL,
     TV_SQL,
@@ -29,11 +27,10 @@ from starchart.published.base import (
     iso,
     kind_sql,
     parse_category,
-    reading,
     resolve_country,
     resolve_source,
 )
-from starchart.published.slugs import show_slug, title_slug
+from starchart.queries.slugs import show_slug, title_slug
 from starchart.weeks import COUNTRY_CATEGORIES, GLOBAL_CATEGORIES
 
 
@@ -66,12 +63,6 @@ def leader_metric(by: str) -> str:
     return key
 
 
-def sources(*, db: str | Path | None = None) -> list[str]:
-    """The chart sources in the store, engine first."""
-    with reading(db) as con:
-        return store.sources(con)
-
-
 def _weeks(con: duckdb.DuckDBPyConnection, source: str, country: str | None) -> list[dt.date]:
     if country is None:
         rows = con.execute(
@@ -85,22 +76,22 @@ def _weeks(con: duckdb.DuckDBPyConnection, source: str, country: str | None) -> 
 
 
 def weeks(
-    *, country: str | None = None, source: str | None = None, db: str | Path | None = None
+    con: duckdb.DuckDBPyConnection, *, country: str | None = None, source: str | None = None
 ) -> list[str]:
     """The chart weeks ('YYYY-MM-DD' Sundays) of the global lists, or of one country's."""
-    with reading(db) as con:
-        src = resolve_source(con, source)
-        code = resolve_country(con, src, country) if country else None
-        return [w.isoformat() for w in _weeks(con, src, code)]
+    src = resolve_source(con, source)
+    code = resolve_country(con, src, country) if country else None
+    return [w.isoformat() for w in _weeks(con, src, code)]
 
 
-def countries(*, source: str | None = None, db: str | Path | None = None) -> list[dict[str, Any]]:
+def countries(
+    con: duckdb.DuckDBPyConnection, *, source: str | None = None
+) -> list[dict[str, Any]]:
     """The countries that have lists: ``{"iso2", "name", "weeks"}``, by name."""
-    with reading(db) as con:
-        src = resolve_source(con, source)
-        rows = con.execute(
-            """SELECT country_iso2, min(country_name), count(DISTINCT week)
-               FROM chart_country WHERE source = ? GROUP BY country_iso2""", [src]).fetchall()
+    src = resolve_source(con, source)
+    rows = con.execute(
+        """SELECT country_iso2, min(country_name), count(DISTINCT week)
+           FROM chart_country WHERE source = ? GROUP BY country_iso2""", [src]).fetchall()
     found = [{"iso2": r[0], "name": display_country(r[0], r[1]), "weeks": int(r[2])}
              for r in rows]
     return sorted(found, key=lambda c: c["name"])
@@ -123,11 +114,11 @@ def _change(rank: int, previous: int | None) -> str:
 
 
 def week(
+    con: duckdb.DuckDBPyConnection,
     week: str | dt.date | None = None,
     *,
     country: str | None = None,
     source: str | None = None,
-    db: str | Path | None = None,
 ) -> dict[str, Any]:
     """One week's lists (the latest by default): the four global lists, or a country's two,
     each row with its rank the week before and the change.
@@ -135,60 +126,59 @@ def week(
     ``previous_week``/``next_week`` are the neighbouring stored weeks (for browsing);
     ``compared_week`` is the week before when it is stored, else None, and then every row's
     ``previous_rank`` and ``change`` are None: no data for the previous week."""
-    with reading(db) as con:
-        src = resolve_source(con, source)
-        code = resolve_country(con, src, country) if country else None
-        available = _weeks(con, src, code)  # newest first
-        where = f"country {code}" if code else "the global lists"
-        if not available:
-            raise NotFound(f"no charts for {where} from source {src} in the store", [])
-        target = available[0] if week is None else as_week(week)
-        if target not in available:
-            near = _nearest(available, target)
-            raise NotFound(
-                f"no week {target.isoformat()} in {where} (source {src}); nearest: "
-                f"{', '.join(s['week'] for s in near)}", near)
-        ascending = sorted(available)
-        pos = bisect.bisect_left(ascending, target)
-        previous = ascending[pos - 1] if pos > 0 else None
-        following = ascending[pos + 1] if pos + 1 < len(ascending) else None
-        # moves are measured against the calendar week before, never an older stored week:
-        # across a gap in the data there is nothing to compare with
-        week_before = target - dt.timedelta(days=7)
-        compared = week_before if week_before in available else None
+    src = resolve_source(con, source)
+    code = resolve_country(con, src, country) if country else None
+    available = _weeks(con, src, code)  # newest first
+    where = f"country {code}" if code else "the global lists"
+    if not available:
+        raise NotFound(f"no charts for {where} from source {src} in the store", [])
+    target = available[0] if week is None else as_week(week)
+    if target not in available:
+        near = _nearest(available, target)
+        raise NotFound(
+            f"no week {target.isoformat()} in {where} (source {src}); nearest: "
+            f"{', '.join(s['week'] for s in near)}", near)
+    ascending = sorted(available)
+    pos = bisect.bisect_left(ascending, target)
+    previous = ascending[pos - 1] if pos > 0 else None
+    following = ascending[pos + 1] if pos + 1 < len(ascending) else None
+    # moves are measured against the calendar week before, never an older stored week:
+    # across a gap in the data there is nothing to compare with
+    week_before = target - dt.timedelta(days=7)
+    compared = week_before if week_before in available else None
 
-        if code is None:
-            rows = con.execute(
-                """SELECT c.category, c.weekly_rank, c.show_title, c.season_title,
-                          c.weekly_hours_viewed, c.runtime, c.weekly_views,
-                          c.cumulative_weeks_in_top_10, p.weekly_rank
-                   FROM chart_global c
-                   LEFT JOIN chart_global p
-                     ON p.source = c.source AND p.week = ? AND p.category = c.category
-                    AND p.show_title = c.show_title
-                    AND p.season_title IS NOT DISTINCT FROM c.season_title
-                   WHERE c.source = ? AND c.week = ?
-                   ORDER BY c.category, c.weekly_rank""",
-                [compared, src, target]).fetchall()
-            order: tuple[str, ...] = GLOBAL_CATEGORIES
-            country_name = None
-        else:
-            rows = con.execute(
-                """SELECT c.category, c.weekly_rank, c.show_title, c.season_title,
-                          NULL, NULL, NULL, c.cumulative_weeks_in_top_10, p.weekly_rank
-                   FROM chart_country c
-                   LEFT JOIN chart_country p
-                     ON p.source = c.source AND p.country_iso2 = c.country_iso2
-                    AND p.week = ? AND p.category = c.category AND p.show_title = c.show_title
-                    AND p.season_title IS NOT DISTINCT FROM c.season_title
-                   WHERE c.source = ? AND c.country_iso2 = ? AND c.week = ?
-                   ORDER BY c.category, c.weekly_rank""",
-                [compared, src, code, target]).fetchall()
-            order = COUNTRY_CATEGORIES
-            found = con.execute(
-                "SELECT min(country_name) FROM chart_country WHERE source = ? AND country_iso2 = ?",
-                [src, code]).fetchone()
-            country_name = display_country(code, found[0] if found else None)
+    if code is None:
+        rows = con.execute(
+            """SELECT c.category, c.weekly_rank, c.show_title, c.season_title,
+                      c.weekly_hours_viewed, c.runtime, c.weekly_views,
+                      c.cumulative_weeks_in_top_10, p.weekly_rank
+               FROM chart_global c
+               LEFT JOIN chart_global p
+                 ON p.source = c.source AND p.week = ? AND p.category = c.category
+                AND p.show_title = c.show_title
+                AND p.season_title IS NOT DISTINCT FROM c.season_title
+               WHERE c.source = ? AND c.week = ?
+               ORDER BY c.category, c.weekly_rank""",
+            [compared, src, target]).fetchall()
+        order: tuple[str, ...] = GLOBAL_CATEGORIES
+        country_name = None
+    else:
+        rows = con.execute(
+            """SELECT c.category, c.weekly_rank, c.show_title, c.season_title,
+                      NULL, NULL, NULL, c.cumulative_weeks_in_top_10, p.weekly_rank
+               FROM chart_country c
+               LEFT JOIN chart_country p
+                 ON p.source = c.source AND p.country_iso2 = c.country_iso2
+                AND p.week = ? AND p.category = c.category AND p.show_title = c.show_title
+                AND p.season_title IS NOT DISTINCT FROM c.season_title
+               WHERE c.source = ? AND c.country_iso2 = ? AND c.week = ?
+               ORDER BY c.category, c.weekly_rank""",
+            [compared, src, code, target]).fetchall()
+        order = COUNTRY_CATEGORIES
+        found = con.execute(
+            "SELECT min(country_name) FROM chart_country WHERE source = ? AND country_iso2 = ?",
+            [src, code]).fetchone()
+        country_name = display_country(code, found[0] if found else None)
 
     lists: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
@@ -210,21 +200,20 @@ def week(
 
 
 def most_popular(
-    *, category: str | None = None, source: str | None = None, db: str | Path | None = None
+    con: duckdb.DuckDBPyConnection, *, category: str | None = None, source: str | None = None
 ) -> dict[str, Any]:
     """The all-time Most Popular lists (most views in a title's first 91, once 28, days)."""
     wanted = parse_category(category)
-    with reading(db) as con:
-        src = resolve_source(con, source)
-        rows = con.execute(
-            f"""SELECT category, rank, show_title, season_title, hours_viewed, runtime, views,
-                       window_days, in_progress
-                FROM most_popular
-                WHERE source = ? AND (?::VARCHAR IS NULL OR category = ?)
-                  AND (?::VARCHAR IS NULL OR {KIND_SQL} = ?)
-                ORDER BY category, rank""",
-            [src, wanted.global_category, wanted.global_category, wanted.kind, wanted.kind],
-        ).fetchall()
+    src = resolve_source(con, source)
+    rows = con.execute(
+        f"""SELECT category, rank, show_title, season_title, hours_viewed, runtime, views,
+                   window_days, in_progress
+            FROM most_popular
+            WHERE source = ? AND (?::VARCHAR IS NULL OR category = ?)
+              AND (?::VARCHAR IS NULL OR {KIND_SQL} = ?)
+            ORDER BY category, rank""",
+        [src, wanted.global_category, wanted.global_category, wanted.kind, wanted.kind],
+    ).fetchall()
     lists: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         lists.setdefault(r[0], []).append({
@@ -332,6 +321,7 @@ def _country_leaders(con: duckdb.DuckDBPyConnection, src: str, wanted: CategoryF
 
 
 def leaders(
+    con: duckdb.DuckDBPyConnection,
     by: str = "weeks-at-1",
     *,
     category: str | None = None,
@@ -339,7 +329,6 @@ def leaders(
     until: str | dt.date | None = None,
     limit: int = 20,
     source: str | None = None,
-    db: str | Path | None = None,
 ) -> pd.DataFrame:
     """Leaderboards over all time or a period: most weeks at #1 or in the Top 10 of a global
     list, most countries whose Top 10 held the title, most views.
@@ -354,12 +343,11 @@ def leaders(
     end = as_date(until, "until")
     if start and end and start > end:
         raise ValueError(f"since ({start}) is after until ({end})")
-    with reading(db) as con:
-        src = resolve_source(con, source)
-        if key == "countries":
-            frame = _country_leaders(con, src, wanted, start, end, limit)
-        else:
-            frame = _global_leaders(con, key, src, wanted, start, end, limit)
+    src = resolve_source(con, source)
+    if key == "countries":
+        frame = _country_leaders(con, src, wanted, start, end, limit)
+    else:
+        frame = _global_leaders(con, key, src, wanted, start, end, limit)
     frame.insert(3, "slug", [title_slug(s, t) for s, t in
                              zip(frame["show_title"], _nullable(frame["season_title"]),
                                  strict=True)])

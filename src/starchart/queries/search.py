@@ -1,7 +1,7 @@
 """Find titles by name the way people type them: without accents, punctuation or care.
 
 Every film and season of a source (from the global, country and Most Popular lists) is folded
-with :func:`starchart.published.slugs.normalise` and scored with rapidfuzz, so "pokemon
+with :func:`starchart.queries.slugs.normalise` and scored with rapidfuzz, so "pokemon
 concierge", "kill boksun" and "Revelation" find "Pokémon Concierge", "Kill Boksoon" and
 "Revelations". Exact matches come first; ties go to the title that charted most.
 """
@@ -9,15 +9,14 @@ concierge", "kill boksun" and "Revelation" find "Pokémon Concierge", "Kill Boks
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from starchart.published.base import KIND_SQL, reading, resolve_source
-from starchart.published.slugs import normalise, title_name, title_slug
+from starchart.queries.base import KIND_SQL, resolve_source
+from starchart.queries.slugs import normalise, title_name, title_slug
 
 MIN_SCORE = 60.0
 
@@ -107,12 +106,11 @@ def rank_titles(text: str, titles: list[Title], limit: int = 10,
 
 
 def search(
-    text: str, *, limit: int = 10, source: str | None = None, db: str | Path | None = None
+    con: duckdb.DuckDBPyConnection, text: str, *, limit: int = 10, source: str | None = None
 ) -> list[dict[str, Any]]:
     """Fuzzy title search: ``[{"show_title", "season_title", "slug", "kind", "score"}]``."""
     if limit < 1:
         raise ValueError(f"limit must be at least 1, got {limit}")
-    with reading(db) as con:
-        titles = universe(con, resolve_source(con, source))
+    titles = universe(con, resolve_source(con, source))
     return [{**title.brief(), "score": score} for title, score in rank_titles(text, titles,
                                                                               limit)]
