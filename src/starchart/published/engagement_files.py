@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -336,7 +337,9 @@ def parse_report(path: str | Path, *, progress: Progress | None = None) -> Parse
         raise NetflixFileError(path, None, "not an XLSX workbook (not a zip archive: an HTML "
                                "page, a truncated download or another format)")
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():  # Netflix's workbooks carry no default style
+            warnings.simplefilter("ignore", UserWarning)
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
         raise NetflixFileError(path, None, f"not a readable XLSX workbook ({exc})") from None
     try:

@@ -42,7 +42,7 @@ from starchart.published.matching import (
     language_of,
     match,
 )
-from starchart.published.slugs import title_name
+from starchart.queries.slugs import title_name
 
 SOURCES = ("global", "countries", "most-popular", "engagement")
 

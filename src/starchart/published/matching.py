@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from starchart.published.slugs import normalise
+from starchart.queries.slugs import normalise
 
 TOP10_SOURCES = ("global", "countries", "most-popular")
 _SEASON_WORDS = re.compile(

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import math
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,7 +178,9 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
         raise NetflixFileError(path, None, "not an XLSX workbook (not a zip archive: an HTML "
                                "page, a truncated download or another format)")
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():  # Netflix's workbooks carry no default style
+            warnings.simplefilter("ignore", UserWarning)
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
         raise NetflixFileError(path, None, f"not a readable XLSX workbook ({exc})") from None
     sheet = book.worksheets[0]
