@@ -70,6 +70,34 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
            SELECT DISTINCT source, 'most-popular', '', NULL, NULL, NULL FROM most_popular""")
 
 
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """True when the store has table ``name`` (a store read-only from before a table was
+    added to the schema lacks it)."""
+    found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                        [name]).fetchall()
+    return bool(found[0][0])
+
+
+def spans_of(con: duckdb.DuckDBPyConnection, source: str, dataset: str,
+             scope: str = "") -> list[Span]:
+    """The spans of a weekly dataset: as recorded at import, or (engine charts, older
+    stores) computed from the chart tables now."""
+    if has_table(con, "coverage"):
+        found = spans(con, source, dataset, scope)
+        if found:
+            return found
+        recorded = con.execute("SELECT count(*) FROM coverage WHERE source = ?",
+                               [source]).fetchall()
+        if recorded[0][0]:
+            return []  # the source's coverage is recorded, and has none of this dataset
+    sql = _WEEKLY.get(dataset)
+    if sql is None:
+        return []
+    weeks = [r[0] for r in con.execute(
+        f"SELECT week FROM ({sql}) WHERE source = ? AND scope = ?", [source, scope]).fetchall()]
+    return as_spans(weeks)
+
+
 def spans(con: duckdb.DuckDBPyConnection, source: str, dataset: str,
           scope: str = "") -> list[Span]:
     """The stored spans of one dataset (oldest first)."""

@@ -39,7 +39,11 @@ def test_title_film_record(db: Path) -> None:
         "category": "Films (English)", "weeks_in_top_10": 4, "weeks_at_1": 2, "peak_rank": 1,
         "first_week": "2021-07-04", "last_week": "2025-03-30",
         "hours_viewed": 20_000_000 + 15_230_000 + 5_200_000 + 5_000_000,
-        "views": 2_200_000 + 2_100_000}]
+        "views": 2_200_000 + 2_100_000,
+        # the views are a partial sum, and say so: none are published for 2021
+        "views_weeks": 2, "views_partial": True,
+        "views_note": "views published for 2 of 4 weeks (weekly views: 2023-06-18 .. "
+                      "2023-06-25 (2 weeks); 2025-03-23 .. 2025-03-30 (2 weeks))"}]
     countries = entry["countries"]
     assert countries["distinct_in_top_10"] == 2 and countries["distinct_at_1"] == 2
     assert countries["max_in_one_week"] == 2
@@ -49,8 +53,13 @@ def test_title_film_record(db: Path) -> None:
         "in_top_10": [{"iso2": "AR", "name": "Argentina", "rank": 1},
                       {"iso2": "RE", "name": "Réunion", "rank": 1}],
         "at_1": [{"iso2": "AR", "name": "Argentina"}, {"iso2": "RE", "name": "Réunion"}]}
+    # the samples' country lists end in 2021: for 2025 the count is unknown, not 0
     assert [(r["week"], r["rank"], r["countries_in_top_10"]) for r in entry["run"]] == [
-        ("2021-07-04", 1, 2), ("2021-07-11", 1, 2), ("2025-03-23", 2, 0), ("2025-03-30", 2, 0)]
+        ("2021-07-04", 1, 2), ("2021-07-11", 1, 2), ("2025-03-23", 2, None),
+        ("2025-03-30", 2, None)]
+    assert countries["coverage"]["status"] == "partial"
+    assert countries["coverage"]["weeks_without_data"] == [
+        {"first_week": "2025-03-23", "last_week": "2025-03-30", "weeks": 2}]
     assert entry["run"][2]["views"] == 2_200_000 and entry["run"][0]["views"] is None
 
 

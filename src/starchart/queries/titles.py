@@ -21,24 +21,38 @@ from starchart.queries.base import (
     iso,
     resolve_source,
 )
+from starchart.queries.record import (
+    complete_entry,
+    has_identities,
+    identity,
+    ids_named,
+    ids_of_name,
+    is_title_id,
+)
 from starchart.queries.search import Title, rank_titles, universe
 from starchart.queries.slugs import normalise, show_slug, title_name, title_slug
 
 SUGGESTIONS = 5
 
 
-def _where(kind: str, season: str | None, whole_show: bool) -> tuple[str, list[Any]]:
-    """The rows of one title, or of one show (all its seasons); fixed SQL, bound values."""
+def _where(show: str, kind: str, season: str | None, whole_show: bool,
+           title_id: str | None = None) -> tuple[str, list[Any]]:
+    """The rows of one work (by its ID), one title or one show (all its seasons) by name;
+    fixed SQL, bound values."""
+    if title_id is not None:
+        return "title_id = ?", [title_id]
     kind_sql = FILM_SQL if kind == "film" else TV_SQL
     if whole_show:
-        return f"show_title = ? AND {kind_sql}", []
-    return f"show_title = ? AND season_title IS NOT DISTINCT FROM ? AND {kind_sql}", [season]
+        return f"show_title = ? AND {kind_sql}", [show]
+    return (f"show_title = ? AND season_title IS NOT DISTINCT FROM ? AND {kind_sql}",
+            [show, season])
 
 
 def _entry(con: duckdb.DuckDBPyConnection, source: str, show: str, season: str | None,
-           kind: str, *, whole_show: bool = False) -> dict[str, Any]:
-    where, extra = _where(kind, season, whole_show)
-    params = [source, show, *extra]
+           kind: str, *, whole_show: bool = False, title_id: str | None = None,
+           ) -> dict[str, Any]:
+    where, extra = _where(show, kind, season, whole_show, title_id)
+    params = [source, *extra]
     lists = con.execute(
         f"""WITH w AS (
               SELECT category, week, min(weekly_rank) AS rank,
@@ -99,7 +113,7 @@ def _entry(con: duckdb.DuckDBPyConnection, source: str, show: str, season: str |
                         "countries_at_1": len(slot["at_1"])})
     run.sort(key=lambda r: (r["week"], r["category"] or ""))
 
-    return {
+    return complete_entry(con, source, {
         "show_title": show,
         "season_title": None if whole_show else season,
         "slug": show_slug(show) if whole_show else title_slug(show, season),
@@ -119,7 +133,62 @@ def _entry(con: duckdb.DuckDBPyConnection, source: str, show: str, season: str |
             "weeks": list(weeks.values()),
         },
         "run": run,
-    }
+    }, title_id)
+
+
+def _work_entry(con: duckdb.DuckDBPyConnection, source: str, title_id: str) -> dict[str, Any]:
+    """One work by its stable ID, whether it charted or only appears in the reports."""
+    found = identity(con, title_id) if has_identities(con) else None
+    if found is None:
+        raise NotFound(f"no title with ID {title_id!r} (source {source})", [])
+    return _entry(con, source, found["show_title"] or found["name"], found["season_title"],
+                  found["kind"] or "film", title_id=title_id)
+
+
+def _first_work(con: duckdb.DuckDBPyConnection, source: str, t: Title) -> dict[str, Any]:
+    """The work a slug means: the most recently charted of the works its name was linked
+    to; ``also`` lists the others (two films named "Unlocked")."""
+    ids = ids_of_name(con, source, t.show_title, t.season_title, t.kind) if has_identities(
+        con) else []
+    entry = _entry(con, source, t.show_title, t.season_title, t.kind,
+                   title_id=ids[0] if ids else None)
+    entry["also"] = [_brief(con, other) for other in ids[1:]]
+    return entry
+
+
+def _brief(con: duckdb.DuckDBPyConnection, title_id: str) -> dict[str, Any]:
+    found = identity(con, title_id) or {}
+    return {"title_id": title_id, "name": found.get("name"),
+            "original_title": found.get("original_title"),
+            "release_date": found.get("release_date")}
+
+
+def _by_work(con: duckdb.DuckDBPyConnection, source: str, query: str,
+             found: list[Title]) -> list[dict[str, Any]]:
+    """The matched titles' entries, one per work: a name that is several works (two films
+    called "Unlocked") gives several entries, and works named ``query`` only in the
+    engagement reports are added."""
+    if not has_identities(con):
+        return [_entry(con, source, t.show_title, t.season_title, t.kind) for t in found]
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for t in found:
+        ids = ids_of_name(con, source, t.show_title, t.season_title, t.kind)
+        if not ids:
+            out.append(_entry(con, source, t.show_title, t.season_title, t.kind))
+        for tid in ids:
+            if tid not in seen:
+                seen.add(tid)
+                out.append(_entry(con, source, t.show_title, t.season_title, t.kind,
+                                  title_id=tid))
+    for fold in (str.casefold, normalise):
+        extra = [tid for tid in ids_named(con, fold(query.strip()), fold) if tid not in seen]
+        if extra or out:
+            break
+    for tid in extra:
+        seen.add(tid)
+        out.append(_work_entry(con, source, tid))
+    return out
 
 
 def _show_entry(con: duckdb.DuckDBPyConnection, source: str, show: str,
@@ -173,8 +242,7 @@ def title(
     src = resolve_source(con, source)
     titles = universe(con, src)
     found, shows = _exact(query, titles)
-    matches = [_entry(con, src, t.show_title, t.season_title, t.kind)
-               for t in _order(found)]
+    matches = _by_work(con, src, query, _order(found))
     show_entries = [_show_entry(con, src, show, titles) for show in shows]
     return {
         "query": query,
@@ -194,6 +262,8 @@ def title_by_slug(
     the show."""
     wanted = slug.strip().lower()
     src = resolve_source(con, source)
+    if is_title_id(wanted):
+        return _work_entry(con, src, wanted)
     titles = universe(con, src)  # most charted first: the winner of a slug clash
     if show:
         for t in titles:
@@ -201,7 +271,7 @@ def title_by_slug(
                 return _show_entry(con, src, t.show_title, titles)
     for t in titles:
         if t.slug == wanted:
-            return _entry(con, src, t.show_title, t.season_title, t.kind)
+            return _first_work(con, src, t)
     for t in titles:
         if t.kind == "tv" and show_slug(t.show_title) == wanted:
             return _show_entry(con, src, t.show_title, titles)
