@@ -212,10 +212,10 @@ def coverage(*, source: str | None = None, db: str | Path | None = None,
     "first_day", "last_day", "weeks"}]``; datasets: global, global-views, countries (scope
     a country code, or None for any), engagement and engagement-views (scope the half-year),
     most-popular."""
-    from starchart.coverage import listing
+    from starchart.coverage import has_table, listing
 
     with store.opened(db, read_only=True) as con:
-        return listing(con, source)
+        return listing(con, source) if has_table(con, "coverage") else []
 
 
 class Charts:
@@ -314,6 +314,31 @@ class Charts:
 
         return most_popular(self.con, category=category, source=source)
 
+    def engagement(
+        self, period: str | None = None, *, by: str = "views", kind: str | None = None,
+        language: str | None = None, origin: str | None = None,
+        never_in_top_10: bool = False, limit: int = 50, source: str | None = None,
+    ) -> dict[str, Any]:
+        """One half-year of the engagement reports (latest by default, e.g. '2025H1'): the
+        most watched titles by views or hours, filtered by kind, language (of the original
+        title), likely origin or never in a Top 10, with totals by language and origin."""
+        from starchart.queries.engagement import report
+
+        return report(self.con, period, by=by, kind=kind, language=language, origin=origin,
+                      never_in_top_10=never_in_top_10, limit=limit, source=source)
+
+    def engagement_periods(self, *, source: str | None = None) -> list[dict[str, Any]]:
+        """The half-years with engagement reports, newest first, with their totals."""
+        from starchart.queries.engagement import periods
+
+        return periods(self.con, source=source)
+
+    def coverage(self, *, source: str | None = None) -> list[dict[str, Any]]:
+        """Which weeks each dataset covers (see :func:`coverage`)."""
+        from starchart.coverage import has_table, listing
+
+        return listing(self.con, source) if has_table(self.con, "coverage") else []
+
     def changes(self) -> pd.DataFrame:
         """What re-imports found Netflix had rewritten: imported_at, file, kind ('renamed',
         'relabelled', 'replaced', 'added', 'removed'), list, week, rank, before, after."""
@@ -339,6 +364,31 @@ def open(db: str | Path | None = None) -> Charts:
 
 
 # The same questions, one call each (each opens the store once): what the CLI uses.
+
+
+def engagement(
+    period: str | None = None,
+    *,
+    by: str = "views",
+    kind: str | None = None,
+    language: str | None = None,
+    origin: str | None = None,
+    never_in_top_10: bool = False,
+    limit: int = 50,
+    source: str | None = None,
+    db: str | Path | None = None,
+) -> dict[str, Any]:
+    """:meth:`Charts.engagement` of the store at ``db``."""
+    with open(db) as charts:
+        return charts.engagement(period, by=by, kind=kind, language=language, origin=origin,
+                                 never_in_top_10=never_in_top_10, limit=limit, source=source)
+
+
+def engagement_periods(*, source: str | None = None, db: str | Path | None = None,
+                       ) -> list[dict[str, Any]]:
+    """:meth:`Charts.engagement_periods` of the store at ``db``."""
+    with open(db) as charts:
+        return charts.engagement_periods(source=source)
 
 
 def changes(*, db: str | Path | None = None) -> pd.DataFrame:

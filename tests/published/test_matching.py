@@ -96,6 +96,14 @@ def test_a_renamed_top10_title_keeps_its_work() -> None:
     assert len({link.title_id for link in links}) == 1
 
 
+def test_a_season_labelled_differently_matches_by_show_and_number() -> None:
+    reported = report("Love Is Blind: Season 8", "tv", D(2025, 2, 14))
+    charted = chart("Love Is Blind", "tv", D(2025, 3, 2), D(2025, 3, 23),
+                    season="Love Is Blind: S8: Minneapolis", language="english")
+    got = links_by_key([reported, charted])
+    assert got[charted.key] == (got[reported.key][0], "same-season-number")
+
+
 def test_ids_are_stable_and_kept_from_an_earlier_run() -> None:
     first = links_by_key([UNLOCKED_KR, UNLOCKED_US])
     assert first == links_by_key([UNLOCKED_US, UNLOCKED_KR])  # order-blind

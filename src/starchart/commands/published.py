@@ -17,6 +17,7 @@ from rich.text import Text
 
 from starchart import api
 from starchart.commands.common import DbOption, JsonOption, console, print_json, run_or_fail
+from starchart.commands.facts import print_facts
 from starchart.display import compact, missing, move, runtime_hm
 from starchart.progress import progress_bar
 from starchart.queries.lists import LEADERS, leader_metric
@@ -230,9 +231,10 @@ def _entry_tables(entry: dict[str, Any], heading: str) -> None:
                     "last week", "hours viewed", "views"):
             table.add_column(col, justify="left" if col == "list" else "right")
         for g in entry["global"]:
+            views = compact(g["views"]) + (" *" if g.get("views_note") else "")
             add_row(table, g["category"], str(g["weeks_in_top_10"]), str(g["weeks_at_1"]),
                           f"#{g['peak_rank']}", g["first_week"], g["last_week"],
-                          compact(g["hours_viewed"]), compact(g["views"]))
+                          compact(g["hours_viewed"]), views)
         console.print(table)
     else:
         console.print("Never on a global Top 10 list.")
@@ -250,9 +252,17 @@ def _entry_tables(entry: dict[str, Any], heading: str) -> None:
         for r in entry["run"]:
             add_row(run, r["week"], r["category"] or "(countries only)",
                         "" if r["rank"] is None else f"#{r['rank']}", compact(r["hours_viewed"]),
-                        compact(r["views"]), str(r["countries_in_top_10"] or ""),
-                        str(r["countries_at_1"] or ""))
+                        compact(r["views"]), _count(r["countries_in_top_10"]),
+                        _count(r["countries_at_1"]))
         console.print(run)
+        console.print("– : not published for that week (no views before 2023-06-18; no "
+                      "country lists for the week)", highlight=False)
+    print_facts(entry)
+
+
+def _count(value: int | None) -> str:
+    """A count, or ``–`` where the data do not cover the week (None is not 0)."""
+    return "–" if value is None else str(value)
 
 
 def title_cmd(
@@ -351,13 +361,15 @@ def leaders_cmd(
                                             limit=limit, source=source, db=db))
     if as_json:
         print_json({"by": by, "category": category, "since": since, "until": until,
-                    "rows": _records(frame)})
+                    "coverage": frame.attrs.get("coverage"), "rows": _records(frame)})
         return
-    period = f" {since or '…'} to {until or '…'}" if since or until else " (all time)"
+    covered = frame.attrs.get("coverage", {})
+    period = f" {since or '…'} to {until or '…'}" if since or until else ""
+    span = f" — {covered['note']}" if covered else (" (all time)" if not period else "")
     key = leader_metric(by)  # known: api.leaders accepted it
     label = LEADERS[key].label
-    table = Table(title=Text(f"Most {label}{period}" + (f", {category}" if category else "")),
-                  title_justify="left")
+    table = Table(title=Text(f"Most {label}{period}" + (f", {category}" if category else "")
+                             + span), title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("title")
     table.add_column("list")
@@ -366,9 +378,14 @@ def leaders_cmd(
     table.add_column("last week")
     for r in _records(frame):
         value = compact(r["value"]) if key == "views" else str(int(r["value"]))
+        if r.get("views_partial"):
+            value += " *"  # views published for only some of its weeks
         add_row(table, str(r["rank"]), _name(r["show_title"], r["season_title"]),
                       r["category"], value, r["first_week"] or "", r["last_week"] or "")
     console.print(table)
+    if key == "views" and any(r.get("views_partial") for r in _records(frame)):
+        console.print("* views published for only some of its weeks in the Top 10",
+                      highlight=False)
 
 
 def search_cmd(

@@ -123,6 +123,18 @@ def guess_kind(name: str) -> str:
     return "film"
 
 
+_SEASON_NUMBER = re.compile(r"^(.*?):\s*(?:season|s)\s*(\d{1,3})\b", re.I)
+
+
+def season_key(name: str) -> str | None:
+    """'Love Is Blind: S8: Minneapolis' and 'Love Is Blind: Season 8' -> 'love is blind|8':
+    the Top 10 history and the reports label some seasons differently."""
+    found = _SEASON_NUMBER.match(name)
+    if not found:
+        return None
+    return f"{_fold(found.group(1))}|{int(found.group(2))}"
+
+
 def split_show(name: str) -> tuple[str, str | None]:
     """'Squid Game: Season 2' -> ('Squid Game', 'Squid Game: Season 2'); a name without a
     season word is its own show and has no season."""
@@ -230,6 +242,7 @@ def match(
     works: dict[str, Work] = {}
     decided: dict[Sighting, tuple[Work, str, str]] = {}
     by_name: dict[tuple[str | None, str], list[Work]] = defaultdict(list)
+    by_season: dict[tuple[str | None, str], list[Work]] = defaultdict(list)
 
     def overridden(s: Sighting) -> str | None:
         if not separate:
@@ -280,6 +293,9 @@ def match(
         if key not in works:
             works[key] = Work(key, kind, s.name, s.original_title, s.release_date)
             by_name[(kind, name)].append(works[key])
+            numbered = season_key(s.name)
+            if numbered:
+                by_season[(kind, numbered)].append(works[key])
         decided[s] = (works[key], rule, why)
 
     # 3. Top 10 and Most Popular sightings
@@ -294,6 +310,13 @@ def match(
             continue
         candidates = [w for w in by_name[(s.kind, name)] if not w.key.startswith("top10|")]
         chosen, rule, why = _choose(s, candidates)
+        numbered = season_key(s.name)
+        if chosen is None and not candidates and numbered and by_season[(s.kind, numbered)]:
+            chosen, rule, why = _choose(s, by_season[(s.kind, numbered)])
+            if chosen is not None:
+                rule, why = "same-season-number", (
+                    f"no report names {s.name!r}; {chosen.name!r} is the same show and "
+                    f"season number ({why})")
         if chosen is None:
             key = f"top10|{s.kind}|{name}"
             if key not in works:

@@ -30,6 +30,7 @@ from starchart.queries.base import (
     resolve_country,
     resolve_source,
 )
+from starchart.queries.record import leaders_coverage
 from starchart.queries.slugs import show_slug, title_slug
 from starchart.weeks import COUNTRY_CATEGORIES, GLOBAL_CATEGORIES
 
@@ -254,6 +255,7 @@ def _global_leaders(con: duckdb.DuckDBPyConnection, by: str, src: str, wanted: C
                      count(*) FILTER (WHERE weekly_rank = 1) AS weeks_at_1,
                      min(weekly_rank) AS peak_rank,
                      sum(weekly_hours_viewed) AS hours_viewed, sum(weekly_views) AS views,
+                     count(weekly_views) AS views_weeks, min(title_id) AS title_id,
                      min(week) AS first_week, max(week) AS last_week
               FROM chart_global
               WHERE source = ? AND (?::VARCHAR IS NULL OR category = ?) AND {_kind_sql(wanted)}
@@ -261,7 +263,7 @@ def _global_leaders(con: duckdb.DuckDBPyConnection, by: str, src: str, wanted: C
               GROUP BY show_title, season_title, category)
             SELECT rank() OVER (ORDER BY {metric} DESC) AS rank, show_title, season_title,
                    category, {metric} AS value, kind, weeks_in_top_10, weeks_at_1, peak_rank,
-                   hours_viewed, views, first_week, last_week
+                   hours_viewed, views, views_weeks, first_week, last_week, title_id
             FROM t WHERE {metric} > 0
             ORDER BY value DESC, {then}, first_week, show_title, season_title NULLS FIRST
             LIMIT ?""",
@@ -355,7 +357,11 @@ def leaders(
         if col in frame:
             frame[col] = [iso(_as_day(v)) for v in frame[col]]
     frame["season_title"] = pd.Series(_nullable(frame["season_title"]), dtype=object)
-    return frame.reset_index(drop=True)
+    frame = frame.reset_index(drop=True)
+    frame.attrs["coverage"] = leaders_coverage(con, src, key, start, end)
+    if key == "views":
+        frame["views_partial"] = frame["views_weeks"] < frame["weeks_in_top_10"]
+    return frame
 
 
 def _nullable(values: pd.Series) -> list[Any]:

@@ -217,3 +217,28 @@ def complete_entry(con: duckdb.DuckDBPyConnection, source: str, entry: dict[str,
     entry["most_popular"] = most_popular(con, source, title_id)
     entry["engagement"] = engagement(con, source, title_id)
     return entry
+
+
+LEADER_DATASETS = {"views": "global-views", "countries": "countries",
+                   "weeks-at-1": "global", "weeks-in-top-10": "global"}
+
+
+def leaders_coverage(con: duckdb.DuckDBPyConnection, source: str, metric: str,
+                     since: dt.date | None, until: dt.date | None) -> dict[str, Any]:
+    """The weeks a leaderboard counts: its dataset's spans inside the period asked for, so
+    "all time" is never claimed for views (published since 2023-06-18) or countries (lists
+    in Netflix's files end in 2022)."""
+    dataset = LEADER_DATASETS[metric]
+    found = coverage.clip(coverage.spans_of(con, source, dataset), since, until)
+    every = coverage.clip(coverage.spans_of(con, source, "global"), since, until)
+    weeks = sum(s.weeks for s in found)
+    label = coverage.label(found)
+    if not found:
+        note = f"no {dataset} data in this period"
+    elif weeks < sum(s.weeks for s in every):
+        note = (f"counts only the weeks with {'views' if metric == 'views' else 'country lists'}"
+                f": {label}")
+    else:
+        note = f"all weeks with lists: {label}"
+    return {"dataset": dataset, "spans": [s.as_dict() for s in found], "weeks": weeks,
+            "label": label, "note": note}
