@@ -365,7 +365,8 @@ def leaders_cmd(
         return
     covered = frame.attrs.get("coverage", {})
     period = f" {since or '…'} to {until or '…'}" if since or until else ""
-    span = f" — {covered['note']}" if covered else (" (all time)" if not period else "")
+    complete = not covered or covered["note"].startswith("all weeks")
+    span = (" (all time)" if not period else "") if complete else f" — {covered['note']}"
     key = leader_metric(by)  # known: api.leaders accepted it
     label = LEADERS[key].label
     table = Table(title=Text(f"Most {label}{period}" + (f", {category}" if category else "")
@@ -383,6 +384,8 @@ def leaders_cmd(
         add_row(table, str(r["rank"]), _name(r["show_title"], r["season_title"]),
                       r["category"], value, r["first_week"] or "", r["last_week"] or "")
     console.print(table)
+    if covered and complete:
+        console.print(f"Counted over {covered['note']}.", highlight=False)
     if key == "views" and any(r.get("views_partial") for r in _records(frame)):
         console.print("* views published for only some of its weeks in the Top 10",
                       highlight=False)

@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from starchart import store
 from starchart.web import fmt, maps, pages
+from starchart.web.engagement import register_engagement_routes
 from starchart.web.responses import error_response
 from starchart.web.routes import register_routes
 from starchart.web.site import Site, StoreCache
@@ -185,6 +186,7 @@ def create_app(db: Path | None = None, *, cache: bool = True) -> FastAPI:
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
+    register_engagement_routes(app)
     register_routes(app, site)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     return app
