@@ -21,9 +21,9 @@ def _filler(header: list[str], values: dict[str, str], category: str, rank: int)
         if name in ("weekly_hours_viewed",) or name.startswith("hours_viewed_first"):
             row[name] = hours
         elif name == "runtime":
-            row[name] = "1"
+            row[name] = "" if values.get("no_views") else "1"
         elif name == "weekly_views" or name.startswith("views_first"):
-            row[name] = hours
+            row[name] = "" if values.get("no_views") else hours
         elif name in ("is_staggered_launch", "runtime_override_flag"):
             row[name] = "False"
         elif name in ("episode_launch_details", "episode_launch_dtls"):
@@ -89,6 +89,8 @@ def complete(text: str) -> str:
         base = {k: sample[k] for k in list_key[:-1]}  # week (and country): unique fillers
         if "country_name" in sample:
             base["country_name"] = sample["country_name"]
+        if sample.get("weekly_views") == "":  # a week before views were published
+            base["no_views"] = "yes"
         added[key] = [_filler(header, base, key[-1], rank) for rank in range(1, 11)
                       if rank not in held]
     # keep the given rows in place; put each list's fillers after its last given row, and a

@@ -128,3 +128,53 @@ def test_the_later_country_download_rewrote_history_and_said_so(everything_db: P
                                     JOIN title_links l USING (title_id)
                                     WHERE l.explanation LIKE '%newer name%'""")
     assert names[0][0] > 0  # renamed titles keep one ID, matched under the newer name
+
+
+def test_revelations_every_number_netflix_published(everything_db: Path) -> None:
+    from starchart import api
+
+    [entry] = api.title("Revelations", db=everything_db)["matches"]
+    [half] = entry["engagement"]
+    assert (half["period"], half["hours_viewed"], half["views"]) == (
+        "2025H1", 36_600_000, 18_000_000)
+    assert (half["top_10"]["weeks"], half["top_10"]["views"]) == (3, 14_600_000)
+    # a 2025 title: the country lists (to 2022-11-13) say nothing of it
+    assert entry["countries"]["distinct_in_top_10"] is None
+    assert entry["countries"]["coverage"]["status"] == "no data"
+    assert entry["countries"]["coverage"]["country_lists"] == (
+        "2021-07-04 .. 2022-11-13 (72 weeks)")
+
+
+def test_squid_game_views_are_flagged_partial_beside_most_popular(everything_db: Path,
+                                                                  netflix_data_dir: Path) -> None:
+    import csv
+
+    from starchart import api
+
+    [entry] = [m for m in api.title("Squid Game: Season 1", db=everything_db)["matches"]
+               if m["global"]]
+    with (netflix_data_dir / "all-weeks-global.tsv").open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+                if r["season_title"] == "Squid Game: Season 1"]
+    with_views = [r for r in rows if r["weekly_views"]]
+    [lst] = entry["global"]
+    assert lst["weeks_in_top_10"] == len(rows)
+    assert lst["views_weeks"] == len(with_views) < len(rows)
+    assert lst["views"] == sum(float(r["weekly_views"]) for r in with_views)
+    assert lst["views_partial"] and "views published for" in lst["views_note"]
+    [popular] = entry["most_popular"]
+    assert popular["views"] == 265_200_000
+
+
+def test_engagement_leader_is_the_workbooks_most_viewed_title(
+        everything_db: Path, workbook_rows: dict[str, list[tuple[str, str, object, object]]],
+) -> None:
+    from starchart import api
+
+    rows = workbook_rows["What_We_Watched_A_Netflix_Engagement_Report_2025Jan-Jun.xlsx"]
+    best = max(rows, key=lambda r: float(r[3]))  # type: ignore[arg-type]
+    report = api.engagement("2025H1", limit=1, db=everything_db)
+    assert (report["rows"][0]["title"], report["rows"][0]["views"]) == (best[1], best[3])
+    assert report["totals"]["titles"] == len(rows)
+    views = api.leaders("views", db=everything_db)
+    assert views.attrs["coverage"]["spans"][0]["first_week"] == "2023-06-18"
