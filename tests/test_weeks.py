@@ -8,9 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from starchart.display import format_number, format_runtime
 from starchart.weeks import (
-    format_number,
-    format_runtime,
     last_complete_week,
     parse_week,
     round_to,

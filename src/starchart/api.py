@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from starchart import store
+from starchart.errors import UsageError
 from starchart.export import export_charts
 from starchart.progress import ProgressCallback
 from starchart.weeks import DEFAULT_ROUND_TO
@@ -137,13 +138,13 @@ def build(
         missing = [name for name, value in (("catalog", catalog), ("events", events),
                                             ("out", out)) if not value]
         if missing:
-            raise ValueError(
+            raise UsageError(
                 "the Spark build reads the input files itself and writes the export files: "
-                "give --catalog FILE --events PATH... --out DIR (missing: "
-                + ", ".join(f"--{m}" for m in missing) + ")"
+                "give {catalog} FILE, {events} PATH... and {out} DIR (missing: "
+                + ", ".join(f"{{{m}}}" for m in missing) + ")"
             )
         if week is not None:
-            raise ValueError("--week is for the DuckDB store; the Spark build builds every week")
+            raise UsageError("{week} is for the DuckDB store; the Spark build builds every week")
         from starchart.engine.spark_build import build_spark
 
         assert catalog is not None and events is not None and out is not None
@@ -152,9 +153,9 @@ def build(
     if engine != "duckdb":
         raise ValueError(f"unknown engine {engine!r}: choose duckdb or spark")
     if catalog is not None or events or out is not None or spark_master is not None:
-        raise ValueError(
-            "--catalog/--events/--out/--spark-master belong to --engine spark; on DuckDB run "
-            "'starchart ingest', then 'starchart build' and 'starchart export'"
+        raise UsageError(
+            "{catalog}, {events}, {out} and {spark_master} belong to {engine} spark; on DuckDB, "
+            "ingest the files into the store, then build and export"
         )
     from starchart.engine.build import build as build_duckdb
 

@@ -1,12 +1,15 @@
-"""How figures and moves read on screen, for the CLI's tables and the site's pages alike.
+"""How starchart writes figures, runtimes, weeks and moves: in the files it exports, in the
+CLI's tables and on the site's pages. The one home of formatting.
 
 Pure functions, no I/O: one place decides how a view count, a runtime or a move in the chart
-is written, so the terminal and the browser never disagree. Data files and JSON keep the
-values as stored; only these displays round.
+is written, so files, terminal and browser never disagree. Files (:func:`format_number`,
+:func:`format_runtime`) keep values as stored, as Netflix's files write them; JSON keeps
+them as they are; only the screen displays (:func:`compact`, :func:`runtime_hm`...) round.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -18,6 +21,29 @@ def missing(value: Any) -> bool:
     if value is None or type(value).__name__ == "NAType":
         return True
     return isinstance(value, float) and math.isnan(value)
+
+
+# --- in files, as Netflix's files write them -------------------------------------------------
+
+
+def format_number(value: float | None) -> str:
+    """Whole numbers without a decimal point; empty for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
+
+
+def format_runtime(hours: float | None) -> str:
+    """At most four decimals, no trailing zeros: 109 min -> ``1.8167``, 120 min -> ``2``."""
+    if hours is None or (isinstance(hours, float) and math.isnan(hours)):
+        return ""
+    text = f"{hours:.4f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+# --- on screen (CLI tables, pages) -------------------------------------------------------------
 
 
 def compact(value: Any) -> str:
@@ -81,3 +107,38 @@ def move(change: str | None, rank: int, previous_rank: int | None,
     elif change in ("up", "down"):
         words = words.split(" from")[0]
     return change or "none", mark, words
+
+
+def change_text(change: str | None, previous_rank: int | None) -> str:
+    """Screen-reader-friendly words for the change column (:func:`move`'s words)."""
+    return move(change, 0, previous_rank)[2]
+
+
+# --- weeks and counts ----------------------------------------------------------------------
+
+
+def week_label(week: str | dt.date | None) -> str:
+    """``2025-03-30`` -> ``30 Mar 2025`` (the week is named by its Sunday)."""
+    if week is None:
+        return ""
+    day = week if isinstance(week, dt.date) else dt.date.fromisoformat(str(week)[:10])
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
+def week_span(week: str | dt.date | None) -> str:
+    """``2025-03-30`` -> ``24–30 Mar 2025``: the Monday-to-Sunday span a week covers."""
+    if week is None:
+        return ""
+    end = week if isinstance(week, dt.date) else dt.date.fromisoformat(str(week)[:10])
+    start = end - dt.timedelta(days=6)
+    if start.month == end.month:
+        return f"{start.day}–{end.day} {end.strftime('%b %Y')}"
+    if start.year == end.year:
+        return f"{start.day} {start.strftime('%b')} – {end.day} {end.strftime('%b %Y')}"
+    return f"{start.day} {start.strftime('%b %Y')} – {end.day} {end.strftime('%b %Y')}"
+
+
+def plural(count: int | None, word: str, many: str | None = None) -> str:
+    """``1 week``, ``3 weeks``."""
+    n = count or 0
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"

@@ -14,7 +14,9 @@ from typing import Any
 
 import duckdb
 
-from starchart.weeks import format_number, format_runtime, round_to
+from starchart.display import format_number, format_runtime
+from starchart.errors import UsageError
+from starchart.weeks import round_to
 
 GLOBAL_FILE = "all-weeks-global.tsv"
 COUNTRIES_FILE = "all-weeks-countries.tsv"
@@ -143,8 +145,8 @@ def export_charts(
     stored values as they are (how imported Netflix charts are written back)."""
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise ValueError(f"{out} is a file, not a folder: give --out a folder to write the "
-                         "three files into")
+        raise UsageError("{path} is a file, not a folder: give {out} a folder to write the "
+                         "three files into", path=str(out))
     out.mkdir(parents=True, exist_ok=True)
     counts = {
         GLOBAL_FILE: _write(out / GLOBAL_FILE, GLOBAL_COLUMNS,

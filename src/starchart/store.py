@@ -8,6 +8,7 @@ All schema lives here so that every part of starchart agrees on it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -101,6 +102,34 @@ CREATE TABLE IF NOT EXISTS chart_country (
     cumulative_weeks_in_top_10 INTEGER NOT NULL
 );
 
+-- Netflix's files as imported: one row per file per import.
+CREATE TABLE IF NOT EXISTS netflix_imports (
+    imported_at    TIMESTAMP NOT NULL,
+    file           VARCHAR   NOT NULL,
+    kind           VARCHAR   NOT NULL,  -- global | countries | most-popular
+    layout         VARCHAR   NOT NULL,  -- e.g. global-2021, global-2023, global, most-popular-28
+    sha256         VARCHAR   NOT NULL,
+    rows           BIGINT    NOT NULL,
+    weeks          BIGINT    NOT NULL,  -- distinct weeks in the file
+    first_week     DATE,
+    last_week      DATE,
+    weeks_replaced BIGINT    NOT NULL,  -- weeks that were already stored and were rewritten
+    changes        BIGINT    NOT NULL   -- rows recorded in netflix_changes
+);
+
+-- What re-imports found Netflix had rewritten in weeks already stored
+-- (starchart.published.changes decides the kind).
+CREATE TABLE IF NOT EXISTS netflix_changes (
+    imported_at TIMESTAMP NOT NULL,
+    file        VARCHAR   NOT NULL,   -- the newer download that rewrote the row
+    kind        VARCHAR   NOT NULL,   -- renamed | relabelled | replaced | added | removed
+    list        VARCHAR   NOT NULL, -- 'global/TV (English)', 'countries/KR/TV', 'most-popular/..'
+    week        DATE,                 -- NULL for most-popular
+    rank        INTEGER   NOT NULL,
+    before      VARCHAR,              -- as stored before (NULL when added)
+    after       VARCHAR               -- as in the new file (NULL when removed)
+);
+
 -- All-time Most Popular lists.
 CREATE TABLE IF NOT EXISTS most_popular (
     source            VARCHAR NOT NULL,
@@ -115,7 +144,7 @@ CREATE TABLE IF NOT EXISTS most_popular (
     window_days       INTEGER NOT NULL,   -- 91 (or 28 in Netflix's older files)
     in_progress       BOOLEAN NOT NULL DEFAULT false
 );
-""" + """
+
 -- Engagement reports ("What We Watched"): one row per title and half-year, as published.
 CREATE TABLE IF NOT EXISTS engagement (
     source             VARCHAR NOT NULL,
@@ -179,9 +208,29 @@ CREATE TABLE IF NOT EXISTS coverage (
     weeks     INTEGER             -- chart weeks in the span (NULL for half-years)
 );
 """
+"""The whole schema, as :func:`connect` creates it in a writable store: the one place
+starchart's tables are written."""
 
-#: The tables of imported Netflix data beside the chart tables (see starchart.published).
-PUBLISHED_TABLES = ("engagement", "titles", "title_names", "title_links", "coverage")
+TABLES: dict[str, str] = {
+    m.group(1): m.group(0)
+    for m in re.finditer(r"CREATE TABLE IF NOT EXISTS (\w+) \(.*?\n\);", SCHEMA, re.S)
+}
+"""Each table's ``CREATE TABLE IF NOT EXISTS`` statement, by name (read from :data:`SCHEMA`)."""
+
+RELEASE_TABLES: tuple[str, ...] = (
+    "chart_global",
+    "chart_country",
+    "most_popular",
+    "netflix_imports",
+    "netflix_changes",
+    "engagement",
+    "titles",
+    "title_names",
+    "title_links",
+    "coverage",
+)
+"""The tables a chart release copies from the store: what the site, the CLI's questions and
+notebooks read. A new table joins every release by being named here."""
 
 
 def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
@@ -226,7 +275,9 @@ def connect(
     path = resolve_db_path(db)
     if read_only:
         if not path.exists():
-            raise FileNotFoundError(f"no starchart store at {path} (run 'starchart ingest' first)")
+            raise FileNotFoundError(
+                f"no starchart store at {path} (ingest events and build charts, or import "
+                "Netflix's files, first)")
         return _open(path, read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     con = _open(path, read_only=False)
@@ -261,6 +312,15 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         with suppress(duckdb.Error):  # a failed COMMIT has already ended the transaction
             con.execute("ROLLBACK")
         raise
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """True when the database behind ``con`` has the table (a read-only store written by an
+    older starchart may lack a newer one)."""
+    found = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchone()
+    return bool(found and found[0])
 
 
 def sources(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -1,4 +1,5 @@
-"""Chart weeks, rounding and number formats: pure functions, no I/O.
+"""Chart weeks and rounding: pure functions, no I/O (how numbers are written:
+:mod:`starchart.display`).
 
 A chart week runs Monday 00:00 to Sunday 24:00 UTC and is named by its Sunday. These rules
 live here once so that the engine, the importer, the exporter and the web site agree.
@@ -73,20 +74,3 @@ def round_to(value: float | None, unit: int) -> int | None:
 def runtime_hours(runtime_minutes: float) -> float:
     """A runtime in hours with at most four decimals, as Netflix publishes it."""
     return round(runtime_minutes / 60.0, 4)
-
-
-def format_number(value: float | None) -> str:
-    """Whole numbers without a decimal point; empty for a missing value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if float(value).is_integer():
-        return str(int(value))
-    return repr(float(value))
-
-
-def format_runtime(hours: float | None) -> str:
-    """At most four decimals, no trailing zeros: 109 min -> ``1.8167``, 120 min -> ``2``."""
-    if hours is None or (isinstance(hours, float) and math.isnan(hours)):
-        return ""
-    text = f"{hours:.4f}".rstrip("0").rstrip(".")
-    return text if text not in ("", "-0") else "0"

@@ -169,7 +169,7 @@ def test_build_never_touches_imported_netflix_rows(three_weeks: Path) -> None:
         (["--week", "2025-03-30"], "week 2025-03-30 is not complete"),
         (["--week", "2025-03-02"], "before the first week of data"),
         (["--week", "March"], "not a date"),
-        (["--engine", "spark"], "give --catalog FILE --events PATH... --out DIR"),
+        (["--engine", "spark"], "give --catalog FILE, --events PATH... and --out DIR"),
         (["--engine", "flink"], "unknown engine 'flink'"),
         (["--engine", "spark", "--catalog", "c.csv", "--events", "e.csv", "--out", "o",
           "--week", "2025-03-09"], "--week is for the DuckDB store"),

@@ -9,8 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from starchart import display
 from starchart.countries import NETFLIX_COUNTRIES
-from starchart.web import fmt, maps, plot
+from starchart.queries.slugs import title_name
+from starchart.web import maps, plot
 
 
 @pytest.mark.parametrize(
@@ -28,12 +30,12 @@ from starchart.web import fmt, maps, plot
     ],
 )
 def test_compact_numbers(value: float | None, text: str) -> None:
-    assert fmt.compact(value) == text
+    assert display.compact(value) == text
 
 
 @given(st.floats(min_value=0, max_value=1e12, allow_nan=False))
 def test_compact_never_shows_a_thousand_of_a_unit(value: float) -> None:
-    text = fmt.compact(value)
+    text = display.compact(value)
     number = float(re.sub(r"[KMB,]", "", text))
     assert number < 1000 or text.endswith("B")
     assert text[-1].isdigit() == (value < 999.5)  # a unit from 1,000 up, none below
@@ -44,16 +46,16 @@ def test_compact_never_shows_a_thousand_of_a_unit(value: float) -> None:
     [(1.8167, "1:49"), (2, "2:00"), (0.5, "0:30"), (12.05, "12:03"), (0, "–"), (None, "–")],
 )
 def test_runtime_as_hours_and_minutes(hours: float | None, text: str) -> None:
-    assert fmt.runtime_hm(hours) == text
+    assert display.runtime_hm(hours) == text
 
 
 def test_week_labels_and_spans() -> None:
-    assert fmt.week_label("2025-03-30") == "30 Mar 2025"
-    assert fmt.week_span("2025-03-30") == "24–30 Mar 2025"
-    assert fmt.week_span("2025-04-06") == "31 Mar – 6 Apr 2025"
-    assert fmt.week_span("2026-01-04") == "29 Dec 2025 – 4 Jan 2026"
-    assert fmt.title_name("Squid Game", "Squid Game: Season 2") == "Squid Game: Season 2"
-    assert fmt.title_name("Wednesday", "Season 1") == "Wednesday: Season 1"
+    assert display.week_label("2025-03-30") == "30 Mar 2025"
+    assert display.week_span("2025-03-30") == "24–30 Mar 2025"
+    assert display.week_span("2025-04-06") == "31 Mar – 6 Apr 2025"
+    assert display.week_span("2026-01-04") == "29 Dec 2025 – 4 Jan 2026"
+    assert title_name("Squid Game", "Squid Game: Season 2") == "Squid Game: Season 2"
+    assert title_name("Wednesday", "Season 1") == "Wednesday: Season 1"
 
 
 def test_every_country_with_lists_can_be_drawn() -> None:

@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from starchart.errors import UsageError, cli_flag
+
 DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="Store file (default: $STARCHART_DB or ./starchart.duckdb)."),
@@ -43,6 +45,8 @@ def run_or_fail(action: Callable[[], T]) -> T:
     """Run ``action``; turn the errors users cause into a one-line message and exit code 1."""
     try:
         return action()
+    except UsageError as exc:  # the library names parameters; here they are flags
+        raise fail(exc.words(cli_flag)) from exc
     except (ValueError, FileNotFoundError, KeyError, LookupError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         raise fail(str(message)) from exc

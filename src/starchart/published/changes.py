@@ -3,8 +3,9 @@
 Netflix silently edits its history between downloads: a title is renamed, a season is
 relabelled ("Season 1" becomes "Limited Series"), a row is replaced by another title or its
 numbers are revised. When a newer file covers weeks the store already holds, every list
-position (list, week, rank) whose content differs is recorded in ``netflix_changes`` before
-the weeks are replaced, so the edits stay visible after the old rows are gone.
+position (list, week, rank) whose content differs is recorded in ``netflix_changes`` (its
+schema is in :mod:`starchart.store`) before the weeks are replaced, so the edits stay
+visible after the old rows are gone.
 
 Kinds, decided per list position:
 - ``added`` / ``removed``: the position exists only in the new / the stored file.
@@ -25,33 +26,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from starchart.weeks import format_number
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS netflix_changes (
-    imported_at TIMESTAMP NOT NULL,
-    file        VARCHAR   NOT NULL,   -- the newer download that rewrote the row
-    kind        VARCHAR   NOT NULL,   -- renamed | relabelled | replaced | added | removed
-    list        VARCHAR   NOT NULL, -- 'global/TV (English)', 'countries/KR/TV', 'most-popular/..'
-    week        DATE,                 -- NULL for most-popular
-    rank        INTEGER   NOT NULL,
-    before      VARCHAR,              -- as stored before (NULL when added)
-    after       VARCHAR               -- as in the new file (NULL when removed)
-);
-CREATE TABLE IF NOT EXISTS netflix_imports (
-    imported_at    TIMESTAMP NOT NULL,
-    file           VARCHAR   NOT NULL,
-    kind           VARCHAR   NOT NULL,  -- global | countries | most-popular
-    layout         VARCHAR   NOT NULL,  -- e.g. global-2021, global-2023, global, most-popular-28
-    sha256         VARCHAR   NOT NULL,
-    rows           BIGINT    NOT NULL,
-    weeks          BIGINT    NOT NULL,  -- distinct weeks in the file
-    first_week     DATE,
-    last_week      DATE,
-    weeks_replaced BIGINT    NOT NULL,  -- weeks that were already stored and were rewritten
-    changes        BIGINT    NOT NULL   -- rows recorded in netflix_changes
-);
-"""
+from starchart import store
+from starchart.display import format_number
 
 KINDS = ("renamed", "relabelled", "replaced", "added", "removed")
 
@@ -60,19 +36,6 @@ CHANGE_SCHEMA = pa.schema([
     ("list", pa.string()), ("week", pa.date32()), ("rank", pa.int32()),
     ("before", pa.string()), ("after", pa.string()),
 ])
-
-
-def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the import log tables if this store has none yet."""
-    con.execute(SCHEMA)
-
-
-def has_tables(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when the store has the import log (a read-only store may predate it)."""
-    found = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'netflix_changes'"
-    ).fetchone()
-    return bool(found and found[0])
 
 
 @dataclass(frozen=True)
@@ -105,7 +68,7 @@ SPECS: dict[str, TableSpec] = {
 
 
 def _fmt(value: Any) -> str:
-    """Numbers as the files write them (:func:`starchart.weeks.format_number`); flags and
+    """Numbers as the files write them (:func:`starchart.display.format_number`); flags and
     text as they are."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return format_number(value)
@@ -228,7 +191,7 @@ def _frame(cursor: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def list_changes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every recorded edit, newest import first, then list, week and rank."""
-    if not has_tables(con):
+    if not store.has_table(con, "netflix_changes"):  # a store older than the log
         return pd.DataFrame(columns=list(CHANGE_SCHEMA.names), dtype=object)
     return _frame(con.execute(
         """SELECT imported_at, file, kind, list, week, rank, before, after FROM netflix_changes
@@ -241,7 +204,7 @@ IMPORT_COLUMNS = ["imported_at", "file", "kind", "layout", "sha256", "rows", "we
 
 def list_imports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every file imported, newest first."""
-    if not has_tables(con):
+    if not store.has_table(con, "netflix_imports"):
         return pd.DataFrame(columns=IMPORT_COLUMNS, dtype=object)
     return _frame(con.execute(
         f"SELECT {', '.join(IMPORT_COLUMNS)} FROM netflix_imports "

@@ -328,20 +328,18 @@ def import_files(
     parsed.sort(key=_load_order)
     imported_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     summaries: list[dict[str, Any]] = []
-    with store.opened(db) as con:
-        changes.ensure_tables(con)
-        with store.transaction(con):
-            for i, item in enumerate(parsed):
-                if progress:
-                    progress(f"loading {item.path.name}", len(files) + i, total)
-                if isinstance(item, ParsedReport):
-                    summaries.append(_load_report(con, item, imported_at))
-                else:
-                    summaries.append(_load_one(con, item, imported_at))
+    with store.opened(db) as con, store.transaction(con):
+        for i, item in enumerate(parsed):
             if progress:
-                progress("linking titles", 2 * len(files), total)
-            linked = identity.link_store(con, rules)
-            coverage.refresh(con)
+                progress(f"loading {item.path.name}", len(files) + i, total)
+            if isinstance(item, ParsedReport):
+                summaries.append(_load_report(con, item, imported_at))
+            else:
+                summaries.append(_load_one(con, item, imported_at))
+        if progress:
+            progress("linking titles", 2 * len(files), total)
+        linked = identity.link_store(con, rules)
+        coverage.refresh(con)
     if progress:
         progress("done", total, total)
     all_changes: Counter[str] = Counter()

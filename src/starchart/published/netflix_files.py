@@ -26,6 +26,7 @@ from typing import Any, Literal
 import pyarrow as pa
 
 from starchart.countries import NETFLIX_COUNTRIES, is_iso_country
+from starchart.display import format_number
 from starchart.published.checks import (
     MAX_HALF_YEAR_HOURS,
     MAX_HALF_YEAR_VIEWS,
@@ -37,7 +38,7 @@ from starchart.published.checks import (
     incomplete_lists,
     missing_categories,
 )
-from starchart.weeks import GLOBAL_CATEGORIES, format_number, parse_week
+from starchart.weeks import GLOBAL_CATEGORIES, parse_week
 
 Kind = Literal["global", "countries", "most-popular"]
 KINDS: tuple[Kind, ...] = ("global", "countries", "most-popular")

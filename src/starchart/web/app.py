@@ -20,8 +20,9 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from starchart import store
-from starchart.web import fmt, maps, pages
+from starchart import display, store
+from starchart.queries.slugs import title_name
+from starchart.web import maps, pages
 from starchart.web.engagement import register_engagement_routes
 from starchart.web.responses import error_response
 from starchart.web.routes import register_routes
@@ -61,17 +62,17 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
     env.filters.update(
-        compact=fmt.compact,
-        grouped=fmt.grouped,
-        runtime=fmt.runtime_hm,
-        week_label=fmt.week_label,
-        week_span=fmt.week_span,
-        change_text=fmt.change_text,
-        plural=fmt.plural,
+        compact=display.compact,
+        grouped=display.grouped,
+        runtime=display.runtime_hm,
+        week_label=display.week_label,
+        week_span=display.week_span,
+        change_text=display.change_text,
+        plural=display.plural,
     )
     env.globals.update(
-        title_name=fmt.title_name,
-        move=fmt.move,
+        title_name=title_name,
+        move=display.move,
         leader_words=pages.LEADER_WORDS,
         leader_short=pages.LEADER_SHORT,
     )

@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from starchart.web.fmt import week_label
+from starchart.display import week_label
 
 WIDTH = 900
 RANK_TOP, RANK_HEIGHT = 18, 190

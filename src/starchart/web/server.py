@@ -16,8 +16,8 @@ def check_store(db: Path | None) -> Path:
     path = store.resolve_db_path(db)
     if not path.exists():
         raise FileNotFoundError(
-            f"no starchart store at {path}: build charts ('starchart build') or import "
-            "Netflix's files first, or pass --db"
+            f"no starchart store at {path}: build charts or import Netflix's files into it "
+            "first"
         )
     if not api.sources(db=path):
         raise ValueError(f"the store at {path} holds no charts yet")

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from starchart.display import plural, week_label
 from starchart.web import maps
-from starchart.web.fmt import plural, week_label
 
 MAX_MULTIPLES = 60  # per-week small maps drawn on one page (the real country files hold 35)
 
