@@ -235,7 +235,12 @@ def test_most_popular(db: Path) -> None:
     first = result["lists"][0]["rows"][0]
     assert first == {"rank": 1, "show_title": "Carry-On", "season_title": None,
                      "slug": "carry-on", "hours_viewed": 344_100_000, "runtime": 2.0,
-                     "views": 172_100_000, "window_days": 91, "in_progress": False}
+                     "views": 172_100_000, "window_days": 91, "in_progress": False,
+                     "title_id": first["title_id"]}
+    assert first["title_id"].startswith("nf-")  # the same work as Carry-On's weekly rows
+    week = api.week("2025-03-30", db=db)
+    carry = next(r for r in week["lists"][0]["rows"] if r["show_title"] == "Carry-On")
+    assert carry["title_id"] == first["title_id"]
     assert [lst["category"] for lst in api.most_popular(category="TV", db=db)["lists"]] == [
         "TV (English)", "TV (Non-English)"]
     with pytest.raises(ValueError, match="unknown category"):

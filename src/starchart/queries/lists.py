@@ -152,7 +152,7 @@ def week(
         rows = con.execute(
             """SELECT c.category, c.weekly_rank, c.show_title, c.season_title,
                       c.weekly_hours_viewed, c.runtime, c.weekly_views,
-                      c.cumulative_weeks_in_top_10, p.weekly_rank
+                      c.cumulative_weeks_in_top_10, p.weekly_rank, c.title_id
                FROM chart_global c
                LEFT JOIN chart_global p
                  ON p.source = c.source AND p.week = ? AND p.category = c.category
@@ -166,7 +166,7 @@ def week(
     else:
         rows = con.execute(
             """SELECT c.category, c.weekly_rank, c.show_title, c.season_title,
-                      NULL, NULL, NULL, c.cumulative_weeks_in_top_10, p.weekly_rank
+                      NULL, NULL, NULL, c.cumulative_weeks_in_top_10, p.weekly_rank, c.title_id
                FROM chart_country c
                LEFT JOIN chart_country p
                  ON p.source = c.source AND p.country_iso2 = c.country_iso2
@@ -187,7 +187,7 @@ def week(
             "rank": r[1], "show_title": r[2], "season_title": r[3],
             "slug": title_slug(r[2], r[3]), "show_slug": show_slug(r[2]),
             "weekly_hours_viewed": r[4], "runtime": r[5], "weekly_views": r[6],
-            "cumulative_weeks_in_top_10": r[7], "previous_rank": r[8],
+            "cumulative_weeks_in_top_10": r[7], "previous_rank": r[8], "title_id": r[9],
             "change": _change(r[1], r[8]) if compared is not None else None,
         })
     ordered = sorted(lists, key=lambda c: (order.index(c) if c in order else len(order), c))
@@ -208,7 +208,7 @@ def most_popular(
     src = resolve_source(con, source)
     rows = con.execute(
         f"""SELECT category, rank, show_title, season_title, hours_viewed, runtime, views,
-                   window_days, in_progress
+                   window_days, in_progress, title_id
             FROM most_popular
             WHERE source = ? AND (?::VARCHAR IS NULL OR category = ?)
               AND (?::VARCHAR IS NULL OR {KIND_SQL} = ?)
@@ -220,7 +220,7 @@ def most_popular(
         lists.setdefault(r[0], []).append({
             "rank": r[1], "show_title": r[2], "season_title": r[3],
             "slug": title_slug(r[2], r[3]), "hours_viewed": r[4], "runtime": r[5],
-            "views": r[6], "window_days": r[7], "in_progress": bool(r[8]),
+            "views": r[6], "window_days": r[7], "in_progress": bool(r[8]), "title_id": r[9],
         })
     order = GLOBAL_CATEGORIES
     ordered = sorted(lists, key=lambda c: (order.index(c) if c in order else len(order), c))
