@@ -8,9 +8,10 @@ naming the row before the store is touched.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 # Bounds no real figure comes near (Netflix's members watch ~4 billion hours a week and ~95
@@ -25,17 +26,18 @@ ENGAGEMENT_FLOOR_HOURS = 100_000  # every report lists titles down to 100,000 (r
 TOP = 10
 
 # Characters that never appear in a real title: control characters (NUL, CR, LF, TAB...),
-# C1 controls such as U+0085 (NEL), line/paragraph separators, and unassigned code points.
-_BAD_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Cn", "Cs"})
+# C1 controls such as U+0085 (NEL), line/paragraph separators and lone surrogates.
+_BAD_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
+@lru_cache(maxsize=65_536)  # a file repeats its titles: each is checked once
 def bad_text(text: str) -> str | None:
     """Why ``text`` cannot be a title (or another published name), or None when it can."""
     if len(text) > MAX_TITLE_CHARS:
         return f"is {len(text):,} characters long (a title has at most {MAX_TITLE_CHARS})"
-    for ch in text:
-        if unicodedata.category(ch) in _BAD_CATEGORIES:
-            return f"holds the control character U+{ord(ch):04X}"
+    found = _BAD_CHARACTER.search(text)
+    if found:
+        return f"holds the control character U+{ord(found.group()):04X}"
     return None
 
 
