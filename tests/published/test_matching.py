@@ -104,6 +104,14 @@ def test_a_season_labelled_differently_matches_by_show_and_number() -> None:
     assert got[charted.key] == (got[reported.key][0], "same-season-number")
 
 
+def test_a_report_name_with_a_year_matches_the_top10_name_without() -> None:
+    reported = report("Sonic the Hedgehog (2020)", "film", D(2020, 2, 14))
+    charted = chart("Sonic the Hedgehog", "film", D(2022, 5, 1), D(2022, 5, 29),
+                    language="english")
+    got = links_by_key([reported, charted])
+    assert got[charted.key] == (got[reported.key][0], "same-name-but-year")
+
+
 def test_ids_are_stable_and_kept_from_an_earlier_run() -> None:
     first = links_by_key([UNLOCKED_KR, UNLOCKED_US])
     assert first == links_by_key([UNLOCKED_US, UNLOCKED_KR])  # order-blind

@@ -104,7 +104,7 @@ def engagement_cmd(
         print_json(result)
         return
     filters = [f"{k.replace('_', ' ')} {v}" for k, v in result["filters"].items()
-               if v not in (None, False)]
+               if v not in (None, False) and k != "never_in_top_10"]
     if result["filters"]["never_in_top_10"]:
         filters.append("never in a global Top 10")
     heading = (f"Most watched, {result['period']} ({result['start']} .. {result['end']}), "

@@ -293,7 +293,11 @@ def title_cmd(
                             f"season{'s' if len(show['seasons']) != 1 else ''})")
     for entry in result["matches"]:
         kind = "film" if entry["kind"] == "film" else "TV"
-        _entry_tables(entry, f"{_name(entry['show_title'], entry['season_title'])} ({kind})")
+        who = entry.get("identity") or {}
+        released = f", {who['release_date'][:4]}" if who.get("release_date") else ""
+        ident = f" · {entry['title_id']}" if entry.get("title_id") else ""
+        _entry_tables(entry, f"{_name(entry['show_title'], entry['season_title'])} "
+                             f"({kind}{released}){ident}")
 
 
 def week_cmd(

@@ -135,6 +135,16 @@ def season_key(name: str) -> str | None:
     return f"{_fold(found.group(1))}|{int(found.group(2))}"
 
 
+_YEAR_SUFFIX = re.compile(r"^(.*\S)\s*\((?:19|20)\d\d\)$")
+
+
+def without_year(name: str) -> str | None:
+    """'Sonic the Hedgehog (2020)' -> 'Sonic the Hedgehog': the reports add a year to tell
+    same-named titles apart where the Top 10 lists do not; None without such a year."""
+    found = _YEAR_SUFFIX.match(name.strip())
+    return found.group(1) if found else None
+
+
 def split_show(name: str) -> tuple[str, str | None]:
     """'Squid Game: Season 2' -> ('Squid Game', 'Squid Game: Season 2'); a name without a
     season word is its own show and has no season."""
@@ -243,6 +253,7 @@ def match(
     decided: dict[Sighting, tuple[Work, str, str]] = {}
     by_name: dict[tuple[str | None, str], list[Work]] = defaultdict(list)
     by_season: dict[tuple[str | None, str], list[Work]] = defaultdict(list)
+    by_bare: dict[tuple[str | None, str], list[Work]] = defaultdict(list)
 
     def overridden(s: Sighting) -> str | None:
         if not separate:
@@ -296,6 +307,9 @@ def match(
             numbered = season_key(s.name)
             if numbered:
                 by_season[(kind, numbered)].append(works[key])
+            bare = without_year(s.name)
+            if bare:
+                by_bare[(kind, aliases.canonical(bare))].append(works[key])
         decided[s] = (works[key], rule, why)
 
     # 3. Top 10 and Most Popular sightings
@@ -317,6 +331,12 @@ def match(
                 rule, why = "same-season-number", (
                     f"no report names {s.name!r}; {chosen.name!r} is the same show and "
                     f"season number ({why})")
+        if chosen is None and not candidates and by_bare[(s.kind, name)]:
+            chosen, rule, why = _choose(s, by_bare[(s.kind, name)])
+            if chosen is not None:
+                rule, why = "same-name-but-year", (
+                    f"no report names {s.name!r}; the report's {chosen.name!r} adds only the "
+                    f"year ({why})")
         if chosen is None:
             key = f"top10|{s.kind}|{name}"
             if key not in works:
