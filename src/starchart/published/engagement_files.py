@@ -20,8 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import warnings
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +35,7 @@ from starchart.published.checks import (
     bad_text,
     disagreeing_views,
 )
-from starchart.published.netflix_files import NetflixFileError
+from starchart.published.netflix_files import NetflixFileError, open_workbook
 
 HEADER_SEARCH_ROWS = 30  # the title block is a few rows; the header must come before this
 MONTHS = {name: i for i, name in enumerate(
@@ -326,22 +324,13 @@ def parse_report(path: str | Path, *, progress: Progress | None = None) -> Parse
 
     ``progress(rows_read)`` is called every few thousand rows.
     """
-    import openpyxl
 
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    if not zipfile.is_zipfile(path):
-        raise NetflixFileError(path, None, "not an XLSX workbook (not a zip archive: an HTML "
-                               "page, a truncated download or another format)")
-    try:
-        with warnings.catch_warnings():  # Netflix's workbooks carry no default style
-            warnings.simplefilter("ignore", UserWarning)
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken workbook
-        raise NetflixFileError(path, None, f"not a readable XLSX workbook ({exc})") from None
+    book = open_workbook(path)
     try:
         return _parse_book(path, book, digest, progress)
     finally:

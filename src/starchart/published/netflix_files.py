@@ -170,7 +170,9 @@ def _xlsx_cell(value: Any) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+def open_workbook(path: Path) -> Any:
+    """An XLSX workbook in openpyxl's read-only mode (values, not formatting, row by row);
+    a file that is no workbook (an HTML page, a truncated download) is a NetflixFileError."""
     import zipfile
 
     import openpyxl
@@ -181,9 +183,13 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     try:
         with warnings.catch_warnings():  # Netflix's workbooks carry no default style
             warnings.simplefilter("ignore", UserWarning)
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
         raise NetflixFileError(path, None, f"not a readable XLSX workbook ({exc})") from None
+
+
+def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    book = open_workbook(path)
     sheet = book.worksheets[0]
     values = sheet.iter_rows(values_only=True)
     try:
