@@ -141,6 +141,14 @@ def test_cli_title_json_carries_ids_and_the_table_says_unknown(db: Path) -> None
     text = " ".join(table.output.split())
     assert "Countries in the Top 10: unknown" in text and "14.6M" in text and "81%" in text
     assert payload["matches"][0]["title_id"] in text
+    assert "linked from global (same-name)" in text  # how the matching decided
+    coverage = runner.invoke(app, ["coverage", "--db", str(db), "--json"])
+    spans = {(c["dataset"], c["scope"]): c for c in json.loads(coverage.output)["coverage"]}
+    assert spans[("global-views", None)]["first_day"] == "2025-03-23"
+    assert spans[("engagement", "2023H1")]["last_day"] == "2023-06-30"
+    assert ("engagement-views", "2023H1") not in spans  # that report has no views
+    board_json = runner.invoke(app, ["leaders", "--by", "countries", "--db", str(db), "--json"])
+    assert json.loads(board_json.output)["coverage"]["dataset"] == "countries"
     board = runner.invoke(app, ["engagement", "2025H1", "--db", str(db), "--limit", "3"],
                           env={"COLUMNS": "160"})
     assert board.exit_code == 0 and "Back in Action" in board.output
@@ -157,6 +165,7 @@ def test_site_title_by_id_engagement_pages_and_the_no_data_map(db: Path) -> None
         assert page.status_code == 200
         assert rev in page.text and "14.6M" in page.text and "81%" in page.text
         assert 'class="st-nodata"' in page.text and "Unknown: the country lists" in page.text
+        assert "How its names were linked" in page.text
         assert client.get("/title/revelations.json").json()["title_id"] == rev
         assert client.get(f"/title/{rev}.json").json()["engagement"][0]["views"] == 18_000_000
         assert client.get("/engagement", follow_redirects=False).headers["location"] == (

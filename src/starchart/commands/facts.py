@@ -37,6 +37,9 @@ def print_facts(entry: dict[str, Any]) -> None:
         names = sorted({n["name"] for n in who["names"]})
         if len(names) > 1:
             console.print(Text("Published as: " + " | ".join(names)), highlight=False)
+        for m in who["matched"]:
+            console.print(Text(f"  linked from {m['source']} ({m['rule']}): {m['why']}"),
+                          style="dim", highlight=False)
     elif entry.get("title_id"):
         console.print(Text(f"ID {entry['title_id']}"), highlight=False)
     for also in entry.get("also") or []:
