@@ -115,6 +115,49 @@ CREATE TABLE IF NOT EXISTS most_popular (
     window_days       INTEGER NOT NULL,   -- 91 (or 28 in Netflix's older files)
     in_progress       BOOLEAN NOT NULL DEFAULT false
 );
+
+-- Discovery (starchart.discovery): the models 'starchart train' fits, replaced whole by each
+-- run. 'viewing' learns from what profiles watched (EASE + catalog metadata); 'charting'
+-- from which imported Netflix titles share weekly lists (its title_id is the title's slug).
+CREATE TABLE IF NOT EXISTS discovery_models (
+    model        VARCHAR PRIMARY KEY,  -- 'viewing' | 'charting'
+    algorithm    VARCHAR NOT NULL,     -- 'ease+metadata' | 'co-charting cosine'
+    engine       VARCHAR NOT NULL,     -- where the data-heavy step ran: 'duckdb' | 'spark'
+    trained_at   TIMESTAMP NOT NULL,   -- UTC
+    source       VARCHAR,              -- the chart source of 'charting' ('netflix')
+    profiles     BIGINT NOT NULL,      -- profiles ('viewing') or weekly lists ('charting')
+    titles       BIGINT NOT NULL,
+    interactions BIGINT NOT NULL,      -- profile x title rows, or list entries
+    parameters   VARCHAR NOT NULL,     -- JSON
+    seconds      DOUBLE NOT NULL
+);
+
+-- Each title's nearest titles, best first: what 'similar' answers and 'picks' adds up.
+CREATE TABLE IF NOT EXISTS discovery_neighbours (
+    model        VARCHAR NOT NULL,
+    title_id     VARCHAR NOT NULL,
+    rank         INTEGER NOT NULL,     -- 1 = nearest
+    neighbour_id VARCHAR NOT NULL,
+    score        DOUBLE  NOT NULL      -- EASE weight ('viewing'), shrunk cosine ('charting')
+);
+
+-- The titles a model knows, with how much evidence it had for each.
+CREATE TABLE IF NOT EXISTS discovery_titles (
+    model        VARCHAR NOT NULL,
+    title_id     VARCHAR NOT NULL,
+    show_title   VARCHAR NOT NULL,
+    season_title VARCHAR,
+    viewers      BIGINT NOT NULL,      -- profiles who watched it, or lists it was on
+    finished     BIGINT NOT NULL       -- profiles who finished it (0 for 'charting')
+);
+
+-- What each profile had watched when the viewing model was trained: picks start from it.
+CREATE TABLE IF NOT EXISTS discovery_history (
+    profile_id   VARCHAR NOT NULL,
+    title_id     VARCHAR NOT NULL,
+    weight       DOUBLE  NOT NULL,     -- sqrt(min(1, seconds_viewed / runtime))
+    finished     BOOLEAN NOT NULL      -- seconds_viewed >= 90% of the runtime
+);
 """
 
 
