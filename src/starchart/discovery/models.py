@@ -56,7 +56,7 @@ def metadata_features(titles: Sequence[TitleMetadata]) -> sp.csr_matrix:
 
     A feature is weighted by its kind (:data:`FEATURE_WEIGHTS`) and by its rarity (IDF:
     sharing a director says more than sharing "drama" or English). Features held by one
-    title only are dropped: they tie it to nothing.
+    title only, or by every title, are dropped: they tie it to nothing or to everything.
     """
     columns: dict[str, int] = {}
     rows: list[int] = []
@@ -79,7 +79,8 @@ def metadata_features(titles: Sequence[TitleMetadata]) -> sp.csr_matrix:
     f = sp.csr_matrix((np.asarray(vals, dtype=np.float64), (rows, cols)),
                       shape=(n, len(columns)))
     df = np.asarray((f > 0).sum(axis=0)).ravel()
-    idf = np.where(df > 1, np.log((n + 1.0) / np.maximum(df, 1)), 0.0)
+    # log(n / df): a feature every title has ("film" in a film catalog) links nothing
+    idf = np.where(df > 1, np.log(n / np.maximum(df, 1)), 0.0)
     f = sp.csr_matrix(f @ sp.diags(idf))
     norms = np.sqrt(np.asarray(f.multiply(f).sum(axis=1)).ravel())
     f = sp.csr_matrix(sp.diags(np.where(norms > 0, 1.0 / np.maximum(norms, 1e-300), 0.0)) @ f)

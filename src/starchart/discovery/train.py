@@ -429,7 +429,10 @@ def train_spark(catalog: str | Path, events: Sequence[str | Path], *,
         inputs = load_inputs(session, str(catalog), [str(p) for p in events])
     try:
         titles = catalog_titles(inputs.catalog.to_pyarrow())
-        index = ibis.memtable(title_index(titles))
+        # a Spark view, not an Ibis memtable: Ibis does not register memtables for .cache()
+        view = f"starchart_titles_{uuid.uuid4().hex[:12]}"
+        session.createDataFrame(title_index(titles)).createOrReplaceTempView(view)
+        index = inputs.con.table(view)
         profile_title = feedback.profile_title_from_events(inputs.accepted)
         inter = feedback.interactions(profile_title, index).cache()
         try:
