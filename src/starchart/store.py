@@ -138,8 +138,11 @@ CREATE TABLE IF NOT EXISTS discovery_neighbours (
     title_id     VARCHAR NOT NULL,
     rank         INTEGER NOT NULL,     -- 1 = nearest
     neighbour_id VARCHAR NOT NULL,
+    show_title   VARCHAR NOT NULL,     -- the neighbour's names, so an answer is one lookup
+    season_title VARCHAR,
     score        DOUBLE  NOT NULL      -- EASE weight ('viewing'), shrunk cosine ('charting')
 );
+CREATE INDEX IF NOT EXISTS discovery_neighbours_by_title ON discovery_neighbours (title_id);
 
 -- The titles a model knows, with how much evidence it had for each.
 CREATE TABLE IF NOT EXISTS discovery_titles (
@@ -151,12 +154,25 @@ CREATE TABLE IF NOT EXISTS discovery_titles (
     finished     BIGINT NOT NULL       -- profiles who finished it (0 for 'charting')
 );
 
--- What each profile had watched when the viewing model was trained: picks start from it.
-CREATE TABLE IF NOT EXISTS discovery_history (
+-- Each profile's best titles under the viewing model (finished titles never among them), with
+-- the profile's own titles that led to each, strongest first: what 'picks' answers.
+CREATE TABLE IF NOT EXISTS discovery_picks (
     profile_id   VARCHAR NOT NULL,
+    rank         INTEGER NOT NULL,     -- 1 = best
     title_id     VARCHAR NOT NULL,
-    weight       DOUBLE  NOT NULL,     -- sqrt(min(1, seconds_viewed / runtime))
-    finished     BOOLEAN NOT NULL      -- seconds_viewed >= 90% of the runtime
+    show_title   VARCHAR NOT NULL,
+    season_title VARCHAR,
+    score        DOUBLE  NOT NULL,     -- EASE's predicted interest
+    because      VARCHAR[] NOT NULL    -- title_ids watched, strongest contribution first
+);
+CREATE INDEX IF NOT EXISTS discovery_picks_by_profile ON discovery_picks (profile_id);
+
+-- The profiles the viewing model learnt from: titles watched and finished when trained
+-- (finished: seconds_viewed >= 90% of the runtime).
+CREATE TABLE IF NOT EXISTS discovery_profiles (
+    profile_id   VARCHAR NOT NULL,
+    titles       BIGINT NOT NULL,
+    finished     BIGINT NOT NULL
 );
 """
 

@@ -164,11 +164,14 @@ def test_train_replaces_the_model_whole(tmp_path: Path) -> None:
     second = api.train(db=db)
     assert first["rows"] == second["rows"]
     with duckdb.connect(str(db), read_only=True) as con:
-        n_hist = con.execute("SELECT count(*) FROM discovery_history").fetchone()[0]
+        profiles = con.execute("SELECT count(*) FROM discovery_profiles").fetchone()[0]
+        watched = con.execute("SELECT sum(titles) FROM discovery_profiles").fetchone()[0]
         pairs = con.execute("SELECT count(DISTINCT (profile_id, title_id)) FROM events"
                             ).fetchone()[0]
         n_models = con.execute("SELECT count(*) FROM discovery_models").fetchone()[0]
-    assert n_hist == pairs == second["rows"]["discovery_history"]
+        picks = con.execute("SELECT count(*) FROM discovery_picks").fetchone()[0]
+    assert profiles == 24 == second["rows"]["discovery_profiles"]
+    assert watched == pairs and picks == second["rows"]["discovery_picks"] > 0
     assert n_models == 1
     model = second["models"][0]
     assert model["profiles"] == 24 and model["interactions"] == pairs

@@ -49,10 +49,12 @@ def test_lost_in_starlight_gets_korean_neighbours_on_release_day(release_day_db:
 def test_picks_for_a_simulated_profile(release_day_db: Path) -> None:
     with duckdb.connect(str(release_day_db), read_only=True) as con:
         profile, watched = con.execute(
-            "SELECT profile_id, count(*) AS n FROM discovery_history GROUP BY 1 "
-            "ORDER BY n DESC, profile_id LIMIT 1").fetchone()
+            "SELECT profile_id, titles FROM discovery_profiles "
+            "ORDER BY titles DESC, profile_id LIMIT 1").fetchone()
         finished = {r[0] for r in con.execute(
-            "SELECT title_id FROM discovery_history WHERE profile_id = ? AND finished",
+            "SELECT e.title_id FROM events e JOIN catalog c USING (title_id) "
+            "WHERE e.profile_id = ? GROUP BY e.title_id "
+            "HAVING sum(e.seconds_viewed) >= 0.9 * any_value(c.runtime_minutes) * 60",
             [profile]).fetchall()}
     answer = api.picks(profile, limit=10, db=release_day_db)
     assert len(answer["picks"]) == 10 and watched >= 3

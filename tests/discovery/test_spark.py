@@ -23,17 +23,22 @@ TOLERANCE = 1e-9
 runner = CliRunner()
 
 
-def _model(db: Path) -> tuple[dict[str, list[tuple[str, float]]], set[tuple[str, str, float,
-                                                                               bool]]]:
+def _model(db: Path) -> tuple[dict[str, list[tuple[str, float]]],
+                              dict[str, list[tuple[str, float, tuple[str, ...]]]],
+                              set[tuple[str, int, int]]]:
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute("SELECT title_id, neighbour_id, score FROM discovery_neighbours "
                            "WHERE model = 'viewing' ORDER BY title_id, rank").fetchall()
-        history = {(r[0], r[1], round(r[2], 12), r[3]) for r in con.execute(
-            "SELECT profile_id, title_id, weight, finished FROM discovery_history").fetchall()}
+        picks = con.execute("SELECT profile_id, title_id, score, because FROM discovery_picks "
+                            "ORDER BY profile_id, rank").fetchall()
+        profiles = set(con.execute("SELECT * FROM discovery_profiles").fetchall())
     lists: dict[str, list[tuple[str, float]]] = {}
     for title, neighbour, score in rows:
         lists.setdefault(title, []).append((neighbour, score))
-    return lists, history
+    by_profile: dict[str, list[tuple[str, float, tuple[str, ...]]]] = {}
+    for profile, title, score, because in picks:
+        by_profile.setdefault(profile, []).append((title, score, tuple(because)))
+    return lists, by_profile, profiles
 
 
 def _assert_same(duck: dict[str, list[tuple[str, float]]],
@@ -67,12 +72,17 @@ def test_spark_and_duckdb_models_agree(spark: Any, tmp_path: Path) -> None:
     assert spark_report["models"][0]["profiles"] == duck_report["models"][0]["profiles"]
     assert spark_report["rows"] == duck_report["rows"]
 
-    duck_lists, duck_history = _model(duck_db)
-    spark_lists, spark_history = _model(spark_db)
-    assert duck_history == spark_history
+    duck_lists, duck_picks, duck_profiles = _model(duck_db)
+    spark_lists, spark_picks, spark_profiles = _model(spark_db)
+    assert duck_profiles == spark_profiles
     _assert_same(duck_lists, spark_lists)
+    _assert_same({p: [(t, s) for t, s, _ in rows] for p, rows in duck_picks.items()},
+                 {p: [(t, s) for t, s, _ in rows] for p, rows in spark_picks.items()})
+    same_because = sum(a == b for p in duck_picks
+                       for a, b in zip(duck_picks[p], spark_picks[p], strict=True))
+    assert same_because >= 0.99 * sum(len(v) for v in duck_picks.values())
     # and the answers read the same from either store
-    profile = next(iter(sorted(duck_history)))[0]
+    profile = sorted(duck_picks)[0]
     a = api.picks(profile, db=duck_db)["picks"]
     b = api.picks(profile, db=spark_db)["picks"]
     assert [p["title_id"] for p in a] == [p["title_id"] for p in b]

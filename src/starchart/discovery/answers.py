@@ -1,16 +1,15 @@
 """Answer "similar" and "picks" from the stored models: a few reads, no model arithmetic.
 
 Training (:mod:`.train`) leaves each title's nearest titles in ``discovery_neighbours`` and
-each profile's weighted titles in ``discovery_history``, both written in key order, so one
-answer reads a handful of DuckDB blocks: under 10 ms (benchmarks/bench_discovery.py).
+each profile's best titles in ``discovery_picks``, both written in key order, so one answer
+is one lookup that reads a block or two (benchmarks/bench_discovery.py measures it).
 
 * ``similar``: the title's stored neighbours, best first. A title the viewing model knows
   (a catalog ``title_id``) answers from co-viewing; a title only in imported Netflix charts
   (its slug) answers from co-charting.
-* ``picks``: for every title the profile watched, its neighbours weighted by how much the
-  profile watched it (EASE's ``x_u B``, cut to each title's stored neighbours); titles the
-  profile finished are never offered; ``because`` names the watched titles that contributed
-  most, strongest first.
+* ``picks``: the profile's picks as training scored them with the full model (EASE's
+  ``x_u B``, negative weights included); titles the profile had finished are never among
+  them; ``because`` names the watched titles that contributed most, strongest first.
 """
 
 from __future__ import annotations
@@ -28,40 +27,22 @@ from starchart.published.search import Title, rank_titles
 from starchart.published.slugs import normalise, title_name
 
 SUGGESTIONS = 5
-BECAUSE = 3
 DEFAULT_LIMIT = 10
 
 _NEIGHBOURS_SQL = f"""
-WITH m AS (SELECT model FROM discovery_titles WHERE title_id = $title
-           ORDER BY model <> '{VIEWING}' LIMIT 1)
-SELECT n.neighbour_id, t.show_title, t.season_title, n.score
-FROM discovery_neighbours n
-JOIN discovery_titles t ON t.model = n.model AND t.title_id = n.neighbour_id
-WHERE n.model = (SELECT model FROM m) AND n.title_id = $title
-ORDER BY n.rank
-LIMIT $limit
+SELECT neighbour_id, show_title, season_title, score
+FROM discovery_neighbours
+WHERE title_id = $title AND rank <= $limit AND model = (
+    SELECT model FROM discovery_titles WHERE title_id = $title
+    ORDER BY model <> '{VIEWING}' LIMIT 1)
+ORDER BY rank
 """
 
-_PICKS_SQL = f"""
-WITH h AS (SELECT title_id, weight, finished FROM discovery_history WHERE profile_id = $p),
-c AS (
-    SELECT n.neighbour_id, h.title_id AS source, h.weight * n.score AS part
-    FROM h JOIN discovery_neighbours n ON n.title_id = h.title_id
-    WHERE n.model = '{VIEWING}'
-),
-s AS (
-    SELECT neighbour_id AS title_id, sum(part) AS score,
-           list(source ORDER BY part DESC, source) AS because
-    FROM c
-    WHERE neighbour_id NOT IN (SELECT title_id FROM h WHERE finished)
-    GROUP BY neighbour_id
-    HAVING sum(part) > 0
-    ORDER BY score DESC, title_id
-    LIMIT $limit
-)
-SELECT s.title_id, t.show_title, t.season_title, s.score, s.because
-FROM s JOIN discovery_titles t ON t.model = '{VIEWING}' AND t.title_id = s.title_id
-ORDER BY s.score DESC, s.title_id
+_PICKS_SQL = """
+SELECT title_id, show_title, season_title, score, because
+FROM discovery_picks
+WHERE profile_id = $p AND rank <= $limit
+ORDER BY rank
 """
 
 
@@ -187,10 +168,10 @@ def similar_on(con: duckdb.DuckDBPyConnection, title: str, *, limit: int = DEFAU
 def _profile_suggestions(con: duckdb.DuckDBPyConnection, profile_id: str) -> list[str]:
     """Known profile ids next to ``profile_id`` in sort order (typos of a digit or two)."""
     after = [r[0] for r in con.execute(
-        "SELECT DISTINCT profile_id FROM discovery_history WHERE profile_id > ? "
+        "SELECT profile_id FROM discovery_profiles WHERE profile_id > ? "
         "ORDER BY profile_id LIMIT 2", [profile_id]).fetchall()]
     before = [r[0] for r in con.execute(
-        "SELECT DISTINCT profile_id FROM discovery_history WHERE profile_id < ? "
+        "SELECT profile_id FROM discovery_profiles WHERE profile_id < ? "
         "ORDER BY profile_id DESC LIMIT 2", [profile_id]).fetchall()]
     return [*reversed(before), *after]
 
@@ -216,7 +197,7 @@ def picks_on(con: duckdb.DuckDBPyConnection, profile_id: str, *, limit: int = DE
         _known_profile(con, wanted)
     return {"profile_id": wanted,
             "picks": [{"title_id": r[0], "show_title": r[1], "season_title": r[2],
-                       "score": float(r[3]), "because": list(r[4][:BECAUSE])}
+                       "score": float(r[3]), "because": list(r[4])}
                       for r in rows]}
 
 
@@ -224,7 +205,7 @@ def _known_profile(con: duckdb.DuckDBPyConnection, wanted: str) -> None:
     """Raise the right error for a profile without picks, unless it is simply a profile
     whose every neighbour is finished."""
     models = _require(con, VIEWING)
-    known = con.execute("SELECT EXISTS (SELECT 1 FROM discovery_history WHERE "
+    known = con.execute("SELECT EXISTS (SELECT 1 FROM discovery_profiles WHERE "
                         "profile_id = ?)", [wanted]).fetchone()
     if not (known and known[0]):
         near = _profile_suggestions(con, wanted)

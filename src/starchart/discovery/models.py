@@ -142,15 +142,17 @@ def _symmetrise_from_upper(m: np.ndarray, chunk: int = 512) -> None:
         m[start:stop, start:stop] = upper + np.triu(block, 1).T
 
 
-def top_k(weights: np.ndarray, k: int, *, chunk: int = 1024,
-          positive_only: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's ``k`` largest off-diagonal entries: ``(columns, values)``, best first.
+def top_k(weights: np.ndarray, k: int, *, chunk: int = 1024, positive_only: bool = True,
+          skip_diagonal: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's ``k`` largest entries (off the diagonal of a square item-item matrix):
+    ``(columns, values)``, best first.
 
-    Shapes ``(n, k)``; slots with no (positive) neighbour hold column -1 and value 0.
-    Within the ``k`` kept, equal values are ordered by column.
+    Shapes ``(n, k)``; slots with no (positive) entry hold column -1 and value 0. Within the
+    ``k`` kept, equal values are ordered by column. ``skip_diagonal`` defaults to "square".
     """
     n, m = weights.shape
-    k = max(0, min(k, m - 1 if n == m else m))
+    square = n == m if skip_diagonal is None else skip_diagonal
+    k = max(0, min(k, m - 1 if square else m))
     cols = np.full((n, k), -1, dtype=np.int64)
     vals = np.zeros((n, k), dtype=np.float64)
     if k == 0:
@@ -158,7 +160,7 @@ def top_k(weights: np.ndarray, k: int, *, chunk: int = 1024,
     for start in range(0, n, chunk):
         block = np.array(weights[start:start + chunk], dtype=np.float64, copy=True)
         rows = np.arange(block.shape[0])
-        if n == m:
+        if square:
             block[rows, rows + start] = -np.inf
         best = np.argpartition(-block, k - 1, axis=1)[:, :k] if k < m else \
             np.broadcast_to(np.arange(m), block.shape).copy()
@@ -268,3 +270,61 @@ def ials(user_items: sp.csr_matrix, *, factors: int = 64, regularization: float 
     with threadpool_limits(1, "blas"):
         model.fit(sp.csr_matrix(user_items, dtype=np.float32), show_progress=False)
     return np.asarray(model.user_factors), np.asarray(model.item_factors)
+
+
+@dataclass
+class Picks:
+    """Each profile's best unfinished titles under ``x B``, with where they come from.
+
+    ``titles``/``scores``: ``(profiles, n)``, -1/0 where a profile has fewer positive
+    scores; ``because``: ``(profiles, n, m)`` the profile's own titles contributing most to
+    each pick (-1 where fewer contribute positively).
+    """
+
+    titles: np.ndarray
+    scores: np.ndarray
+    because: np.ndarray
+
+
+def picks(x: sp.csr_matrix, finished: sp.csr_matrix, weights: np.ndarray, n: int,
+          because: int = 3, chunk: int = 1024) -> Picks:
+    """Score every title for every profile as ``x B`` (EASE's prediction, negative weights
+    included), drop finished titles and non-positive scores, keep the best ``n``.
+
+    Works a block of ``chunk`` profiles at a time: memory is the weight matrix plus one
+    ``chunk x titles`` block, whatever the number of profiles.
+    """
+    profiles, n_titles = x.shape
+    n = max(0, min(n, n_titles))
+    out_t = np.full((profiles, n), -1, dtype=np.int64)
+    out_s = np.zeros((profiles, n), dtype=np.float64)
+    out_b = np.full((profiles, n, because), -1, dtype=np.int64)
+    if n == 0 or profiles == 0:
+        return Picks(out_t, out_s, out_b)
+    x = sp.csr_matrix(x)
+    done = sp.csr_matrix(finished, dtype=bool)
+    for start in range(0, profiles, chunk):
+        stop = min(profiles, start + chunk)
+        block = np.asarray(x[start:stop] @ weights)
+        fin = done[start:stop].tocoo()
+        block[fin.row[fin.data], fin.col[fin.data]] = -np.inf
+        cols, vals = top_k(block, n, skip_diagonal=False)
+        out_t[start:stop], out_s[start:stop] = cols, vals
+        for r in range(stop - start):
+            lo, hi = x.indptr[start + r], x.indptr[start + r + 1]
+            own, w = x.indices[lo:hi], x.data[lo:hi]
+            chosen = cols[r][cols[r] >= 0]
+            if not len(chosen) or not len(own):
+                continue
+            parts = w[:, None] * weights[own][:, chosen]  # (own titles, picks)
+            if len(own) > because:  # only the best few need sorting
+                keep = np.argpartition(-parts, because - 1, axis=0)[:because]
+                part = np.take_along_axis(parts, keep, axis=0)
+                order = np.take_along_axis(keep, np.argsort(-part, axis=0, kind="stable"),
+                                           axis=0)
+            else:
+                order = np.argsort(-parts, axis=0, kind="stable")
+            best = np.take_along_axis(parts, order, axis=0)
+            ids = np.where(best > 0, own[order], -1)
+            out_b[start + r, :len(chosen), :ids.shape[0]] = ids.T
+    return Picks(out_t, out_s, out_b)

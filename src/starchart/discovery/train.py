@@ -29,6 +29,7 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pyarrow as pa
+import scipy.sparse as sp
 
 from starchart import store
 from starchart.discovery import feedback, models
@@ -36,8 +37,12 @@ from starchart.published.slugs import title_slug
 
 VIEWING = "viewing"
 CHARTING = "charting"
-#: Neighbours stored per title: picks add up the neighbours of every watched title.
+#: Neighbours stored per title ("similar" answers at most this many).
 NEIGHBOURS = 100
+#: Picks stored per profile ("picks" answers at most this many), each with up to
+#: BECAUSE titles it comes from.
+PICKS = 30
+BECAUSE = 3
 #: EASE's L2 penalty as a multiple of the mean viewing mass per title (chosen on a
 #: validation split of MovieLens 100K; see docs/discovery.md).
 L2_SCALE = 4.0
@@ -49,7 +54,7 @@ BATCH_ROWS = 1_000_000
 
 Progress = Callable[[str, int, int], None]
 STEPS = ("reading viewing", "co-viewing matrix", "solving EASE", "neighbours",
-         "co-charting", "writing the models")
+         "picks for every profile", "co-charting", "writing the models")
 
 
 @dataclass
@@ -62,8 +67,8 @@ class ViewingModel:
     profiles: int
     interactions: int
     parameters: dict[str, Any]
+    weights: np.ndarray  # EASE's B, (titles, titles)
     gram: np.ndarray | None = None  # kept only when asked (tests, benchmarks)
-    weights: np.ndarray | None = None
 
 
 @dataclass
@@ -192,6 +197,8 @@ def fit_viewing(inter: ir.Table, titles: Sequence[dict[str, Any]], *,
         b = models.ease(g, l2, overwrite=True)
     with steps.run("neighbours", STEPS[3]):
         cols, vals = models.top_k(b, k)
+    if not keep_matrices:
+        gram = None
     return ViewingModel(
         titles=[{"title_id": t["title_id"], "show_title": t["show_title"],
                  "season_title": t["season_title"], "viewers": int(viewers[i]),
@@ -202,8 +209,53 @@ def fit_viewing(inter: ir.Table, titles: Sequence[dict[str, Any]], *,
                     "metadata_weight": metadata_weight, "neighbours": k,
                     "weight": "sqrt(min(1, seconds_viewed / runtime))",
                     "finished_share": feedback.FINISHED_SHARE},
-        gram=gram, weights=b if keep_matrices else None,
+        gram=gram, weights=b,
     )
+
+
+@dataclass
+class ProfilePicks:
+    """Every profile's stored picks, ready to be written."""
+
+    profiles: list[str]
+    titles: np.ndarray  # (profiles,) titles watched
+    finished: np.ndarray  # (profiles,) titles finished
+    picks: models.Picks
+
+
+def profile_matrix(inter: ir.Table, n_titles: int
+                   ) -> tuple[list[str], sp.csr_matrix, sp.csr_matrix]:
+    """Profiles (sorted) and their weights and finished flags as sparse rows: one pass over
+    the interactions, whose size is the profile x title summary's, not the events'."""
+    ordered = inter.select("profile_id", "ix", "weight", "finished").order_by(
+        ["profile_id", "ix"])
+    backend = ordered._find_backend()
+    if backend.name == "duckdb":  # see _batches
+        table = backend.con.sql(str(ibis.to_sql(ordered, dialect="duckdb"))).to_arrow_table()
+    else:
+        table = ordered.to_pyarrow()
+    ids = table.column("profile_id").to_numpy(zero_copy_only=False)
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], int)
+    indptr = np.r_[starts, len(ids)].astype(np.int64)
+    cols = table.column("ix").to_numpy(zero_copy_only=False).astype(np.int64)
+    weights = table.column("weight").to_numpy(zero_copy_only=False).astype(np.float64)
+    done = table.column("finished").to_numpy(zero_copy_only=False).astype(bool)
+    shape = (len(starts), n_titles)
+    x = sp.csr_matrix((weights, cols, indptr), shape=shape)
+    finished = sp.csr_matrix((done, cols, indptr), shape=shape)
+    return [str(p) for p in ids[starts]], x, finished
+
+
+def fit_picks(inter: ir.Table, model: ViewingModel, *, n: int = PICKS,
+              steps: Steps | None = None) -> ProfilePicks:
+    """Every profile's best ``n`` picks under the full model (``x B``, negative weights
+    included), finished titles left out."""
+    steps = steps or Steps(None)
+    with steps.run("picks", STEPS[4]):
+        profiles, x, finished = profile_matrix(inter, len(model.titles))
+        found = models.picks(x, finished, model.weights, n, because=BECAUSE)
+    return ProfilePicks(profiles, np.diff(x.indptr), np.asarray(finished.sum(axis=1)).ravel(),
+                        found)
 
 
 def chart_lists(backend: Any, source: str) -> ir.Table:
@@ -267,16 +319,25 @@ def fit_charting(backend: Any, source: str = store.NETFLIX_SOURCE, *,
 
 def _neighbour_rows(model: str, titles: Sequence[dict[str, Any]], cols: np.ndarray,
                     vals: np.ndarray) -> pa.Table:
-    ids = np.array([str(t["title_id"]) for t in titles], dtype=object)
+    ids, shows, seasons = _names(titles)
     have = cols >= 0
     row_ix, rank_ix = np.nonzero(have)
+    other = cols[row_ix, rank_ix]
     return pa.table({
         "model": pa.array([model] * len(row_ix), pa.string()),
         "title_id": pa.array(ids[row_ix], pa.string()),
         "rank": pa.array(rank_ix.astype(np.int32) + 1),
-        "neighbour_id": pa.array(ids[cols[row_ix, rank_ix]], pa.string()),
+        "neighbour_id": pa.array(ids[other], pa.string()),
+        "show_title": pa.array(shows[other], pa.string()),
+        "season_title": pa.array(seasons[other], pa.string()),
         "score": pa.array(vals[row_ix, rank_ix], pa.float64()),
     })
+
+
+def _names(titles: Sequence[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return (np.array([str(t["title_id"]) for t in titles], dtype=object),
+            np.array([t["show_title"] for t in titles], dtype=object),
+            np.array([t["season_title"] for t in titles], dtype=object))
 
 
 def _title_rows(model: str, titles: Sequence[dict[str, Any]]) -> pa.Table:
@@ -299,27 +360,57 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table, order: s
         con.unregister(name)
 
 
+def _pick_rows(found: ProfilePicks, titles: Sequence[dict[str, Any]]) -> pa.Table:
+    """``discovery_picks`` rows: profile, rank, title, score, because (title ids)."""
+    ids, shows, seasons = _names(titles)
+    p = found.picks
+    have = p.titles >= 0
+    row_ix, rank_ix = np.nonzero(have)
+    because = p.because[row_ix, rank_ix]  # (rows, BECAUSE), -1 padded
+    lengths = (because >= 0).sum(axis=1)
+    offsets = np.r_[0, np.cumsum(lengths)].astype(np.int32)
+    flat = ids[because[because >= 0]]  # row-major: each row's ids in order
+    profiles = np.array(found.profiles, dtype=object)
+    chosen = p.titles[row_ix, rank_ix]
+    return pa.table({
+        "profile_id": pa.array(profiles[row_ix], pa.string()),
+        "rank": pa.array(rank_ix.astype(np.int32) + 1),
+        "title_id": pa.array(ids[chosen], pa.string()),
+        "show_title": pa.array(shows[chosen], pa.string()),
+        "season_title": pa.array(seasons[chosen], pa.string()),
+        "score": pa.array(p.scores[row_ix, rank_ix], pa.float64()),
+        "because": pa.ListArray.from_arrays(pa.array(offsets, pa.int32()),
+                                            pa.array(flat, pa.string())),
+    })
+
+
+def _profile_rows(found: ProfilePicks) -> pa.Table:
+    return pa.table({
+        "profile_id": pa.array(found.profiles, pa.string()),
+        "titles": pa.array(found.titles.astype(np.int64)),
+        "finished": pa.array(found.finished.astype(np.int64)),
+    })
+
+
 def write_models(con: duckdb.DuckDBPyConnection, *, engine: str, seconds: float,
                  viewing: ViewingModel | None, charting: ChartingModel | None,
-                 history: Callable[[duckdb.DuckDBPyConnection], int] | None) -> dict[str, int]:
+                 picks: ProfilePicks | None) -> dict[str, int]:
     """Replace the stored models with these, in one transaction (all or nothing).
 
-    ``history(con)`` inserts the viewing model's profile rows into ``discovery_history``
-    inside that transaction and returns how many. Rows are written in key order so that a
-    lookup by title or profile reads few blocks.
+    Rows are written in key order (title, profile) so that one answer reads few blocks.
     """
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    rows = {"discovery_neighbours": 0, "discovery_titles": 0, "discovery_history": 0}
+    rows = dict.fromkeys(("discovery_neighbours", "discovery_titles", "discovery_picks",
+                          "discovery_profiles"), 0)
     with store.transaction(con):
-        for table in ("discovery_models", "discovery_neighbours", "discovery_titles",
-                      "discovery_history"):
+        for table in ("discovery_models", *rows):
             con.execute(f"DELETE FROM {table}")
         for name, m in ((VIEWING, viewing), (CHARTING, charting)):
             if m is None:
                 continue
             neighbours = _neighbour_rows(name, m.titles, m.neighbours, m.scores)
-            _insert(con, "discovery_neighbours", neighbours, "title_id, rank")
-            _insert(con, "discovery_titles", _title_rows(name, m.titles), "title_id")
+            _insert(con, "discovery_neighbours", neighbours, "model, title_id, rank")
+            _insert(con, "discovery_titles", _title_rows(name, m.titles), "model, title_id")
             rows["discovery_neighbours"] += neighbours.num_rows
             rows["discovery_titles"] += len(m.titles)
             if isinstance(m, ViewingModel):
@@ -331,8 +422,12 @@ def write_models(con: duckdb.DuckDBPyConnection, *, engine: str, seconds: float,
                 [name, m.parameters["algorithm"], engine if name == VIEWING else "duckdb",
                  now, source, profiles, len(m.titles), entries,
                  json.dumps(m.parameters, sort_keys=True), round(seconds, 4)])
-        if viewing is not None and history is not None:
-            rows["discovery_history"] = history(con)
+        if viewing is not None and picks is not None:
+            table = _pick_rows(picks, viewing.titles)
+            _insert(con, "discovery_picks", table, "profile_id, rank")
+            _insert(con, "discovery_profiles", _profile_rows(picks), "profile_id")
+            rows["discovery_picks"] = table.num_rows
+            rows["discovery_profiles"] = len(picks.profiles)
     return rows
 
 
@@ -342,14 +437,26 @@ def write_models(con: duckdb.DuckDBPyConnection, *, engine: str, seconds: float,
 def _store_profile_title(backend: Any, con: duckdb.DuckDBPyConnection) -> ir.Table:
     """The store's ``profile_title`` summary where ingest keeps one, else derived from the
     stored events."""
-    present = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-    ).fetchall()}
-    if "profile_title" in present:
+    if "profile_title" in _tables(con):
         table = backend.table("profile_title")
         if table.count().to_pyarrow().as_py():
             return table.select(*feedback.PROFILE_TITLE_COLUMNS)
     return feedback.profile_title_from_events(backend.table("events"))
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+    ).fetchall()}
+
+
+def _has_viewing(con: duckdb.DuckDBPyConnection) -> bool:
+    for table in ("events", "profile_title"):
+        if table in _tables(con):
+            row = con.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()
+            if row and row[0]:
+                return True
+    return False
 
 
 def train_duckdb(db: str | Path | None = None, *, progress: Progress | None = None,
@@ -358,55 +465,36 @@ def train_duckdb(db: str | Path | None = None, *, progress: Progress | None = No
     """Train every model the store has data for, on DuckDB, and store them."""
     started = time.perf_counter()
     steps = Steps(progress)
+    viewing: ViewingModel | None = None
+    found: ProfilePicks | None = None
     with store.opened(db) as con:
         backend = ibis.duckdb.from_connection(con)
-        viewing: ViewingModel | None = None
-        history = None
+        temp = f"_starchart_interactions_{uuid.uuid4().hex[:8]}"
         with steps.run("read", STEPS[0]):
             titles = catalog_titles(con.sql(_CATALOG_SQL).to_arrow_table())
             has_viewing = bool(titles) and _has_viewing(con)
             if has_viewing:
                 index = ibis.memtable(title_index(titles))
                 inter_expr = feedback.interactions(_store_profile_title(backend, con), index)
-                temp = f"_starchart_interactions_{uuid.uuid4().hex[:8]}"
                 inter = backend.create_table(temp, inter_expr, temp=True)
         try:
             if has_viewing:
                 viewing = fit_viewing(inter, titles, k=k, l2_scale=l2_scale,
                                       metadata_weight=metadata_weight, steps=steps)
-
-                def history(c: duckdb.DuckDBPyConnection) -> int:
-                    done = c.execute(
-                        f"INSERT INTO discovery_history SELECT profile_id, title_id, weight, "
-                        f"finished FROM {temp} ORDER BY profile_id, title_id").fetchone()
-                    return int(done[0]) if done else 0
-            with steps.run("charting", STEPS[4]):
+                found = fit_picks(inter, viewing, steps=steps)
+            with steps.run("charting", STEPS[5]):
                 charting = fit_charting(backend, store.NETFLIX_SOURCE, k=k)
             if viewing is None and charting is None:
                 raise ValueError("nothing to train on: the store has neither viewing events "
                                  "('starchart ingest') nor imported Netflix charts "
                                  "('starchart import netflix')")
-            with steps.run("write", STEPS[5]):
+            with steps.run("write", STEPS[6]):
                 rows = write_models(con, engine="duckdb",
                                     seconds=time.perf_counter() - started,
-                                    viewing=viewing, charting=charting, history=history)
+                                    viewing=viewing, charting=charting, picks=found)
         finally:
-            if has_viewing:
-                con.execute(f"DROP TABLE IF EXISTS {temp}")
+            con.execute(f"DROP TABLE IF EXISTS {temp}")
     return _report("duckdb", db, viewing, charting, rows, steps, started)
-
-
-def _has_viewing(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute("SELECT EXISTS (SELECT 1 FROM events)").fetchone()
-    if row and row[0]:
-        return True
-    present = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-    ).fetchall()}
-    if "profile_title" in present:
-        row = con.execute("SELECT EXISTS (SELECT 1 FROM profile_title)").fetchone()
-        return bool(row and row[0])
-    return False
 
 
 def train_spark(catalog: str | Path, events: Sequence[str | Path], *,
@@ -438,26 +526,16 @@ def train_spark(catalog: str | Path, events: Sequence[str | Path], *,
         try:
             viewing = fit_viewing(inter, titles, k=k, l2_scale=l2_scale,
                                   metadata_weight=metadata_weight, steps=steps)
-
-            def history(c: duckdb.DuckDBPyConnection) -> int:
-                written = 0
-                expr = inter.select("profile_id", "title_id", "weight", "finished")
-                for batch in expr.to_pyarrow_batches(chunk_size=BATCH_ROWS):
-                    chunk = pa.Table.from_batches([batch])
-                    _insert(c, "discovery_history", chunk, "profile_id, title_id")
-                    written += chunk.num_rows
-                return written
-
-            with store.opened(db) as con:
-                with steps.run("charting", STEPS[4]):
-                    charting = fit_charting(ibis.duckdb.from_connection(con),
-                                            store.NETFLIX_SOURCE, k=k)
-                with steps.run("write", STEPS[5]):
-                    rows = write_models(con, engine="spark",
-                                        seconds=time.perf_counter() - started,
-                                        viewing=viewing, charting=charting, history=history)
+            found = fit_picks(inter, viewing, steps=steps)
         finally:
             inter.release()
+        with store.opened(db) as con:
+            with steps.run("charting", STEPS[5]):
+                charting = fit_charting(ibis.duckdb.from_connection(con),
+                                        store.NETFLIX_SOURCE, k=k)
+            with steps.run("write", STEPS[6]):
+                rows = write_models(con, engine="spark", seconds=time.perf_counter() - started,
+                                    viewing=viewing, charting=charting, picks=found)
     finally:
         inputs.close()
     report = _report("spark", db, viewing, charting, rows, steps, started)
