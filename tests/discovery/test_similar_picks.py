@@ -88,7 +88,7 @@ def test_limit_must_be_positive(groups_db: Path) -> None:
 def test_picks_stay_in_the_profiles_group(groups_world: World, groups_db: Path) -> None:
     for group, members in groups_world.profiles.items():
         own = set(groups_world.groups[group]) | {groups_world.cold[group]}
-        for profile in members[:10]:
+        for profile in members[:5]:
             answer = api.picks(profile, limit=10, db=groups_db)
             assert answer["profile_id"] == profile
             assert answer["picks"], profile
@@ -106,7 +106,7 @@ def test_picks_never_offer_a_finished_title(groups_world: World, groups_db: Path
         done = seconds >= FINISHED_SHARE * RUNTIME * 60
         (finished if done else partial).setdefault(profile, set()).add(title)
     offered_partial = 0
-    for profile in groups_world.profiles["a"] + groups_world.profiles["b"]:
+    for profile in groups_world.profiles["a"][::3] + groups_world.profiles["b"][::3]:
         picks = api.picks(profile, limit=20, db=groups_db)["picks"]
         got = set(_ids({"picks": picks}, "picks"))
         assert not got & finished[profile], profile

@@ -55,8 +55,8 @@ def _assert_same(duck: dict[str, list[tuple[str, float]]],
 
 
 def test_spark_and_duckdb_models_agree(spark: Any, tmp_path: Path) -> None:
-    world = api.simulate(tmp_path / "world", weeks=2, profiles=3_000, titles=100, seed=5,
-                         end="2025-04-13", events_per_week=12_000)
+    world = api.simulate(tmp_path / "world", weeks=1, profiles=2_000, titles=100, seed=5,
+                         end="2025-04-13", events_per_week=10_000)
     duck_db = tmp_path / "duck.duckdb"
     api.ingest(catalog=world["catalog"], events=[world["events_dir"]], db=duck_db)
     duck_report = api.train(db=duck_db)
