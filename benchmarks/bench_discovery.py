@@ -371,7 +371,7 @@ def latency(db: Path, n: int = 300) -> dict[str, list[float]]:
     rng = random.Random(7)
     titles = [r[0] for r in con.execute("SELECT title_id FROM discovery_titles").fetchall()]
     profiles = [r[0] for r in con.execute(
-        "SELECT DISTINCT profile_id FROM discovery_history USING SAMPLE 2000 ROWS").fetchall()]
+        "SELECT profile_id FROM discovery_profiles USING SAMPLE 2000 ROWS").fetchall()]
     out: dict[str, list[float]] = {"similar": [], "picks": [], "similar (api, opens store)": [],
                                    "picks (api, opens store)": []}
     for _ in range(20):  # warm up
@@ -408,7 +408,6 @@ def bench_scale(root: Path, *, events: int, titles: int, small: int) -> dict[str
         results[size] = {"events": ingested["accepted"], "build": built, "train": trained,
                          "db": db}
     big = results[events]
-    results["latency"] = latency(big["db"])
     print(f"\nScale: {titles:,} titles, 13 weeks (fresh process per step, peak RSS)")
     print(f"  {'events':>12} {'build s':>8} {'train s':>8} {'train/build':>11} "
           f"{'build MiB':>10} {'train MiB':>10}")
@@ -427,6 +426,7 @@ def bench_scale(root: Path, *, events: int, titles: int, small: int) -> dict[str
           f"{results[small]['events']:,} events vs {t['peak_mib']:,.0f} MiB at "
           f"{big['events']:,}: x{t['peak_mib'] / results[small]['train']['peak_mib']:.2f} for "
           f"x{big['events'] / results[small]['events']:.1f} the events")
+    results["latency"] = latency(big["db"])
     print_latency(results["latency"], f"from the {big['events']:,}-event store")
     return results
 
@@ -440,6 +440,56 @@ def print_latency(lat: dict[str, list[float]], where: str) -> None:
                   f"{np.percentile(values, 99):>8.2f}")
 
 
+def quality(root: Path, args: argparse.Namespace) -> None:
+    """MovieLens 100K and the simulated world, printed and plotted."""
+    from plots import save_bars
+
+    ml = bench_movielens(root)
+    rows = ml["rows"]
+    picks = rows["starchart picks (EASE+metadata, store)"]
+    popular = rows["most popular"]
+    anchors_ = {k: v for k, v in rows.items() if k.startswith(("EASE", "iALS"))}
+    strongest = max(anchors_.items(), key=lambda kv: kv[1].recall)
+    print(f"  chosen on validation: {ml['chosen']}")
+    print(f"  target: picks >= 1.5x most popular Recall@20: "
+          f"{picks.recall / popular.recall:.2f}x "
+          f"({'met' if picks.recall >= 1.5 * popular.recall else 'MISSED'})")
+    gap = picks.recall / strongest[1].recall - 1
+    print(f"  target: no worse than the stronger anchor ({strongest[0]}) by more than 5%: "
+          f"{gap:+.1%} ({'met' if gap >= -0.05 else 'MISSED'})")
+    print(f"  training through the store: {ml['train_s']:.2f} s")
+    print_latency({"picks (ML store)": ml["latencies"]}, "on the MovieLens store")
+    groups = {"MovieLens 100K": {k.split(" (")[0]: v.recall for k, v in rows.items()}}
+    if not args.skip_sim:
+        sim = bench_simulated(root, profiles=args.sim_profiles, titles=args.sim_titles,
+                              weeks=8, events=args.sim_events, sample=args.sim_sample)
+        print(f"  chosen on validation: {sim['chosen']}")
+        for label, r in sim["rows"].items():
+            groups[f"simulated, {label}"] = {k.split(" (")[0]: v.recall
+                                             for k, v in r.items()}
+    print("plot:", save_bars("discovery-recall", "Recall@20 by method", groups,
+                             "Recall@20"))
+
+
+def scale_and_latency(root: Path, args: argparse.Namespace) -> None:
+    """Training vs the chart build at scale, peak memory, answer latency; plotted."""
+    from plots import save_bars
+
+    scale = bench_scale(root, events=args.events, titles=args.titles,
+                        small=args.small)
+    lat = scale["latency"]
+    big = scale[args.events]
+    print("plot:", save_bars("discovery-scale", f"{big['events']:,} events, "
+                             f"{args.titles:,} titles", {
+                                 "seconds": {"chart build": big["build"]["wall"],
+                                             "train": big["train"]["wall"]},
+                             }, "seconds"))
+    print("plot:", save_bars("discovery-latency", "Answers from the store (ms)", {
+        "p50": {k: float(np.percentile(v, 50)) for k, v in lat.items()},
+        "p99": {k: float(np.percentile(v, 99)) for k, v in lat.items()},
+    }, "milliseconds"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=10_000_000, help="scale run events")
@@ -450,6 +500,7 @@ def main() -> int:
     parser.add_argument("--sim-titles", type=int, default=300)
     parser.add_argument("--sim-sample", type=int, default=3_000, help="profiles scored")
     parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--skip-ml", action="store_true", help="skip MovieLens (and the sim)")
     parser.add_argument("--skip-sim", action="store_true")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args, _ = parser.parse_known_args()  # run_all.py passes every script the same flags
@@ -457,49 +508,12 @@ def main() -> int:
         _child(args.child[0], args.child[1:])
         return 0
 
-    from plots import save_bars
-
     with tempfile.TemporaryDirectory(prefix="starchart-bench-discovery-") as tmp:
         root = Path(tmp)
-        ml = bench_movielens(root)
-        rows = ml["rows"]
-        picks = rows["starchart picks (EASE+metadata, store)"]
-        popular = rows["most popular"]
-        anchors_ = {k: v for k, v in rows.items() if k.startswith(("EASE", "iALS"))}
-        strongest = max(anchors_.items(), key=lambda kv: kv[1].recall)
-        print(f"  chosen on validation: {ml['chosen']}")
-        print(f"  target: picks >= 1.5x most popular Recall@20: "
-              f"{picks.recall / popular.recall:.2f}x "
-              f"({'met' if picks.recall >= 1.5 * popular.recall else 'MISSED'})")
-        gap = picks.recall / strongest[1].recall - 1
-        print(f"  target: no worse than the stronger anchor ({strongest[0]}) by more than 5%: "
-              f"{gap:+.1%} ({'met' if gap >= -0.05 else 'MISSED'})")
-        print(f"  training through the store: {ml['train_s']:.2f} s")
-        print_latency({"picks (ML store)": ml["latencies"]}, "on the MovieLens store")
-        groups = {"MovieLens 100K": {k.split(" (")[0]: v.recall for k, v in rows.items()}}
-        if not args.skip_sim:
-            sim = bench_simulated(root, profiles=args.sim_profiles, titles=args.sim_titles,
-                                  weeks=8, events=args.sim_events, sample=args.sim_sample)
-            print(f"  chosen on validation: {sim['chosen']}")
-            for label, r in sim["rows"].items():
-                groups[f"simulated, {label}"] = {k.split(" (")[0]: v.recall
-                                                 for k, v in r.items()}
-        print("plot:", save_bars("discovery-recall", "Recall@20 by method", groups,
-                                 "Recall@20"))
+        if not args.skip_ml:
+            quality(root, args)
         if not args.skip_scale:
-            scale = bench_scale(root, events=args.events, titles=args.titles,
-                                small=args.small)
-            lat = scale["latency"]
-            big = scale[args.events]
-            print("plot:", save_bars("discovery-scale", f"{big['events']:,} events, "
-                                     f"{args.titles:,} titles", {
-                                         "seconds": {"chart build": big["build"]["wall"],
-                                                     "train": big["train"]["wall"]},
-                                     }, "seconds"))
-            print("plot:", save_bars("discovery-latency", "Answers from the store (ms)", {
-                "p50": {k: float(np.percentile(v, 50)) for k, v in lat.items()},
-                "p99": {k: float(np.percentile(v, 99)) for k, v in lat.items()},
-            }, "milliseconds"))
+            scale_and_latency(root, args)
     return 0
 
 

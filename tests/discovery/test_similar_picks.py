@@ -210,3 +210,26 @@ def test_a_sample_counts_less_than_a_full_watch(tmp_path: Path) -> None:
     api.train(db=db)
     z = {r["title_id"]: r["score"] for r in api.similar("z", db=db)["similar"]}
     assert z["x"] > z["y"]
+
+
+def test_trains_from_the_stores_profile_title_summary(tmp_path: Path) -> None:
+    """Where the store keeps ``profile_title`` (and no raw events), training reads it and
+    learns the same model as from the events it summarises."""
+    world = two_groups(tmp_path / "w", profiles=12)
+    from_events = tmp_path / "events.duckdb"
+    api.ingest(catalog=world.catalog, events=[world.events], db=from_events)
+    api.train(db=from_events)
+    summary = tmp_path / "summary.duckdb"
+    api.ingest(catalog=world.catalog, events=[world.events], db=summary)
+    with duckdb.connect(str(summary)) as con:
+        con.execute("""CREATE TABLE profile_title AS
+            SELECT profile_id, title_id, sum(seconds_viewed)::BIGINT AS seconds_viewed,
+                   count(*)::BIGINT AS sessions, min(started_at) AS first_watched,
+                   max(started_at) AS last_watched
+            FROM events GROUP BY ALL""")
+        con.execute("DELETE FROM events")
+    report = api.train(db=summary)
+    assert report["models"][0]["interactions"] == 24 * 4  # 24 profiles, 4 titles each
+    for title in ("a1", "b3", "a-new"):
+        assert api.similar(title, db=summary) == api.similar(title, db=from_events)
+    assert api.picks("a-p004", db=summary) == api.picks("a-p004", db=from_events)

@@ -2,7 +2,7 @@
 
 Training (:mod:`.train`) leaves each title's nearest titles in ``discovery_neighbours`` and
 each profile's best titles in ``discovery_picks``, both written in key order, so one answer
-is one lookup that reads a block or two (benchmarks/bench_discovery.py measures it).
+is one lookup that DuckDB's zone maps narrow to one block (bench_discovery.py measures it).
 
 * ``similar``: the title's stored neighbours, best first. A title the viewing model knows
   (a catalog ``title_id``) answers from co-viewing; a title only in imported Netflix charts
@@ -38,11 +38,12 @@ WHERE title_id = $title AND rank <= $limit AND model = (
 ORDER BY rank
 """
 
-_PICKS_SQL = """
-SELECT title_id, show_title, season_title, score, because
-FROM discovery_picks
-WHERE profile_id = $p AND rank <= $limit
-ORDER BY rank
+_PICKS_SQL = f"""
+SELECT p.title_id, t.show_title, t.season_title, p.score, p.because
+FROM discovery_picks p
+JOIN discovery_titles t ON t.model = '{VIEWING}' AND t.title_id = p.title_id
+WHERE p.profile_id = $p AND p.rank <= $limit
+ORDER BY p.rank
 """
 
 
@@ -99,9 +100,10 @@ def resolve_title(con: duckdb.DuckDBPyConnection, text: str) -> tuple[str, str]:
     wanted = text.strip()
     if not wanted:
         raise ValueError("give a title: its title_id or its name")
-    row = con.execute(
+    rows_ = con.execute(
         "SELECT model, title_id FROM discovery_titles WHERE title_id = ? "
-        "ORDER BY model <> ? LIMIT 1", [wanted, VIEWING]).fetchone()
+        "ORDER BY model <> ? LIMIT 1", [wanted, VIEWING]).fetchall()
+    row = rows_[0] if rows_ else None
     if row is not None:
         return str(row[0]), str(row[1])
     rows = [(str(r[0]), str(r[1]), str(r[2]), r[3], int(r[4])) for r in con.execute(
@@ -206,7 +208,7 @@ def _known_profile(con: duckdb.DuckDBPyConnection, wanted: str) -> None:
     whose every neighbour is finished."""
     models = _require(con, VIEWING)
     known = con.execute("SELECT EXISTS (SELECT 1 FROM discovery_profiles WHERE "
-                        "profile_id = ?)", [wanted]).fetchone()
+                        "profile_id = ?)", [wanted]).fetchall()[0]
     if not (known and known[0]):
         near = _profile_suggestions(con, wanted)
         hint = f"; nearby ids: {', '.join(near)}" if near else ""

@@ -234,18 +234,6 @@ def sparse_gram(n: int, pairs: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray
                          shape=(n, n))
 
 
-def dense_gram(n: int, pairs: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]
-               ) -> np.ndarray:
-    """The symmetric n x n Gram matrix from batches of its upper triangle ``(i, j, value)``
-    with ``i <= j``, as a backend returns them; memory is the matrix plus one batch."""
-    g = np.zeros((n, n), dtype=np.float64)
-    for i, j, v in pairs:
-        g[i, j] += v
-        off = i != j
-        g[j[off], i[off]] += v[off]
-    return g
-
-
 def default_l2(gram: np.ndarray, scale: float) -> float:
     """EASE's penalty as a multiple of the mean viewing mass per title (the Gram matrix's
     mean diagonal), so one setting fits a 900-profile and a 500,000-profile store."""
@@ -291,8 +279,9 @@ def picks(x: sp.csr_matrix, finished: sp.csr_matrix, weights: np.ndarray, n: int
     """Score every title for every profile as ``x B`` (EASE's prediction, negative weights
     included), drop finished titles and non-positive scores, keep the best ``n``.
 
-    Works a block of ``chunk`` profiles at a time: memory is the weight matrix plus one
-    ``chunk x titles`` block, whatever the number of profiles.
+    Works a block of ``chunk`` profiles at a time, in float32 (half the memory traffic of
+    the sparse x dense product, and ample precision for ranking): memory is the weight
+    matrix plus one ``chunk x titles`` block, whatever the number of profiles.
     """
     profiles, n_titles = x.shape
     n = max(0, min(n, n_titles))
@@ -301,30 +290,45 @@ def picks(x: sp.csr_matrix, finished: sp.csr_matrix, weights: np.ndarray, n: int
     out_b = np.full((profiles, n, because), -1, dtype=np.int64)
     if n == 0 or profiles == 0:
         return Picks(out_t, out_s, out_b)
-    x = sp.csr_matrix(x)
+    x = sp.csr_matrix(x, dtype=np.float32)
+    b32 = np.asarray(weights, dtype=np.float32)
     done = sp.csr_matrix(finished, dtype=bool)
     for start in range(0, profiles, chunk):
         stop = min(profiles, start + chunk)
-        block = np.asarray(x[start:stop] @ weights)
+        rows = x[start:stop]
+        block = np.asarray(rows @ b32)
         fin = done[start:stop].tocoo()
         block[fin.row[fin.data], fin.col[fin.data]] = -np.inf
         cols, vals = top_k(block, n, skip_diagonal=False)
         out_t[start:stop], out_s[start:stop] = cols, vals
-        for r in range(stop - start):
-            lo, hi = x.indptr[start + r], x.indptr[start + r + 1]
-            own, w = x.indices[lo:hi], x.data[lo:hi]
-            chosen = cols[r][cols[r] >= 0]
-            if not len(chosen) or not len(own):
-                continue
-            parts = w[:, None] * weights[own][:, chosen]  # (own titles, picks)
-            if len(own) > because:  # only the best few need sorting
-                keep = np.argpartition(-parts, because - 1, axis=0)[:because]
-                part = np.take_along_axis(parts, keep, axis=0)
-                order = np.take_along_axis(keep, np.argsort(-part, axis=0, kind="stable"),
-                                           axis=0)
-            else:
-                order = np.argsort(-parts, axis=0, kind="stable")
-            best = np.take_along_axis(parts, order, axis=0)
-            ids = np.where(best > 0, own[order], -1)
-            out_b[start + r, :len(chosen), :ids.shape[0]] = ids.T
+        out_b[start:stop] = _because(rows, cols, b32, because)
     return Picks(out_t, out_s, out_b)
+
+
+def _because(rows: sp.csr_matrix, chosen: np.ndarray, weights: np.ndarray, m: int
+             ) -> np.ndarray:
+    """For each profile (row) and pick: its ``m`` own titles contributing most
+    (``w_ui * B[i, j]``, positive only), -1 where fewer. Vectorised over the block: each
+    profile's titles are one contiguous segment of the CSR arrays, so the best of each
+    segment is a ``reduceat``, taken ``m`` times."""
+    n_rows, n = chosen.shape
+    out = np.full((n_rows, n, m), -1, dtype=np.int64)
+    lengths = np.diff(rows.indptr)
+    if rows.nnz == 0 or n == 0:
+        return out
+    owner = np.repeat(np.arange(n_rows), lengths)  # the row of each own title
+    picks_of = np.where(chosen >= 0, chosen, 0)[owner]  # (nnz, n)
+    parts = rows.data[:, None] * weights[rows.indices[:, None], picks_of]
+    parts[chosen[owner] < 0] = -np.inf
+    present = np.flatnonzero(lengths)  # reduceat needs non-empty segments
+    starts = rows.indptr[:-1][present]
+    position = np.arange(rows.nnz)[:, None]
+    for slot in range(m):
+        best = np.maximum.reduceat(parts, starts, axis=0)  # (present rows, n)
+        hit = parts == best[np.searchsorted(present, owner)]
+        first = np.minimum.reduceat(np.where(hit, position, rows.nnz), starts, axis=0)
+        ok = (best > 0) & (first < rows.nnz)
+        out[present, :, slot] = np.where(ok, rows.indices[np.minimum(first, rows.nnz - 1)], -1)
+        cols = np.broadcast_to(np.arange(n), first.shape)
+        parts[first[ok], cols[ok]] = -np.inf
+    return out
