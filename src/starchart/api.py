@@ -481,6 +481,58 @@ def most_popular(
     with open(db) as charts:
         return charts.most_popular(category=category, source=source)
 
+# --- discovery: more like this, picks, training (starchart.discovery) ----------------------
+# Shapes: docs/discovery.md. Unknown titles and profiles raise LookupError whose args[1]
+# lists suggestions; a store with no trained model raises LookupError saying what to run.
+
+
+def similar(title_id: str, *, limit: int = 10, db: str | Path | None = None) -> dict[str, Any]:
+    """Titles like this one: ``{"title_id", "similar": [{"title_id", "show_title",
+    "season_title", "score"}]}``, best first. ``title_id`` may also be an exact name, or an
+    imported Netflix title's slug (answered from co-charting)."""
+    from starchart.discovery.answers import similar as _similar
+
+    return _similar(title_id, limit=limit, db=db)
+
+
+def picks(profile_id: str, *, limit: int = 10, db: str | Path | None = None) -> dict[str, Any]:
+    """Picks for a profile: ``{"profile_id", "picks": [{"title_id", "show_title",
+    "season_title", "score", "because": [title_id, ...]}]}``, never a finished title."""
+    from starchart.discovery.answers import picks as _picks
+
+    return _picks(profile_id, limit=limit, db=db)
+
+
+def train(
+    *,
+    db: str | Path | None = None,
+    engine: str = "duckdb",
+    catalog: str | Path | None = None,
+    events: Sequence[str | Path] | None = None,
+    spark_master: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> dict[str, Any]:
+    """Train the discovery models and store them (replacing the last ones, all or nothing).
+
+    ``engine="duckdb"`` learns from the store's viewing; ``engine="spark"`` reads
+    ``catalog`` and ``events`` files into Spark (``spark_master`` or local) for the viewing
+    model. Both also learn co-charting from imported Netflix charts in the store.
+    """
+    from starchart.discovery import train as training
+
+    if engine == "spark":
+        if not catalog or not events:
+            raise ValueError("training on Spark reads the input files itself: give --catalog "
+                             "FILE --events PATH...")
+        return training.train_spark(catalog, list(events), db=db, spark_master=spark_master,
+                                    progress=progress)
+    if engine != "duckdb":
+        raise ValueError(f"unknown engine {engine!r}: choose duckdb or spark")
+    if catalog is not None or events or spark_master is not None:
+        raise ValueError("--catalog/--events/--spark-master belong to --engine spark; on "
+                         "DuckDB run 'starchart ingest', then 'starchart train'")
+    return training.train_duckdb(db, progress=progress)
+
 
 # --- simulator (starchart.simulate) -------------------------------------------------------
 

@@ -207,6 +207,63 @@ CREATE TABLE IF NOT EXISTS coverage (
     last_day  DATE,
     weeks     INTEGER             -- chart weeks in the span (NULL for half-years)
 );
+
+-- Discovery (starchart.discovery): the models 'starchart train' fits, replaced whole by each
+-- run. 'viewing' learns from what profiles watched (EASE + catalog metadata); 'charting'
+-- from which imported Netflix titles share weekly lists (its title_id is the title's slug).
+CREATE TABLE IF NOT EXISTS discovery_models (
+    model        VARCHAR PRIMARY KEY,  -- 'viewing' | 'charting'
+    algorithm    VARCHAR NOT NULL,     -- 'ease+metadata' | 'co-charting cosine'
+    engine       VARCHAR NOT NULL,     -- where the data-heavy step ran: 'duckdb' | 'spark'
+    trained_at   TIMESTAMP NOT NULL,   -- UTC
+    source       VARCHAR,              -- the chart source of 'charting' ('netflix')
+    profiles     BIGINT NOT NULL,      -- profiles ('viewing') or weekly lists ('charting')
+    titles       BIGINT NOT NULL,
+    interactions BIGINT NOT NULL,      -- profile x title rows, or list entries
+    parameters   VARCHAR NOT NULL,     -- JSON
+    seconds      DOUBLE NOT NULL
+);
+
+-- Each title's nearest titles, best first: what 'similar' answers. Like discovery_picks, it is
+-- written sorted by its lookup key, so DuckDB's zone maps find a title's rows in one block
+-- (an ART index made writing the model several times slower for ~2 ms per answer).
+CREATE TABLE IF NOT EXISTS discovery_neighbours (
+    model        VARCHAR NOT NULL,
+    title_id     VARCHAR NOT NULL,
+    rank         INTEGER NOT NULL,     -- 1 = nearest
+    neighbour_id VARCHAR NOT NULL,
+    show_title   VARCHAR NOT NULL,     -- the neighbour's names, so an answer is one lookup
+    season_title VARCHAR,
+    score        DOUBLE  NOT NULL      -- EASE weight ('viewing'), shrunk cosine ('charting')
+);
+
+-- The titles a model knows, with how much evidence it had for each.
+CREATE TABLE IF NOT EXISTS discovery_titles (
+    model        VARCHAR NOT NULL,
+    title_id     VARCHAR NOT NULL,
+    show_title   VARCHAR NOT NULL,
+    season_title VARCHAR,
+    viewers      BIGINT NOT NULL,      -- profiles who watched it, or lists it was on
+    finished     BIGINT NOT NULL       -- profiles who finished it (0 for 'charting')
+);
+
+-- Each profile's best titles under the viewing model (finished titles never among them), with
+-- the profile's own titles that led to each, strongest first: what 'picks' answers.
+CREATE TABLE IF NOT EXISTS discovery_picks (
+    profile_id   VARCHAR NOT NULL,
+    rank         INTEGER NOT NULL,     -- 1 = best
+    title_id     VARCHAR NOT NULL,
+    score        DOUBLE  NOT NULL,     -- EASE's predicted interest
+    because      VARCHAR[] NOT NULL    -- title_ids watched, strongest contribution first
+);
+
+-- The profiles the viewing model learnt from: titles watched and finished when trained
+-- (finished: seconds_viewed >= 90% of the runtime).
+CREATE TABLE IF NOT EXISTS discovery_profiles (
+    profile_id   VARCHAR NOT NULL,
+    titles       BIGINT NOT NULL,
+    finished     BIGINT NOT NULL
+);
 """
 """The whole schema, as :func:`connect` creates it in a writable store: the one place
 starchart's tables are written."""
