@@ -20,7 +20,7 @@ from starchart.commands.common import (
     run_or_fail,
 )
 from starchart.progress import progress_bar
-from starchart.published.slugs import title_name
+from starchart.queries.slugs import title_name
 
 T = TypeVar("T")
 LimitOption = Annotated[int, typer.Option("--limit", min=1, help="How many titles to show.")]

@@ -23,8 +23,8 @@ import duckdb
 from starchart import store
 from starchart.discovery.train import CHARTING, VIEWING
 from starchart.published.base import NotFound
-from starchart.published.search import Title, rank_titles
-from starchart.published.slugs import normalise, title_name
+from starchart.queries.search import Title, rank_titles
+from starchart.queries.slugs import normalise, title_name
 
 SUGGESTIONS = 5
 DEFAULT_LIMIT = 10

@@ -34,7 +34,7 @@ import scipy.sparse as sp
 
 from starchart import store
 from starchart.discovery import feedback, models
-from starchart.published.slugs import title_slug
+from starchart.queries.slugs import title_slug
 
 VIEWING = "viewing"
 CHARTING = "charting"
