@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from starchart import api
+from tests.published.complete_lists import complete
 
 HEADER = ("country_name\tcountry_iso2\tweek\tcategory\tweekly_rank\tshow_title\tseason_title\t"
           "cumulative_weeks_in_top_10")
@@ -31,7 +32,7 @@ def countries_file(path: Path) -> Path:
                 for rank, (category, show, season) in enumerate(entries, start=1):
                     lines.append("\t".join([name, iso, week, category, str(rank), show,
                                             season, str(n)]))
-    path.write_text("\n".join(lines))
+    path.write_text(complete("\n".join(lines)))  # full lists, as the importer requires
     return path
 
 
@@ -84,6 +85,10 @@ def test_co_charting_stored_with_counts(charts_db: Path) -> None:
                             "FROM discovery_models").fetchall()
         lists = con.execute("SELECT viewers FROM discovery_titles WHERE title_id = "
                             "'everywhere'").fetchone()[0]
-    # 6 countries x 4 weeks lists, 5 titles, 3 entries per list
-    assert model == [("co-charting cosine", "netflix", 24, 5, 72)]
+    # 6 countries x 4 weeks; every title and list entry of the (filled) file
+    rows = [line.split("\t") for line in
+            (charts_db.parent / "all-weeks-countries.tsv").read_text().splitlines()[1:]]
+    titles = {(r[5], r[6]) for r in rows}
+    assert len(titles) > 5 and len(rows) == 6 * 4 * 2 * 10
+    assert model == [("co-charting cosine", "netflix", 24, len(titles), len(rows))]
     assert lists == 24

@@ -22,7 +22,7 @@ import duckdb
 
 from starchart import store
 from starchart.discovery.train import CHARTING, VIEWING
-from starchart.published.base import NotFound
+from starchart.queries.base import NotFound
 from starchart.queries.search import Title, rank_titles
 from starchart.queries.slugs import normalise, title_name
 
