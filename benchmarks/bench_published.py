@@ -8,7 +8,13 @@ Import baselines, measured in the same run on the same file:
 Question latency (median of several calls, each opening the store read-only as the CLI and
 the web site do) is compared with opening the store and running ``SELECT count(*)``.
 
-    .venv/bin/python benchmarks/bench_published.py [--data DIR] [--repeat 5]
+Engagement reports (the five real workbooks, ~82,000 rows), in the same run:
+- floor: openpyxl in read-only mode handing back every cell's value, nothing else;
+- pandas: ``pandas.read_excel(sheet_name=None, header=5)``, what an analyst would write;
+- starchart: parsing with every check (``parse_report``), then the whole import (parse,
+  replace, change log, title linking, coverage).
+
+    .venv/bin/python benchmarks/bench_published.py [--data DIR] [--engagement DIR] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -27,7 +33,9 @@ import duckdb
 
 from starchart import api, store
 
-DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "netflix-top10"
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+DEFAULT_DATA = SHARED / "netflix-top10"
+DEFAULT_ENGAGEMENT = SHARED / "netflix-engagement"
 ROW_BY_ROW_SAMPLE = 3_000
 
 
@@ -61,6 +69,58 @@ def row_by_row(path: Path, folder: Path) -> tuple[float, int]:
     return seconds * len(rows) / len(sample), len(rows)
 
 
+def engagement(folder: Path, tmp: Path) -> None:
+    """Read the five reports three ways and import them; print figures and ratios."""
+    import openpyxl
+    import pandas as pd
+
+    from starchart.published.engagement_files import parse_report
+
+    reports = sorted(folder.glob("What_We_Watched_*.xlsx"))
+    if not reports:
+        print(f"skipped engagement: no reports at {folder} (set STARCHART_ENGAGEMENT_DATA)")
+        return
+
+    def floor() -> int:
+        count = 0
+        for path in reports:
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            for sheet in book.worksheets:
+                for _ in sheet.iter_rows(values_only=True):
+                    count += 1
+            book.close()
+        return count
+
+    def with_pandas() -> int:
+        return sum(len(frame) for path in reports
+                   for frame in pd.read_excel(path, sheet_name=None, header=5).values())
+
+    rows = 0
+
+    def parse_all() -> None:
+        nonlocal rows
+        rows = sum(parse_report(path).rows for path in reports)
+
+    floor_s = timed(floor)
+    pandas_s = timed(with_pandas)
+    parse_s = timed(parse_all)
+    db = tmp / "engagement.duckdb"
+    import_s = timed(lambda: api.import_netflix(reports, db=db))
+    again_s = timed(lambda: api.import_netflix(reports, db=db))
+    print(f"engagement reports: {len(reports)} workbooks, {rows:,} title rows")
+    print(f"  floor (openpyxl read-only, values only) {floor_s:7.2f} s  "
+          f"{rows / floor_s:>9,.0f} rows/s")
+    print(f"  pandas.read_excel (openpyxl engine)     {pandas_s:7.2f} s  "
+          f"{rows / pandas_s:>9,.0f} rows/s  {pandas_s / floor_s:5.2f}x floor")
+    print(f"  starchart parse + every check           {parse_s:7.2f} s  "
+          f"{rows / parse_s:>9,.0f} rows/s  {parse_s / floor_s:5.2f}x floor, "
+          f"{pandas_s / parse_s:5.2f}x faster than pandas")
+    print(f"  starchart import (+ load, link, cover)  {import_s:7.2f} s  "
+          f"{import_s / floor_s:5.2f}x floor")
+    print(f"  re-import (diff + replace 5 half-years) {again_s:7.2f} s  "
+          f"{again_s / floor_s:5.2f}x floor")
+
+
 def median_seconds(action: Callable[[], Any], repeat: int) -> float:
     action()  # warm: imports, caches
     return statistics.median(timed(action) for _ in range(repeat))
@@ -70,6 +130,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path,
                         default=Path(os.environ.get("STARCHART_NETFLIX_DATA", DEFAULT_DATA)))
+    parser.add_argument("--engagement", type=Path, default=Path(
+        os.environ.get("STARCHART_ENGAGEMENT_DATA", DEFAULT_ENGAGEMENT)))
     parser.add_argument("--repeat", type=int, default=5)
     args, _ = parser.parse_known_args()
     data: Path = args.data
@@ -100,6 +162,7 @@ def main() -> int:
 
         everything = timed(lambda: api.import_netflix(data, db=db))
         print(f"import all three files                 {everything:7.3f} s")
+        engagement(args.engagement, folder)
 
         def open_and_count() -> None:
             with store.opened(db, read_only=True) as con:

@@ -9,6 +9,8 @@ import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_NETFLIX_DATA = PROJECT_ROOT.parent / "shared" / "data" / "netflix-top10"
+DEFAULT_NETFLIX_2022_11 = PROJECT_ROOT.parent / "shared" / "data" / "netflix-top10-2022-11"
+DEFAULT_ENGAGEMENT_DATA = PROJECT_ROOT.parent / "shared" / "data" / "netflix-engagement"
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +23,42 @@ def netflix_data_dir() -> Path:
             "to the folder holding all-weeks-global.tsv to run this test"
         )
     return path
+
+
+@pytest.fixture(scope="session")
+def netflix_2022_11_dir() -> Path:
+    """The later country file (XLSX, to 2022-11-13): $STARCHART_NETFLIX_2022_11_DATA or
+    ../shared/data/netflix-top10-2022-11."""
+    path = Path(os.environ.get("STARCHART_NETFLIX_2022_11_DATA", DEFAULT_NETFLIX_2022_11))
+    if not (path / "all-weeks-countries.xlsx").exists():
+        pytest.skip(f"Netflix's 2022-11 country file not found at {path}: set "
+                    "STARCHART_NETFLIX_2022_11_DATA to the folder holding "
+                    "all-weeks-countries.xlsx to run this test")
+    return path
+
+
+@pytest.fixture(scope="session")
+def engagement_data_dir() -> Path:
+    """Netflix's five engagement reports: $STARCHART_ENGAGEMENT_DATA or
+    ../shared/data/netflix-engagement."""
+    path = Path(os.environ.get("STARCHART_ENGAGEMENT_DATA", DEFAULT_ENGAGEMENT_DATA))
+    if len(list(path.glob("What_We_Watched_*.xlsx"))) < 5:
+        pytest.skip(f"Netflix's engagement reports not found at {path}: set "
+                    "STARCHART_ENGAGEMENT_DATA to the folder holding the five "
+                    "What_We_Watched_*.xlsx reports to run this test")
+    return path
+
+
+@pytest.fixture(scope="session")
+def everything_db(netflix_data_dir: Path, netflix_2022_11_dir: Path, engagement_data_dir: Path,
+                  tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store holding every real file (Top 10 TSVs, the 2022-11 XLSX, the five reports),
+    imported once for the session, as an analyst would import them."""
+    from starchart import api
+
+    db = tmp_path_factory.mktemp("everything") / "store.duckdb"
+    api.import_netflix([netflix_data_dir, netflix_2022_11_dir, engagement_data_dir], db=db)
+    return db
 
 
 @pytest.fixture()

@@ -19,6 +19,7 @@ import duckdb
 import pytest
 
 from starchart import api, releases
+from tests.published.complete_lists import complete
 from tests.web.sample_store import LATEST, build_store
 
 CATALOG = (
@@ -92,7 +93,7 @@ def global_file(folder: Path, week: str, rows: int = 10) -> Path:
              "runtime\tweekly_views\tcumulative_weeks_in_top_10"]
     lines += [f"{week}\tFilms (English)\t{r}\tFilm number {r} {'x' * 200}\tN/A\t{r * 1000}\t2\t"
               f"{r * 500}\t1" for r in range(1, rows + 1)]
-    path.write_text("\n".join(lines), encoding="utf-8")
+    path.write_text(complete("\n".join(lines)), encoding="utf-8")  # full lists, as published
     return path
 
 

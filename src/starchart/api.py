@@ -200,17 +200,44 @@ def import_netflix(
     *,
     db: str | Path | None = None,
     progress: ProgressCallback | None = None,
+    overrides: str | Path | None = None,
 ) -> dict[str, Any]:
-    """Import Netflix's published files (TSV/XLSX, any layout) or folders of them, source
-    ``netflix``: every file or none; weeks already stored are replaced and Netflix's edits to
-    them recorded (see :func:`changes`). Then publishes a release (``release`` in the
-    answer). While another process writes the store, waits for it (``$STARCHART_LOCK_WAIT``
-    seconds, telling ``progress``)."""
+    """Import Netflix's published files (Top 10 TSV/XLSX in any layout, engagement reports)
+    or folders of them, source ``netflix``: every file or none; weeks (half-years) already
+    stored are replaced and Netflix's edits recorded (see :func:`changes`), every row is
+    linked to its title ID (``overrides``: a TOML file of corrected links, default
+    ``$STARCHART_OVERRIDES``), and the coverage recomputed (see :func:`coverage`). Then
+    publishes a release (``release`` in the answer). While another process writes the
+    store, waits for it (``$STARCHART_LOCK_WAIT`` seconds, telling ``progress``)."""
     from starchart.published.importer import import_files
 
     items = [paths] if isinstance(paths, str | Path) else list(paths)
     with store.reporting_waits(progress):  # while another process holds the store
-        report = import_files(items, db=db, progress=progress)
+        report = import_files(items, db=db, progress=progress, overrides=overrides)
+    report["release"] = _publish_after_write(db, progress)
+    return report
+
+
+def update(
+    *,
+    source: str | Path | None = None,
+    files: Sequence[str] | None = None,
+    db: str | Path | None = None,
+    keep: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+    overrides: str | Path | None = None,
+) -> dict[str, Any]:
+    """Download Netflix's current files (``source``: a base URL, default
+    ``$STARCHART_UPDATE_URL`` or Netflix's address; or a folder, offline), check them and
+    import them together; the report adds ``new`` (new weeks per file) to the import's
+    ``changes`` (rows Netflix rewrote). A refused download leaves the store as it was. Then
+    publishes a release, as :func:`import_netflix` does."""
+    from starchart.published.update import DEFAULT_FILES
+    from starchart.published.update import update as run
+
+    with store.reporting_waits(progress):  # while another process holds the store
+        report = run(source=source, files=tuple(files or DEFAULT_FILES), db=db, keep=keep,
+                     progress=progress, overrides=overrides)
     report["release"] = _publish_after_write(db, progress)
     return report
 
@@ -343,11 +370,16 @@ class Charts:
     def title_by_slug(
         self, slug: str, *, show: bool = False, source: str | None = None
     ) -> dict[str, Any]:
-        """One film, season or (by its slug) show, as in :meth:`title`'s matches; ``show``
-        prefers the show where a title shares its slug."""
+        """One film, season or (by its slug) show, as in :meth:`title`'s matches, or one
+        work by its stable ID (``nf-…``); ``show`` prefers the show where a title shares its
+        slug."""
+        from starchart.queries.record import is_title_id
         from starchart.queries.titles import title_by_slug
 
         src = self._source(source)
+        if source is None and is_title_id(slug):  # an ID names its source's work
+            wanted = slug.strip().lower()
+            src = next((s for s in self.sources() if wanted in self._pages(s).by_work), src)
         return title_by_slug(self.con, self._index(src), self._pages(src), slug, show=show)
 
     def leaders(
@@ -379,6 +411,56 @@ class Charts:
         from starchart.queries.lists import most_popular
 
         return most_popular(self.con, self._source(source), category)
+
+    def engagement(
+        self, period: str | None = None, *, by: str = "views", kind: str | None = None,
+        language: str | None = None, origin: str | None = None,
+        never_in_top_10: bool = False, limit: int = 50, source: str | None = None,
+    ) -> dict[str, Any]:
+        """One half-year of the engagement reports (latest by default, e.g. '2025H1'): the
+        most watched titles by views or hours, filtered by kind, language (of the original
+        title), likely origin or never in a Top 10, with totals by language and origin."""
+        from starchart.queries.engagement import report
+
+        return report(self.con, period, by=by, kind=kind, language=language, origin=origin,
+                      never_in_top_10=never_in_top_10, limit=limit, source=source)
+
+    def engagement_periods(self, *, source: str | None = None) -> list[dict[str, Any]]:
+        """The half-years with engagement reports, newest first, with their totals."""
+        from starchart.queries.engagement import periods
+
+        return periods(self.con, source=source)
+
+    def coverage(self, *, source: str | None = None) -> list[dict[str, Any]]:
+        """Which weeks (or half-years) each dataset covers: ``[{"source", "dataset",
+        "scope", "first_day", "last_day", "weeks"}]``; datasets: global, global-views,
+        countries (scope a country code, or None for any), engagement and engagement-views
+        (scope the half-year), most-popular."""
+        from starchart.coverage import listing
+
+        return listing(self.con, source)
+
+    def similar(self, title: str, *, limit: int = 10) -> dict[str, Any]:
+        """Titles like this one (a catalog ``title_id``, an exact name, or an imported
+        title's slug), best first: ``{"title_id", "similar": [{"title_id", "show_title",
+        "season_title", "score"}]}`` (see docs/discovery.md)."""
+        from starchart.discovery.answers import similar_on
+
+        return similar_on(self.con, title, limit=limit)
+
+    def picks(self, profile_id: str, *, limit: int = 10) -> dict[str, Any]:
+        """A profile's picks, never a title it finished: ``{"profile_id", "picks":
+        [{"title_id", "show_title", "season_title", "score", "because": [title_id...]}]}``."""
+        from starchart.discovery.answers import picks_on
+
+        return picks_on(self.con, profile_id, limit=limit)
+
+    def names_of(self, title_ids: list[str]) -> dict[str, str]:
+        """How each title the discovery models know reads (``Show: Season 2``), by
+        ``title_id``: for showing a pick's ``because``."""
+        from starchart.discovery.answers import title_names
+
+        return title_names(self.con, sorted(set(title_ids)))
 
     def changes(self) -> pd.DataFrame:
         """What re-imports found Netflix had rewritten: imported_at, file, kind ('renamed',
@@ -461,6 +543,39 @@ def release_list(*, db: str | Path | None = None) -> list[dict[str, Any]]:
 
 
 # The same questions, one call each (each opens the current release once).
+
+
+def engagement(
+    period: str | None = None,
+    *,
+    by: str = "views",
+    kind: str | None = None,
+    language: str | None = None,
+    origin: str | None = None,
+    never_in_top_10: bool = False,
+    limit: int = 50,
+    source: str | None = None,
+    db: str | Path | None = None,
+) -> dict[str, Any]:
+    """:meth:`Charts.engagement` of the current release of the store at ``db``."""
+    with open(db) as charts:
+        return charts.engagement(period, by=by, kind=kind, language=language, origin=origin,
+                                 never_in_top_10=never_in_top_10, limit=limit, source=source)
+
+
+def engagement_periods(*, source: str | None = None, db: str | Path | None = None,
+                       ) -> list[dict[str, Any]]:
+    """:meth:`Charts.engagement_periods` of the current release of the store at
+    ``db``."""
+    with open(db) as charts:
+        return charts.engagement_periods(source=source)
+
+
+def coverage(*, source: str | None = None, db: str | Path | None = None,
+             ) -> list[dict[str, Any]]:
+    """:meth:`Charts.coverage` of the current release of the store at ``db``."""
+    with open(db) as charts:
+        return charts.coverage(source=source)
 
 
 def changes(*, db: str | Path | None = None) -> pd.DataFrame:
@@ -551,6 +666,66 @@ def most_popular(
     """:meth:`Charts.most_popular` of the current release of the store at ``db``."""
     with open(db) as charts:
         return charts.most_popular(category=category, source=source)
+
+# --- discovery: more like this, picks, training (starchart.discovery) ----------------------
+# Shapes: docs/discovery.md. Unknown titles and profiles raise LookupError whose args[1]
+# lists suggestions; a store with no trained model raises LookupError saying what to run.
+
+
+def similar(title_id: str, *, limit: int = 10, db: str | Path | None = None) -> dict[str, Any]:
+    """:meth:`Charts.similar` of the current release of the store at ``db``."""
+    with open(db) as charts:
+        return charts.similar(title_id, limit=limit)
+
+
+def picks(profile_id: str, *, limit: int = 10, db: str | Path | None = None) -> dict[str, Any]:
+    """:meth:`Charts.picks` of the current release of the store at ``db``."""
+    with open(db) as charts:
+        return charts.picks(profile_id, limit=limit)
+
+
+def names_of(title_ids: list[str], *, db: str | Path | None = None) -> dict[str, str]:
+    """:meth:`Charts.names_of` of the current release of the store at ``db``."""
+    with open(db) as charts:
+        return charts.names_of(title_ids)
+
+
+def train(
+    *,
+    db: str | Path | None = None,
+    engine: str = "duckdb",
+    catalog: str | Path | None = None,
+    events: Sequence[str | Path] | None = None,
+    spark_master: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> dict[str, Any]:
+    """Train the discovery models and store them (replacing the last ones, all or nothing).
+
+    ``engine="duckdb"`` learns from the store's viewing; ``engine="spark"`` reads
+    ``catalog`` and ``events`` files into Spark (``spark_master`` or local) for the viewing
+    model. Both also learn co-charting from imported Netflix charts in the store. Then
+    publishes a release (``release`` in the answer), which :func:`similar` and
+    :func:`picks` read.
+    """
+    from starchart.discovery import train as training
+
+    if engine == "spark":
+        if not catalog or not events:
+            raise ValueError("training on Spark reads the input files itself: give --catalog "
+                             "FILE --events PATH...")
+        with store.reporting_waits(progress):
+            report = training.train_spark(catalog, list(events), db=db,
+                                          spark_master=spark_master, progress=progress)
+    else:
+        if engine != "duckdb":
+            raise ValueError(f"unknown engine {engine!r}: choose duckdb or spark")
+        if catalog is not None or events or spark_master is not None:
+            raise ValueError("--catalog/--events/--spark-master belong to --engine spark; on "
+                             "DuckDB run 'starchart ingest', then 'starchart train'")
+        with store.reporting_waits(progress):
+            report = training.train_duckdb(db, progress=progress)
+    report["release"] = _publish_after_write(db, progress)
+    return report
 
 
 # --- simulator (starchart.simulate) -------------------------------------------------------

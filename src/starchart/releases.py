@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from starchart import store
+from starchart import coverage, store
 from starchart.errors import WriteFailed, advice, write_failure
 from starchart.queries.base import NotFound, chart_sources, insert_arrow
 
@@ -48,9 +48,10 @@ DEFAULT_KEEP = 10
 _RELEASE_FILE = re.compile(r"^(\d{6,})\.duckdb$")
 _STEPS = ("copying the charts and the change feed", "titles", "weeks", "leaderboards",
           "writing")
-FORMAT = 1
+FORMAT = 2
 """What the prepared tables of a release look like; a release of another format is not
-reused by the next (everything is computed afresh). Raise it when a prepare step changes."""
+reused by the next (everything is computed afresh). Raise it when a prepare step changes.
+(2: the works of issue 9: title IDs, work pages, engagement and coverage in the answers.)"""
 
 
 class NoReleaseError(FileNotFoundError):
@@ -170,9 +171,14 @@ def open_release(db: str | os.PathLike[str] | None = None, number: int | None = 
     for _ in range(3):  # a release may be pruned between listing and opening: look again
         kept = numbers(where)
         if not kept:
+            path = store.resolve_db_path(db)
+            if not path.exists():
+                raise NoReleaseError(
+                    f"no starchart store at {path} (ingest events and build charts, or import "
+                    "Netflix's files, first)")
             raise NoReleaseError(
-                f"no chart release of {store.resolve_db_path(db)} yet: build charts or import "
-                "Netflix's files (each publishes one), or publish the store's charts")
+                f"no chart release of {path} yet: build charts or import Netflix's files "
+                "(each publishes one), or publish the store's charts")
         wanted = kept[-1] if number is None else number
         if wanted not in kept:
             raise NotFound(f"release {number} is not kept (kept: releases {kept[0]} to "
@@ -220,7 +226,23 @@ def _copy_charts(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyConnection)
                 insert_arrow(rel, name, reader.sql(f"SELECT * FROM {name}").to_arrow_table())
     finally:
         reader.close()
+    # the spans of exactly these charts (an engine build does not refresh the store's)
+    coverage.refresh(rel)
     rel.execute(store.RELEASE_SCHEMA)
+
+
+def _same_tables(rel: duckdb.DuckDBPyConnection) -> bool:
+    """True when the previous release's copied tables have this release's columns (what
+    reusing its pages compares row by row)."""
+    columns = """SELECT table_name, column_name, data_type, ordinal_position
+                 FROM information_schema.columns
+                 WHERE table_catalog = ? AND table_schema = 'main'
+                   AND table_name IN (SELECT unnest(?::VARCHAR[]))"""
+    [(here,)] = rel.execute("SELECT current_database()").fetchall()
+    tables = list(store.RELEASE_TABLES)
+    mine = set(rel.execute(columns, [here, tables]).fetchall())
+    theirs = set(rel.execute(columns, ["previous_release", tables]).fetchall())
+    return mine == theirs
 
 
 def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerprint: str,
@@ -231,7 +253,9 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerp
     another format), the rest computed."""
     from starchart.queries.feed import prepare_feed
     from starchart.queries.lists import prepare_leaders, prepare_weeks
+    from starchart.queries.record import mark_changed_works
     from starchart.queries.titles import prepare_titles
+    from starchart.queries.works import prepare_works
 
     def step(i: int) -> None:
         if progress is not None:
@@ -248,13 +272,18 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerp
             rel.execute("ATTACH ? AS previous_release (READ_ONLY)", [str(previous)])
             [(earlier,)] = rel.execute(
                 "SELECT max(format) FROM previous_release.release_info").fetchall()
-            reuse = not full and earlier == FORMAT
+            reuse = not full and earlier == FORMAT and _same_tables(rel)
         else:
             reuse = False
         counts["changes"] = prepare_feed(rel, number, published_at,
                                          None if previous is None else previous_number)
+        if reuse:
+            counts["works_changed"] = mark_changed_works(rel)
         step(1)
-        counts["title_pages"] = sum(prepare_titles(rel, s, reuse=reuse) for s in sources)
+        pages = 0
+        for s in sources:
+            pages += prepare_works(rel, s, reuse=reuse) + prepare_titles(rel, s, reuse=reuse)
+        counts["title_pages"] = pages
         step(2)
         counts["week_pages"] = sum(prepare_weeks(rel, s, reuse=reuse) for s in sources)
         step(3)
@@ -325,6 +354,8 @@ def publish(
                 _fsync(temporary)
                 os.replace(temporary, final)
                 _fsync(where, directory=True)
+                if progress is not None:
+                    progress(f"published release {number}", len(_STEPS), len(_STEPS))
             except (OSError, duckdb.Error) as exc:
                 _remove(temporary)
                 failed = _publish_failed(exc, temporary)

@@ -153,6 +153,126 @@ CREATE TABLE IF NOT EXISTS most_popular (
     window_days       INTEGER NOT NULL,   -- 91 (or 28 in Netflix's older files)
     in_progress       BOOLEAN NOT NULL DEFAULT false
 );
+
+-- Engagement reports ("What We Watched"): one row per title and half-year, as published.
+CREATE TABLE IF NOT EXISTS engagement (
+    source             VARCHAR NOT NULL,
+    period             VARCHAR NOT NULL,   -- '2025H1'
+    period_start       DATE    NOT NULL,
+    period_end         DATE    NOT NULL,
+    sheet              VARCHAR NOT NULL,   -- as named in the file: 'Shows', 'Film', 'Engagement'
+    kind               VARCHAR,            -- 'film' | 'tv'; NULL where one sheet mixes both
+    row_number         INTEGER NOT NULL,   -- the spreadsheet's row
+    title              VARCHAR NOT NULL,   -- as published: 'Revelations // 계시록'
+    english_title      VARCHAR NOT NULL,   -- 'Revelations'
+    original_title     VARCHAR,            -- '계시록' (NULL: none given)
+    other_titles       VARCHAR,            -- further spellings after a second '//'
+    available_globally BOOLEAN NOT NULL,
+    release_date       DATE,
+    hours_viewed       DOUBLE  NOT NULL,
+    runtime            DOUBLE,             -- hours; NULL where not published or '*'
+    runtime_text       VARCHAR,            -- as published: '2:02', '4:44*', '*'
+    views              DOUBLE,             -- NULL in the 2023 H1 report (hours only)
+    title_id           VARCHAR             -- starchart's work (see titles)
+);
+
+-- Works (a film, or one season) seen in any Netflix file, with a stable starchart ID.
+CREATE TABLE IF NOT EXISTS titles (
+    title_id       VARCHAR PRIMARY KEY,   -- 'nf-…', never reused for another work
+    kind           VARCHAR,               -- 'film' | 'tv'
+    name           VARCHAR NOT NULL,      -- the latest English name: 'Squid Game: Season 2'
+    show_title     VARCHAR,               -- 'Squid Game' (a film: its title)
+    season_title   VARCHAR,               -- NULL for films and unnumbered listings
+    original_title VARCHAR,               -- from 'English // original'
+    release_date   DATE,
+    language       VARCHAR,               -- of the original title, where its script tells
+    first_seen     DATE,
+    last_seen      DATE
+);
+
+-- Every name a work was published under (the alias history: Netflix renames titles).
+CREATE TABLE IF NOT EXISTS title_names (
+    title_id   VARCHAR NOT NULL,
+    name       VARCHAR NOT NULL,          -- as written: show, season or report title
+    source     VARCHAR NOT NULL,          -- global | countries | most-popular | engagement
+    first_seen DATE,
+    last_seen  DATE
+);
+
+-- How each sighting (a name in one kind of file) was linked to its work, and why.
+CREATE TABLE IF NOT EXISTS title_links (
+    sighting    VARCHAR NOT NULL,         -- the key the matcher saw
+    title_id    VARCHAR NOT NULL,
+    rule        VARCHAR NOT NULL,         -- e.g. 'same-name', 'release-date', 'override'
+    explanation VARCHAR NOT NULL
+);
+
+-- Which weeks (or half-years) each dataset of each source covers, as spans.
+CREATE TABLE IF NOT EXISTS coverage (
+    source    VARCHAR NOT NULL,
+    dataset   VARCHAR NOT NULL,   -- global | global-views | countries | engagement | ...
+    scope     VARCHAR NOT NULL,   -- '' (all), a country code, or a half-year '2025H1'
+    first_day DATE,               -- a week's Sunday, or a half-year's first day
+    last_day  DATE,
+    weeks     INTEGER             -- chart weeks in the span (NULL for half-years)
+);
+
+-- Discovery (starchart.discovery): the models 'starchart train' fits, replaced whole by each
+-- run. 'viewing' learns from what profiles watched (EASE + catalog metadata); 'charting'
+-- from which imported Netflix titles share weekly lists (its title_id is the title's slug).
+CREATE TABLE IF NOT EXISTS discovery_models (
+    model        VARCHAR PRIMARY KEY,  -- 'viewing' | 'charting'
+    algorithm    VARCHAR NOT NULL,     -- 'ease+metadata' | 'co-charting cosine'
+    engine       VARCHAR NOT NULL,     -- where the data-heavy step ran: 'duckdb' | 'spark'
+    trained_at   TIMESTAMP NOT NULL,   -- UTC
+    source       VARCHAR,              -- the chart source of 'charting' ('netflix')
+    profiles     BIGINT NOT NULL,      -- profiles ('viewing') or weekly lists ('charting')
+    titles       BIGINT NOT NULL,
+    interactions BIGINT NOT NULL,      -- profile x title rows, or list entries
+    parameters   VARCHAR NOT NULL,     -- JSON
+    seconds      DOUBLE NOT NULL
+);
+
+-- Each title's nearest titles, best first: what 'similar' answers. Like discovery_picks, it is
+-- written sorted by its lookup key, so DuckDB's zone maps find a title's rows in one block
+-- (an ART index made writing the model several times slower for ~2 ms per answer).
+CREATE TABLE IF NOT EXISTS discovery_neighbours (
+    model        VARCHAR NOT NULL,
+    title_id     VARCHAR NOT NULL,
+    rank         INTEGER NOT NULL,     -- 1 = nearest
+    neighbour_id VARCHAR NOT NULL,
+    show_title   VARCHAR NOT NULL,     -- the neighbour's names, so an answer is one lookup
+    season_title VARCHAR,
+    score        DOUBLE  NOT NULL      -- EASE weight ('viewing'), shrunk cosine ('charting')
+);
+
+-- The titles a model knows, with how much evidence it had for each.
+CREATE TABLE IF NOT EXISTS discovery_titles (
+    model        VARCHAR NOT NULL,
+    title_id     VARCHAR NOT NULL,
+    show_title   VARCHAR NOT NULL,
+    season_title VARCHAR,
+    viewers      BIGINT NOT NULL,      -- profiles who watched it, or lists it was on
+    finished     BIGINT NOT NULL       -- profiles who finished it (0 for 'charting')
+);
+
+-- Each profile's best titles under the viewing model (finished titles never among them), with
+-- the profile's own titles that led to each, strongest first: what 'picks' answers.
+CREATE TABLE IF NOT EXISTS discovery_picks (
+    profile_id   VARCHAR NOT NULL,
+    rank         INTEGER NOT NULL,     -- 1 = best
+    title_id     VARCHAR NOT NULL,
+    score        DOUBLE  NOT NULL,     -- EASE's predicted interest
+    because      VARCHAR[] NOT NULL    -- title_ids watched, strongest contribution first
+);
+
+-- The profiles the viewing model learnt from: titles watched and finished when trained
+-- (finished: seconds_viewed >= 90% of the runtime).
+CREATE TABLE IF NOT EXISTS discovery_profiles (
+    profile_id   VARCHAR NOT NULL,
+    titles       BIGINT NOT NULL,
+    finished     BIGINT NOT NULL
+);
 """
 """The whole schema, as :func:`connect` creates it in a writable store: the one place
 starchart's tables are written."""
@@ -169,6 +289,16 @@ RELEASE_TABLES: tuple[str, ...] = (
     "most_popular",
     "netflix_imports",
     "netflix_changes",
+    "engagement",
+    "titles",
+    "title_names",
+    "title_links",
+    "coverage",
+    "discovery_models",
+    "discovery_neighbours",
+    "discovery_titles",
+    "discovery_picks",
+    "discovery_profiles",
 )
 """The tables a chart release copies from the store: what the site, the CLI's questions and
 notebooks read. A new table joins every release by being named here."""
@@ -197,13 +327,25 @@ CREATE TABLE IF NOT EXISTS title_index (
     first_week   DATE,
     slug         VARCHAR   NOT NULL,
     show_slug    VARCHAR   NOT NULL,
-    names        VARCHAR[] NOT NULL    -- the folded names search matches
+    names        VARCHAR[] NOT NULL,   -- the folded names search matches
+    title_ids    VARCHAR[] NOT NULL    -- the works the name was linked to, latest first
 );
 
--- Each film's, season's and show's record, as api.title_by_slug answers it.
+-- Every work with a stable ID (imported Netflix titles) and the names a title question may
+-- give for it, folded.
+CREATE TABLE IF NOT EXISTS work_index (
+    source       VARCHAR   NOT NULL,
+    title_id     VARCHAR   NOT NULL,
+    first_seen   DATE,
+    casefolded   VARCHAR[] NOT NULL,   -- every name, case-folded
+    normalised   VARCHAR[] NOT NULL    -- and accent- and punctuation-blind
+);
+
+-- Each film's, season's, show's and work's record, as api.title_by_slug answers it (before
+-- its coverage statement, made when read: queries.record.state_coverage).
 CREATE TABLE IF NOT EXISTS title_pages (
     source       VARCHAR NOT NULL,
-    page         VARCHAR NOT NULL,     -- 'title' | 'show'
+    page         VARCHAR NOT NULL,     -- 'title' | 'show' | 'work' (slug: the title ID)
     slug         VARCHAR NOT NULL,
     show_title   VARCHAR NOT NULL,
     season_title VARCHAR,              -- NULL for films and shows
@@ -226,7 +368,8 @@ CREATE TABLE IF NOT EXISTS leader_pages (
     source   VARCHAR NOT NULL,
     board    VARCHAR NOT NULL,   -- weeks-at-1, weeks-in-top-10, countries, views
     category VARCHAR,
-    rows     BLOB    NOT NULL
+    rows     BLOB    NOT NULL,
+    coverage BLOB    NOT NULL    -- the weeks it counts, JSON (queries.record.leaders_coverage)
 );
 
 -- The change feed, carried from release to release: one row per release published...

@@ -14,13 +14,15 @@ from typer.testing import CliRunner
 from starchart import api
 from starchart.cli import app
 from tests.published import netflix_samples as samples
+from tests.published.complete_lists import complete
 
 HEADER = samples.GLOBAL_HEADER.replace("|", "\t")
 ROW = "2025-03-30|Films (English)|1|Carry-On|N/A|16600000|2|8300000|3"
 
 
 def tsv(*rows: str) -> str:
-    return "\n".join([HEADER, *(r.replace("|", "\t") for r in rows)])
+    """A global file holding ``rows``, its lists filled up to ranks 1-10 as a real file's."""
+    return complete("\n".join([HEADER, *(r.replace("|", "\t") for r in rows)]))
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "all-weeks-global.tsv") -> Path:
@@ -52,7 +54,7 @@ def test_bom_and_crlf_import(tmp_path: Path, text: str) -> None:
          "wrong column count"),
         (("2025-03-29|Films (English)|1|Carry-On|N/A|1|2|1|1",), "row 1", "Saturday"),
         ((ROW, ROW.replace("Carry-On", "Other")), "row 2", "duplicate list position"),
-        (("2025-03-30|Films (English)|1|Carry-On|N/A|-5|2|1|1",), "row 1", "non-negative"),
+        (("2025-03-30|Films (English)|1|Carry-On|N/A|-5|2|1|1",), "row 1", "not a number: '-5'"),
     ],
     ids=["truncated", "tab-in-title", "not-sunday", "duplicate-rank", "negative-hours"],
 )

@@ -9,10 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.published.complete_lists import complete
 
-def tsv(*lines: str) -> str:
-    """Join rows written with ``|`` between cells into Netflix's TSV (no final newline)."""
-    return "\n".join(line.replace("|", "\t") for line in lines)
+
+def tsv(*lines: str, full: bool = True) -> str:
+    """Join rows written with ``|`` between cells into Netflix's TSV (no final newline).
+
+    ``full`` fills every list up to ranks 1-10 and every week up to all its lists with
+    "Also Ran" rows, as a real file holds them (the importer refuses a cut list); the rows
+    given keep their positions in Netflix's order."""
+    text = "\n".join(line.replace("|", "\t") for line in lines)
+    return complete(text) if full else text
 
 
 GLOBAL_2021 = tsv(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from starchart import api
+from tests.published.complete_lists import complete
 
 WEEKS = ("2025-03-16", "2025-03-23", "2025-03-30")
 LATEST = WEEKS[-1]
@@ -159,7 +160,7 @@ def write_files(folder: Path) -> Path:
                 lines.append(
                     f"{week}\t{category}\t{rank}\t{show}\t{season}\t{hours}\t{runtime}\t{views}\t{cum}"
                 )
-    (folder / "all-weeks-global.tsv").write_text("\n".join(lines), encoding="utf-8")
+    (folder / "all-weeks-global.tsv").write_text(complete("\n".join(lines)), encoding="utf-8")
 
     lines = [
         "country_name\tcountry_iso2\tweek\tcategory\tweekly_rank\tshow_title\tseason_title"
@@ -178,7 +179,7 @@ def write_files(folder: Path) -> Path:
                         f"\t{season}\t{seen[key]}"
                     )
         lines += rows_out
-    (folder / "all-weeks-countries.tsv").write_text("\n".join(lines), encoding="utf-8")
+    (folder / "all-weeks-countries.tsv").write_text(complete("\n".join(lines)), encoding="utf-8")
 
     lines = [
         "category\trank\tshow_title\tseason_title\thours_viewed_first_91_days\truntime"
@@ -186,7 +187,7 @@ def write_files(folder: Path) -> Path:
     ]
     for category, rank, show, season, hours, runtime, views in MOST_POPULAR:
         lines.append(f"{category}\t{rank}\t{show}\t{season}\t{hours}\t{runtime}\t{views}")
-    (folder / "most-popular.tsv").write_text("\n".join(lines), encoding="utf-8")
+    (folder / "most-popular.tsv").write_text(complete("\n".join(lines)), encoding="utf-8")
     return folder
 
 

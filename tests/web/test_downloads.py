@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from starchart import api
 from starchart.web.app import create_app
 from starchart.web.responses import csv_cell
+from tests.published.complete_lists import complete
 
 HOSTILE = ['=HYPERLINK("http://evil.example","click")', "+1+cmd|' /C calc'!A0",
            "-2+3", "@SUM(A1:A9)", "Plain Title"]
@@ -22,18 +23,18 @@ def test_formula_cells_are_neutralised_and_numbers_kept(tmp_path: Path) -> None:
     week = "2025-03-30"
     lines = ["week\tcategory\tweekly_rank\tshow_title\tseason_title\tweekly_hours_viewed\t"
              "runtime\tweekly_views\tcumulative_weeks_in_top_10"]
-    lines += [f"{week}\tFilms (English)\t{rank}\t{name}\tN/A\t{rank * 1000}\t1.5\t"
+    lines += [f"{week}\tFilms (English)\t{rank}\t{name}\tN/A\t{rank * 900}\t1.5\t"
               f"{rank * 600}\t1" for rank, name in enumerate(HOSTILE, start=1)]
     source = tmp_path / "files" / "all-weeks-global.tsv"
     source.parent.mkdir()
-    source.write_text("\n".join(lines), encoding="utf-8")
+    source.write_text(complete("\n".join(lines)), encoding="utf-8")  # full lists, as published
     db = tmp_path / "s.duckdb"
     api.import_netflix([source], db=db)
     with TestClient(create_app(db)) as client:
         got = client.get(f"/week/{week}/films-english.csv")
         assert got.status_code == 200
         rows = list(csv.DictReader(io.StringIO(got.text)))
-        assert [r["show_title"] for r in rows] == [
+        assert [r["show_title"] for r in rows][:5] == [
             "'" + HOSTILE[0], "'" + HOSTILE[1], "'-2+3", "'@SUM(A1:A9)", "Plain Title"]
         assert [r["weekly_views"] for r in rows][:2] == ["600.0", "1200.0"]  # not text
         assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows

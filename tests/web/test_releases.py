@@ -25,6 +25,7 @@ from starchart import api, releases, store
 from starchart.cli import app as cli
 from starchart.web import pages
 from starchart.web.app import create_app
+from tests.published.complete_lists import complete
 from tests.web.conftest import start_server, stop_server
 from tests.web.sample_store import LATEST, build_store
 
@@ -38,7 +39,7 @@ def one_week(folder: Path, week: str, rows: list[tuple[str, int, int]]) -> Path:
     path = folder / "all-weeks-global.tsv"
     lines = [f"{week}\tFilms (English)\t{rank}\t{name}\tN/A\t{views * 2}\t2\t{views}\t1"
              for name, rank, views in rows]
-    path.write_text(GLOBAL_HEADER + "\n".join(lines), encoding="utf-8")
+    path.write_text(complete(GLOBAL_HEADER + "\n".join(lines)), encoding="utf-8")  # full lists
     return path
 
 
@@ -247,13 +248,15 @@ def test_a_week_as_first_published_and_the_change_feed(db: Path, tmp_path: Path)
     with TestClient(create_app(db)) as client:
         now = client.get(f"/week/{LATEST}.json").json()
         films = next(lst for lst in now["lists"] if lst["category"] == "Films (English)")
-        assert [r["show_title"] for r in films["rows"]] == ["Revelations"]
+        # the revised file holds full lists: Revelations first, then ranks 2-10 replaced
+        assert [r["show_title"] for r in films["rows"]][:2] == ["Revelations",
+                                                                f"Also Ran FE 2 {LATEST}"]
         [revision] = now["history"]["revisions"]
         assert now["history"]["first_release"] == 1 and revision["release"] == 2
         moved = {(c["rank"], (c["before"] or {}).get("show_title"),
                   (c["after"] or {}).get("show_title")) for c in revision["changes"]}
         assert (1, "Revelations", "Revelations") in moved
-        assert (2, "Lost in Starlight", None) in moved
+        assert (2, "Lost in Starlight", f"Also Ran FE 2 {LATEST}") in moved
         then = client.get(f"/week/{LATEST}.json?release=1")
         assert then.headers["starchart-release"] == "1"
         old_films = next(lst for lst in then.json()["lists"]

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from starchart import api
 from starchart.cli import app as cli
 from starchart.web.app import create_app
+from tests.published.complete_lists import complete
 from tests.web.sample_store import LATEST, build_store
 
 
@@ -43,10 +44,10 @@ def test_cached_answers_follow_a_reimport(tmp_path: Path) -> None:
         assert client.get("/index.json").json()["week"] == LATEST  # now from the cache
         newer = tmp_path / "more" / "all-weeks-global.tsv"
         newer.parent.mkdir()
-        newer.write_text(
+        newer.write_text(complete(
             "week\tcategory\tweekly_rank\tshow_title\tseason_title\tweekly_hours_viewed\truntime"
             "\tweekly_views\tcumulative_weeks_in_top_10\n"
-            "2025-04-06\tFilms (English)\t1\tHavoc\tN/A\t9000000\t1.75\t5100000\t2",
+            "2025-04-06\tFilms (English)\t1\tHavoc\tN/A\t9000000\t1.75\t5100000\t2"),
             encoding="utf-8",
         )
         api.import_netflix([newer], db=db)

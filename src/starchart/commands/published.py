@@ -17,6 +17,7 @@ from rich.text import Text
 
 from starchart import api
 from starchart.commands.common import DbOption, JsonOption, console, print_json, run_or_fail
+from starchart.commands.facts import print_facts
 from starchart.display import compact, missing, move, runtime_hm
 from starchart.progress import progress_bar
 from starchart.queries.lists import LEADERS, leader_metric
@@ -57,22 +58,46 @@ def add_row(table: Table, *cells: str | Text) -> None:
 # --- import and changes ---------------------------------------------------------------------
 
 
+OverridesOption = Annotated[
+    Path | None,
+    typer.Option("--overrides", help="A TOML file of title links you corrected (default: "
+                                     "$STARCHART_OVERRIDES); see docs/published.md."),
+]
+
+
 def import_netflix_cmd(
     paths: Annotated[list[Path], typer.Argument(
         help="Netflix's files (all-weeks-global, all-weeks-countries, most-popular; "
-             ".tsv or .xlsx) or folders holding them.")],
+             ".tsv or .xlsx; What We Watched engagement reports) or folders holding them.")],
+    overrides: OverridesOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Import Netflix's published Top 10 files: all of them, or nothing on any error."""
+    """Import Netflix's published files (Top 10 lists and engagement reports): all of them,
+    or nothing on any error."""
     with progress_bar(console, enabled=not as_json, first="importing") as report:
-        result = run_or_fail(lambda: api.import_netflix(paths, db=db, progress=report))
+        result = run_or_fail(lambda: api.import_netflix(paths, db=db, progress=report,
+                                                        overrides=overrides))
     if as_json:
         print_json(result)
         return
     console.print(f"Imported into {escape(str(result['db']))} (source {result['source']}):",
                   highlight=False)
+    print_import(result)
+
+
+def print_import(result: dict[str, Any]) -> None:
+    """What an import (or an update) loaded, file by file, and the titles it linked."""
     for f in result["files"]:
+        if f["kind"] == "engagement":
+            verb = "replacing the stored half-year" if f["replaced_stored"] else "all new"
+            recorded = ", ".join(f"{n:,} {k}" for k, n in f["changes"].items())
+            console.print(
+                f"  [bold]{escape(Path(f['file']).name)}[/]: engagement report {f['period']} "
+                f"({f['layout']} layout, sheets {escape(', '.join(f['sheets']))}), "
+                f"{f['rows']:,} titles, {verb}"
+                + (f"; changed: {recorded}" if recorded else ""), highlight=False)
+            continue
         span = f" ({f['first_week']} .. {f['last_week']})" if f["first_week"] else ""
         recorded = ", ".join(f"{n:,} {k}" for k, n in f["changes"].items())
         weeks = f"{f['weeks']} weeks{span}, " if f["weeks"] else ""
@@ -84,8 +109,71 @@ def import_netflix_cmd(
             f"  [bold]{escape(Path(f['file']).name)}[/]: {f['layout']} layout, {f['rows']:,} rows, "
             f"{weeks}{replaced}" + (f"; Netflix's edits: {recorded}" if recorded else ""),
             highlight=False)
+    titles = result.get("titles")
+    if titles:
+        console.print(f"  titles: {titles['names']:,} names linked to {titles['works']:,} works "
+                      "(see [bold]starchart title[/] and docs/published.md for the rules)",
+                      highlight=False)
     if result["changes"]:
         console.print("Netflix rewrote weeks already stored: see [bold]starchart changes[/].")
+
+
+def update_cmd(
+    source: Annotated[str | None, typer.Option(
+        "--from", help="A base URL to download from (default: $STARCHART_UPDATE_URL or "
+                       "Netflix's address), or a folder of earlier downloads (offline).")] = None,
+    files: Annotated[list[str] | None, typer.Option(
+        "--file", help="A file to fetch (repeat; default: the three Top 10 files).")] = None,
+    keep: Annotated[Path | None, typer.Option(
+        "--keep", help="Keep the downloaded files in this folder.")] = None,
+    overrides: OverridesOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Download Netflix's current files, check them, import them and report what changed."""
+    with progress_bar(console, enabled=not as_json, first="downloading") as report:
+        result = run_or_fail(lambda: api.update(source=source, files=files, db=db, keep=keep,
+                                                progress=report, overrides=overrides))
+    if as_json:
+        print_json(result)
+        return
+    console.print(f"Updated {escape(str(result['db']))} from {escape(result['origin'])}:",
+                  highlight=False)
+    print_import(result)
+    for n in result["new"]:
+        if n["kind"] != "engagement" and n["new_weeks"]:
+            console.print(f"  new: {n['new_weeks']} week(s) in {escape(n['file'])}, to "
+                          f"{n['last_week']}", highlight=False)
+    if not any(n.get("new_weeks") for n in result["new"]):
+        console.print("  no new weeks", highlight=False)
+    if result["changes"]:
+        console.print("  rewritten: " + ", ".join(f"{k} {v:,}" for k, v in
+                                                 result["changes"].items()), highlight=False)
+
+
+def coverage_cmd(
+    source: SourceOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Which weeks each dataset covers: global lists, views, each country, each half-year."""
+    rows = run_or_fail(lambda: api.coverage(source=source, db=db))
+    if as_json:
+        print_json({"coverage": rows})
+        return
+    table = Table(title="Coverage: the weeks each dataset holds", title_justify="left")
+    for col in ("source", "dataset", "scope", "from", "to", "weeks"):
+        table.add_column(col, justify="right" if col == "weeks" else "left")
+    countries = [r for r in rows if r["dataset"] == "countries" and r["scope"]]
+    for r in rows:
+        if r["dataset"] == "countries" and r["scope"]:
+            continue  # one line per country is too many; the summary follows
+        add_row(table, r["source"], r["dataset"], r["scope"] or "", r["first_day"] or "",
+                r["last_day"] or "", "" if r["weeks"] is None else str(r["weeks"]))
+    console.print(table)
+    if countries:
+        console.print(f"{len({r['scope'] for r in countries})} countries have lists "
+                      "(--json lists each).", highlight=False)
 
 
 def changes_cmd(
@@ -143,9 +231,10 @@ def _entry_tables(entry: dict[str, Any], heading: str) -> None:
                     "last week", "hours viewed", "views"):
             table.add_column(col, justify="left" if col == "list" else "right")
         for g in entry["global"]:
+            views = compact(g["views"]) + (" *" if g.get("views_note") else "")
             add_row(table, g["category"], str(g["weeks_in_top_10"]), str(g["weeks_at_1"]),
                           f"#{g['peak_rank']}", g["first_week"], g["last_week"],
-                          compact(g["hours_viewed"]), compact(g["views"]))
+                          compact(g["hours_viewed"]), views)
         console.print(table)
     else:
         console.print("Never on a global Top 10 list.")
@@ -163,9 +252,17 @@ def _entry_tables(entry: dict[str, Any], heading: str) -> None:
         for r in entry["run"]:
             add_row(run, r["week"], r["category"] or "(countries only)",
                         "" if r["rank"] is None else f"#{r['rank']}", compact(r["hours_viewed"]),
-                        compact(r["views"]), str(r["countries_in_top_10"] or ""),
-                        str(r["countries_at_1"] or ""))
+                        compact(r["views"]), _count(r["countries_in_top_10"]),
+                        _count(r["countries_at_1"]))
         console.print(run)
+        console.print("– : not published for that week (no views before 2023-06-18; no "
+                      "country lists for the week)", highlight=False)
+    print_facts(entry)
+
+
+def _count(value: int | None) -> str:
+    """A count, or ``–`` where the data do not cover the week (None is not 0)."""
+    return "–" if value is None else str(value)
 
 
 def title_cmd(
@@ -196,7 +293,11 @@ def title_cmd(
                             f"season{'s' if len(show['seasons']) != 1 else ''})")
     for entry in result["matches"]:
         kind = "film" if entry["kind"] == "film" else "TV"
-        _entry_tables(entry, f"{_name(entry['show_title'], entry['season_title'])} ({kind})")
+        who = entry.get("identity") or {}
+        released = f", {who['release_date'][:4]}" if who.get("release_date") else ""
+        ident = f" · {entry['title_id']}" if entry.get("title_id") else ""
+        _entry_tables(entry, f"{_name(entry['show_title'], entry['season_title'])} "
+                             f"({kind}{released}){ident}")
 
 
 def week_cmd(
@@ -264,13 +365,16 @@ def leaders_cmd(
                                             limit=limit, source=source, db=db))
     if as_json:
         print_json({"by": by, "category": category, "since": since, "until": until,
-                    "rows": _records(frame)})
+                    "coverage": frame.attrs.get("coverage"), "rows": _records(frame)})
         return
-    period = f" {since or '…'} to {until or '…'}" if since or until else " (all time)"
+    covered = frame.attrs.get("coverage", {})
+    period = f" {since or '…'} to {until or '…'}" if since or until else ""
+    complete = not covered or covered["note"].startswith("all weeks")
+    span = (" (all time)" if not period else "") if complete else f" — {covered['note']}"
     key = leader_metric(by)  # known: api.leaders accepted it
     label = LEADERS[key].label
-    table = Table(title=Text(f"Most {label}{period}" + (f", {category}" if category else "")),
-                  title_justify="left")
+    table = Table(title=Text(f"Most {label}{period}" + (f", {category}" if category else "")
+                             + span), title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("title")
     table.add_column("list")
@@ -279,9 +383,16 @@ def leaders_cmd(
     table.add_column("last week")
     for r in _records(frame):
         value = compact(r["value"]) if key == "views" else str(int(r["value"]))
+        if r.get("views_partial"):
+            value += " *"  # views published for only some of its weeks
         add_row(table, str(r["rank"]), _name(r["show_title"], r["season_title"]),
                       r["category"], value, r["first_week"] or "", r["last_week"] or "")
     console.print(table)
+    if covered and complete:
+        console.print(f"Counted over {covered['note']}.", highlight=False)
+    if key == "views" and any(r.get("views_partial") for r in _records(frame)):
+        console.print("* views published for only some of its weeks in the Top 10",
+                      highlight=False)
 
 
 def search_cmd(
@@ -342,6 +453,8 @@ def register(app: typer.Typer) -> None:
     import_app.command("netflix")(import_netflix_cmd)
     app.add_typer(import_app, name="import")
     app.command("changes")(changes_cmd)
+    app.command("update")(update_cmd)
+    app.command("coverage")(coverage_cmd)
     app.command("title")(title_cmd)
     app.command("week")(week_cmd)
     app.command("leaders")(leaders_cmd)

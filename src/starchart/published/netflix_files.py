@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import math
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +25,19 @@ from typing import Any, Literal
 
 import pyarrow as pa
 
-from starchart.countries import is_iso_country
+from starchart.countries import NETFLIX_COUNTRIES, is_iso_country
 from starchart.display import format_number
+from starchart.published.checks import (
+    MAX_HALF_YEAR_HOURS,
+    MAX_HALF_YEAR_VIEWS,
+    MAX_RUNTIME_HOURS,
+    MAX_WEEKLY_HOURS,
+    MAX_WEEKLY_VIEWS,
+    bad_text,
+    disagreeing_views,
+    incomplete_lists,
+    missing_categories,
+)
 from starchart.weeks import GLOBAL_CATEGORIES, parse_week
 
 Kind = Literal["global", "countries", "most-popular"]
@@ -52,6 +64,7 @@ _COUNTRY_CATEGORIES = {
     "Films (Non-English)": "Films", "TV (Non-English)": "TV",
 }
 _INTEGER = re.compile(r"^[0-9]+$")
+_DECIMAL = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 _TRUE = frozenset({"true", "1", "yes", "y", "t"})
 _FALSE = frozenset({"false", "0", "no", "n", "f"})
 
@@ -157,16 +170,34 @@ def _xlsx_cell(value: Any) -> str:
     return str(value)
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+def open_workbook(path: Path) -> Any:
+    """An XLSX workbook in openpyxl's read-only mode (values, not formatting, row by row);
+    a file that is no workbook (an HTML page, a truncated download) is a NetflixFileError."""
+    import zipfile
+
     import openpyxl
 
+    if not zipfile.is_zipfile(path):
+        raise NetflixFileError(path, None, "not an XLSX workbook (not a zip archive: an HTML "
+                               "page, a truncated download or another format)")
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():  # Netflix's workbooks carry no default style
+            warnings.simplefilter("ignore", UserWarning)
+            return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
         raise NetflixFileError(path, None, f"not a readable XLSX workbook ({exc})") from None
+
+
+def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    book = open_workbook(path)
     sheet = book.worksheets[0]
     values = sheet.iter_rows(values_only=True)
-    first = next(values, None)
+    try:
+        first = next(values, None)
+    except Exception as exc:  # a damaged sheet: openpyxl/zip/XML raise many types
+        book.close()
+        raise NetflixFileError(path, 0, f"sheet {sheet.title!r} is damaged "
+                               f"({type(exc).__name__}: {str(exc)[:200]})") from None
     if first is None:
         book.close()
         raise NetflixFileError(path, None, "empty workbook")
@@ -176,6 +207,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     width = len(header)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
+        number = 0
         try:
             for number, cells in enumerate(values, start=1):
                 row = [_xlsx_cell(v) for v in cells]
@@ -184,6 +216,11 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
                 while len(row) > width and row[-1] == "":
                     row.pop()
                 yield number, row
+        except NetflixFileError:
+            raise
+        except Exception as exc:  # a damaged sheet: openpyxl/zip/XML raise many types
+            raise NetflixFileError(path, number + 1, f"sheet {sheet.title!r} is damaged "
+                                   f"({type(exc).__name__}: {str(exc)[:200]})") from None
         finally:
             book.close()
 
@@ -208,16 +245,17 @@ def _rank(name: str, most: int = _INT32_MAX) -> Callable[[str], int]:
     return parse
 
 
-def _number(name: str) -> Callable[[str], float | None]:
+def _number(name: str, most: float) -> Callable[[str], float | None]:
+    """A non-negative decimal as Netflix writes them (``1500000``, ``1.8167``): no signs,
+    exponents, underscores or spaces, and at most ``most`` (a bound no real figure nears)."""
     def parse(cell: str) -> float | None:
         if cell == "":
             return None
-        try:
-            value = float(cell)
-        except ValueError:
-            raise ValueError(f"{name} is not a number: {cell!r}") from None
-        if not math.isfinite(value) or value < 0:
-            raise ValueError(f"{name} is not a non-negative number: {cell!r}")
+        if not _DECIMAL.match(cell):
+            raise ValueError(f"{name} is not a number: {cell[:40]!r}")
+        value = float(cell)
+        if value > most:
+            raise ValueError(f"{name} {cell[:40]} is impossible (more than {most:,.0f})")
         return value
     return parse
 
@@ -239,16 +277,34 @@ def _text(name: str) -> Callable[[str], str]:
     def parse(cell: str) -> str:
         if cell.strip() == "":
             raise ValueError(f"{name} is empty")
+        reason = bad_text(cell)
+        if reason:
+            raise ValueError(f"{name} {reason}")
         return cell
     return parse
 
 
+def _show(cell: str) -> str:
+    """A show or film title: text, and never ``N/A`` (that is a season column's word, so a
+    show_title of N/A means the two columns' names are swapped)."""
+    if cell == "N/A":
+        raise ValueError("show_title is 'N/A' (show_title and season_title swapped?)")
+    return _text("show_title")(cell)
+
+
 def _optional_text(cell: str) -> str | None:
-    return cell if cell != "" else None
+    if cell == "":
+        return None
+    reason = bad_text(cell)
+    if reason:
+        raise ValueError(f"the text {reason}")
+    return cell
 
 
 def _season(cell: str) -> str | None:
-    return None if cell in ("N/A", "") else cell
+    if cell in ("N/A", ""):
+        return None
+    return _text("season_title")(cell)
 
 
 def _week_parser() -> Callable[[str], dt.date]:
@@ -310,11 +366,12 @@ def _global_plan(path: Path, header: list[str]) -> tuple[Plan, str]:
         "week": ("week", _week_parser()),
         "category": ("category", _choice("category", {c: c for c in GLOBAL_CATEGORIES})),
         "weekly_rank": ("weekly_rank", _rank("weekly_rank", _TOP)),
-        "show_title": ("show_title", _text("show_title")),
+        "show_title": ("show_title", _show),
         "season_title": ("season_title", _season),
-        "weekly_hours_viewed": ("weekly_hours_viewed", _number("weekly_hours_viewed")),
-        "runtime": ("runtime", _number("runtime")),
-        "weekly_views": ("weekly_views", _number("weekly_views")),
+        "weekly_hours_viewed": ("weekly_hours_viewed",
+                                _number("weekly_hours_viewed", MAX_WEEKLY_HOURS)),
+        "runtime": ("runtime", _number("runtime", MAX_RUNTIME_HOURS)),
+        "weekly_views": ("weekly_views", _number("weekly_views", MAX_WEEKLY_VIEWS)),
         "cumulative_weeks_in_top_10": (
             "cumulative_weeks_in_top_10", _rank("cumulative_weeks_in_top_10")),
         "is_staggered_launch": ("is_staggered_launch", _flag("is_staggered_launch")),
@@ -341,7 +398,7 @@ def _country_plan(path: Path, header: list[str]) -> tuple[Plan, str]:
         "category": ("published_category",
                      _choice("category", {c: c for c in _COUNTRY_CATEGORIES})),
         "weekly_rank": ("weekly_rank", _rank("weekly_rank", _TOP)),
-        "show_title": ("show_title", _text("show_title")),
+        "show_title": ("show_title", _show),
         "season_title": ("season_title", _season),
         "cumulative_weeks_in_top_10": (
             "cumulative_weeks_in_top_10", _rank("cumulative_weeks_in_top_10")),
@@ -368,11 +425,12 @@ def _popular_plan(path: Path, header: list[str]) -> tuple[Plan, str, int]:
     parsers: dict[str, tuple[str, Callable[[str], Any]]] = {
         "category": ("category", _choice("category", {c: c for c in GLOBAL_CATEGORIES})),
         "rank": ("rank", _rank("rank", _TOP)),
-        "show_title": ("show_title", _text("show_title")),
+        "show_title": ("show_title", _show),
         "season_title": ("season_title", _season),
-        "runtime": ("runtime", _number("runtime")),
-        f"hours_viewed_first_{window}_days": ("hours_viewed", _number("hours_viewed")),
-        f"views_first_{window}_days": ("views", _number("views")),
+        "runtime": ("runtime", _number("runtime", MAX_RUNTIME_HOURS)),
+        f"hours_viewed_first_{window}_days": ("hours_viewed",
+                                              _number("hours_viewed", MAX_HALF_YEAR_HOURS)),
+        f"views_first_{window}_days": ("views", _number("views", MAX_HALF_YEAR_VIEWS)),
     }
     return [(name, *parsers[name]) for name in header], f"most-popular-{window}", window
 
@@ -462,6 +520,7 @@ def parse_file(path: str | Path) -> ParsedFile:
         if not values:
             columns[name] = [None] * count  # a column this layout does not have
     _refuse_duplicates(path, kind, columns)
+    _refuse_incomplete(path, kind, columns)
     table = pa.table({name: pa.array(columns[name], schema.field(name).type)
                       for name in schema.names}, schema=schema)
     weeks = sorted(set(columns["week"])) if "week" in columns and kind != "most-popular" else []
@@ -481,19 +540,89 @@ def _refuse_duplicates(path: Path, kind: Kind, columns: dict[str, list[Any]]) ->
                                    f"already given in row {earlier}")
 
 
+def _country_names_agree(iso2: str, name: str) -> bool:
+    """Netflix's own name for the code, or the ISO name (official or common) of it."""
+    if NETFLIX_COUNTRIES.get(iso2) == name:
+        return True
+    import pycountry
+
+    found = pycountry.countries.get(alpha_2=iso2)
+    names = {getattr(found, a, None) for a in ("name", "official_name", "common_name")}
+    return name in names
+
+
+def _refuse_incomplete(path: Path, kind: Kind, columns: dict[str, list[Any]]) -> None:
+    """Every list holds ranks 1-10 once and every week holds all its lists (a file cut
+    mid-way fails here); countries' names agree with their codes; views agree with hours
+    and runtime in all but Netflix's few exceptions (swapped columns fail here)."""
+    rows = list(range(1, len(columns["show_title"]) + 1))
+    rank = "rank" if kind == "most-popular" else "weekly_rank"
+    keys = list(zip(*(columns[c] for c in _key_columns(kind)[:-1]), strict=True))
+    found = incomplete_lists(keys, columns[rank], rows)
+    if found is None and kind == "global":
+        found = missing_categories(columns["week"], [None] * len(rows), columns["category"],
+                                   rows, GLOBAL_CATEGORIES)
+    elif found is None and kind == "countries":
+        found = missing_categories(columns["week"], columns["country_iso2"], columns["category"],
+                                   rows, ("Films", "TV"))
+    elif found is None and kind == "most-popular":
+        found = missing_categories([None] * len(rows), [None] * len(rows), columns["category"],
+                                   rows, GLOBAL_CATEGORIES)
+    if found:
+        raise NetflixFileError(path, found[0], found[1])
+    if kind == "countries":
+        named: dict[str, tuple[str, int]] = {}
+        for row, (code, name) in enumerate(zip(columns["country_iso2"], columns["country_name"],
+                                               strict=True), start=1):
+            earlier = named.setdefault(code, (name, row))
+            if earlier[0] != name:
+                raise NetflixFileError(path, row, f"country {code} is named {name!r} here and "
+                                       f"{earlier[0]!r} in row {earlier[1]}")
+        for code, (name, row) in named.items():
+            if not _country_names_agree(code, name):
+                raise NetflixFileError(path, row, f"country_name {name!r} is not the name of "
+                                       f"{code} ({NETFLIX_COUNTRIES.get(code, 'unknown')})")
+        return
+    hours = "hours_viewed" if kind == "most-popular" else "weekly_hours_viewed"
+    views = "views" if kind == "most-popular" else "weekly_views"
+    wrong = disagreeing_views(zip(rows, columns[hours], columns["runtime"], columns[views],
+                                  strict=True), unit=100_000)
+    if wrong:
+        raise NetflixFileError(path, wrong[0], f"views are not hours / runtime in {len(wrong)} "
+                               "rows (columns swapped or mislabelled?)")
+
+
+def is_published_file(path: Path) -> bool:
+    """A file a folder import picks up: a Top 10 file or an engagement report by its name."""
+    from starchart.published.engagement_files import is_engagement_name
+
+    if not path.is_file() or path.name.startswith(("~", ".")):
+        return False
+    if path.suffix.lower() not in SUFFIXES:
+        return False
+    return kind_from_name(path) is not None or (
+        path.suffix.lower() == ".xlsx" and is_engagement_name(path))
+
+
+def _order(path: Path) -> tuple[int, str]:
+    kind = kind_from_name(path)
+    return (KINDS.index(kind) if kind else len(KINDS), path.name)
+
+
 def find_files(paths: list[str | Path]) -> list[Path]:
-    """Expand folders into the published files they hold (global, countries, most-popular,
-    each kind in name order so that older downloads are applied before newer ones)."""
+    """Expand folders (and their subfolders) into the published files they hold: global,
+    countries, most-popular, then engagement reports, each kind in name order. (The importer
+    then applies each kind oldest download first, by the last week a file holds.)"""
     found: list[Path] = []
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            inside = [p for p in sorted(path.iterdir())
-                      if p.is_file() and p.suffix.lower() in SUFFIXES
-                      and kind_from_name(p) is not None and not p.name.startswith(("~", "."))]
+            inside = sorted((p for p in path.rglob("*") if is_published_file(p)
+                             and not any(part.startswith(".") for part in
+                                         p.relative_to(path).parts)), key=_order)
             if not inside:
-                raise FileNotFoundError(f"{path}: no Netflix Top 10 files (.tsv or .xlsx) in it")
-            inside.sort(key=lambda p: (KINDS.index(kind_from_name(p) or "global"), p.name))
+                raise FileNotFoundError(f"{path}: no Netflix Top 10 files or engagement reports "
+                                        "(.tsv or .xlsx) in it")
             found.extend(inside)
         elif path.is_file():
             found.append(path)

@@ -49,11 +49,13 @@ class BadWeekError(ValueError, NotFound):
 
 def chart_sources(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The sources with charts, engine first: with weekly lists, else (only a Most Popular
-    file imported) with Most Popular lists."""
+    file or engagement reports imported) with those."""
     found = store.sources(con)
-    if not found:
+    for table in ("most_popular", "engagement"):
+        if found or not store.has_table(con, table):
+            break
         found = [r[0] for r in con.execute(
-            "SELECT DISTINCT source FROM most_popular ORDER BY source <> 'engine', source"
+            f"SELECT DISTINCT source FROM {table} ORDER BY source <> 'engine', source"
         ).fetchall()]
     return found
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from starchart.queries.base import (
     FILM_SQL,
@@ -31,6 +32,7 @@ from starchart.queries.base import (
     parse_category,
     unpack,
 )
+from starchart.queries.record import leaders_coverage
 from starchart.queries.slugs import show_slug, title_slug
 from starchart.weeks import COUNTRY_CATEGORIES, GLOBAL_CATEGORIES
 
@@ -144,7 +146,8 @@ wanted AS (SELECT * FROM weeks {wanted}),
 rows AS (
   SELECT '' AS scope, c.week, c.category, c.weekly_rank AS rank, c.show_title,
          c.season_title, c.weekly_hours_viewed AS hours, c.runtime, c.weekly_views AS views,
-         c.cumulative_weeks_in_top_10 AS cumulative, p.weekly_rank AS previous_rank
+         c.cumulative_weeks_in_top_10 AS cumulative, p.weekly_rank AS previous_rank,
+         c.title_id
   FROM chart_global c
   LEFT JOIN chart_global p
     ON p.source = c.source AND p.week = c.week - 7 AND p.category = c.category
@@ -153,7 +156,7 @@ rows AS (
     AND EXISTS (SELECT 1 FROM wanted w WHERE w.scope = '' AND w.week = c.week)
   UNION ALL
   SELECT c.country_iso2, c.week, c.category, c.weekly_rank, c.show_title, c.season_title,
-         NULL, NULL, NULL, c.cumulative_weeks_in_top_10, p.weekly_rank
+         NULL, NULL, NULL, c.cumulative_weeks_in_top_10, p.weekly_rank, c.title_id
   FROM chart_country c
   LEFT JOIN chart_country p
     ON p.source = c.source AND p.country_iso2 = c.country_iso2
@@ -167,7 +170,7 @@ lists AS (
                 'slug': s.slug, 'show_slug': s.show_slug, 'weekly_hours_viewed': r.hours,
                 'runtime': r.runtime, 'weekly_views': r.views,
                 'cumulative_weeks_in_top_10': r.cumulative,
-                'previous_rank': r.previous_rank,
+                'previous_rank': r.previous_rank, 'title_id': r.title_id,
                 'change': CASE WHEN w.previous_week IS DISTINCT FROM r.week - 7 THEN NULL
                                WHEN r.previous_rank IS NULL THEN 'new'
                                WHEN r.rank < r.previous_rank THEN 'up'
@@ -255,7 +258,7 @@ def most_popular(
     wanted = parse_category(category)
     rows = con.execute(
         f"""SELECT category, rank, show_title, season_title, hours_viewed, runtime, views,
-                   window_days, in_progress
+                   window_days, in_progress, title_id
             FROM most_popular
             WHERE source = ? AND (?::VARCHAR IS NULL OR category = ?)
               AND (?::VARCHAR IS NULL OR {KIND_SQL} = ?)
@@ -267,7 +270,7 @@ def most_popular(
         lists.setdefault(r[0], []).append({
             "rank": r[1], "show_title": r[2], "season_title": r[3],
             "slug": title_slug(r[2], r[3]), "hours_viewed": r[4], "runtime": r[5],
-            "views": r[6], "window_days": r[7], "in_progress": bool(r[8]),
+            "views": r[6], "window_days": r[7], "in_progress": bool(r[8]), "title_id": r[9],
         })
     order = GLOBAL_CATEGORIES
     ordered = sorted(lists, key=lambda c: (order.index(c) if c in order else len(order), c))
@@ -302,6 +305,7 @@ def _global_leaders(con: duckdb.DuckDBPyConnection, by: str, src: str, wanted: C
                      count(*) FILTER (WHERE weekly_rank = 1) AS weeks_at_1,
                      min(weekly_rank) AS peak_rank,
                      sum(weekly_hours_viewed) AS hours_viewed, sum(weekly_views) AS views,
+                     count(weekly_views) AS views_weeks, min(title_id) AS title_id,
                      min(week) AS first_week, max(week) AS last_week
               FROM chart_global
               WHERE source = ? AND (?::VARCHAR IS NULL OR category = ?) AND {_kind_sql(wanted)}
@@ -309,7 +313,7 @@ def _global_leaders(con: duckdb.DuckDBPyConnection, by: str, src: str, wanted: C
               GROUP BY show_title, season_title, category)
             SELECT rank() OVER (ORDER BY {metric} DESC) AS rank, show_title, season_title,
                    category, {metric} AS value, kind, weeks_in_top_10, weeks_at_1, peak_rank,
-                   hours_viewed, views, first_week, last_week
+                   hours_viewed, views, views_weeks, first_week, last_week, title_id
             FROM t WHERE {metric} > 0
             ORDER BY value DESC, {then}, first_week, show_title, season_title NULLS FIRST
             LIMIT ?""",
@@ -386,8 +390,11 @@ def leaders(
     list, most countries whose Top 10 held the title, most views.
 
     Columns: rank (ties share it), show_title, season_title, slug, category, value, then
-    extras (kind, weeks, peak rank, first and last week...). All-time boards come from the
-    release (:func:`prepare_leaders`); a period is computed."""
+    extras (kind, weeks, peak rank, first and last week, title_id...; ``views_partial`` on
+    the views board: views published for only some of its weeks). ``attrs["coverage"]``
+    says which weeks the board counts (:func:`starchart.queries.record.leaders_coverage`).
+    All-time boards come from the release (:func:`prepare_leaders`); a period is
+    computed."""
     key = leader_metric(by)
     if limit < 1:
         raise ValueError(f"limit must be at least 1, got {limit}")
@@ -398,13 +405,17 @@ def leaders(
         raise ValueError(f"since ({start}) is after until ({end})")
     if start is None and end is None and limit <= PREPARED_LIMIT:
         found = con.execute(
-            """SELECT rows FROM leader_pages
+            """SELECT rows, coverage FROM leader_pages
                WHERE source = ? AND board = ? AND category IS NOT DISTINCT FROM ?""",
             [source, key, _board(wanted)]).fetchall()
         if found:
             with pa.ipc.open_stream(found[0][0]) as stream:
-                return _frame(stream.read_all().slice(0, limit))
-    return _frame(_leaders(con, source, key, wanted, start, end, limit))
+                frame = _frame(stream.read_all().slice(0, limit))
+            frame.attrs["coverage"] = unpack(found[0][1])
+            return frame
+    frame = _frame(_leaders(con, source, key, wanted, start, end, limit))
+    frame.attrs["coverage"] = leaders_coverage(con, source, key, start, end)
+    return frame
 
 
 def _board(wanted: CategoryFilter) -> str | None:
@@ -437,6 +448,9 @@ def _leaders(con: duckdb.DuckDBPyConnection, source: str, key: str, wanted: Cate
             at = table.column_names.index(col)
             table = table.set_column(at, col, pa.array(
                 [iso(_as_day(v)) for v in table.column(col).to_pylist()], pa.string()))
+    if key == "views":  # a sum over only some of its weeks in the Top 10 says so
+        partial = pc.less(table.column("views_weeks"), table.column("weeks_in_top_10"))
+        table = table.append_column("views_partial", partial)
     return table
 
 
@@ -468,10 +482,15 @@ def prepare_leaders(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool 
             return 0
     filters = [CategoryFilter(), *(CategoryFilter(global_category=c) for c in GLOBAL_CATEGORIES),
                CategoryFilter(kind="film"), CategoryFilter(kind="tv")]
-    out: dict[str, list[Any]] = {"source": [], "board": [], "category": [], "rows": []}
+    out: dict[str, list[Any]] = {"source": [], "board": [], "category": [], "rows": [],
+                                 "coverage": []}
     for key in LEADER_METRICS:
+        covered = pack(leaders_coverage(con, source, key, None, None))
         for wanted in filters:
             board = _leaders(con, source, key, wanted, None, None, PREPARED_LIMIT)
+            # rebuilt from its values: DuckDB leaves stray bytes under NULLs and splits
+            # results at will, and the same board must be the same bytes in every release
+            board = pa.Table.from_pylist(board.to_pylist(), schema=board.schema)
             sink = pa.BufferOutputStream()
             with pa.ipc.new_stream(sink, board.schema) as stream:
                 stream.write_table(board)
@@ -479,7 +498,9 @@ def prepare_leaders(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool 
             out["board"].append(key)
             out["category"].append(_board(wanted))
             out["rows"].append(sink.getvalue().to_pybytes())
-    table = pa.table({name: pa.array(values, pa.binary() if name == "rows" else pa.string())
+            out["coverage"].append(covered)
+    table = pa.table({name: pa.array(values, pa.binary() if name in ("rows", "coverage")
+                                     else pa.string())
                       for name, values in out.items()})
     insert_arrow(con, "leader_pages", table)
     return table.num_rows

@@ -18,13 +18,22 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from starchart import coverage
 from starchart.queries.base import (
     KIND_SQL,
     TV_SQL,
     NotFound,
     insert_arrow,
+    iso,
     pack,
     unpack,
+)
+from starchart.queries.record import (
+    brief,
+    has_identities,
+    ids_of_names,
+    is_title_id,
+    state_coverage,
 )
 from starchart.queries.search import Title, TitleIndex, universe
 from starchart.queries.slugs import normalise, show_slug, title_name, title_slug
@@ -115,14 +124,18 @@ LEFT JOIN distinct_countries d ON d.show_title = run.show_title AND d.kind = run
 
 
 def records(con: duckdb.DuckDBPyConnection, source: str, *, shows: bool = False,
-            shows_named: set[str] | None = None) -> dict[Key, dict[str, Any]]:
+            shows_named: set[str] | None = None, unlinked: bool = False,
+            ) -> dict[Key, dict[str, Any]]:
     """Every title's record (or, with ``shows``, every show's over its seasons) of a source:
     what :func:`title_by_slug` answers, for all titles at once (or for those whose show
-    title is in ``shows_named``)."""
+    title is in ``shows_named``; ``unlinked``: over the rows linked to no stable ID, what a
+    name that is no work answers with)."""
     if shows:
         key, only = "show_title, NULL::VARCHAR AS season_title, 'tv' AS kind", f"AND {TV_SQL}"
     else:
         key, only = f"show_title, season_title, {KIND_SQL} AS kind", ""
+    if unlinked:
+        only += " AND coalesce(title_id, '') NOT LIKE 'nf-%'"
     params: dict[str, Any] = {"source": source}
     if shows_named is not None:
         if not shows_named:
@@ -130,25 +143,58 @@ def records(con: duckdb.DuckDBPyConnection, source: str, *, shows: bool = False,
         only += " AND show_title IN (SELECT unnest($named::VARCHAR[]))"
         params["named"] = sorted(shows_named)
     found: dict[Key, dict[str, Any]] = {}
-    rows = con.execute(_RECORDS.format(key=key, only=only), params).fetchall()
-    for show, season, kind, lists, distinct, distinct_1, most, most_week, weeks, run in rows:
+    for (show, season, kind), core in _cores(con, key, only, params):
         found[(show, season, kind)] = {
             "show_title": show,
             "season_title": season,
             "slug": show_slug(show) if shows else title_slug(show, season),
             "show_slug": show_slug(show),
             "kind": kind,
-            "global": lists,
-            "countries": {
-                "distinct_in_top_10": distinct,
-                "distinct_at_1": distinct_1,
-                "max_in_one_week": most,
-                "max_in_one_week_week": most_week,
-                "weeks": weeks,
-            },
-            "run": run,
+            **core,
         }
     return found
+
+
+def work_records(con: duckdb.DuckDBPyConnection, source: str, ids: list[str] | None
+                 ) -> dict[str, dict[str, Any]]:
+    """The Top 10 record of each work in ``ids`` (None: every work; by its stable ID: every
+    row linked to it, whatever name the list gave it), without names; works never listed
+    are left out."""
+    # a work's key: (title_id, NULL, 'work') in the statement's three key columns
+    key = "title_id AS show_title, NULL::VARCHAR AS season_title, 'work' AS kind"
+    only = "AND title_id LIKE 'nf-%'"
+    params: dict[str, Any] = {"source": source}
+    if ids is not None:
+        if not ids:
+            return {}
+        only += " AND title_id IN (SELECT unnest($ids::VARCHAR[]))"
+        params["ids"] = ids
+    return {k[0]: core for k, core in _cores(con, key, only, params)}
+
+
+def _cores(con: duckdb.DuckDBPyConnection, key: str, only: str, params: dict[str, Any]
+           ) -> list[tuple[Key, dict[str, Any]]]:
+    """Run :data:`_RECORDS`: each record's key and its lists, countries and run."""
+    rows = con.execute(_RECORDS.format(key=key, only=only), params).fetchall()
+    return [((show, season, kind), {
+        "global": lists,
+        "countries": {
+            "distinct_in_top_10": distinct,
+            "distinct_at_1": distinct_1,
+            "max_in_one_week": most,
+            "max_in_one_week_week": most_week,
+            "weeks": weeks,
+        },
+        "run": run,
+    }) for show, season, kind, lists, distinct, distinct_1, most, most_week, weeks, run in rows]
+
+
+def empty_core() -> dict[str, Any]:
+    """The lists, countries and run of a title never on a weekly list."""
+    return {"global": [],
+            "countries": {"distinct_in_top_10": 0, "distinct_at_1": 0, "max_in_one_week": 0,
+                          "max_in_one_week_week": None, "weeks": []},
+            "run": []}
 
 
 def _empty(title: Title, whole_show: bool = False) -> dict[str, Any]:
@@ -160,11 +206,19 @@ def _empty(title: Title, whole_show: bool = False) -> dict[str, Any]:
         "slug": show_slug(show) if whole_show else title.slug,
         "show_slug": show_slug(show),
         "kind": title.kind,
-        "global": [],
-        "countries": {"distinct_in_top_10": 0, "distinct_at_1": 0, "max_in_one_week": 0,
-                      "max_in_one_week_week": None, "weeks": []},
-        "run": [],
+        **empty_core(),
     }
+
+
+NO_WORK: dict[str, Any] = {"title_id": None, "identity": None, "most_popular": [],
+                           "engagement": []}
+"""What a record without a stable ID (engine charts, a show) says of one."""
+
+
+def _names(title: Title) -> dict[str, Any]:
+    """How a record names its title."""
+    return {"show_title": title.show_title, "season_title": title.season_title,
+            "slug": title.slug, "show_slug": show_slug(title.show_title), "kind": title.kind}
 
 
 def _seasons(titles: list[Title]) -> dict[str, list[Title]]:
@@ -179,16 +233,32 @@ def _seasons(titles: list[Title]) -> dict[str, list[Title]]:
     return seasons
 
 
+def _briefs(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
+    """Every work's ``also`` entry (:func:`starchart.queries.record.brief`), by ID."""
+    rows = con.execute(
+        "SELECT title_id, name, original_title, release_date FROM titles").fetchall()
+    return {r[0]: brief(r[0], {"name": r[1], "original_title": r[2],
+                               "release_date": iso(r[3])}) for r in rows}
+
+
 def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool = False) -> int:
     """Fill ``title_index`` and ``title_pages`` for ``source`` (publishing a release): every
     title's and every show's record, as :func:`title_by_slug` answers it. Returns the pages
     computed.
+
+    A name linked to stable IDs (imported Netflix titles) answers with the work it means,
+    the most recently charted of them, and ``also`` names the others: its page holds the
+    work's ID and its own names (``work``: the work's page, made by
+    :func:`starchart.queries.works.prepare_works`, is read with it).
 
     ``reuse``: the previous release is attached as ``previous_release`` and the temporary
     table ``changed_titles`` names the titles whose rows changed since
     (:func:`starchart.queries.feed.prepare_feed`); every other record is copied, so a
     weekly update computes the titles of its week, not the history's."""
     titles = universe(con, source)  # most charted first: the winner of a slug clash
+    briefs = _briefs(con) if has_identities(con) else {}
+    linked = {key: [tid for tid in ids if tid in briefs]
+              for key, ids in ids_of_names(con, source).items()} if briefs else {}
     index = pa.table({
         "source": [source] * len(titles),
         "position": pa.array(range(len(titles)), pa.int32()),
@@ -200,18 +270,20 @@ def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool =
         "slug": [t.slug for t in titles],
         "show_slug": [show_slug(t.show_title) for t in titles],
         "names": pa.array([t.names() for t in titles], pa.list_(pa.string())),
+        "title_ids": pa.array([linked.get((t.show_title, t.season_title, t.kind), [])
+                               for t in titles], pa.list_(pa.string())),
     })
     insert_arrow(con, "title_index", index)
     if reuse:
         con.execute(_REUSE_PAGES, {"source": source})
     kept = {(r[0] == "show", r[1], r[2], r[3]) for r in con.execute(
         """SELECT page, show_title, season_title, kind FROM title_pages
-           WHERE source = ?""", [source]).fetchall()}
+           WHERE source = ? AND page IN ('title', 'show')""", [source]).fetchall()}
     needed = {t.show_title for t in titles
               if (False, t.show_title, t.season_title, t.kind) not in kept
               or (t.kind == "tv" and (True, t.show_title, None, "tv") not in kept)}
     named = needed if reuse else None  # None: every title, without a filter
-    by_title = records(con, source, shows_named=named)
+    by_title = records(con, source, shows_named=named, unlinked=bool(linked))
     by_show = records(con, source, shows=True, shows_named=named)
     pages: dict[str, list[Any]] = {name: [] for name in (
         "source", "page", "slug", "show_title", "season_title", "kind", "position", "entry")}
@@ -224,18 +296,25 @@ def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool =
                             ("entry", pack(entry))):
             pages[name].append(value)
 
+    def title_entry(title: Title) -> dict[str, Any]:
+        ids = linked.get((title.show_title, title.season_title, title.kind))
+        if not ids:
+            entry = by_title.get((title.show_title, title.season_title, title.kind))
+            return {**(entry or _empty(title)), **NO_WORK, "also": []}
+        return {"work": ids[0], **_names(title), "also": [briefs[tid] for tid in ids[1:]]}
+
     shown: set[str] = set()
     seasons_of = _seasons(titles)
     for position, title in enumerate(titles):
         if title.show_title not in needed:
             continue
         if (False, title.show_title, title.season_title, title.kind) not in kept:
-            entry = by_title.get((title.show_title, title.season_title, title.kind))
-            add("title", title.slug, title, position, entry or _empty(title))
+            add("title", title.slug, title, position, title_entry(title))
         if (title.kind == "tv" and title.show_title not in shown
                 and (True, title.show_title, None, "tv") not in kept):
             shown.add(title.show_title)
-            show = by_show.get((title.show_title, None, "tv")) or _empty(title, True)
+            show = {**(by_show.get((title.show_title, None, "tv")) or _empty(title, True)),
+                    **NO_WORK}
             seasons = seasons_of[title.show_title]
             show["seasons"] = [t.slug for t in seasons]
             show["season_titles"] = [t.season_title for t in seasons]  # None: unnumbered
@@ -255,7 +334,7 @@ def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool =
 _REUSE_PAGES = """
 INSERT INTO title_pages
 SELECT p.* FROM previous_release.title_pages p
-WHERE p.source = $source
+WHERE p.source = $source AND p.page IN ('title', 'show')
   AND NOT EXISTS (
     SELECT 1 FROM changed_titles c
     WHERE c.source = p.source AND c.show_title = p.show_title
@@ -287,25 +366,50 @@ WHERE p.source = $source AND p.page = 'show' AND p.show_title = s.show_title""")
 @dataclass
 class PageIndex:
     """Where each record of a source is in ``title_pages`` (row ids: reading one is a direct
-    fetch), by slug and by title; loaded once per release."""
+    fetch), by slug, by title and by work ID, the works each name was linked to, and the
+    weeks with country lists and with views (for the coverage statement); loaded once per
+    release."""
 
     by_slug: dict[str, list[tuple[str, int, int]]]    # slug -> (page, position, rowid)...
     by_title: dict[tuple[str, str, str | None, str], int]  # (page, show, season, kind)
+    by_work: dict[str, int]                            # title ID -> rowid
+    ids: dict[tuple[str, str | None, str], list[str]]  # a name's works, latest first
+    country_spans: list[coverage.Span]
+    views_spans: list[coverage.Span]
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, source: str) -> PageIndex:
         by_slug: dict[str, list[tuple[str, int, int]]] = {}
         by_title: dict[tuple[str, str, str | None, str], int] = {}
+        by_work: dict[str, int] = {}
         for page, slug, show, season, kind, position, rowid in con.execute(
                 """SELECT page, slug, show_title, season_title, kind, position, rowid
                    FROM title_pages WHERE source = ? ORDER BY position""",
                 [source]).fetchall():
+            if page == "work":
+                by_work[slug] = rowid
+                continue
             by_slug.setdefault(slug, []).append((page, position, rowid))
             by_title[(page, show, season, kind)] = rowid
-        return cls(by_slug, by_title)
+        ids = {(r[0], r[1], r[2]): list(r[3]) for r in con.execute(
+            """SELECT show_title, season_title, kind, title_ids FROM title_index
+               WHERE source = ? AND len(title_ids) > 0""", [source]).fetchall()}
+        return cls(by_slug, by_title, by_work, ids,
+                   coverage.spans_of(con, source, "countries"),
+                   coverage.spans_of(con, source, "global-views"))
+
+    def read(self, con: duckdb.DuckDBPyConnection, rowid: int) -> dict[str, Any]:
+        """The record at ``rowid`` (a name that is a work: the work's, under that name), its
+        coverage stated."""
+        entry = _unpacked(con, rowid)
+        work = entry.pop("work", None)
+        if work is not None:
+            also = entry.pop("also")
+            entry = {**_unpacked(con, self.by_work[work]), **entry, "also": also}
+        return state_coverage(entry, self.country_spans, self.views_spans)
 
 
-def _record(con: duckdb.DuckDBPyConnection, rowid: int) -> dict[str, Any]:
+def _unpacked(con: duckdb.DuckDBPyConnection, rowid: int) -> dict[str, Any]:
     [(entry,)] = con.execute("SELECT entry FROM title_pages WHERE rowid = ?",
                              [rowid]).fetchall()
     return dict(unpack(entry))
@@ -342,15 +446,59 @@ def _order(titles: list[Title]) -> list[Title]:
                                          t.show_title, t.season_title or "", t.kind))
 
 
+def ids_named(con: duckdb.DuckDBPyConnection, source: str, query: str, *, blind: bool
+              ) -> list[str]:
+    """The works of ``source`` any of whose names is ``query`` (case-insensitive;
+    ``blind``: accent- and punctuation-blind instead), first seen first."""
+    wanted = normalise(query) if blind else query.strip().casefold()
+    column = "normalised" if blind else "casefolded"
+    rows = con.execute(
+        f"""SELECT title_id FROM work_index WHERE source = ? AND list_contains({column}, ?)
+            ORDER BY first_seen NULLS FIRST, title_id""", [source, wanted]).fetchall()
+    return [r[0] for r in rows]
+
+
+def _by_work(con: duckdb.DuckDBPyConnection, index: TitleIndex, pages: PageIndex,
+             query: str, found: list[Title]) -> list[dict[str, Any]]:
+    """The matched titles' records, one per work: a name that is several works (two films
+    called "Unlocked") gives several, and works named ``query`` only in the engagement
+    reports are added."""
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for t in found:
+        ids = [tid for tid in pages.ids.get((t.show_title, t.season_title, t.kind), [])
+               if tid in pages.by_work]
+        if not ids:
+            entry = pages.read(con, pages.by_title[("title", t.show_title, t.season_title,
+                                                    t.kind)])
+            entry.pop("also", None)
+            out.append(entry)
+        for tid in ids:
+            if tid not in seen:
+                seen.add(tid)
+                out.append({**pages.read(con, pages.by_work[tid]), **_names(t)})
+    if not pages.by_work:
+        return out
+    for blind in (False, True):
+        extra = [tid for tid in ids_named(con, index.source, query, blind=blind)
+                 if tid not in seen and tid in pages.by_work]
+        if extra or out:
+            break
+    out.extend(pages.read(con, pages.by_work[tid]) for tid in extra)
+    return out
+
+
 def title(con: duckdb.DuckDBPyConnection, index: TitleIndex, pages: PageIndex,
           query: str) -> dict[str, Any]:
     """Everything about the titles named ``query``: an exact (case-insensitive) match on a
-    show's name (all its seasons) or on a season's; else ``matches`` is empty and
-    ``suggestions`` holds close names. ``shows`` aggregates a matched show's seasons."""
+    show's name (all its seasons) or on a season's, one match per work where names are
+    linked to stable IDs (and works named so only in the engagement reports); else
+    ``matches`` is empty and ``suggestions`` holds close names. ``shows`` aggregates a
+    matched show's seasons."""
     found, shows = _exact(query, index.titles)
-    matches = [_record(con, pages.by_title[("title", t.show_title, t.season_title, t.kind)])
-               for t in _order(found)]
-    show_entries = [_record(con, pages.by_title[("show", show, None, "tv")]) for show in shows]
+    matches = _by_work(con, index, pages, query, _order(found))
+    show_entries = [pages.read(con, pages.by_title[("show", show, None, "tv")])
+                    for show in shows]
     return {
         "query": query,
         "source": index.source,
@@ -362,16 +510,22 @@ def title(con: duckdb.DuckDBPyConnection, index: TitleIndex, pages: PageIndex,
 
 def title_by_slug(con: duckdb.DuckDBPyConnection, index: TitleIndex, pages: PageIndex,
                   slug: str, *, show: bool = False) -> dict[str, Any]:
-    """One film or season by its slug, or a show (all seasons, with ``seasons`` and
-    ``season_titles``) by the show's slug. Where a title and a show share a slug (a show's
-    unnumbered listing, a film named like a show), the title wins unless ``show`` asks for
-    the show; between titles, the most charted wins."""
+    """One film or season by its slug or its stable ID (``nf-…``), or a show (all seasons,
+    with ``seasons`` and ``season_titles``) by the show's slug. Where a title and a show
+    share a slug (a show's unnumbered listing, a film named like a show), the title wins
+    unless ``show`` asks for the show; between titles, the most charted wins. A name that
+    is several works answers with the most recently charted, ``also`` naming the others."""
     wanted = slug.strip().lower()
+    if is_title_id(wanted):
+        rowid = pages.by_work.get(wanted)
+        if rowid is None:
+            raise NotFound(f"no title with ID {wanted!r} (source {index.source})", [])
+        return pages.read(con, rowid)
     found = pages.by_slug.get(wanted)
     if found:
         preferred = "show" if show else "title"
         _, _, rowid = min(found, key=lambda f: (f[0] != preferred, f[1]))
-        return _record(con, rowid)
+        return pages.read(con, rowid)
     suggestions = _suggestions(wanted.replace("-", " "), index)
     hint = ""
     if suggestions:

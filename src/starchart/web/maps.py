@@ -25,6 +25,7 @@ STATUS_WORDS: dict[str, str] = {
     "at1": "#1",
     "top10": "in the Top 10",
     "list": "not in the Top 10",
+    "nodata": "no country lists for these weeks",
     "none": "no Top 10 list",
 }
 

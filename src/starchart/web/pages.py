@@ -269,6 +269,7 @@ def leaders_page(
         "until": until,
         "limit": limit,
         "columns": [str(c) for c in frame.columns],
+        "coverage": jsonable(frame.attrs.get("coverage")),
         "rows": rows,
         "links": {
             "html": with_query("/leaders", params),

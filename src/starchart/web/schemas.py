@@ -28,6 +28,7 @@ class WeekRow(_Open):
     weekly_views: float | None
     cumulative_weeks_in_top_10: int
     previous_rank: int | None
+    title_id: str | None  # the stable ID of the work (nf-…), or the engine's catalog ID
     change: Literal["new", "up", "down", "same"] | None  # None: previous week not stored
 
 
@@ -127,6 +128,9 @@ class GlobalStat(_Open):
     last_week: str
     hours_viewed: float | None
     views: float | None
+    views_weeks: int  # weeks of it with views published
+    views_partial: bool  # views published for only some of its weeks
+    views_note: str | None = None  # which weeks have views, when not all do
 
 
 class CountryRank(_Open):
@@ -141,26 +145,113 @@ class CountryWeek(_Open):
     at_1: list[CountryRank]
 
 
+class CountryCoverage(_Open):
+    """Which of the title's weeks have country lists at all."""
+
+    status: Literal["complete", "partial", "no data", "no weeks"]
+    country_lists: str  # the weeks with country lists, e.g. '2021-07-04 .. 2022-11-13 (72 weeks)'
+    title_weeks_with_country_data: int
+    title_weeks_without_country_data: int
+    weeks_without_data: list[dict[str, object]]
+
+
 class CountryStats(_Open):
-    distinct_in_top_10: int
-    distinct_at_1: int
-    max_in_one_week: int
+    distinct_in_top_10: int | None  # None: no country lists cover its weeks (unknown, not 0)
+    distinct_at_1: int | None
+    max_in_one_week: int | None
     max_in_one_week_week: str | None
     weeks: list[CountryWeek]
+    coverage: CountryCoverage
 
 
 class RunPoint(_Open):
     week: str
-    category: str
-    rank: int
+    category: str | None  # None: a week on country lists only
+    rank: int | None
     hours_viewed: float | None
     views: float | None
-    countries_in_top_10: int | None
+    countries_in_top_10: int | None  # None: no country lists that week
     countries_at_1: int | None
 
 
+class NameSeen(_Open):
+    name: str
+    source: str  # global | countries | most-popular | engagement
+    first_seen: str | None
+    last_seen: str | None
+
+
+class Link(_Open):
+    source: str
+    rule: str  # e.g. 'same-name', 'release-date', 'override'
+    why: str
+
+
+class Identity(_Open):
+    """A work's names, and how each name seen in Netflix's files was linked to it."""
+
+    title_id: str
+    name: str
+    kind: str | None
+    show_title: str | None
+    season_title: str | None
+    original_title: str | None
+    language: str | None
+    release_date: str | None
+    first_seen: str | None
+    last_seen: str | None
+    names: list[NameSeen]
+    matched: list[Link]
+
+
+class OtherWork(_Open):
+    title_id: str
+    name: str | None
+    original_title: str | None
+    release_date: str | None
+
+
+class PopularPlace(_Open):
+    category: str
+    rank: int
+    hours_viewed: float | None
+    runtime: float | None
+    views: float | None
+    window_days: int
+
+
+class TopTenPart(_Open):
+    """How much of a half-year's figures fell in the work's weeks in the global Top 10."""
+
+    weeks: int
+    first_week: str | None
+    last_week: str | None
+    hours_viewed: float | None
+    views: float | None  # None: views not published for all of those weeks
+    share_of_hours: float | None
+    share_of_views: float | None
+    note: str | None = None
+
+
+class HalfYear(_Open):
+    period: str
+    period_start: str
+    period_end: str
+    title: str
+    hours_viewed: float
+    views: float | None  # None: the 2023 H1 report publishes hours only
+    runtime: float | None
+    runtime_text: str | None
+    available_globally: bool
+    release_date: str | None
+    sheet: str
+    row: int
+    top_10: TopTenPart
+
+
 class TitlePage(_Open):
-    """A film or season (``page: title``) or a show over its seasons (``page: show``)."""
+    """A film or season (``page: title``), by its slug or its stable ID (``nf-…``), or a
+    show over its seasons (``page: show``)."""
 
     page: Literal["title", "show"]
     show_title: str
@@ -172,6 +263,11 @@ class TitlePage(_Open):
     global_: list[GlobalStat] | None = Field(default=None, alias="global")
     countries: CountryStats
     run: list[RunPoint]
+    title_id: str | None  # the work's stable ID (None: engine charts, shows)
+    identity: Identity | None
+    most_popular: list[PopularPlace]
+    engagement: list[HalfYear]
+    also: list[OtherWork] | None = None  # other works of the same name
     links: dict[str, object]
 
 
@@ -183,6 +279,24 @@ class LeaderRow(_Open):
     url: str
     category: str
     value: float
+    title_id: str | None = None
+    views_partial: bool | None = None  # views board: views published for only some weeks
+
+
+class Span(_Open):
+    first_week: str
+    last_week: str
+    weeks: int
+
+
+class LeadersCoverage(_Open):
+    """The weeks a leaderboard counts ("all time" is never claimed for a partial dataset)."""
+
+    dataset: Literal["global", "global-views", "countries"]
+    spans: list[Span]
+    weeks: int
+    label: str
+    note: str
 
 
 class LeadersPage(_Open):
@@ -193,6 +307,7 @@ class LeadersPage(_Open):
     until: str | None
     limit: int
     columns: list[str]
+    coverage: LeadersCoverage
     rows: list[LeaderRow]
     links: dict[str, str]
 
@@ -223,6 +338,7 @@ class PopularRow(_Open):
     views: float | None
     window_days: int
     in_progress: bool
+    title_id: str | None
 
 
 class PopularList(_Open):
@@ -236,6 +352,46 @@ class MostPopularPage(_Open):
     source: str
     lists: list[PopularList]
     links: dict[str, str]
+
+
+class EngagementRow(_Open):
+    rank: int
+    title_id: str | None
+    title: str
+    english_title: str
+    original_title: str | None
+    language: str | None
+    kind: str | None
+    release_date: str | None
+    available_globally: bool
+    hours_viewed: float
+    views: float | None
+    runtime_text: str | None
+    origin: Literal["original", "licensed", "unknown"]
+    weeks_in_top_10: int
+    ever_in_top_10: bool
+    first_top_10_week: str | None
+    url: str | None
+
+
+class EngagementPage(_Open):
+    """One half-year of Netflix's engagement reports: the most watched titles."""
+
+    period: str
+    start: str
+    end: str
+    source: str
+    by: Literal["views", "hours"]
+    views_published: bool
+    filters: dict[str, object]
+    totals: dict[str, object]
+    matched: dict[str, object]
+    rows: list[EngagementRow]
+    languages: list[dict[str, object]]
+    origins: list[dict[str, object]]
+    periods: list[str]
+    note: str
+    links: dict[str, object]
 
 
 class WeekLink(_Open):

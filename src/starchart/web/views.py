@@ -32,6 +32,7 @@ def headline(entry: Mapping[str, Any]) -> dict[str, Any]:
         "weeks_in_top_10": sum(int(g.get("weeks_in_top_10") or 0) for g in lists),
         "hours_viewed": sum(hours) if hours else None,
         "views": sum(views) if views else None,
+        "views_notes": [g["views_note"] for g in lists if g.get("views_note")],
         "countries_in_top_10": countries.get("distinct_in_top_10"),
         "countries_at_1": countries.get("distinct_at_1"),
         "max_in_one_week": countries.get("max_in_one_week"),
@@ -65,7 +66,9 @@ def spread(entry: Mapping[str, Any], listed: Iterable[str]) -> dict[str, Any]:
     listed_set = set(listed)
     in_top, at_one, best = _tally(weeks)
     names = {c["iso2"]: c.get("name") or c["iso2"] for w in weeks for c in w.get("in_top_10") or []}
-    statuses = {code: "list" for code in listed_set}
+    cover = ((entry.get("countries") or {}).get("coverage") or {}).get("status")
+    # no country lists for the title's weeks: unknown, drawn apart from "not in the Top 10"
+    statuses = {code: "nodata" if cover == "no data" else "list" for code in listed_set}
     details: dict[str, str] = {}
     for code, n in in_top.items():
         statuses[code] = "at1" if code in at_one else "top10"
@@ -121,4 +124,5 @@ def spread(entry: Mapping[str, Any], listed: Iterable[str]) -> dict[str, Any]:
             key=lambda r: (-r["weeks_at_1"], -r["weeks"], r["name"]),
         ),
         "legend": maps.legend(),
+        "coverage": (entry.get("countries") or {}).get("coverage"),
     }

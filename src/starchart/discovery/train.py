@@ -1,0 +1,577 @@
+"""Train the discovery models and store them: on the DuckDB store, or on Spark from files.
+
+Two models, each kept whole in the store's ``discovery_*`` tables (schema in
+:mod:`starchart.store`), replaced together in one transaction by every training run:
+
+* ``viewing`` -- EASE with catalog metadata (:mod:`.models`) over the profile x title
+  summary. The data-heavy step, events to weighted profile x title rows, is a set of Ibis
+  expressions (:mod:`.feedback`) that DuckDB or Spark runs; only those rows reach Python,
+  where the Gram matrix, the dense solve and every profile's picks are computed. Stored:
+  each title's top neighbours with their EASE weights, each profile's best picks.
+* ``charting`` -- for imported Netflix charts, which have no profiles: titles that chart
+  together, by the shrunk cosine of how often two titles share a country's weekly list or a
+  global list. The "profiles" are the lists; the same Gram expression counts them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+import ibis.expr.types as ir
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import scipy.sparse as sp
+
+from starchart import store
+from starchart.discovery import feedback, models
+from starchart.queries.slugs import title_slug
+
+VIEWING = "viewing"
+CHARTING = "charting"
+#: Neighbours stored per title ("similar" answers at most this many).
+NEIGHBOURS = 100
+#: Picks stored per profile ("picks" answers at most this many), each with up to
+#: BECAUSE titles it comes from.
+PICKS = 30
+BECAUSE = 3
+#: EASE's L2 penalty as a multiple of the mean viewing mass per title. Validation splits
+#: chose 8 on MovieLens 100K and 1 on the simulated world; 4 is within 0.3% and 3% of those
+#: on their test splits (docs/discovery.md).
+L2_SCALE = 4.0
+#: Catalog metadata counts like this many profiles' viewing of a perfectly similar pair.
+METADATA_WEIGHT = 5.0
+#: Shrinkage of the co-charting cosine: two titles that shared one list are not twins.
+CHARTING_SHRINK = 2.0
+BATCH_ROWS = 1_000_000
+
+Progress = Callable[[str, int, int], None]
+STEPS = ("reading viewing", "co-viewing matrix", "solving EASE", "neighbours",
+         "picks for every profile", "co-charting", "writing the models")
+
+
+@dataclass
+class ViewingModel:
+    """A trained viewing model, ready to be written."""
+
+    titles: list[dict[str, Any]]  # title_id, show_title, season_title, viewers, finished
+    neighbours: np.ndarray  # (titles, k) columns, -1 where none
+    scores: np.ndarray  # (titles, k)
+    profiles: int
+    interactions: int
+    parameters: dict[str, Any]
+    weights: np.ndarray  # EASE's B, (titles, titles)
+    gram: np.ndarray | None = None  # kept only when asked (tests, benchmarks)
+
+
+@dataclass
+class ChartingModel:
+    """A trained co-charting model, ready to be written."""
+
+    source: str
+    titles: list[dict[str, Any]]
+    neighbours: np.ndarray
+    scores: np.ndarray
+    lists: int
+    entries: int
+    parameters: dict[str, Any]
+
+
+@dataclass
+class Steps:
+    """Times each step and reports it: ``progress(description, done, total)``."""
+
+    progress: Progress | None
+    timings: dict[str, float] = field(default_factory=dict)
+    done: int = 0
+
+    def run(self, key: str, description: str) -> _Step:
+        return _Step(self, key, description)
+
+
+class _Step:
+    def __init__(self, steps: Steps, key: str, description: str) -> None:
+        self.steps, self.key, self.description = steps, key, description
+
+    def __enter__(self) -> None:
+        if self.steps.progress is not None:
+            self.steps.progress(self.description, self.steps.done, len(STEPS))
+        self.started = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        self.steps.timings[self.key] = round(time.perf_counter() - self.started, 4)
+        self.steps.done += 1
+        if self.steps.progress is not None:
+            self.steps.progress(self.description, self.steps.done, len(STEPS))
+
+
+# --- the catalog side ------------------------------------------------------------------------
+
+_CATALOG_SQL = """SELECT title_id, show_title, season_title, kind, original_language,
+    runtime_minutes, genres, directors, "cast" FROM catalog ORDER BY title_id"""
+
+
+def catalog_titles(catalog: pa.Table) -> list[dict[str, Any]]:
+    """The catalog's rows as dicts, by title_id: the model's title order (``ix``)."""
+    rows = catalog.to_pylist()
+    rows.sort(key=lambda r: str(r["title_id"]))
+    return rows
+
+
+def title_index(titles: Sequence[dict[str, Any]]) -> pa.Table:
+    """``(title_id, ix, runtime_minutes)``: sent to the backend to number the titles."""
+    return pa.table({
+        "title_id": pa.array([str(t["title_id"]) for t in titles], pa.string()),
+        "ix": pa.array(np.arange(len(titles), dtype=np.int32)),
+        "runtime_minutes": pa.array([float(t["runtime_minutes"]) for t in titles],
+                                    pa.float64()),
+    })
+
+
+def metadata_of(titles: Sequence[dict[str, Any]]) -> list[models.TitleMetadata]:
+    return [models.TitleMetadata(
+        show_title=str(t["show_title"]), kind=str(t["kind"]),
+        original_language=str(t["original_language"] or ""),
+        genres=models.split_list(t.get("genres")),
+        directors=models.split_list(t.get("directors")),
+        cast=models.split_list(t.get("cast")),
+    ) for t in titles]
+
+
+# --- fitting ---------------------------------------------------------------------------------
+
+
+def _batches(expr: ir.Table, columns: Sequence[str]) -> Iterator[tuple[np.ndarray, ...]]:
+    """Stream a result as numpy columns, one Arrow batch at a time (bounded memory).
+
+    On DuckDB the compiled SQL runs on the store's connection directly (Ibis 12's own
+    batch reader calls a cursor method DuckDB 2 no longer has)."""
+    backend = expr._find_backend()
+    if backend.name == "duckdb":
+        sql = str(ibis.to_sql(expr, dialect="duckdb"))
+        reader = backend.con.sql(sql).to_arrow_reader(BATCH_ROWS)
+    else:
+        reader = expr.to_pyarrow_batches(chunk_size=BATCH_ROWS)
+    for batch in reader:
+        if batch.num_rows:
+            yield tuple(batch.column(c).to_numpy(zero_copy_only=False) for c in columns)
+
+
+def _pairs(expr: ir.Table) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    for i, j, v in _batches(expr, ("i", "j", "value")):
+        yield i.astype(np.int64), j.astype(np.int64), v.astype(np.float64)
+
+
+@dataclass
+class Viewing:
+    """The profile x title matrix on the driver: weights and finished flags, rows by
+    profile (sorted). Its size is the profile x title summary's, never the events'."""
+
+    profiles: list[str]
+    x: sp.csr_matrix
+    finished: sp.csr_matrix
+
+
+def read_viewing(inter: ir.Table, n_titles: int) -> Viewing:
+    """Bring :func:`.feedback.interactions` to the driver as sparse rows, in one pass."""
+    ordered = inter.select("profile_id", "ix", "weight", "finished").order_by(
+        ["profile_id", "ix"])
+    backend = ordered._find_backend()
+    if backend.name == "duckdb":  # see _batches
+        table = backend.con.sql(str(ibis.to_sql(ordered, dialect="duckdb"))).to_arrow_table()
+    else:
+        table = ordered.to_pyarrow()
+    ids = table.column("profile_id").combine_chunks()
+    n = len(ids)
+    if n:  # rows are sorted by profile: a profile starts where the id changes (in Arrow,
+        # so that only one Python string per profile is ever made)
+        changed = pc.not_equal(ids.slice(1), ids.slice(0, n - 1)).to_numpy(
+            zero_copy_only=False)
+        starts = np.flatnonzero(np.r_[True, changed])
+    else:
+        starts = np.array([], dtype=np.int64)
+    indptr = np.r_[starts, n].astype(np.int64)
+    cols = table.column("ix").to_numpy(zero_copy_only=False).astype(np.int64)
+    weights = table.column("weight").to_numpy(zero_copy_only=False).astype(np.float64)
+    done = table.column("finished").to_numpy(zero_copy_only=False).astype(bool)
+    shape = (len(starts), n_titles)
+    return Viewing(ids.take(pa.array(starts, pa.int64())).to_pylist(),
+                   sp.csr_matrix((weights, cols, indptr), shape=shape),
+                   sp.csr_matrix((done, cols, indptr), shape=shape))
+
+
+def fit_viewing(viewing: Viewing, titles: Sequence[dict[str, Any]], *,
+                k: int = NEIGHBOURS, l2_scale: float = L2_SCALE,
+                metadata_weight: float = METADATA_WEIGHT, steps: Steps | None = None,
+                keep_matrices: bool = False) -> ViewingModel:
+    """Fit EASE + metadata on the profile x title matrix for the catalog ``titles``.
+
+    The Gram matrix ``X'X`` is a sparse product on the driver, from the rows picks need
+    anyway: measured at 10M events / 5,000 titles, 5 s against 46 s for the same matrix as
+    a self-join aggregated by DuckDB (docs/discovery.md)."""
+    steps = steps or Steps(None)
+    x = viewing.x
+    if not x.nnz:
+        raise ValueError("no viewing to learn from: the store has no events of catalog "
+                         "titles (run 'starchart ingest')")
+    with steps.run("gram", STEPS[1]):
+        g = np.asarray((x.T @ x).toarray(), dtype=np.float64)
+    viewers = np.diff(sp.csc_matrix(x).indptr)
+    finished = np.asarray(viewing.finished.sum(axis=0)).ravel()
+    with steps.run("ease", STEPS[2]):
+        l2 = models.default_l2(g, l2_scale)
+        gram = g.copy() if keep_matrices else None
+        models.add_metadata_gram(g, models.metadata_features(metadata_of(titles)),
+                                 metadata_weight)
+        b = models.ease(g, l2, overwrite=True)
+    with steps.run("neighbours", STEPS[3]):
+        cols, vals = models.top_k(b, k)
+    return ViewingModel(
+        titles=[{"title_id": t["title_id"], "show_title": t["show_title"],
+                 "season_title": t["season_title"], "viewers": int(viewers[i]),
+                 "finished": int(finished[i])} for i, t in enumerate(titles)],
+        neighbours=cols, scores=vals, profiles=x.shape[0], interactions=int(x.nnz),
+        parameters={"algorithm": "ease+metadata", "l2": l2, "l2_scale": l2_scale,
+                    "metadata_weight": metadata_weight, "neighbours": k,
+                    "weight": "sqrt(min(1, seconds_viewed / runtime))",
+                    "finished_share": feedback.FINISHED_SHARE},
+        gram=gram, weights=b,
+    )
+
+
+@dataclass
+class ProfilePicks:
+    """Every profile's stored picks, ready to be written."""
+
+    profiles: list[str]
+    titles: np.ndarray  # (profiles,) titles watched
+    finished: np.ndarray  # (profiles,) titles finished
+    picks: models.Picks
+
+
+def fit_picks(viewing: Viewing, model: ViewingModel, *, n: int = PICKS,
+              steps: Steps | None = None) -> ProfilePicks:
+    """Every profile's best ``n`` picks under the full model (``x B``, negative weights
+    included), finished titles left out."""
+    steps = steps or Steps(None)
+    with steps.run("picks", STEPS[4]):
+        found = models.picks(viewing.x, viewing.finished, model.weights, n, because=BECAUSE)
+    return ProfilePicks(viewing.profiles, np.diff(viewing.x.indptr),
+                        np.asarray(viewing.finished.sum(axis=1)).ravel(), found)
+
+
+def chart_lists(backend: Any, source: str) -> ir.Table:
+    """One row per title on a list: ``profile_id`` names the list (a country's week, or a
+    global list's week), with ``show_title`` and ``season_title``."""
+    country = backend.table("chart_country")
+    country = country.filter(country.source == source)
+    glob = backend.table("chart_global")
+    glob = glob.filter(glob.source == source)
+    a = country.select(
+        profile_id=ibis.literal("c:") + country.country_iso2 + ":" + country.week.cast("string"),
+        show_title=country.show_title, season_title=country.season_title)
+    b = glob.select(
+        profile_id=ibis.literal("g:") + glob.category + ":" + glob.week.cast("string"),
+        show_title=glob.show_title, season_title=glob.season_title)
+    return a.union(b, distinct=False)
+
+
+def fit_charting(backend: Any, source: str = store.NETFLIX_SOURCE, *,
+                 k: int = NEIGHBOURS, shrink: float = CHARTING_SHRINK) -> ChartingModel | None:
+    """Co-charting similarity of ``source``'s titles, or None if it has no weekly lists.
+
+    Titles are known by their slug (Netflix's files carry no ids)."""
+    lists = chart_lists(backend, source)
+    names = lists.select("show_title", "season_title").distinct().to_pyarrow().to_pylist()
+    if not names:
+        return None
+    by_slug: dict[str, dict[str, Any]] = {}
+    keys: list[tuple[str, str, str]] = []
+    for row in sorted(names, key=lambda r: (r["show_title"], r["season_title"] or "")):
+        slug = title_slug(row["show_title"], row["season_title"])
+        by_slug.setdefault(slug, {"title_id": slug, "show_title": row["show_title"],
+                                  "season_title": row["season_title"]})
+        keys.append((row["show_title"], row["season_title"] or "", slug))
+    slugs = sorted(by_slug)
+    ix = {s: i for i, s in enumerate(slugs)}
+    mapping = _registered(backend.con, backend, pa.table({
+        "show_title": pa.array([k_[0] for k_ in keys], pa.string()),
+        "season_key": pa.array([k_[1] for k_ in keys], pa.string()),
+        "ix": pa.array([ix[k_[2]] for k_ in keys], pa.int32()),
+    }))
+    keyed = lists.mutate(season_key=lists.season_title.fill_null(""))
+    joined = keyed.join(mapping, ["show_title", "season_key"])
+    baskets = feedback.unit_weights(joined.select("profile_id", "ix").distinct())
+    count = feedback.totals(baskets.mutate(title_id=baskets.ix)).to_pyarrow().to_pylist()[0]
+    gram = models.sparse_gram(len(slugs), _pairs(feedback.gram(baskets)))
+    cols, vals = models.top_k_sparse(models.sparse_cosine(gram, shrink), k)
+    appearances = gram.diagonal()
+    titles = [{**by_slug[s], "viewers": int(round(appearances[i])), "finished": 0}
+              for i, s in enumerate(slugs)]
+    return ChartingModel(
+        source=source, titles=titles, neighbours=cols, scores=vals,
+        lists=int(count["profiles"]), entries=int(count["interactions"]),
+        parameters={"algorithm": "co-charting cosine", "shrink": shrink, "neighbours": k,
+                    "lists": "country weekly lists and global weekly lists"},
+    )
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _neighbour_rows(model: str, titles: Sequence[dict[str, Any]], cols: np.ndarray,
+                    vals: np.ndarray) -> pa.Table:
+    ids, shows, seasons = _names(titles)
+    have = cols >= 0
+    row_ix, rank_ix = np.nonzero(have)
+    other = cols[row_ix, rank_ix]
+    return pa.table({
+        "model": pa.array([model] * len(row_ix), pa.string()),
+        "title_id": pa.array(ids[row_ix], pa.string()),
+        "rank": pa.array(rank_ix.astype(np.int32) + 1),
+        "neighbour_id": pa.array(ids[other], pa.string()),
+        "show_title": pa.array(shows[other], pa.string()),
+        "season_title": pa.array(seasons[other], pa.string()),
+        "score": pa.array(vals[row_ix, rank_ix], pa.float64()),
+    })
+
+
+def _names(titles: Sequence[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return (np.array([str(t["title_id"]) for t in titles], dtype=object),
+            np.array([t["show_title"] for t in titles], dtype=object),
+            np.array([t["season_title"] for t in titles], dtype=object))
+
+
+def _title_rows(model: str, titles: Sequence[dict[str, Any]]) -> pa.Table:
+    return pa.table({
+        "model": pa.array([model] * len(titles), pa.string()),
+        "title_id": pa.array([str(t["title_id"]) for t in titles], pa.string()),
+        "show_title": pa.array([t["show_title"] for t in titles], pa.string()),
+        "season_title": pa.array([t["season_title"] for t in titles], pa.string()),
+        "viewers": pa.array([int(t["viewers"]) for t in titles], pa.int64()),
+        "finished": pa.array([int(t["finished"]) for t in titles], pa.int64()),
+    })
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table, order: str) -> None:
+    name = f"_starchart_{uuid.uuid4().hex[:10]}"
+    con.register(name, rows)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM {name} ORDER BY {order}")
+    finally:
+        con.unregister(name)
+
+
+def _pick_rows(found: ProfilePicks, titles: Sequence[dict[str, Any]]) -> pa.Table:
+    """``discovery_picks`` rows: profile, rank, title, score, because (title ids)."""
+    ids = _names(titles)[0]
+    p = found.picks
+    have = p.titles >= 0
+    row_ix, rank_ix = np.nonzero(have)
+    because = p.because[row_ix, rank_ix]  # (rows, BECAUSE), -1 padded
+    lengths = (because >= 0).sum(axis=1)
+    offsets = np.r_[0, np.cumsum(lengths)].astype(np.int32)
+    flat = ids[because[because >= 0]]  # row-major: each row's ids in order
+    profiles = np.array(found.profiles, dtype=object)
+    chosen = p.titles[row_ix, rank_ix]
+    return pa.table({
+        "profile_id": pa.array(profiles[row_ix], pa.string()),
+        "rank": pa.array(rank_ix.astype(np.int32) + 1),
+        "title_id": pa.array(ids[chosen], pa.string()),
+        "score": pa.array(p.scores[row_ix, rank_ix], pa.float64()),
+        "because": pa.ListArray.from_arrays(pa.array(offsets, pa.int32()),
+                                            pa.array(flat, pa.string())),
+    })
+
+
+def _profile_rows(found: ProfilePicks) -> pa.Table:
+    return pa.table({
+        "profile_id": pa.array(found.profiles, pa.string()),
+        "titles": pa.array(found.titles.astype(np.int64)),
+        "finished": pa.array(found.finished.astype(np.int64)),
+    })
+
+
+def write_models(con: duckdb.DuckDBPyConnection, *, engine: str, seconds: float,
+                 viewing: ViewingModel | None, charting: ChartingModel | None,
+                 picks: ProfilePicks | None) -> dict[str, int]:
+    """Replace the stored models with these, in one transaction (all or nothing).
+
+    Rows are written in key order (title, profile) so that one answer reads few blocks.
+    """
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    rows = dict.fromkeys(("discovery_neighbours", "discovery_titles", "discovery_picks",
+                          "discovery_profiles"), 0)
+    with store.transaction(con):
+        for table in ("discovery_models", *rows):
+            con.execute(f"DELETE FROM {table}")
+        for name, m in ((VIEWING, viewing), (CHARTING, charting)):
+            if m is None:
+                continue
+            neighbours = _neighbour_rows(name, m.titles, m.neighbours, m.scores)
+            _insert(con, "discovery_neighbours", neighbours, "model, title_id, rank")
+            _insert(con, "discovery_titles", _title_rows(name, m.titles), "model, title_id")
+            rows["discovery_neighbours"] += neighbours.num_rows
+            rows["discovery_titles"] += len(m.titles)
+            if isinstance(m, ViewingModel):
+                profiles, entries, source = m.profiles, m.interactions, None
+            else:
+                profiles, entries, source = m.lists, m.entries, m.source
+            con.execute(
+                "INSERT INTO discovery_models VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [name, m.parameters["algorithm"], engine if name == VIEWING else "duckdb",
+                 now, source, profiles, len(m.titles), entries,
+                 json.dumps(m.parameters, sort_keys=True), round(seconds, 4)])
+        if viewing is not None and picks is not None:
+            table = _pick_rows(picks, viewing.titles)
+            _insert(con, "discovery_picks", table, "profile_id, rank")
+            _insert(con, "discovery_profiles", _profile_rows(picks), "profile_id")
+            rows["discovery_picks"] = table.num_rows
+            rows["discovery_profiles"] = len(picks.profiles)
+    return rows
+
+
+# --- the two engines -------------------------------------------------------------------------
+
+
+def _store_profile_title(backend: Any, con: duckdb.DuckDBPyConnection) -> ir.Table:
+    """The store's ``profile_title`` summary where ingest keeps one, else derived from the
+    stored events."""
+    if "profile_title" in _tables(con):
+        table = backend.table("profile_title")
+        if table.count().to_pyarrow().as_py():
+            return table.select(*feedback.PROFILE_TITLE_COLUMNS)
+    return feedback.profile_title_from_events(backend.table("events"))
+
+
+def _registered(con: duckdb.DuckDBPyConnection, backend: Any, table: pa.Table) -> ir.Table:
+    """A small Arrow table as a DuckDB view for this connection's life (the compiled SQL
+    names it; an Ibis memtable would only be registered by Ibis's own execution)."""
+    name = f"_starchart_{uuid.uuid4().hex[:12]}"
+    con.register(name, table)
+    return backend.table(name)
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+    ).fetchall()}
+
+
+def _has_viewing(con: duckdb.DuckDBPyConnection) -> bool:
+    for table in ("events", "profile_title"):
+        if table in _tables(con):
+            row = con.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchall()[0]
+            if row and row[0]:
+                return True
+    return False
+
+
+def train_duckdb(db: str | Path | None = None, *, progress: Progress | None = None,
+                 k: int = NEIGHBOURS, l2_scale: float = L2_SCALE,
+                 metadata_weight: float = METADATA_WEIGHT) -> dict[str, Any]:
+    """Train every model the store has data for, on DuckDB, and store them."""
+    started = time.perf_counter()
+    steps = Steps(progress)
+    viewing: ViewingModel | None = None
+    found: ProfilePicks | None = None
+    with store.opened(db) as con:
+        backend = ibis.duckdb.from_connection(con)
+        with steps.run("read", STEPS[0]):
+            titles = catalog_titles(con.sql(_CATALOG_SQL).to_arrow_table())
+            matrix = None
+            if titles and _has_viewing(con):
+                index = _registered(con, backend, title_index(titles))
+                inter = feedback.interactions(_store_profile_title(backend, con), index)
+                matrix = read_viewing(inter, len(titles))
+        if matrix is not None:
+            viewing = fit_viewing(matrix, titles, k=k, l2_scale=l2_scale,
+                                  metadata_weight=metadata_weight, steps=steps)
+            found = fit_picks(matrix, viewing, steps=steps)
+        with steps.run("charting", STEPS[5]):
+            charting = fit_charting(backend, store.NETFLIX_SOURCE, k=k)
+        if viewing is None and charting is None:
+            raise ValueError("nothing to train on: the store has neither viewing events "
+                             "('starchart ingest') nor imported Netflix charts "
+                             "('starchart import netflix')")
+        with steps.run("write", STEPS[6]):
+            rows = write_models(con, engine="duckdb", seconds=time.perf_counter() - started,
+                                viewing=viewing, charting=charting, picks=found)
+    return _report("duckdb", db, viewing, charting, rows, steps, started)
+
+
+def train_spark(catalog: str | Path, events: Sequence[str | Path], *,
+                db: str | Path | None = None, spark: Any = None,
+                spark_master: str | None = None, progress: Progress | None = None,
+                k: int = NEIGHBOURS, l2_scale: float = L2_SCALE,
+                metadata_weight: float = METADATA_WEIGHT) -> dict[str, Any]:
+    """Train the viewing model on Spark from catalog and events files (validated as
+    ``ingest`` validates them), and store it with the store's co-charting model."""
+    from starchart.engine.spark_inputs import load_inputs
+    from starchart.engine.spark_session import get_spark
+
+    if not events:
+        raise ValueError("training on Spark reads the events files: give --catalog FILE "
+                         "--events PATH...")
+    started = time.perf_counter()
+    steps = Steps(progress)
+    session = spark if spark is not None else get_spark(spark_master)
+    inputs = load_inputs(session, str(catalog), [str(p) for p in events])
+    view = f"starchart_titles_{uuid.uuid4().hex[:12]}"
+    try:
+        with steps.run("read", STEPS[0]):
+            titles = catalog_titles(inputs.catalog.to_pyarrow())
+            # a Spark view, not an Ibis memtable: the PySpark backend does not register
+            # memtables in every path
+            session.createDataFrame(title_index(titles)).createOrReplaceTempView(view)
+            profile_title = feedback.profile_title_from_events(inputs.accepted)
+            inter = feedback.interactions(profile_title, inputs.con.table(view))
+            matrix = read_viewing(inter, len(titles))
+        viewing = fit_viewing(matrix, titles, k=k, l2_scale=l2_scale,
+                              metadata_weight=metadata_weight, steps=steps)
+        found = fit_picks(matrix, viewing, steps=steps)
+        with store.opened(db) as con:
+            with steps.run("charting", STEPS[5]):
+                charting = fit_charting(ibis.duckdb.from_connection(con),
+                                        store.NETFLIX_SOURCE, k=k)
+            with steps.run("write", STEPS[6]):
+                rows = write_models(con, engine="spark", seconds=time.perf_counter() - started,
+                                    viewing=viewing, charting=charting, picks=found)
+    finally:
+        session.catalog.dropTempView(view)
+        inputs.close()
+    report = _report("spark", db, viewing, charting, rows, steps, started)
+    report["master"] = session.sparkContext.master
+    report["inputs"] = {k_: v for k_, v in inputs.counts.items() if k_ != "files"}
+    return report
+
+
+def _report(engine: str, db: str | Path | None, viewing: ViewingModel | None,
+            charting: ChartingModel | None, rows: dict[str, int], steps: Steps,
+            started: float) -> dict[str, Any]:
+    """The plain-data report of a training run (what ``--json`` prints)."""
+    out: dict[str, Any] = {"db": str(store.resolve_db_path(db)), "engine": engine,
+                           "models": [], "rows": rows}
+    if viewing is not None:
+        out["models"].append({
+            "model": VIEWING, "algorithm": viewing.parameters["algorithm"],
+            "profiles": viewing.profiles, "titles": len(viewing.titles),
+            "interactions": viewing.interactions,
+            "titles_without_viewing": sum(1 for t in viewing.titles if not t["viewers"]),
+            "l2": round(float(viewing.parameters["l2"]), 4)})
+    if charting is not None:
+        out["models"].append({
+            "model": CHARTING, "algorithm": charting.parameters["algorithm"],
+            "source": charting.source, "lists": charting.lists,
+            "titles": len(charting.titles), "entries": charting.entries})
+    out["timings"] = {**steps.timings, "wall": round(time.perf_counter() - started, 4)}
+    return out

@@ -1,0 +1,94 @@
+"""Titles that chart with this one: co-charting on imported Netflix lists (no profiles)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from starchart import api
+from tests.published.complete_lists import complete
+
+HEADER = ("country_name\tcountry_iso2\tweek\tcategory\tweekly_rank\tshow_title\tseason_title\t"
+          "cumulative_weeks_in_top_10")
+PLACES = {"asia": [("South Korea", "KR"), ("Japan", "JP"), ("Philippines", "PH")],
+          "west": [("United States", "US"), ("United Kingdom", "GB"), ("Germany", "DE")]}
+WEEKS = ["2025-03-02", "2025-03-09", "2025-03-16", "2025-03-23"]
+# Two K-dramas chart together across Asia, two English films across the West; a global hit
+# charts everywhere, every week.
+LISTS = {"asia": [("TV", "Night Market", "Night Market: Season 1"),
+                  ("TV", "Moon Harbour", "Moon Harbour: Season 2")],
+         "west": [("Films", "Iron Lantern", "N/A"), ("Films", "Cold Harbor", "N/A")]}
+HIT = ("Films", "Everywhere", "N/A")
+
+
+def countries_file(path: Path) -> Path:
+    lines = [HEADER]
+    for region, places in PLACES.items():
+        for name, iso in places:
+            for n, week in enumerate(WEEKS, start=1):
+                entries = [HIT, *LISTS[region]]
+                for rank, (category, show, season) in enumerate(entries, start=1):
+                    lines.append("\t".join([name, iso, week, category, str(rank), show,
+                                            season, str(n)]))
+    path.write_text(complete("\n".join(lines)))  # full lists, as the importer requires
+    return path
+
+
+@pytest.fixture(scope="module")
+def charts_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("charting")
+    db = root / "store.duckdb"
+    api.import_netflix([countries_file(root / "all-weeks-countries.tsv")], db=db)
+    report = api.train(db=db)
+    assert [m["model"] for m in report["models"]] == ["charting"]
+    return db
+
+
+def test_titles_that_chart_together(charts_db: Path) -> None:
+    answer = api.similar("night-market--season-1", db=charts_db)
+    assert answer["title_id"] == "night-market--season-1"
+    ids = [r["title_id"] for r in answer["similar"]]
+    assert ids[0] == "moon-harbour--season-2"
+    assert "iron-lantern" not in ids and "cold-harbor" not in ids  # never on the same list
+    west = [r["title_id"] for r in api.similar("iron-lantern", db=charts_db)["similar"]]
+    assert west[0] == "cold-harbor" and "night-market--season-1" not in west
+    first = answer["similar"][0]
+    assert first["show_title"] == "Moon Harbour"
+    assert first["season_title"] == "Moon Harbour: Season 2"
+    # 12 shared lists: shrunk cosine 12 / (12 + 2)
+    assert first["score"] == pytest.approx(12 / 14)
+
+
+def test_a_hit_charting_everywhere_is_a_weaker_tie(charts_db: Path) -> None:
+    scores = {r["title_id"]: r["score"] for r in
+              api.similar("night-market--season-1", db=charts_db)["similar"]}
+    assert scores["everywhere"] < scores["moon-harbour--season-2"]
+
+
+def test_charting_titles_found_by_name(charts_db: Path) -> None:
+    assert api.similar("Iron Lantern", db=charts_db)["title_id"] == "iron-lantern"
+    with pytest.raises(LookupError) as err:
+        api.similar("Iron Lanturn", db=charts_db)
+    assert err.value.args[1][0]["title_id"] == "iron-lantern"
+
+
+def test_picks_need_viewing(charts_db: Path) -> None:
+    with pytest.raises(LookupError, match="no viewing model|has no viewing model"):
+        api.picks("US-000001", db=charts_db)
+
+
+def test_co_charting_stored_with_counts(charts_db: Path) -> None:
+    with duckdb.connect(str(charts_db), read_only=True) as con:
+        model = con.execute("SELECT algorithm, source, profiles, titles, interactions "
+                            "FROM discovery_models").fetchall()
+        lists = con.execute("SELECT viewers FROM discovery_titles WHERE title_id = "
+                            "'everywhere'").fetchone()[0]
+    # 6 countries x 4 weeks; every title and list entry of the (filled) file
+    rows = [line.split("\t") for line in
+            (charts_db.parent / "all-weeks-countries.tsv").read_text().splitlines()[1:]]
+    titles = {(r[5], r[6]) for r in rows}
+    assert len(titles) > 5 and len(rows) == 6 * 4 * 2 * 10
+    assert model == [("co-charting cosine", "netflix", 24, len(titles), len(rows))]
+    assert lists == 24

@@ -1,0 +1,263 @@
+"""More like this and picks on hand-made worlds where the right answers are known."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from starchart import api, releases
+from starchart.discovery.answers import picks_on, similar_on
+from starchart.discovery.feedback import FINISHED_SHARE
+from tests.discovery.worlds import (
+    RUNTIME,
+    World,
+    film,
+    two_groups,
+    view,
+    write_catalog,
+    write_events,
+)
+from tests.web.test_releases import hold_store
+
+
+def _ids(answer: dict, key: str) -> list[str]:
+    return [r["title_id"] for r in answer[key]]
+
+
+def test_two_groups_never_mix_in_similar(groups_world: World, groups_db: Path) -> None:
+    for group, titles in groups_world.groups.items():
+        own = set(titles) | {groups_world.cold[group]}
+        for title in titles:
+            answer = api.similar(title, limit=20, db=groups_db)
+            assert answer["title_id"] == title
+            got = _ids(answer, "similar")
+            assert set(titles) - {title} <= set(got), f"{title} misses group-mates: {got}"
+            assert set(got) <= own, f"{title} has neighbours from the other group: {got}"
+            scores = [r["score"] for r in answer["similar"]]
+            assert scores == sorted(scores, reverse=True) and min(scores) > 0
+
+
+def test_similar_answers_the_issue_shape(groups_db: Path) -> None:
+    answer = api.similar("a1", limit=3, db=groups_db)
+    assert set(answer) == {"title_id", "similar"}
+    assert len(answer["similar"]) == 3
+    for row in answer["similar"]:
+        assert set(row) == {"title_id", "show_title", "season_title", "score"}
+        assert row["show_title"].startswith("Harbour Light")
+        assert row["season_title"] is None  # films have no season
+        assert isinstance(row["score"], float)
+
+
+def test_neighbours_follow_co_viewing(groups_world: World, groups_db: Path) -> None:
+    # profiles watch a rotating window of consecutive titles: a1's nearest are a2 and a6
+    got = _ids(api.similar("a1", limit=2, db=groups_db), "similar")
+    assert set(got) == {"a2", "a6"}
+
+
+def test_cold_start_titles_get_metadata_neighbours(groups_world: World, groups_db: Path
+                                                   ) -> None:
+    with duckdb.connect(str(groups_db), read_only=True) as con:
+        viewers = dict(con.execute("SELECT title_id, viewers FROM discovery_titles "
+                                   "WHERE model = 'viewing'").fetchall())
+    assert viewers["a-new"] == 0 and viewers["b-new"] == 0
+    a_new = _ids(api.similar("a-new", limit=10, db=groups_db), "similar")
+    b_new = _ids(api.similar("b-new", limit=10, db=groups_db), "similar")
+    # the drama shares its director with a1, the thriller an actor with b2: they come first
+    assert a_new[0] == "a1" and set(a_new) <= set(groups_world.groups["a"])
+    assert b_new[0] == "b2" and set(b_new) <= set(groups_world.groups["b"])
+    assert len(a_new) == len(groups_world.groups["a"])
+
+
+def test_similar_by_name_and_suggestions(groups_db: Path) -> None:
+    assert api.similar("harbour light 3", db=groups_db)["title_id"] == "a3"
+    with pytest.raises(LookupError) as err:
+        api.similar("Harbor Lihgt 3", db=groups_db)
+    assert "no title 'Harbor Lihgt 3'" in str(err.value)
+    suggestions = err.value.args[1]
+    assert suggestions[0]["title_id"] == "a3"
+    assert {"title_id", "show_title", "season_title", "score"} <= set(suggestions[0])
+
+
+def test_limit_must_be_positive(groups_db: Path) -> None:
+    with pytest.raises(ValueError, match="limit must be at least 1"):
+        api.similar("a1", limit=0, db=groups_db)
+    with pytest.raises(ValueError, match="limit must be at least 1"):
+        api.picks("a-p001", limit=0, db=groups_db)
+
+
+def test_picks_stay_in_the_profiles_group(groups_world: World, groups_db: Path) -> None:
+    for group, members in groups_world.profiles.items():
+        own = set(groups_world.groups[group]) | {groups_world.cold[group]}
+        for profile in members[:5]:
+            answer = api.picks(profile, limit=10, db=groups_db)
+            assert answer["profile_id"] == profile
+            assert answer["picks"], profile
+            assert set(_ids(answer, "picks")) <= own
+
+
+def test_picks_never_offer_a_finished_title(groups_world: World, groups_db: Path) -> None:
+    with duckdb.connect(str(groups_db), read_only=True) as con:
+        history = con.execute(
+            "SELECT e.profile_id, e.title_id, sum(e.seconds_viewed) FROM events e "
+            "GROUP BY ALL").fetchall()
+    finished: dict[str, set[str]] = {}
+    partial: dict[str, set[str]] = {}
+    for profile, title, seconds in history:
+        done = seconds >= FINISHED_SHARE * RUNTIME * 60
+        (finished if done else partial).setdefault(profile, set()).add(title)
+    offered_partial = 0
+    for profile in groups_world.profiles["a"][::3] + groups_world.profiles["b"][::3]:
+        picks = api.picks(profile, limit=20, db=groups_db)["picks"]
+        got = set(_ids({"picks": picks}, "picks"))
+        assert not got & finished[profile], profile
+        offered_partial += len(got & partial.get(profile, set()))
+        for pick in picks:
+            assert pick["because"], pick
+            assert set(pick["because"]) <= finished[profile] | partial.get(profile, set())
+            assert pick["title_id"] not in pick["because"]
+    assert offered_partial > 0  # a title watched 30% of the way is still worth offering
+
+
+def test_picks_shape(groups_db: Path) -> None:
+    answer = api.picks("a-p005", limit=2, db=groups_db)
+    assert set(answer) == {"profile_id", "picks"}
+    assert len(answer["picks"]) == 2
+    for row in answer["picks"]:
+        assert set(row) == {"title_id", "show_title", "season_title", "score", "because"}
+        assert 1 <= len(row["because"]) <= 3
+    assert answer["picks"][0]["score"] >= answer["picks"][1]["score"]
+
+
+def test_unknown_profile_is_a_clear_error(groups_db: Path) -> None:
+    with pytest.raises(LookupError) as err:
+        api.picks("a-p0050", db=groups_db)
+    message = str(err.value)
+    assert "no profile 'a-p0050' in the viewing model" in message
+    assert "60 profiles" in message
+    assert "a-p005" in message  # the ids next to it, for a typo
+
+
+def test_store_never_trained_says_what_to_run(tmp_path: Path, groups_world: World) -> None:
+    db = tmp_path / "untrained.duckdb"
+    api.ingest(catalog=groups_world.catalog, events=[groups_world.events], db=db)
+    for call in (lambda: api.similar("a1", db=db), lambda: api.picks("a-p001", db=db)):
+        with pytest.raises(LookupError, match="run 'starchart train'"):
+            call()
+
+
+def test_missing_store_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no starchart store"):
+        api.similar("a1", db=tmp_path / "nothing.duckdb")
+
+
+def test_train_refuses_an_empty_store(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="nothing to train on"):
+        api.train(db=tmp_path / "empty.duckdb")
+
+
+def test_train_replaces_the_model_whole(tmp_path: Path) -> None:
+    """A second training run replaces every row of the first, and counts reconcile."""
+    world = two_groups(tmp_path / "w", profiles=12)
+    db = tmp_path / "s.duckdb"
+    api.ingest(catalog=world.catalog, events=[world.events], db=db)
+    first = api.train(db=db)
+    second = api.train(db=db)
+    assert first["rows"] == second["rows"]
+    with duckdb.connect(str(db), read_only=True) as con:
+        profiles = con.execute("SELECT count(*) FROM discovery_profiles").fetchone()[0]
+        watched = con.execute("SELECT sum(titles) FROM discovery_profiles").fetchone()[0]
+        pairs = con.execute("SELECT count(DISTINCT (profile_id, title_id)) FROM events"
+                            ).fetchone()[0]
+        n_models = con.execute("SELECT count(*) FROM discovery_models").fetchone()[0]
+        picks = con.execute("SELECT count(*) FROM discovery_picks").fetchone()[0]
+    assert profiles == 24 == second["rows"]["discovery_profiles"]
+    assert watched == pairs and picks == second["rows"]["discovery_picks"] > 0
+    assert n_models == 1
+    model = second["models"][0]
+    assert model["profiles"] == 24 and model["interactions"] == pairs
+    assert model["titles"] == 14 and model["titles_without_viewing"] == 2
+
+
+def test_training_publishes_a_release_read_while_the_store_is_written(tmp_path: Path) -> None:
+    """Answers come from the chart release training publishes, as every question's do: a
+    writer holding the store (a long build or import) does not stop them."""
+    world = two_groups(tmp_path / "w", profiles=12)
+    db = tmp_path / "s.duckdb"
+    api.ingest(catalog=world.catalog, events=[world.events], db=db)
+    trained = api.train(db=db)
+    assert trained["release"]["published"] is True
+    with duckdb.connect(str(releases.release_file(releases.folder(db),
+                                                  trained["release"]["release"])),
+                        read_only=True) as con:
+        [(rows,)] = con.execute("SELECT count(*) FROM discovery_picks").fetchall()
+    assert rows == trained["rows"]["discovery_picks"] > 0
+    profile = world.profiles["a"][0]
+    with duckdb.connect(str(db), read_only=True) as con:  # the model as the store holds it
+        stored = similar_on(con, "a1", limit=3), picks_on(con, profile, limit=3)
+    holder = hold_store(db, 30)
+    try:
+        answers = api.similar("a1", limit=3, db=db), api.picks(profile, limit=3, db=db)
+        assert answers == stored and answers[1]["picks"]
+        assert set(_ids(answers[0], "similar")) <= set(world.groups["a"]) | {"a-new"}
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_training_failure_leaves_the_last_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                ) -> None:
+    world = two_groups(tmp_path / "w", profiles=12)
+    db = tmp_path / "s.duckdb"
+    api.ingest(catalog=world.catalog, events=[world.events], db=db)
+    api.train(db=db)
+    before = api.similar("a1", db=db)
+    from starchart.discovery import train as training
+
+    def broken(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(training, "_insert", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        api.train(db=db)
+    assert api.similar("a1", db=db) == before
+
+
+def test_a_sample_counts_less_than_a_full_watch(tmp_path: Path) -> None:
+    """Profiles who finished x and sampled y tie x to z more than those who sampled x."""
+    titles = [film(t, f"Film {t}", "en", "drama") for t in ("x", "y", "z")]
+    rows = []
+    for n in range(20):
+        rows += [view(f"p{n}", "x", 0, 1.0), view(f"p{n}", "z", 1, 1.0)]
+        rows += [view(f"q{n}", "y", 0, 0.03), view(f"q{n}", "z", 1, 1.0)]
+    write_catalog(tmp_path / "catalog.csv", titles)
+    write_events(tmp_path / "events.csv", rows)
+    db = tmp_path / "s.duckdb"
+    api.ingest(catalog=tmp_path / "catalog.csv", events=[tmp_path / "events.csv"], db=db)
+    api.train(db=db)
+    z = {r["title_id"]: r["score"] for r in api.similar("z", db=db)["similar"]}
+    assert z["x"] > z["y"]
+
+
+def test_trains_from_the_stores_profile_title_summary(tmp_path: Path) -> None:
+    """Where the store keeps ``profile_title`` (and no raw events), training reads it and
+    learns the same model as from the events it summarises."""
+    world = two_groups(tmp_path / "w", profiles=12)
+    from_events = tmp_path / "events.duckdb"
+    api.ingest(catalog=world.catalog, events=[world.events], db=from_events)
+    api.train(db=from_events)
+    summary = tmp_path / "summary.duckdb"
+    api.ingest(catalog=world.catalog, events=[world.events], db=summary)
+    with duckdb.connect(str(summary)) as con:
+        con.execute("""CREATE TABLE profile_title AS
+            SELECT profile_id, title_id, sum(seconds_viewed)::BIGINT AS seconds_viewed,
+                   count(*)::BIGINT AS sessions, min(started_at) AS first_watched,
+                   max(started_at) AS last_watched
+            FROM events GROUP BY ALL""")
+        con.execute("DELETE FROM events")
+    report = api.train(db=summary)
+    assert report["models"][0]["interactions"] == 24 * 4  # 24 profiles, 4 titles each
+    for title in ("a1", "b3", "a-new"):
+        assert api.similar(title, db=summary) == api.similar(title, db=from_events)
+    assert api.picks("a-p004", db=summary) == api.picks("a-p004", db=from_events)
