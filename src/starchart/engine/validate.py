@@ -2,9 +2,11 @@
 
 The same expression runs on DuckDB (``starchart ingest``) and on Spark
 (:mod:`starchart.engine.spark_inputs`), so both engines quarantine exactly the same rows for
-the same reasons. Everything is done with string functions and ``try_cast`` on a normalised
-timestamp text, because the backends' own ISO 8601 parsers disagree on offsets, ``24:00``,
-extra fraction digits and the like.
+the same reasons. Columns come typed where the file format has types (a Parquet timestamp, an
+integer ``seconds_viewed``) and as text otherwise; text is parsed here with string functions
+and ``try_cast`` on a normalised timestamp text, because the backends' own ISO 8601 parsers
+disagree on offsets, ``24:00``, extra fraction digits and the like. A typed value gets the
+same checks (and the same reason and detail) as its text would.
 """
 
 from __future__ import annotations
@@ -71,8 +73,56 @@ _BLANK_RE = r"^[ \t\r\n]*$"
 _DETAIL_WIDTH = 60
 
 
-def _blank(value: ir.StringValue) -> ir.BooleanValue:
-    return value.isnull() | value.re_search(_BLANK_RE)
+_WHITESPACE = (" ", "\t", "\r", "\n")
+
+
+def _blank(value: ir.Value) -> ir.BooleanValue:
+    """NULL, empty or only whitespace (the pattern runs only where the text starts blank)."""
+    if not value.type().is_string():
+        return value.isnull()
+    text: ir.StringValue = value  # type: ignore[assignment]
+    starts_blank = text.substr(0, 1).isin(_WHITESPACE)
+    return text.isnull() | (text.length() == 0) | (
+        starts_blank & text.re_search(_BLANK_RE).fill_null(False))
+
+
+def _as_text(value: ir.Value) -> ir.StringValue:
+    """The value as the text a reader would have given (typed columns are cast)."""
+    return value if value.type().is_string() else value.cast("string")  # type: ignore[return-value]
+
+
+#: Years a timestamp may have (as in the ISO 8601 pattern: 1900-2199).
+_FIRST_YEAR, _LAST_YEAR = 1900, 2199
+
+
+def _started_at_utc(value: ir.Value) -> ir.TimestampValue:
+    """Text -> parsed UTC timestamp; a typed timestamp (already UTC) -> itself, in range."""
+    if value.type().is_timestamp():
+        ts: ir.TimestampValue = value  # type: ignore[assignment]
+        year = ts.year()
+        in_range = (year >= _FIRST_YEAR) & (year <= _LAST_YEAR)
+        return ibis.ifelse(in_range, ts.cast("timestamp"), ibis.null("timestamp")).cast(
+            "timestamp")
+    return parse_started_at(value)  # type: ignore[arg-type]
+
+
+def _seconds(value: ir.Value) -> ir.IntegerValue:
+    """Text -> whole seconds (NULL when not whole or beyond int64); an integer -> itself."""
+    if value.type().is_integer():
+        return value.cast("int64")  # type: ignore[return-value]
+    return parse_seconds(value)  # type: ignore[arg-type]
+
+
+def _huge(value: ir.Value) -> ir.IntegerValue:
+    """The sign of a whole number too large for int64 (0 otherwise; never for integers)."""
+    if value.type().is_integer():
+        return ibis.literal(0, "int64")
+    text: ir.StringValue = value  # type: ignore[assignment]
+    return ibis.ifelse(
+        text.re_search(_SECONDS_RE) & parse_seconds(text).isnull(),
+        ibis.ifelse(text.strip().startswith("-"), -1, 1),
+        0,
+    )
 
 
 def _quoted(value: ir.StringValue) -> ir.StringValue:
@@ -141,7 +191,8 @@ def classify_events(raw: ir.Table, title_ids: ir.Table) -> ir.Table:
     ``started_at_utc`` (naive UTC timestamp) and ``seconds`` (int64).
 
     ``raw`` holds string columns source_file, event_id, profile_id, title_id, country,
-    started_at, seconds_viewed and int64 source_row (any other columns pass through);
+    started_at (or a UTC timestamp), seconds_viewed (or an integer) and int64 source_row
+    (any other columns pass through);
     ``title_ids`` holds the catalog's string ``title_id``. An optional string ``bad_line``
     holds the text of a JSON Lines line that is not a JSON object (NULL otherwise). The first
     failing reason in :data:`REASONS` order wins.
@@ -159,15 +210,10 @@ def classify_events(raw: ir.Table, title_ids: ir.Table) -> ir.Table:
             *[(_blank(joined[c]), ibis.literal(c)) for c in REQUIRED_EVENT_COLUMNS],
             else_=ibis.null("string"),
         ),
-        started_at_utc=parse_started_at(joined.started_at),
-        seconds=parse_seconds(joined.seconds_viewed),
+        started_at_utc=_started_at_utc(joined.started_at),
+        seconds=_seconds(joined.seconds_viewed),
         # A whole number beyond int64 is out of range, not "not a whole number": its sign.
-        _st_huge=ibis.ifelse(
-            joined.seconds_viewed.re_search(_SECONDS_RE)
-            & parse_seconds(joined.seconds_viewed).isnull(),
-            ibis.ifelse(joined.seconds_viewed.strip().startswith("-"), -1, 1),
-            0,
-        ),
+        _st_huge=_huge(joined.seconds_viewed),
     )
     codes = sorted(iso_alpha2_codes())
     bad_line = t.bad_line if "bad_line" in t.columns else ibis.null("string")
@@ -184,18 +230,18 @@ def classify_events(raw: ir.Table, title_ids: ir.Table) -> ir.Table:
     )
     r = t.mutate(reason=reason)
     r_bad = r.bad_line if "bad_line" in r.columns else ibis.null("string")
-    seconds = ibis.coalesce(r.seconds.cast("string"), _quoted(r.seconds_viewed))
+    seconds = ibis.coalesce(r.seconds.cast("string"), _quoted(_as_text(r.seconds_viewed)))
     detail = ibis.cases(
         (r.reason.isnull(), ibis.null("string")),
         (r.reason == INVALID_JSON, "line " + _quoted(r_bad) + " is not a JSON object"),
         (r.reason == MISSING_FIELD, "missing " + r._st_missing),
         (
             r.reason == UNPARSEABLE_TIMESTAMP,
-            "started_at " + _quoted(r.started_at) + " is not an ISO 8601 date and time",
+            "started_at " + _quoted(_as_text(r.started_at)) + " is not an ISO 8601 date and time",
         ),
         (
             r.reason == INVALID_SECONDS,
-            "seconds_viewed " + _quoted(r.seconds_viewed) + " is not a whole number",
+            "seconds_viewed " + _quoted(_as_text(r.seconds_viewed)) + " is not a whole number",
         ),
         (r.reason == NEGATIVE_SECONDS, "seconds_viewed " + seconds + " is negative"),
         (
@@ -223,16 +269,51 @@ def event_key(event_id: ir.StringValue) -> ir.StringValue:
     return ibis.ifelse(key == "", ibis.null("string"), key).cast("string")
 
 
-def flag_duplicates(classified: ir.Table) -> ir.Table:
+def _order(t: ir.Table) -> ir.IntegerValue:
+    """Load order of a row: file (``source_index``, when there are several) then row."""
+    row = t.source_row.cast("int64")
+    if "source_index" in t.columns:
+        return t.source_index.cast("int64") * (1 << 40) + row  # rows per file < 2**40
+    return row
+
+
+def duplicate_rows(keys: ir.Table, known: ir.Table | None = None) -> ir.Table:
+    """The rows of a load that are duplicates: ``source_index`` (if present), ``source_row``.
+
+    ``keys`` holds one row per countable row that has an id: its ``key`` (the trimmed
+    ``event_id``, or a fingerprint of it) and where it is. A row is a duplicate when an
+    earlier row of the load (file order, then row order) has its key, or when its key is in
+    ``known`` (one column ``key``: the ids loaded before). Written as group-by and joins
+    whose big side is only scanned: counting each key once, then looking back only at keys
+    seen more than once, is far cheaper than a window over every row.
+    """
+    where = [c for c in ("source_index", "source_row") if c in keys.columns]
+    t = keys.mutate(_st_order=_order(keys))
+    stats = t.group_by("key").aggregate(_st_first=t._st_order.min(), _st_n=t.count())
+    repeated = stats.filter(stats._st_n > 1).select("key", "_st_first")
+    later = t.join(repeated, "key")
+    later = later.filter(later._st_order != later._st_first).select(*where)
+    if known is None:
+        return later
+    seen = t.semi_join(known, t.key == known.key).select(*where)
+    return later.union(seen, distinct=True)
+
+
+def flag_duplicates(classified: ir.Table, known: ir.Table | None = None) -> ir.Table:
     """Add boolean ``duplicate``: a countable row whose ``event_id`` an earlier countable row
-    of the same load already has (order: ``source_index`` if present, then ``source_row``).
+    of the same load already has (order: ``source_index`` if present, then ``source_row``),
+    or that ``known`` (column ``key``: trimmed ids loaded before) holds.
 
     Quarantined rows are never duplicates (they are reported, not counted); rows without an
-    ``event_id`` are never duplicates of each other.
+    ``event_id`` are never duplicates of each other. See :func:`duplicate_rows`.
     """
-    t = classified
-    key = event_key(t.event_id)
-    countable = t.reason.isnull() & key.notnull()
-    order = [t.source_index, t.source_row] if "source_index" in t.columns else [t.source_row]
-    position = ibis.row_number().over(ibis.window(group_by=[key, countable], order_by=order))
-    return t.mutate(duplicate=ibis.ifelse(countable, position > 0, False))
+    t = classified.mutate(_st_key=event_key(classified.event_id))
+    where = [c for c in ("source_index", "source_row") if c in t.columns]
+    countable = t.filter(t.reason.isnull() & t._st_key.notnull())
+    keys = countable.select(*where, key=countable._st_key)
+    dupes = duplicate_rows(keys, known).mutate(_st_dup=ibis.literal(True))
+    flagged = t.left_join(dupes, where)
+    return flagged.select(
+        *[flagged[c] for c in classified.columns],
+        duplicate=flagged._st_dup.notnull(),
+    )

@@ -1,0 +1,185 @@
+"""Keep the store's viewing rollups up to date as events arrive, at the cost of the new events.
+
+An ingest rolls each file's accepted events up twice with the shared Ibis definitions
+(:func:`starchart.engine.charts.daily_rollup` and :func:`~starchart.engine.charts.profile_rollup`)
+into partial tables of the load; at the end of the load the partials are merged into the
+store in the same transaction:
+
+* ``daily_viewing``: only the days the load touched are read back, added to and rewritten
+  (sums of whole seconds, so merging in any order gives the same integers), and the chart
+  weeks of those days are marked in ``dirty_weeks`` for the next build;
+* ``profile_title_runs``: the load's profile x title summary is appended as one run, and
+  the newest runs are merged when the last is at least half the size of the one before
+  (so a row is rewritten a logarithmic number of times, never the whole history per load).
+  The ``profile_title`` view adds the runs up.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import duckdb
+import ibis
+
+from starchart.engine import charts
+
+#: The accepted-event columns the rollups read (the names the store and the charts use).
+ACCEPTED_SCHEMA = {
+    "profile_id": "string",
+    "title_id": "string",
+    "country": "string",
+    "started_at": "timestamp",
+    "seconds_viewed": "int64",
+}
+LOAD_DAILY = "starchart_load_daily"
+LOAD_PROFILE = "starchart_load_profile"
+#: A new run is merged with the one before it once it is at least this fraction of its size.
+MERGE_RATIO = 2
+
+
+@functools.cache
+def rollup_sql(source: str, kind: str) -> str:
+    """The shared rollup (``daily`` or ``profile``) over relation ``source``, as DuckDB SQL."""
+    accepted = ibis.table(ACCEPTED_SCHEMA, name=source)
+    expr = charts.daily_rollup(accepted) if kind == "daily" else charts.profile_rollup(accepted)
+    return str(ibis.to_sql(expr, dialect="duckdb"))
+
+
+def start_load(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the load's (empty) partial tables."""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {LOAD_DAILY} (source_index INTEGER, day DATE,
+            country VARCHAR, title_id VARCHAR, seconds_viewed BIGINT, events BIGINT)"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {LOAD_PROFILE} (source_index INTEGER,
+            profile_id VARCHAR, title_id VARCHAR, seconds_viewed BIGINT, sessions BIGINT,
+            first_watched TIMESTAMP, last_watched TIMESTAMP)"""
+    )
+
+
+def add_partials(con: duckdb.DuckDBPyConnection, source: str, index: int) -> None:
+    """Roll up the accepted events in relation ``source`` (one file) into the load's partials."""
+    con.execute(
+        f"INSERT INTO {LOAD_DAILY} BY NAME SELECT {int(index)} AS source_index, * "
+        f"FROM ({rollup_sql(source, 'daily')})"
+    )
+    con.execute(
+        f"INSERT INTO {LOAD_PROFILE} BY NAME SELECT {int(index)} AS source_index, * "
+        f"FROM ({rollup_sql(source, 'profile')})"
+    )
+
+
+def drop_partials(con: duckdb.DuckDBPyConnection, index: int) -> None:
+    """Forget one file's partials (it is rolled up again without its duplicates)."""
+    for table in (LOAD_DAILY, LOAD_PROFILE):
+        con.execute(f"DELETE FROM {table} WHERE source_index = ?", [index])
+
+
+def finish_load(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Merge the load's partials into the store (inside the caller's transaction)."""
+    days = _merge_daily(con)
+    run_rows = _append_profile_run(con)
+    for table in (LOAD_DAILY, LOAD_PROFILE):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    return {"days": days, "profile_title_rows": run_rows}
+
+
+def _merge_daily(con: duckdb.DuckDBPyConnection) -> int:
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE starchart_new_days AS
+            SELECT DISTINCT day FROM {LOAD_DAILY}"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE starchart_merged_daily AS
+        SELECT day, country, title_id, CAST(sum(seconds_viewed) AS BIGINT) AS seconds_viewed,
+               CAST(sum(events) AS BIGINT) AS events
+        FROM (
+            SELECT day, country, title_id, seconds_viewed, events FROM daily_viewing
+            WHERE day IN (SELECT day FROM starchart_new_days)
+            UNION ALL
+            SELECT day, country, title_id, seconds_viewed, events FROM {LOAD_DAILY}
+        ) GROUP BY day, country, title_id"""
+    )
+    con.execute("DELETE FROM daily_viewing WHERE day IN (SELECT day FROM starchart_new_days)")
+    con.execute(
+        "INSERT INTO daily_viewing SELECT day, country, title_id, seconds_viewed, events "
+        "FROM starchart_merged_daily ORDER BY day, country, title_id"
+    )
+    week = "CAST(date_trunc('week', day) AS DATE) + 6"
+    con.execute(
+        f"INSERT INTO dirty_weeks SELECT DISTINCT {week} FROM starchart_new_days "
+        "ON CONFLICT DO NOTHING"
+    )
+    row = con.execute("SELECT count(*) FROM starchart_new_days").fetchone()
+    con.execute("DROP TABLE starchart_merged_daily")
+    con.execute("DROP TABLE starchart_new_days")
+    return int(row[0]) if row else 0
+
+
+_PROFILE_AGGREGATE = """
+    profile_id, title_id, CAST(sum(seconds_viewed) AS BIGINT) AS seconds_viewed,
+    CAST(sum(sessions) AS BIGINT) AS sessions, min(first_watched) AS first_watched,
+    max(last_watched) AS last_watched"""
+
+
+def _append_profile_run(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT coalesce(max(run), 0) + 1 FROM profile_title_runs").fetchone()
+    run = int(row[0]) if row else 1
+    inserted = con.execute(
+        f"""INSERT INTO profile_title_runs
+        SELECT {run} AS run, {_PROFILE_AGGREGATE}
+        FROM {LOAD_PROFILE} GROUP BY profile_id, title_id"""
+    ).fetchone()
+    _compact_runs(con)
+    return int(inserted[0]) if inserted else 0
+
+
+def _compact_runs(con: duckdb.DuckDBPyConnection) -> None:
+    """Merge the two newest runs while the newer is at least 1/MERGE_RATIO of the older."""
+    sizes = con.execute(
+        "SELECT run, count(*) FROM profile_title_runs GROUP BY run ORDER BY run"
+    ).fetchall()
+    runs = [(int(r), int(n)) for r, n in sizes]
+    while len(runs) >= 2 and runs[-1][1] * MERGE_RATIO >= runs[-2][1]:
+        (older, _), (newer, _) = runs[-2], runs[-1]
+        merged_run = newer + 1
+        merged = con.execute(
+            f"""INSERT INTO profile_title_runs
+            SELECT {merged_run} AS run, {_PROFILE_AGGREGATE} FROM profile_title_runs
+            WHERE run IN (?, ?) GROUP BY profile_id, title_id""",
+            [older, newer],
+        ).fetchone()
+        con.execute("DELETE FROM profile_title_runs WHERE run IN (?, ?)", [older, newer])
+        runs[-2:] = [(merged_run, int(merged[0]) if merged else 0)]
+
+
+def add_accepted(con: duckdb.DuckDBPyConnection, source: str) -> None:
+    """Roll the accepted events of relation ``source`` into the store as one load (for events
+    that arrive already validated, e.g. a store written before rollups existed)."""
+    start_load(con)
+    add_partials(con, source, 0)
+    finish_load(con)
+
+
+def migrate_legacy_events(con: duckdb.DuckDBPyConnection) -> bool:
+    """A store written before rollups kept every accepted event in a table ``events``: roll
+    them up and fingerprint their ids once, so such a store builds and de-duplicates as before.
+    The old table is left as it was. Returns whether anything was migrated."""
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
+        "AND table_name = 'events' AND NOT temporary"
+    ).fetchall()
+    if not found[0][0]:
+        return False
+    (needed,) = con.execute(
+        "SELECT NOT EXISTS (SELECT 1 FROM daily_viewing) AND EXISTS (SELECT 1 FROM events)"
+    ).fetchall()
+    if not needed[0]:
+        return False
+    add_accepted(con, "events")
+    con.execute(
+        "INSERT INTO event_fingerprints SELECT DISTINCT md5_number(event_id) FROM events "
+        "WHERE event_id IS NOT NULL"
+    )
+    return True
