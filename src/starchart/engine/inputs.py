@@ -57,7 +57,9 @@ def new_figures(info: InputFile, digest: str | None) -> dict[str, Any]:
     }
 
 
-def count_rows(files: Sequence[dict[str, Any]], rows: Iterable[tuple[int, str | None, bool, int]]) -> None:
+def count_rows(
+    files: Sequence[dict[str, Any]], rows: Iterable[tuple[int, str | None, bool, int]]
+) -> None:
     """Add ``(file index, reason or None, duplicate, number of rows)`` counts to ``files``."""
     for index, reason, duplicate, n in rows:
         entry = files[index]

@@ -2,12 +2,13 @@
 
 Shared by the catalog loader, the DuckDB ingest and the Spark inputs so that every engine
 accepts and refuses the same files (each engine's own reader lives beside it:
-:mod:`starchart.engine.duckdb_reader`, :mod:`starchart.engine.spark_inputs`). A file is refused (``InputFileError``, naming the file
-and the problem) when it is not the format its extension claims, is binary garbage, or lacks
-required columns, or (CSV/TSV) has a quoted value that never closes, which would swallow
-every later row; beyond a small sample at the start, only quotes are counted here, the
-engines read the rest. Formats come from the extension: ``.csv``, ``.tsv``, ``.parquet``/``.pq``,
-``.jsonl``/``.ndjson``, text ones optionally compressed as ``.gz`` or ``.zst``.
+:mod:`starchart.engine.duckdb_reader`, :mod:`starchart.engine.spark_inputs`). A file is
+refused (``InputFileError``, naming the file and the problem) when it is not the format its
+extension claims, is binary garbage, or lacks required columns, or (CSV/TSV) has a quoted
+value that never closes, which would swallow every later row; beyond a small sample at the
+start, only quotes are counted here, the engines read the rest. Formats come from the
+extension: ``.csv``, ``.tsv``, ``.parquet``/``.pq``, ``.jsonl``/``.ndjson``, text ones
+optionally compressed as ``.gz`` or ``.zst``.
 """
 
 from __future__ import annotations

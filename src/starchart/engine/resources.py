@@ -63,5 +63,6 @@ def configure(
     chosen = memory_limit(limit)
     con.execute(f"SET memory_limit = '{chosen}'")
     if db_path is not None:
-        con.execute(f"SET temp_directory = '{str(temp_directory(db_path)).replace(chr(39), chr(39) * 2)}'")
+        spill = str(temp_directory(db_path)).replace("'", "''")
+        con.execute(f"SET temp_directory = '{spill}'")
     return chosen
