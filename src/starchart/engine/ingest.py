@@ -33,6 +33,7 @@ import pyarrow as pa
 from ibis.backends.sql.datatypes import DuckDBType
 
 from starchart import store
+from starchart.countries import iso_alpha2_codes
 from starchart.engine import archive, rollup
 from starchart.engine.catalog import (
     CATALOG_COLUMNS,
@@ -75,9 +76,11 @@ from starchart.progress import ProgressCallback as Progress
 _STAGED = "starchart_staged"
 _CLASSIFIED = "starchart_classified"
 _ACCEPTED = "starchart_accepted"
+_ROWS = "starchart_load_rows"
 _KEYS = "starchart_load_keys"
 _KNOWN = "starchart_known_keys"
 _DUPES = "starchart_load_dupes"
+_COUNTRIES = "starchart_countries"
 #: The chart-relevant catalog columns: changing one of a title with viewing dirties its weeks.
 _CHART_COLUMNS = ("show_title", "season_title", "kind", "original_language",
                   "runtime_minutes", "release_date", "original")
@@ -96,7 +99,10 @@ def _classify_sql(con: duckdb.DuckDBPyConnection, cache: dict[Any, str] = _COMPI
             {name: DuckDBType.from_string(kind) for name, kind in schema}, name=_STAGED
         )
         titles = ibis.table({"title_id": "string"}, name="catalog")
-        cache[schema] = str(ibis.to_sql(classify(raw, titles), dialect="duckdb"))
+        countries = ibis.table({"code": "string"}, name=_COUNTRIES)
+        cache[schema] = str(ibis.to_sql(classify(raw, titles, countries), dialect="duckdb"))
+    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_COUNTRIES} AS "
+                "SELECT unnest(?::VARCHAR[]) AS code", [sorted(iso_alpha2_codes())])
     return cache[schema]
 
 
@@ -200,10 +206,12 @@ def _classify_file(
         _mark_invalid_json(con, info)
 
 
-def _record_rows(
-    con: duckdb.DuckDBPyConnection, info: InputFile, index: int, files: list[dict[str, Any]]
+def _stage_file(
+    con: duckdb.DuckDBPyConnection, info: InputFile, index: int, files: list[dict[str, Any]],
+    *, keep: bool,
 ) -> None:
-    """Quarantine the bad rows, count rows by reason, remember the countable ids."""
+    """Quarantine the file's bad rows, count its rows by reason, and stage its countable rows
+    (with their id's fingerprint) in the load's ``_ROWS`` until its duplicates are known."""
     path = sql_string(str(info.path))
     raw_json = ", ".join(f"'{c}', {sql_ident('raw_' + c)}" for c in EVENT_COLUMNS)
     con.execute(
@@ -214,44 +222,34 @@ def _record_rows(
     )
     counts = con.execute(f"SELECT reason, count(*) FROM {_CLASSIFIED} GROUP BY reason").fetchall()
     count_rows(files, [(index, reason, False, int(n)) for reason, n in counts])
+    event_id = ", event_key" if keep else ""
     con.execute(
-        f"INSERT INTO {_KEYS} SELECT fingerprint, {int(index)}, source_row FROM {_CLASSIFIED} "
-        "WHERE fingerprint IS NOT NULL"
+        f"""INSERT INTO {_ROWS} SELECT {int(index)}, source_row, fingerprint, profile_id,
+            title_id, country, started_at_utc, seconds{event_id}
+        FROM {_CLASSIFIED} WHERE reason IS NULL"""
     )
 
 
-def _roll_up_file(
-    con: duckdb.DuckDBPyConnection,
-    info: InputFile,
-    index: int,
-    *,
-    without_duplicates: bool,
-    keep: tuple[Path, str] | None,
+def _stage_archive(
+    con: duckdb.DuckDBPyConnection, infos: Sequence[InputFile], keep: tuple[Path, str]
 ) -> None:
-    """Add the file's accepted rows (less its duplicates, once they are known) to the load's
-    rollups and, with ``keep`` = (store path, load id), to the archive's staging."""
-    exclude = ""
-    if without_duplicates:
-        exclude = (f"AND source_row NOT IN (SELECT source_row FROM {_DUPES} "
-                   f"WHERE source_index = {int(index)})")
-    con.execute(
-        f"""CREATE OR REPLACE TEMP VIEW {_ACCEPTED} AS
-        SELECT event_key AS event_id, profile_id, title_id, country,
-               started_at_utc AS started_at, seconds AS seconds_viewed, source_row
-        FROM {_CLASSIFIED} WHERE reason IS NULL {exclude}"""
-    )
-    rollup.add_partials(con, _ACCEPTED, index)
-    if keep is not None:
+    """Write the load's accepted rows to the archive's staging, partitioned by week."""
+    paths = pa.table({"source_index": pa.array(range(len(infos)), pa.int32()),
+                      "source_file": [str(info.path) for info in infos]})
+    con.register("starchart_load_files", paths)
+    try:
         db_path, load_id = keep
         archive.stage_file(
             con,
-            f"""SELECT event_id, profile_id, title_id, country, started_at, seconds_viewed,
-                {sql_string(str(info.path))} AS source_file, source_row,
-                CAST(date_trunc('week', started_at) AS DATE) + 6 AS week
-            FROM {_ACCEPTED} ORDER BY source_row""",
-            db_path, load_id, index,
+            f"""SELECT a.event_id, a.profile_id, a.title_id, a.country, a.started_at,
+                a.seconds_viewed, f.source_file, a.source_row,
+                CAST(date_trunc('week', a.started_at) AS DATE) + 6 AS week
+            FROM {_ACCEPTED} a JOIN starchart_load_files f USING (source_index)
+            ORDER BY a.source_index, a.source_row""",
+            db_path, load_id, 0,
         )
-    con.execute(f"DROP VIEW {_ACCEPTED}")
+    finally:
+        con.unregister("starchart_load_files")
 
 
 def _drop_classified(con: duckdb.DuckDBPyConnection) -> None:
@@ -263,6 +261,8 @@ def _find_duplicates(con: duckdb.DuckDBPyConnection) -> dict[int, int]:
     """Fill ``_DUPES`` with the load's duplicate rows; return their number per file."""
     con.execute(f"CREATE OR REPLACE TEMP VIEW {_KNOWN} AS "
                 "SELECT fingerprint AS key FROM event_fingerprints")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {_KEYS} AS SELECT fingerprint AS key, "
+                f"source_index, source_row FROM {_ROWS} WHERE fingerprint IS NOT NULL")
     con.execute(f"CREATE OR REPLACE TEMP TABLE {_DUPES} AS {_duplicates_sql()}")
     return {
         int(i): int(n) for i, n in con.execute(
@@ -316,9 +316,12 @@ def ingest_into(
             if loaded is not None:
                 _mark_dirty_titles(con, loaded)
                 catalog_figures = _upsert_catalog(con, loaded)
-            rollup.start_load(con)
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {_KEYS} (key UHUGEINT, "
-                        "source_index INTEGER, source_row BIGINT)")
+            event_id = ", event_id VARCHAR" if keep is not None else ""
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE {_ROWS} (source_index INTEGER,
+                source_row BIGINT, fingerprint UHUGEINT, profile_id VARCHAR, title_id VARCHAR,
+                country VARCHAR, started_at TIMESTAMP, seconds_viewed BIGINT{event_id})"""
+            )
             seen: dict[str, int] = {}
             for i, (info, digest, slow) in enumerate(zip(infos, digests, serial, strict=True)):
                 if progress is not None:
@@ -327,16 +330,14 @@ def ingest_into(
                 before = con.execute(
                     "SELECT read FROM ingested_files WHERE sha256 = ? "
                     "ORDER BY ingested_at LIMIT 1", [digest],
-                ).fetchone()
-                if before is not None or digest in seen:
-                    earlier = (int(before[0]) if before is not None
-                               else files[seen[digest]]["read"])
+                ).fetchall()
+                if before or digest in seen:
+                    earlier = (int(before[0][0]) if before else files[seen[digest]]["read"])
                     mark_already_loaded(files[i], earlier)
                     continue
                 seen[digest] = i
                 _classify_file(con, info, cache, parallel=not slow)
-                _record_rows(con, info, i, files)
-                _roll_up_file(con, info, i, without_duplicates=False, keep=keep)
+                _stage_file(con, info, i, files, keep=keep is not None)
                 _drop_classified(con)
                 timings["read_and_classify"] += time.perf_counter() - step
             if progress is not None:
@@ -346,19 +347,22 @@ def ingest_into(
             for i, n in duplicates.items():
                 files[i]["accepted"] -= n
                 files[i]["duplicates"] += n
-                rollup.drop_partials(con, i)
-                _classify_file(con, infos[i], cache, parallel=not serial[i])
-                _roll_up_file(con, infos[i], i, without_duplicates=True, keep=keep)
-                _drop_classified(con)
-            con.execute(
-                f"""INSERT INTO event_fingerprints
-                SELECT k.key FROM {_KEYS} k ANTI JOIN {_DUPES} d
-                ON k.source_index = d.source_index AND k.source_row = d.source_row"""
-            )
+            dupes = (f" ANTI JOIN {_DUPES} d ON r.source_index = d.source_index "
+                     "AND r.source_row = d.source_row") if duplicates else ""
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {_ACCEPTED} AS "
+                        f"SELECT r.* FROM {_ROWS} r{dupes}")
+            con.execute(f"INSERT INTO event_fingerprints SELECT fingerprint FROM {_ACCEPTED} "
+                        "WHERE fingerprint IS NOT NULL")
             timings["duplicates"] = time.perf_counter() - step
+            if progress is not None:
+                progress("rolling up", len(infos), len(infos))
             step = time.perf_counter()
-            merged = rollup.finish_load(con)
-            for table in (_KEYS, _DUPES):
+            merged = rollup.add_accepted(con, _ACCEPTED)
+            if keep is not None:
+                _stage_archive(con, infos, keep)
+            for name in (_ACCEPTED, _KEYS, _KNOWN):
+                con.execute(f"DROP VIEW IF EXISTS {name}")
+            for table in (_ROWS, _DUPES):
                 con.execute(f"DROP TABLE IF EXISTS {table}")
             for entry in files:
                 _record_file(con, entry)

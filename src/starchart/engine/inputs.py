@@ -21,10 +21,10 @@ from starchart.engine.validate import REASONS, classify_events, event_key
 COUNT_KEYS = ("read", "accepted", "quarantined", "duplicates")
 
 
-def classify(raw: ir.Table, title_ids: ir.Table) -> ir.Table:
+def classify(raw: ir.Table, title_ids: ir.Table, countries: ir.Table | None = None) -> ir.Table:
     """Every row of ``raw`` classified (see :func:`classify_events`) plus ``event_key``: the
     trimmed ``event_id`` de-duplication compares (NULL when none was given)."""
-    classified = classify_events(raw, title_ids)
+    classified = classify_events(raw, title_ids, countries)
     return classified.mutate(event_key=event_key(classified.event_id))
 
 

@@ -1,9 +1,9 @@
 """Keep the store's viewing rollups up to date as events arrive, at the cost of the new events.
 
-An ingest rolls each file's accepted events up twice with the shared Ibis definitions
-(:func:`starchart.engine.charts.daily_rollup` and :func:`~starchart.engine.charts.profile_rollup`)
-into partial tables of the load; at the end of the load the partials are merged into the
-store in the same transaction:
+An ingest stages the accepted events of its files and, once their duplicates are known,
+rolls them up with the shared Ibis definitions (:func:`starchart.engine.charts.daily_rollup`
+and :func:`~starchart.engine.charts.profile_rollup`) and merges the result into the store in
+the same transaction:
 
 * ``daily_viewing``: only the days the load touched are read back, added to and rewritten
   (sums of whole seconds, so merging in any order gives the same integers), and the chart
@@ -31,10 +31,9 @@ ACCEPTED_SCHEMA = {
     "started_at": "timestamp",
     "seconds_viewed": "int64",
 }
-LOAD_DAILY = "starchart_load_daily"
-LOAD_PROFILE = "starchart_load_profile"
 #: A new run is merged with the one before it once it is at least this fraction of its size.
 MERGE_RATIO = 2
+_NEW_DAILY = "starchart_new_daily"
 
 
 @functools.cache
@@ -45,50 +44,21 @@ def rollup_sql(source: str, kind: str) -> str:
     return str(ibis.to_sql(expr, dialect="duckdb"))
 
 
-def start_load(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the load's (empty) partial tables."""
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {LOAD_DAILY} (source_index INTEGER, day DATE,
-            country VARCHAR, title_id VARCHAR, seconds_viewed BIGINT, events BIGINT)"""
-    )
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {LOAD_PROFILE} (source_index INTEGER,
-            profile_id VARCHAR, title_id VARCHAR, seconds_viewed BIGINT, sessions BIGINT,
-            first_watched TIMESTAMP, last_watched TIMESTAMP)"""
-    )
-
-
-def add_partials(con: duckdb.DuckDBPyConnection, source: str, index: int) -> None:
-    """Roll up the accepted events in relation ``source`` (one file) into the load's partials."""
-    con.execute(
-        f"INSERT INTO {LOAD_DAILY} BY NAME SELECT {int(index)} AS source_index, * "
-        f"FROM ({rollup_sql(source, 'daily')})"
-    )
-    con.execute(
-        f"INSERT INTO {LOAD_PROFILE} BY NAME SELECT {int(index)} AS source_index, * "
-        f"FROM ({rollup_sql(source, 'profile')})"
-    )
-
-
-def drop_partials(con: duckdb.DuckDBPyConnection, index: int) -> None:
-    """Forget one file's partials (it is rolled up again without its duplicates)."""
-    for table in (LOAD_DAILY, LOAD_PROFILE):
-        con.execute(f"DELETE FROM {table} WHERE source_index = ?", [index])
-
-
-def finish_load(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Merge the load's partials into the store (inside the caller's transaction)."""
+def add_accepted(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, int]:
+    """Roll the accepted events of relation ``source`` (the :data:`ACCEPTED_SCHEMA` columns)
+    into the store, inside the caller's transaction: merge their daily rollup into the days
+    they touch (marking those weeks dirty) and append their profile x title summary as a run.
+    """
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {_NEW_DAILY} AS {rollup_sql(source, 'daily')}")
     days = _merge_daily(con)
-    run_rows = _append_profile_run(con)
-    for table in (LOAD_DAILY, LOAD_PROFILE):
-        con.execute(f"DROP TABLE IF EXISTS {table}")
-    return {"days": days, "profile_title_rows": run_rows}
+    con.execute(f"DROP TABLE {_NEW_DAILY}")
+    return {"days": days, "profile_title_rows": _append_profile_run(con, source)}
 
 
 def _merge_daily(con: duckdb.DuckDBPyConnection) -> int:
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE starchart_new_days AS
-            SELECT DISTINCT day FROM {LOAD_DAILY}"""
+            SELECT DISTINCT day FROM {_NEW_DAILY}"""
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE starchart_merged_daily AS
@@ -98,7 +68,7 @@ def _merge_daily(con: duckdb.DuckDBPyConnection) -> int:
             SELECT day, country, title_id, seconds_viewed, events FROM daily_viewing
             WHERE day IN (SELECT day FROM starchart_new_days)
             UNION ALL
-            SELECT day, country, title_id, seconds_viewed, events FROM {LOAD_DAILY}
+            SELECT day, country, title_id, seconds_viewed, events FROM {_NEW_DAILY}
         ) GROUP BY day, country, title_id"""
     )
     con.execute("DELETE FROM daily_viewing WHERE day IN (SELECT day FROM starchart_new_days)")
@@ -111,10 +81,10 @@ def _merge_daily(con: duckdb.DuckDBPyConnection) -> int:
         f"INSERT INTO dirty_weeks SELECT DISTINCT {week} FROM starchart_new_days "
         "ON CONFLICT DO NOTHING"
     )
-    row = con.execute("SELECT count(*) FROM starchart_new_days").fetchone()
+    row = con.execute("SELECT count(*) FROM starchart_new_days").fetchall()
     con.execute("DROP TABLE starchart_merged_daily")
     con.execute("DROP TABLE starchart_new_days")
-    return int(row[0]) if row else 0
+    return int(row[0][0])
 
 
 _PROFILE_AGGREGATE = """
@@ -123,13 +93,12 @@ _PROFILE_AGGREGATE = """
     max(last_watched) AS last_watched"""
 
 
-def _append_profile_run(con: duckdb.DuckDBPyConnection) -> int:
-    row = con.execute("SELECT coalesce(max(run), 0) + 1 FROM profile_title_runs").fetchone()
-    run = int(row[0]) if row else 1
+def _append_profile_run(con: duckdb.DuckDBPyConnection, source: str) -> int:
+    row = con.execute("SELECT coalesce(max(run), 0) + 1 FROM profile_title_runs").fetchall()
+    run = int(row[0][0])
     inserted = con.execute(
-        f"""INSERT INTO profile_title_runs
-        SELECT {run} AS run, {_PROFILE_AGGREGATE}
-        FROM {LOAD_PROFILE} GROUP BY profile_id, title_id"""
+        f"INSERT INTO profile_title_runs BY NAME SELECT {run} AS run, * "
+        f"FROM ({rollup_sql(source, 'profile')})"
     ).fetchone()
     _compact_runs(con)
     return int(inserted[0]) if inserted else 0
@@ -152,14 +121,6 @@ def _compact_runs(con: duckdb.DuckDBPyConnection) -> None:
         ).fetchone()
         con.execute("DELETE FROM profile_title_runs WHERE run IN (?, ?)", [older, newer])
         runs[-2:] = [(merged_run, int(merged[0]) if merged else 0)]
-
-
-def add_accepted(con: duckdb.DuckDBPyConnection, source: str) -> None:
-    """Roll the accepted events of relation ``source`` into the store as one load (for events
-    that arrive already validated, e.g. a store written before rollups existed)."""
-    start_load(con)
-    add_partials(con, source, 0)
-    finish_load(con)
 
 
 def migrate_legacy_events(con: duckdb.DuckDBPyConnection) -> bool:

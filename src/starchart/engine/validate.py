@@ -73,17 +73,14 @@ _BLANK_RE = r"^[ \t\r\n]*$"
 _DETAIL_WIDTH = 60
 
 
-_WHITESPACE = (" ", "\t", "\r", "\n")
-
-
 def _blank(value: ir.Value) -> ir.BooleanValue:
-    """NULL, empty or only whitespace (the pattern runs only where the text starts blank)."""
+    """NULL, or (text) empty or only whitespace."""
     if not value.type().is_string():
         return value.isnull()
     text: ir.StringValue = value  # type: ignore[assignment]
-    starts_blank = text.substr(0, 1).isin(_WHITESPACE)
-    return text.isnull() | (text.length() == 0) | (
-        starts_blank & text.re_search(_BLANK_RE).fill_null(False))
+    # Only text starting with a space or control character can be blank: the pattern runs
+    # on those alone (three times cheaper on DuckDB than running it on every value).
+    return text.isnull() | ibis.ifelse(text < "!", text.re_search(_BLANK_RE), False)
 
 
 def _as_text(value: ir.Value) -> ir.StringValue:
@@ -186,14 +183,23 @@ def invalid_json_detail(line: str) -> str:
     return f"line '{line[:_DETAIL_WIDTH]}' is not a JSON object"
 
 
-def classify_events(raw: ir.Table, title_ids: ir.Table) -> ir.Table:
+def country_codes() -> ir.Table:
+    """The ISO 3166-1 alpha-2 codes as a one-column table (``code``)."""
+    return ibis.memtable({"code": sorted(iso_alpha2_codes())})
+
+
+def classify_events(
+    raw: ir.Table, title_ids: ir.Table, countries: ir.Table | None = None
+) -> ir.Table:
     """Every row of ``raw`` plus ``reason`` (NULL = countable), ``detail``,
     ``started_at_utc`` (naive UTC timestamp) and ``seconds`` (int64).
 
     ``raw`` holds string columns source_file, event_id, profile_id, title_id, country,
     started_at (or a UTC timestamp), seconds_viewed (or an integer) and int64 source_row
     (any other columns pass through);
-    ``title_ids`` holds the catalog's string ``title_id``. An optional string ``bad_line``
+    ``title_ids`` holds the catalog's string ``title_id``; ``countries`` the valid codes
+    (``code``; default :func:`country_codes`), joined rather than listed in the expression
+    (a 249-value ``IN`` costs DuckDB ten times the join). An optional string ``bad_line``
     holds the text of a JSON Lines line that is not a JSON object (NULL otherwise). The first
     failing reason in :data:`REASONS` order wins.
     """
@@ -202,10 +208,14 @@ def classify_events(raw: ir.Table, title_ids: ir.Table) -> ir.Table:
         .distinct()
         .mutate(_st_known=ibis.literal(True))
     )
-    joined = raw.left_join(known, raw.title_id == known._st_known_id)
+    codes = (countries if countries is not None else country_codes()).select(
+        _st_code=lambda c: c.code, _st_valid=ibis.literal(True))
+    with_title = raw.left_join(known, raw.title_id == known._st_known_id)
+    joined = with_title.left_join(codes, with_title.country == codes._st_code)
     t = joined.select(
         *[joined[c] for c in raw.columns],
         _st_known=joined._st_known.notnull(),
+        _st_country=joined._st_valid.notnull(),
         _st_missing=ibis.cases(
             *[(_blank(joined[c]), ibis.literal(c)) for c in REQUIRED_EVENT_COLUMNS],
             else_=ibis.null("string"),
@@ -215,7 +225,6 @@ def classify_events(raw: ir.Table, title_ids: ir.Table) -> ir.Table:
         # A whole number beyond int64 is out of range, not "not a whole number": its sign.
         _st_huge=_huge(joined.seconds_viewed),
     )
-    codes = sorted(iso_alpha2_codes())
     bad_line = t.bad_line if "bad_line" in t.columns else ibis.null("string")
     reason = ibis.cases(
         (bad_line.notnull(), ibis.literal(INVALID_JSON)),
@@ -224,7 +233,7 @@ def classify_events(raw: ir.Table, title_ids: ir.Table) -> ir.Table:
         (t.seconds.isnull() & (t._st_huge == 0), ibis.literal(INVALID_SECONDS)),
         ((t.seconds < 0) | (t._st_huge < 0), ibis.literal(NEGATIVE_SECONDS)),
         ((t.seconds > MAX_SECONDS) | (t._st_huge > 0), ibis.literal(OVER_24_HOURS)),
-        (~t.country.isin(codes), ibis.literal(INVALID_COUNTRY)),
+        (~t._st_country, ibis.literal(INVALID_COUNTRY)),
         (~t._st_known, ibis.literal(UNKNOWN_TITLE_ID)),
         else_=ibis.null("string"),
     )
@@ -264,8 +273,13 @@ def classify_events(raw: ir.Table, title_ids: ir.Table) -> ir.Table:
 
 
 def event_key(event_id: ir.StringValue) -> ir.StringValue:
-    """The ``event_id`` used for de-duplication: trimmed, blank meaning "none given"."""
-    key = event_id.strip()
+    """The ``event_id`` used for de-duplication: trimmed, blank meaning "none given".
+
+    Only ids that start or end with a space or control character are trimmed (the common
+    id is compared as it is: trimming every id costs DuckDB more than classifying it).
+    """
+    edge = (event_id.substr(0, 1) < "!") | (event_id.right(1) < "!")
+    key = ibis.ifelse(edge, event_id.strip(), event_id)
     return ibis.ifelse(key == "", ibis.null("string"), key).cast("string")
 
 
