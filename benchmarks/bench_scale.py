@@ -12,7 +12,9 @@ with its peak resident memory (``/usr/bin/time``):
   the floor computed on that week's files alone.
 
 Printed: seconds, events per second, peak RSS and the ratio to the floor, per size; a
-log-log plot of seconds against events goes to ``benchmarks/results/bench_scale.png``.
+log-log plot of seconds against events goes to ``benchmarks/results/bench_scale.png``. For
+starchart's commands the time they report themselves (``--json``, without Python start-up
+and imports) is printed too, as "in-process".
 Worlds are kept under ``--data`` (default /work/bench-data; ~20 bytes per event) and reused.
 
     .venv/bin/python benchmarks/bench_scale.py --events 1000000 10000000 [100000000]
@@ -41,6 +43,7 @@ FLOOR = r"""
 import duckdb, sys
 files, catalog = sys.argv[1], sys.argv[2]
 con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
 n = con.execute(f'''
 WITH e AS (
     SELECT CAST(date_trunc('week', timezone('UTC', started_at)) AS DATE) + 6 AS week,
@@ -122,6 +125,16 @@ class Run:
     events: int
     detail: str = ""
 
+    @property
+    def inside(self) -> float | None:
+        """A starchart command's own time (its --json report), without Python start-up."""
+        try:
+            report = json.loads(self.detail)
+        except ValueError:
+            return None
+        wall = report.get("timings", {}).get("wall", report.get("seconds"))
+        return float(wall) if wall is not None else None
+
 
 def timed(label: str, argv: list[str], events: int, env: dict[str, str] | None = None) -> Run:
     """Run ``argv`` as its own process; wall seconds and peak RSS from /usr/bin/time."""
@@ -132,7 +145,7 @@ def timed(label: str, argv: list[str], events: int, env: dict[str, str] | None =
         if done.returncode != 0:
             raise SystemExit(f"{label} failed:\n{done.stderr[-3000:]}")
         seconds, kb = stats.read().split()[-2:]
-    return Run(label, float(seconds), int(kb) / 1024, events, done.stdout.strip()[-400:])
+    return Run(label, float(seconds), int(kb) / 1024, events, done.stdout.strip())
 
 
 def world(data: Path, events: int) -> tuple[Path, Path, Path, int, int]:
@@ -152,6 +165,7 @@ def world(data: Path, events: int) -> tuple[Path, Path, Path, int, int]:
         split = textwrap.dedent(f"""
             import duckdb
             con = duckdb.connect()
+            con.execute("SET enable_progress_bar = false")
             con.execute("SET preserve_insertion_order = true")
             src = "read_parquet('{root}/world/events/*.parquet')"
             last = "DATE '{END}' - 6"
@@ -159,13 +173,14 @@ def world(data: Path, events: int) -> tuple[Path, Path, Path, int, int]:
                                ("next-week", f"started_at >= {{last}}")):
                 con.execute(f"COPY (SELECT * FROM {{src}} WHERE timezone('UTC', started_at) "
                             f"{{cond[11:]}}) TO '{root}/{{name}}' (FORMAT parquet, "
-                            "PER_THREAD_OUTPUT, ROW_GROUP_SIZE 500000)")
-                print(name, con.execute(f"SELECT count(*) FROM read_parquet("
+                            "ROW_GROUP_SIZE 500000, FILE_SIZE_BYTES '24MB')")
+                print("COUNT", name, con.execute(f"SELECT count(*) FROM read_parquet("
                                         f"'{root}/{{name}}/*.parquet')").fetchone()[0])
             """)
         out = subprocess.run([sys.executable, "-c", split], check=True, capture_output=True,
-                             text=True).stdout.split()
-        counts = {"history": int(out[1]), "next_week": int(out[3])}
+                             text=True).stdout.splitlines()
+        found = dict(line.split()[1:] for line in out if line.startswith("COUNT "))
+        counts = {"history": int(found["history"]), "next_week": int(found["next-week"])}
         shutil.rmtree(root / "world" / "events")
         done.write_text(json.dumps(counts))
     counts = json.loads(done.read_text())
@@ -204,23 +219,26 @@ def report(events: int, runs: dict[str, Run]) -> str:
     floor, floor_next = runs["floor"].seconds, runs["floor_next"].seconds
     lines = [f"\n{runs['floor'].events:,} events (8 weeks); next week "
              f"{runs['floor_next'].events:,} events",
-             f"  {'step':<34} {'seconds':>8} {'events/s':>12} {'peak RSS':>9} {'vs floor':>9}"]
+             f"  {'step':<34} {'seconds':>8} {'events/s':>12} {'peak RSS':>9} {'vs floor':>9}"
+             f"  {'in-process':>10}"]
 
-    def row(label: str, seconds: float, n: int, mb: float, base: float) -> str:
+    def row(label: str, seconds: float, n: int, mb: float, base: float,
+            inside: float | None = None) -> str:
         rate = n / seconds if seconds else float("inf")
+        own = f"  {inside:8.1f}s" if inside is not None else ""
         return (f"  {label:<34} {seconds:8.1f} {rate:12,.0f} {mb / 1024:8.2f}G "
-                f"{seconds / base:8.2f}x")
+                f"{seconds / base:8.2f}x{own}")
 
     for key in ("floor", "polars", "pandas", "ingest", "build"):
         if key in runs:
             r = runs[key]
-            lines.append(row(r.label, r.seconds, r.events, r.peak_mb, floor))
+            lines.append(row(r.label, r.seconds, r.events, r.peak_mb, floor, r.inside))
     both = runs["ingest"].seconds + runs["build"].seconds
     peak = max(runs["ingest"].peak_mb, runs["build"].peak_mb)
     lines.append(row("starchart ingest + build", both, runs["ingest"].events, peak, floor))
     for key in ("floor_next", "ingest_next", "build_next"):
         r = runs[key]
-        lines.append(row(r.label, r.seconds, r.events, r.peak_mb, floor_next))
+        lines.append(row(r.label, r.seconds, r.events, r.peak_mb, floor_next, r.inside))
     week = runs["ingest_next"].seconds + runs["build_next"].seconds
     lines.append(row("add a week: ingest + build", week, runs["floor_next"].events,
                      max(runs["ingest_next"].peak_mb, runs["build_next"].peak_mb), floor_next))

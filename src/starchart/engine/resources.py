@@ -62,6 +62,8 @@ def configure(
     """Set the memory limit and the spill folder on ``con``; return the limit set."""
     chosen = memory_limit(limit)
     con.execute(f"SET memory_limit = '{chosen}'")
+    # A long query would otherwise draw DuckDB's bar into stdout (and into --json output).
+    con.execute("SET enable_progress_bar = false")
     if db_path is not None:
         spill = str(temp_directory(db_path)).replace("'", "''")
         con.execute(f"SET temp_directory = '{spill}'")
