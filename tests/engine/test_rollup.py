@@ -110,6 +110,34 @@ def test_rollups_equal_a_direct_aggregation_of_the_events(
     assert rollups(db) == oracle(all_loads)
 
 
+def test_a_load_rolled_up_in_parts_equals_one_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big load is settled a few files at a time (to stay within memory): ids repeated in a
+    later part are still duplicates, and the rollups are the same as in one part."""
+    import random
+
+    from starchart.engine import ingest
+
+    rng = random.Random(8)
+    rows = [[{"event_id": rng.choice([None, f"e{rng.randrange(30)}"]),
+              "profile_id": rng.choice(["p1", "p2"]), "title_id": rng.choice(TITLES),
+              "country": rng.choice(COUNTRIES),
+              "started_at": (BASE + dt.timedelta(minutes=rng.randrange(30000))).replace(
+                  tzinfo=dt.UTC),
+              "seconds_viewed": rng.choice([1, 60, 3600])} for _ in range(25)]
+            for _ in range(6)]
+    catalog = write_catalog(tmp_path / "catalog.csv")
+    (files,) = write_loads(tmp_path, [rows])
+    monkeypatch.setattr(ingest, "rows_per_part", lambda con: 30)  # about one file a part
+    report = api.ingest(catalog=catalog, events=files, db=tmp_path / "parts.duckdb")
+    assert rollups(tmp_path / "parts.duckdb") == oracle([rows])
+    assert report["accepted"] + report["duplicates"] == 150 and report["duplicates"] > 10
+    with store.opened(tmp_path / "parts.duckdb", read_only=True) as con:
+        runs = con.execute("SELECT count(DISTINCT run) FROM profile_title_runs").fetchall()
+    assert runs == [(1,)]  # the parts' runs were merged at the end of the load
+
+
 @settings(max_examples=8, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(all_loads=loads)

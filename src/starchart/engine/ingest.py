@@ -172,6 +172,23 @@ def _mark_dirty_titles(con: duckdb.DuckDBPyConnection, loaded: CatalogFile) -> N
         con.unregister("starchart_incoming_titles")
 
 
+#: Memory one staged row needs, with what rolling it up needs, in DuckDB (measured, rounded up).
+_BYTES_PER_STAGED_ROW = 250
+
+
+def rows_per_part(con: duckdb.DuckDBPyConnection) -> int:
+    """How many rows a part of a load may stage: what the memory limit holds, at least 1M."""
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    units = {"B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12, "KIB": 1 << 10,
+             "MIB": 1 << 20, "GIB": 1 << 30, "TIB": 1 << 40}
+    number, _, unit = str(limit).strip().partition(" ")
+    try:
+        size = float(number) * units.get(unit.upper() or "B", 1)
+    except ValueError:
+        return 16_000_000
+    return max(1_000_000, int(size // _BYTES_PER_STAGED_ROW))
+
+
 def _classify_file(
     con: duckdb.DuckDBPyConnection, info: InputFile, cache: dict[Any, str], *, parallel: bool
 ) -> None:
@@ -209,9 +226,10 @@ def _classify_file(
 def _stage_file(
     con: duckdb.DuckDBPyConnection, info: InputFile, index: int, files: list[dict[str, Any]],
     *, keep: bool,
-) -> None:
+) -> int:
     """Quarantine the file's bad rows, count its rows by reason, and stage its countable rows
-    (with their id's fingerprint) in the load's ``_ROWS`` until its duplicates are known."""
+    (with their id's fingerprint) in the load's ``_ROWS`` until its duplicates are known;
+    return how many were staged."""
     path = sql_string(str(info.path))
     raw_json = ", ".join(f"'{c}', {sql_ident('raw_' + c)}" for c in EVENT_COLUMNS)
     con.execute(
@@ -223,15 +241,17 @@ def _stage_file(
     counts = con.execute(f"SELECT reason, count(*) FROM {_CLASSIFIED} GROUP BY reason").fetchall()
     count_rows(files, [(index, reason, False, int(n)) for reason, n in counts])
     event_id = ", event_key" if keep else ""
-    con.execute(
+    staged = con.execute(
         f"""INSERT INTO {_ROWS} SELECT {int(index)}, source_row, fingerprint, profile_id,
             title_id, country, started_at_utc, seconds{event_id}
         FROM {_CLASSIFIED} WHERE reason IS NULL"""
-    )
+    ).fetchall()
+    return int(staged[0][0])
 
 
 def _stage_archive(
-    con: duckdb.DuckDBPyConnection, infos: Sequence[InputFile], keep: tuple[Path, str]
+    con: duckdb.DuckDBPyConnection, infos: Sequence[InputFile], keep: tuple[Path, str],
+    part: int,
 ) -> None:
     """Write the load's accepted rows to the archive's staging, partitioned by week."""
     paths = pa.table({"source_index": pa.array(range(len(infos)), pa.int32()),
@@ -246,10 +266,47 @@ def _stage_archive(
                 CAST(date_trunc('week', a.started_at) AS DATE) + 6 AS week
             FROM {_ACCEPTED} a JOIN starchart_load_files f USING (source_index)
             ORDER BY a.source_index, a.source_row""",
-            db_path, load_id, 0,
+            db_path, load_id, part,
         )
     finally:
         con.unregister("starchart_load_files")
+
+
+def _roll_up_part(
+    con: duckdb.DuckDBPyConnection,
+    infos: Sequence[InputFile],
+    files: list[dict[str, Any]],
+    keep: tuple[Path, str] | None,
+    part: int,
+    merged: dict[str, int],
+    timings: dict[str, float],
+) -> None:
+    """Settle the staged rows of a part of the load: find their duplicates (against the store,
+    earlier parts included), keep the new fingerprints, roll the rest up, empty the stage.
+
+    A big load is rolled up in parts so that the staged rows stay within the memory limit.
+    """
+    step = time.perf_counter()
+    duplicates = _find_duplicates(con)
+    for i, n in duplicates.items():
+        files[i]["accepted"] -= n
+        files[i]["duplicates"] += n
+    dupes = (f" ANTI JOIN {_DUPES} d ON r.source_index = d.source_index "
+             "AND r.source_row = d.source_row") if duplicates else ""
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {_ACCEPTED} AS SELECT r.* FROM {_ROWS} r{dupes}")
+    con.execute(f"INSERT INTO event_fingerprints SELECT fingerprint FROM {_ACCEPTED} "
+                "WHERE fingerprint IS NOT NULL")
+    timings["duplicates"] += time.perf_counter() - step
+    step = time.perf_counter()
+    for key, n in rollup.add_accepted(con, _ACCEPTED, compact=False).items():
+        merged[key] += n
+    if keep is not None:
+        _stage_archive(con, infos, keep, part)
+    for name in (_ACCEPTED, _KEYS, _KNOWN):
+        con.execute(f"DROP VIEW IF EXISTS {name}")
+    con.execute(f"DROP TABLE IF EXISTS {_DUPES}")
+    con.execute(f"DELETE FROM {_ROWS}")
+    timings["merge"] += time.perf_counter() - step
 
 
 def _drop_classified(con: duckdb.DuckDBPyConnection) -> None:
@@ -306,6 +363,7 @@ def ingest_into(
     keep = (db_path, load_id) if keep_events and db_path is not None else None
     files = [new_figures(info, digest) for info, digest in zip(infos, digests, strict=True)]
     timings = {"read_and_classify": 0.0, "duplicates": 0.0, "merge": 0.0}
+    part_rows = rows_per_part(con)
     cache = _COMPILED
     catalog_figures: dict[str, Any] | None = None
     # Row numbers travel with the rows, so DuckDB need not keep scan order (much faster).
@@ -323,6 +381,9 @@ def ingest_into(
                 country VARCHAR, started_at TIMESTAMP, seconds_viewed BIGINT{event_id})"""
             )
             seen: dict[str, int] = {}
+            staged = 0
+            merged = {"days": 0, "profile_title_rows": 0}
+            part = 0
             for i, (info, digest, slow) in enumerate(zip(infos, digests, serial, strict=True)):
                 if progress is not None:
                     progress(f"reading {info.path.name}", i, len(infos))
@@ -337,39 +398,24 @@ def ingest_into(
                     continue
                 seen[digest] = i
                 _classify_file(con, info, cache, parallel=not slow)
-                _stage_file(con, info, i, files, keep=keep is not None)
+                staged += _stage_file(con, info, i, files, keep=keep is not None)
                 _drop_classified(con)
                 timings["read_and_classify"] += time.perf_counter() - step
-            if progress is not None:
-                progress("finding duplicates", len(infos), len(infos))
-            step = time.perf_counter()
-            duplicates = _find_duplicates(con)
-            for i, n in duplicates.items():
-                files[i]["accepted"] -= n
-                files[i]["duplicates"] += n
-            dupes = (f" ANTI JOIN {_DUPES} d ON r.source_index = d.source_index "
-                     "AND r.source_row = d.source_row") if duplicates else ""
-            con.execute(f"CREATE OR REPLACE TEMP VIEW {_ACCEPTED} AS "
-                        f"SELECT r.* FROM {_ROWS} r{dupes}")
-            con.execute(f"INSERT INTO event_fingerprints SELECT fingerprint FROM {_ACCEPTED} "
-                        "WHERE fingerprint IS NOT NULL")
-            timings["duplicates"] = time.perf_counter() - step
+                if staged >= part_rows:  # roll this part up before staging more
+                    _roll_up_part(con, infos, files, keep, part, merged, timings)
+                    part, staged = part + 1, 0
             if progress is not None:
                 progress("rolling up", len(infos), len(infos))
+            _roll_up_part(con, infos, files, keep, part, merged, timings)
             step = time.perf_counter()
-            merged = rollup.add_accepted(con, _ACCEPTED)
-            if keep is not None:
-                _stage_archive(con, infos, keep)
-            for name in (_ACCEPTED, _KEYS, _KNOWN):
-                con.execute(f"DROP VIEW IF EXISTS {name}")
-            for table in (_ROWS, _DUPES):
-                con.execute(f"DROP TABLE IF EXISTS {table}")
+            rollup.compact_runs(con)
+            con.execute(f"DROP TABLE IF EXISTS {_ROWS}")
             for entry in files:
                 _record_file(con, entry)
             if infos:
                 con.execute("INSERT INTO ingest_loads (load_id, kept_events) VALUES (?, ?)",
                             [load_id, keep is not None])
-            timings["merge"] = time.perf_counter() - step
+            timings["merge"] += time.perf_counter() - step
     except BaseException:
         if keep is not None:
             archive.discard(keep[0], load_id)

@@ -44,15 +44,21 @@ def rollup_sql(source: str, kind: str) -> str:
     return str(ibis.to_sql(expr, dialect="duckdb"))
 
 
-def add_accepted(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, int]:
+def add_accepted(
+    con: duckdb.DuckDBPyConnection, source: str, *, compact: bool = True
+) -> dict[str, int]:
     """Roll the accepted events of relation ``source`` (the :data:`ACCEPTED_SCHEMA` columns)
     into the store, inside the caller's transaction: merge their daily rollup into the days
-    they touch (marking those weeks dirty) and append their profile x title summary as a run.
+    they touch (marking those weeks dirty) and append their profile x title summary as a run
+    (then merge runs, unless ``compact`` is False: a load of several parts merges once).
     """
     con.execute(f"CREATE OR REPLACE TEMP TABLE {_NEW_DAILY} AS {rollup_sql(source, 'daily')}")
     days = _merge_daily(con)
     con.execute(f"DROP TABLE {_NEW_DAILY}")
-    return {"days": days, "profile_title_rows": _append_profile_run(con, source)}
+    rows = _append_profile_run(con, source)
+    if compact:
+        compact_runs(con)
+    return {"days": days, "profile_title_rows": rows}
 
 
 def _merge_daily(con: duckdb.DuckDBPyConnection) -> int:
@@ -100,11 +106,10 @@ def _append_profile_run(con: duckdb.DuckDBPyConnection, source: str) -> int:
         f"INSERT INTO profile_title_runs BY NAME SELECT {run} AS run, * "
         f"FROM ({rollup_sql(source, 'profile')})"
     ).fetchone()
-    _compact_runs(con)
     return int(inserted[0]) if inserted else 0
 
 
-def _compact_runs(con: duckdb.DuckDBPyConnection) -> None:
+def compact_runs(con: duckdb.DuckDBPyConnection) -> None:
     """Merge the two newest runs while the newer is at least 1/MERGE_RATIO of the older."""
     sizes = con.execute(
         "SELECT run, count(*) FROM profile_title_runs GROUP BY run ORDER BY run"
