@@ -288,7 +288,7 @@ def main() -> int:
                              "100000000; 1000000000 needs ~20 GB of disk")
     parser.add_argument("--data", type=Path, default=Path("/work/bench-data"),
                         help="where simulated worlds are kept and reused")
-    parser.add_argument("--pandas-max", type=int, default=10_000_000,
+    parser.add_argument("--pandas-max", type=int, default=12_000_000,
                         help="skip pandas above this many events (it holds them all)")
     args = parser.parse_args()
     args.data.mkdir(parents=True, exist_ok=True)
