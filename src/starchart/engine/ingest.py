@@ -189,13 +189,22 @@ def rows_per_part(con: duckdb.DuckDBPyConnection) -> int:
     return max(1_000_000, int(size // _BYTES_PER_STAGED_ROW))
 
 
-def _classify_file(
-    con: duckdb.DuckDBPyConnection, info: InputFile, cache: dict[Any, str], *, parallel: bool
-) -> None:
-    """Read and classify one file into the temp table ``_CLASSIFIED``.
+def _stage_file(
+    con: duckdb.DuckDBPyConnection,
+    info: InputFile,
+    index: int,
+    files: list[dict[str, Any]],
+    cache: dict[Any, str],
+    *,
+    parallel: bool,
+    keep: bool,
+) -> int:
+    """Read and classify one file into the load's ``_ROWS`` (each row written once: its
+    reason, and for countable rows the validated values and the id's fingerprint); count
+    its rows by reason; quarantine its bad rows. Return how many countable rows it staged.
 
-    Only what each destination needs is kept: validated values and the event_id's
-    fingerprint for countable rows, the values as read (text) for quarantined ones.
+    Bad rows are rare: only a file that has some is read a second time, for them alone,
+    with the values as read (text) and the detail of each reason.
     """
     read_into(
         con, info, EVENT_COLUMNS,
@@ -204,49 +213,54 @@ def _classify_file(
         parallel=parallel, retry=False, typed=True,
     )
     classify_sql = _classify_sql(con, cache)
-    bad_only = ", ".join(
-        f"CASE WHEN reason IS NOT NULL THEN CAST({sql_ident(c)} AS VARCHAR) END "
-        f"AS {sql_ident('raw_' + c)}"
-        for c in EVENT_COLUMNS
+    event_id = ", CASE WHEN reason IS NULL THEN event_key END" if keep else ""
+    read_into(
+        con, info, EVENT_COLUMNS,
+        f"""INSERT INTO {_ROWS}
+        SELECT {int(index)}, source_row, reason,
+               CASE WHEN reason IS NULL AND event_key IS NOT NULL
+                    THEN md5_number(event_key) END,
+               profile_id, title_id, country, started_at_utc, seconds{event_id}
+        FROM ({classify_sql})""",
+        parallel=parallel, retry=False,
     )
+    counts = dict(con.execute(
+        f"SELECT reason, count(*) FROM {_ROWS} WHERE source_index = ? GROUP BY reason",
+        [index]).fetchall())
+    bad = sum(int(n) for reason, n in counts.items() if reason is not None)
+    if bad:
+        counts = {None: counts.get(None, 0), **_quarantine_file(con, info, classify_sql,
+                                                                parallel=parallel)}
+    count_rows(files, [(index, reason, False, int(n)) for reason, n in counts.items()])
+    return int(counts.get(None, 0))
+
+
+def _quarantine_file(
+    con: duckdb.DuckDBPyConnection, info: InputFile, classify_sql: str, *, parallel: bool
+) -> dict[str, int]:
+    """Read the file again for its bad rows only: quarantine them with the values as read and
+    the detail; return their number per reason (JSON Lines that are not objects included)."""
+    raw = ", ".join(f"CAST({sql_ident(c)} AS VARCHAR) AS {sql_ident('raw_' + c)}"
+                    for c in EVENT_COLUMNS)
     read_into(
         con, info, EVENT_COLUMNS,
         f"""CREATE OR REPLACE TEMP TABLE {_CLASSIFIED} AS
-        SELECT source_row, reason, detail, event_key,
-               CASE WHEN reason IS NULL AND event_key IS NOT NULL
-                    THEN md5_number(event_key) END AS fingerprint,
-               profile_id, title_id, country, started_at_utc, seconds, bad_line, {bad_only}
-        FROM ({classify_sql})""",
+        SELECT source_row, reason, detail, bad_line, {raw}
+        FROM ({classify_sql}) WHERE reason IS NOT NULL""",
         parallel=parallel, retry=False,
     )
     if info.format == "jsonl":
         _mark_invalid_json(con, info)
-
-
-def _stage_file(
-    con: duckdb.DuckDBPyConnection, info: InputFile, index: int, files: list[dict[str, Any]],
-    *, keep: bool,
-) -> int:
-    """Quarantine the file's bad rows, count its rows by reason, and stage its countable rows
-    (with their id's fingerprint) in the load's ``_ROWS`` until its duplicates are known;
-    return how many were staged."""
     path = sql_string(str(info.path))
     raw_json = ", ".join(f"'{c}', {sql_ident('raw_' + c)}" for c in EVENT_COLUMNS)
     con.execute(
         f"""INSERT INTO quarantine (source_file, source_row, reason, detail, raw)
         SELECT {path}, source_row, reason, detail,
                coalesce(bad_line, CAST(json_object({raw_json}) AS VARCHAR))
-        FROM {_CLASSIFIED} WHERE reason IS NOT NULL ORDER BY source_row"""
+        FROM {_CLASSIFIED} ORDER BY source_row"""
     )
     counts = con.execute(f"SELECT reason, count(*) FROM {_CLASSIFIED} GROUP BY reason").fetchall()
-    count_rows(files, [(index, reason, False, int(n)) for reason, n in counts])
-    event_id = ", event_key" if keep else ""
-    staged = con.execute(
-        f"""INSERT INTO {_ROWS} SELECT {int(index)}, source_row, fingerprint, profile_id,
-            title_id, country, started_at_utc, seconds{event_id}
-        FROM {_CLASSIFIED} WHERE reason IS NULL"""
-    ).fetchall()
-    return int(staged[0][0])
+    return {str(reason): int(n) for reason, n in counts}
 
 
 def _stage_archive(
@@ -293,7 +307,8 @@ def _roll_up_part(
         files[i]["duplicates"] += n
     dupes = (f" ANTI JOIN {_DUPES} d ON r.source_index = d.source_index "
              "AND r.source_row = d.source_row") if duplicates else ""
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {_ACCEPTED} AS SELECT r.* FROM {_ROWS} r{dupes}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {_ACCEPTED} AS SELECT r.* FROM {_ROWS} r{dupes} "
+                "WHERE r.reason IS NULL")
     con.execute(f"INSERT INTO event_fingerprints SELECT fingerprint FROM {_ACCEPTED} "
                 "WHERE fingerprint IS NOT NULL")
     timings["duplicates"] += time.perf_counter() - step
@@ -320,6 +335,7 @@ def _find_duplicates(con: duckdb.DuckDBPyConnection) -> dict[int, int]:
                 "SELECT fingerprint AS key FROM event_fingerprints")
     con.execute(f"CREATE OR REPLACE TEMP VIEW {_KEYS} AS SELECT fingerprint AS key, "
                 f"source_index, source_row FROM {_ROWS} WHERE fingerprint IS NOT NULL")
+    # (a fingerprint is only computed for a countable row, so keys are countable rows)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {_DUPES} AS {_duplicates_sql()}")
     return {
         int(i): int(n) for i, n in con.execute(
@@ -377,8 +393,9 @@ def ingest_into(
             event_id = ", event_id VARCHAR" if keep is not None else ""
             con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE {_ROWS} (source_index INTEGER,
-                source_row BIGINT, fingerprint UHUGEINT, profile_id VARCHAR, title_id VARCHAR,
-                country VARCHAR, started_at TIMESTAMP, seconds_viewed BIGINT{event_id})"""
+                source_row BIGINT, reason VARCHAR, fingerprint UHUGEINT, profile_id VARCHAR,
+                title_id VARCHAR, country VARCHAR, started_at TIMESTAMP,
+                seconds_viewed BIGINT{event_id})"""
             )
             seen: dict[str, int] = {}
             staged = 0
@@ -397,8 +414,8 @@ def ingest_into(
                     mark_already_loaded(files[i], earlier)
                     continue
                 seen[digest] = i
-                _classify_file(con, info, cache, parallel=not slow)
-                staged += _stage_file(con, info, i, files, keep=keep is not None)
+                staged += _stage_file(con, info, i, files, cache, parallel=not slow,
+                                      keep=keep is not None)
                 _drop_classified(con)
                 timings["read_and_classify"] += time.perf_counter() - step
                 if staged >= part_rows:  # roll this part up before staging more
@@ -455,6 +472,7 @@ def _mark_invalid_json(con: duckdb.DuckDBPyConnection, info: InputFile) -> None:
     DuckDB numbers them (blank lines skipped), then checked with ``json.loads``.
     """
     all_null = " AND ".join(f"{sql_ident('raw_' + c)} IS NULL" for c in EVENT_COLUMNS)
+    # (``_CLASSIFIED`` holds the file's bad rows with their values as read)
     candidates = {
         int(r[0])
         for r in con.execute(

@@ -28,6 +28,7 @@ from urllib.parse import unquote
 import ibis
 import ibis.expr.types as ir
 
+from starchart.countries import iso_alpha2_codes
 from starchart.engine import spark_text
 from starchart.engine.catalog import read_catalog
 from starchart.engine.inputs import (
@@ -267,7 +268,9 @@ def load_inputs(
     read = [i for i in range(len(infos)) if i not in repeats]
     raw_df = _unioned(spark, [_read_events_file(spark, infos[i], i) for i in read])
     raw = con.table(_view(raw_df, "raw_events"))
-    classified = classify(raw, catalog.select("title_id"))
+    codes = spark.createDataFrame([(c,) for c in sorted(iso_alpha2_codes())], "code string")
+    countries = con.table(_view(codes, "countries"))
+    classified = classify(raw, catalog.select("title_id"), countries)
     if any("event_id" in info.columns for info in infos):
         flagged = flag_duplicates(classified).cache()
     else:  # no ids anywhere: nothing to compare
