@@ -110,22 +110,34 @@ def _append_profile_run(con: duckdb.DuckDBPyConnection, source: str) -> int:
 
 
 def compact_runs(con: duckdb.DuckDBPyConnection) -> None:
-    """Merge the two newest runs while the newer is at least 1/MERGE_RATIO of the older."""
+    """Merge the newest runs into one where they have grown comparable to the run before.
+
+    The suffix of runs to merge is extended backwards while its total size is at least
+    1/MERGE_RATIO of the next older run, and merged in one aggregation: the parts of one big
+    load become one run, and over many loads each row is rewritten a logarithmic number of
+    times (never the whole history per load).
+    """
     sizes = con.execute(
         "SELECT run, count(*) FROM profile_title_runs GROUP BY run ORDER BY run"
     ).fetchall()
     runs = [(int(r), int(n)) for r, n in sizes]
-    while len(runs) >= 2 and runs[-1][1] * MERGE_RATIO >= runs[-2][1]:
-        (older, _), (newer, _) = runs[-2], runs[-1]
-        merged_run = newer + 1
-        merged = con.execute(
-            f"""INSERT INTO profile_title_runs
-            SELECT {merged_run} AS run, {_PROFILE_AGGREGATE} FROM profile_title_runs
-            WHERE run IN (?, ?) GROUP BY profile_id, title_id""",
-            [older, newer],
-        ).fetchone()
-        con.execute("DELETE FROM profile_title_runs WHERE run IN (?, ?)", [older, newer])
-        runs[-2:] = [(merged_run, int(merged[0]) if merged else 0)]
+    if len(runs) < 2:
+        return
+    first, total = len(runs) - 1, runs[-1][1]
+    while first >= 1 and total * MERGE_RATIO >= runs[first - 1][1]:
+        first -= 1
+        total += runs[first][1]
+    if first == len(runs) - 1:
+        return
+    merged_run, oldest = runs[-1][0] + 1, runs[first][0]
+    con.execute(
+        f"""INSERT INTO profile_title_runs
+        SELECT {merged_run} AS run, {_PROFILE_AGGREGATE} FROM profile_title_runs
+        WHERE run >= ? GROUP BY profile_id, title_id""",
+        [oldest],
+    )
+    con.execute("DELETE FROM profile_title_runs WHERE run >= ? AND run < ?",
+                [oldest, merged_run])
 
 
 def migrate_legacy_events(con: duckdb.DuckDBPyConnection) -> bool:
