@@ -287,3 +287,32 @@ def test_memory_limit_is_set_and_checked(tmp_db: Path, tmp_path: Path,
     catalog = write_catalog(tmp_path / "catalog.csv")
     report = api.ingest(catalog=catalog, db=tmp_db, memory_limit="256MB")
     assert report["memory_limit"] == "256MB"
+
+
+def test_profile_runs_merge_when_the_newest_grow_comparable() -> None:
+    """Each load appends one run; runs merge (in one aggregation) only once the newest have
+    grown to half the size of the run before, so a small load never rewrites the history."""
+    import duckdb
+
+    from starchart.engine import rollup
+
+    con = duckdb.connect()
+    con.execute(store.SCHEMA)
+
+    def load(profiles: range) -> list[tuple[int, int]]:
+        at = BASE + dt.timedelta(days=1)
+        con.execute("CREATE OR REPLACE TEMP TABLE part AS SELECT 'p' || i AS profile_id, "
+                    "'f1' AS title_id, 'US' AS country, ?::TIMESTAMP AS started_at, "
+                    "60::BIGINT AS seconds_viewed FROM range(?, ?) t(i)",
+                    [at, profiles.start, profiles.stop])
+        rollup.add_accepted(con, "part")
+        return [(int(r), int(n)) for r, n in con.execute(
+            "SELECT run, count(*) FROM profile_title_runs GROUP BY run ORDER BY run").fetchall()]
+
+    assert load(range(0, 100)) == [(1, 100)]
+    assert load(range(100, 120)) == [(1, 100), (2, 20)]        # 20 * 2 < 100: kept apart
+    # 40 new rows: with the 20 before them, 60 >= 100 / 2, so all three merge (in one go).
+    assert load(range(110, 150)) == [(4, 150)]
+    assert load(range(0, 60)) == [(4, 150), (5, 60)]            # 60 * 2 < 150: kept apart
+    assert con.execute("SELECT sum(sessions), count(*) FROM profile_title").fetchone() == (
+        220, 150)
