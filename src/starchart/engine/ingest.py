@@ -398,6 +398,8 @@ def ingest_into(
                 seconds_viewed BIGINT{event_id})"""
             )
             seen: dict[str, int] = {}
+            first_run = con.execute(
+                "SELECT coalesce(max(run), 0) + 1 FROM profile_title_runs").fetchall()[0][0]
             staged = 0
             merged = {"days": 0, "profile_title_rows": 0}
             part = 0
@@ -425,7 +427,7 @@ def ingest_into(
                 progress("rolling up", len(infos), len(infos))
             _roll_up_part(con, infos, files, keep, part, merged, timings)
             step = time.perf_counter()
-            rollup.compact_runs(con)
+            rollup.compact_runs(con, load_runs_from=int(first_run))
             con.execute(f"DROP TABLE IF EXISTS {_ROWS}")
             for entry in files:
                 _record_file(con, entry)

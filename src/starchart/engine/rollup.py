@@ -109,14 +109,16 @@ def _append_profile_run(con: duckdb.DuckDBPyConnection, source: str) -> int:
     return int(inserted[0]) if inserted else 0
 
 
-def compact_runs(con: duckdb.DuckDBPyConnection) -> None:
-    """Merge the newest runs into one where they have grown comparable to the run before.
+def compact_runs(con: duckdb.DuckDBPyConnection, load_runs_from: int | None = None) -> None:
+    """Merge runs so that there are few, at the cost of the new data.
 
-    The suffix of runs to merge is extended backwards while its total size is at least
-    1/MERGE_RATIO of the next older run, and merged in one aggregation: the parts of one big
-    load become one run, and over many loads each row is rewritten a logarithmic number of
-    times (never the whole history per load).
+    The runs of one load (``load_runs_from`` on: the parts of a big load) always become one.
+    Then the suffix of runs to merge is extended backwards while its total size is at least
+    1/MERGE_RATIO of the next older run, and merged in one aggregation: over many loads each
+    row is rewritten a logarithmic number of times, never the whole history per load.
     """
+    if load_runs_from is not None:
+        _merge_runs_from(con, load_runs_from, only_if_several=True)
     sizes = con.execute(
         "SELECT run, count(*) FROM profile_title_runs GROUP BY run ORDER BY run"
     ).fetchall()
@@ -127,9 +129,19 @@ def compact_runs(con: duckdb.DuckDBPyConnection) -> None:
     while first >= 1 and total * MERGE_RATIO >= runs[first - 1][1]:
         first -= 1
         total += runs[first][1]
-    if first == len(runs) - 1:
+    if first < len(runs) - 1:
+        _merge_runs_from(con, runs[first][0])
+
+
+def _merge_runs_from(
+    con: duckdb.DuckDBPyConnection, oldest: int, *, only_if_several: bool = False
+) -> None:
+    """Replace the runs numbered ``oldest`` and up by one run of their sums."""
+    found = con.execute("SELECT count(DISTINCT run), max(run) FROM profile_title_runs "
+                        "WHERE run >= ?", [oldest]).fetchall()[0]
+    if not found[0] or (only_if_several and found[0] < 2):
         return
-    merged_run, oldest = runs[-1][0] + 1, runs[first][0]
+    merged_run = int(found[1]) + 1
     con.execute(
         f"""INSERT INTO profile_title_runs
         SELECT {merged_run} AS run, {_PROFILE_AGGREGATE} FROM profile_title_runs
