@@ -88,21 +88,32 @@ def ingest(
     events: Any = (),
     *,
     db: str | Path | None = None,
+    keep_events: bool | None = None,
+    memory_limit: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> dict[str, Any]:
-    """Load a catalog (updating titles by title_id) and append viewing events, all or nothing.
+    """Load a catalog (updating titles by title_id) and add viewing events, all or nothing.
 
     ``events``: files, folders and glob patterns (CSV, TSV, Parquet, JSON Lines; text ones
-    may be .gz or .zst). Returns read/accepted/quarantined/duplicates, ``by_reason`` and
+    may be .gz or .zst). Accepted events are rolled up into the store (``daily_viewing``,
+    ``profile_title``); ``keep_events`` (default ``$STARCHART_KEEP_EVENTS``) also writes them
+    as Parquet beside the store. ``memory_limit`` (e.g. ``"3GB"``; default
+    ``$STARCHART_MEMORY_LIMIT`` or an eighth of the machine's memory) bounds DuckDB, which
+    spills beyond it. Returns read/accepted/quarantined/duplicates, ``by_reason`` and
     per-file figures (see docs/engine-inputs.md). A refused file raises ``ValueError`` naming
-    it, and the store is left as it was. ``progress(done, total, path)`` is called per file.
+    it, and the store is left as it was. ``progress(description, done, total)`` per file.
     """
+    from starchart.engine.archive import keep_events_default
     from starchart.engine.ingest import ingest_into
+    from starchart.engine.resources import configure
 
     paths = [events] if isinstance(events, str | Path) else list(events or ())
+    path = store.resolve_db_path(db)
     with store.opened(db, progress=progress) as con:
-        report = ingest_into(con, catalog=catalog, events=paths, progress=progress)
-    return {"db": str(store.resolve_db_path(db)), **report}
+        limit = configure(con, path, memory_limit)
+        report = ingest_into(con, catalog=catalog, events=paths, db_path=path,
+                             keep_events=keep_events_default(keep_events), progress=progress)
+    return {"db": str(path), **report, "memory_limit": limit}
 
 
 def load_catalog(path: str | Path, *, db: str | Path | None = None) -> dict[str, Any]:
@@ -144,12 +155,15 @@ def build(
     out: str | Path | None = None,
     round_to: int | None = None,
     spark_master: str | None = None,
+    full: bool = False,
+    memory_limit: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Compute the weekly charts and Most Popular lists (see docs/engine-charts.md).
 
-    ``engine="duckdb"`` (default) builds from the store's accepted events into its chart
-    tables: every complete week, or only ``week`` ('YYYY-MM-DD', a Sunday). ``engine="spark"``
+    ``engine="duckdb"`` (default) builds from the store's daily viewing rollup into its chart
+    tables: the complete weeks new data touched and the weeks after them (``full``: every
+    week), or only ``week`` ('YYYY-MM-DD', a Sunday). ``engine="spark"``
     reads ``catalog`` and ``events`` files straight into Spark (``spark_master`` or local),
     validates them as ``ingest`` does and writes the three export files plus
     ``quarantine.tsv`` into ``out``. ``progress(description, done, total)`` is called per step.
@@ -171,7 +185,8 @@ def build(
         from starchart.engine.spark_build import build_spark
 
         assert catalog is not None and events is not None and out is not None
-        return build_spark(catalog, list(events), out, round_to=round_to,
+        paths = [events] if isinstance(events, str | Path) else list(events)
+        return build_spark(catalog, paths, out, round_to=round_to,
                            spark_master=spark_master, progress=progress)
     if engine != "duckdb":
         raise ValueError(f"unknown engine {engine!r}: choose duckdb or spark")
@@ -184,7 +199,8 @@ def build(
 
     sunday = None if week is None else parse_week(str(week))
     with store.reporting_waits(progress):  # while another process holds the store
-        report = build_duckdb(db, week=sunday, progress=progress)
+        report = build_duckdb(db, week=sunday, full=full, memory_limit=memory_limit,
+                              progress=progress)
     report["release"] = _publish_after_write(db, progress)
     return report
 

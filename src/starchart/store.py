@@ -1,4 +1,4 @@
-"""The store: one DuckDB database file holding the catalog, events and every chart.
+"""The store: one DuckDB database file holding the catalog, viewing rollups and charts.
 
 Engine-built charts and charts imported from Netflix's files live in the same tables, told
 apart by ``source`` (``"engine"`` or ``"netflix"``), so the two can be compared side by side.
@@ -45,16 +45,51 @@ CREATE TABLE IF NOT EXISTS catalog (
     synopsis          VARCHAR
 );
 
--- Accepted viewing events; started_at is stored in UTC.
-CREATE TABLE IF NOT EXISTS events (
-    event_id       VARCHAR,
-    profile_id     VARCHAR NOT NULL,
-    title_id       VARCHAR NOT NULL,
+-- Accepted viewing rolled up per UTC day, country and title (the charts are computed from
+-- this, never from raw events). seconds_viewed is an exact integer sum.
+CREATE TABLE IF NOT EXISTS daily_viewing (
+    day            DATE    NOT NULL,
     country        VARCHAR NOT NULL,
-    started_at     TIMESTAMP NOT NULL,
-    seconds_viewed BIGINT NOT NULL,
-    source_file    VARCHAR NOT NULL,
-    source_row     BIGINT NOT NULL
+    title_id       VARCHAR NOT NULL,
+    seconds_viewed BIGINT  NOT NULL,
+    events         BIGINT  NOT NULL   -- accepted events (viewing sessions)
+);
+
+-- Viewing per profile and title. Each ingest appends its own summary as one run (cost of the
+-- new data only) and runs are merged now and then; read the profile_title view. The ids are
+-- stored uncompressed: compressing millions of random ids cost more than the rest of a load.
+CREATE TABLE IF NOT EXISTS profile_title_runs (
+    run            BIGINT    NOT NULL,
+    profile_id     VARCHAR   USING COMPRESSION uncompressed NOT NULL,
+    title_id       VARCHAR   USING COMPRESSION uncompressed NOT NULL,
+    seconds_viewed BIGINT    NOT NULL,
+    sessions       BIGINT    NOT NULL,
+    first_watched  TIMESTAMP NOT NULL,   -- UTC
+    last_watched   TIMESTAMP NOT NULL
+);
+CREATE VIEW IF NOT EXISTS profile_title AS
+SELECT profile_id, title_id,
+       CAST(sum(seconds_viewed) AS BIGINT) AS seconds_viewed,
+       CAST(sum(sessions) AS BIGINT) AS sessions,
+       min(first_watched) AS first_watched, max(last_watched) AS last_watched
+FROM profile_title_runs GROUP BY profile_id, title_id;
+
+-- What de-duplication keeps of every accepted event_id: md5 of the trimmed id, 128 bits.
+CREATE TABLE IF NOT EXISTS event_fingerprints (
+    fingerprint UHUGEINT NOT NULL
+);
+
+-- Chart weeks (Sundays) whose viewing or titles changed since they were last built.
+CREATE TABLE IF NOT EXISTS dirty_weeks (
+    week DATE PRIMARY KEY
+);
+
+-- One row per ingest call that wrote events; kept_events: its accepted rows are also in the
+-- Parquet archive beside the store (see starchart.engine.archive).
+CREATE TABLE IF NOT EXISTS ingest_loads (
+    load_id     VARCHAR PRIMARY KEY,
+    kept_events BOOLEAN NOT NULL,
+    ingested_at TIMESTAMP NOT NULL DEFAULT current_timestamp
 );
 
 -- Rows that could not be counted, with why and where they came from.

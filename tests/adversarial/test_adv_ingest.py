@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from starchart import api, store
+from starchart.engine.archive import kept_events_sql
 from tests.adversarial.conftest import EVENTS_HEADER
 
 ROW = "e1,p1,t1,US,2025-03-25T10:00:00Z,3600"
@@ -61,10 +62,16 @@ def test_text_variants_are_read(
 def test_odd_offsets_are_honoured(store_with_catalog: Path, tmp_path: Path) -> None:
     rows = [f"e{i},p1,t1,US,{ts},1" for i, ts in enumerate(
         ["2025-03-25T10:00:00+14:00", "2025-03-25T10:00:00-12:00", "2025-03-25T10:00:00+0530"])]
-    ingest(store_with_catalog, tmp_path / "o.csv", "\n".join([EVENTS_HEADER, *rows]) + "\n")
+    path = tmp_path / "o.csv"
+    path.write_text("\n".join([EVENTS_HEADER, *rows]) + "\n")
+    api.ingest(events=[path], db=store_with_catalog, keep_events=True)
     with store.opened(store_with_catalog, read_only=True) as con:
         got = [str(r[0]) for r in con.execute(
-            "SELECT started_at FROM events ORDER BY source_row").fetchall()]
+            f"SELECT started_at FROM {kept_events_sql(store_with_catalog)} "
+            "ORDER BY source_row").fetchall()]
+        # and the rollup counts each on its UTC day
+        days = con.execute("SELECT day, events FROM daily_viewing ORDER BY day").fetchall()
+    assert [(str(d), n) for d, n in days] == [("2025-03-24", 1), ("2025-03-25", 2)]
     assert got == ["2025-03-24 20:00:00", "2025-03-25 22:00:00", "2025-03-25 04:30:00"]
 
 
@@ -100,7 +107,8 @@ def test_bad_files_are_refused_whole(
         api.ingest(events=[good, bad], db=store_with_catalog)
     assert str(bad) in str(err.value)
     with store.opened(store_with_catalog, read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM events").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM daily_viewing").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM event_fingerprints").fetchone() == (0,)
 
 
 def test_same_file_twice_and_ids_across_files_count_once(

@@ -14,6 +14,7 @@ from tests.discovery.worlds import (
     RUNTIME,
     World,
     film,
+    read_events,
     two_groups,
     view,
     write_catalog,
@@ -98,10 +99,10 @@ def test_picks_stay_in_the_profiles_group(groups_world: World, groups_db: Path) 
 
 
 def test_picks_never_offer_a_finished_title(groups_world: World, groups_db: Path) -> None:
-    with duckdb.connect(str(groups_db), read_only=True) as con:
-        history = con.execute(
-            "SELECT e.profile_id, e.title_id, sum(e.seconds_viewed) FROM events e "
-            "GROUP BY ALL").fetchall()
+    totals: dict[tuple[str, str], int] = {}
+    for profile, title, seconds in read_events(groups_world):
+        totals[profile, title] = totals.get((profile, title), 0) + seconds
+    history = [(p, t, s) for (p, t), s in totals.items()]
     finished: dict[str, set[str]] = {}
     partial: dict[str, set[str]] = {}
     for profile, title, seconds in history:
@@ -168,8 +169,7 @@ def test_train_replaces_the_model_whole(tmp_path: Path) -> None:
     with duckdb.connect(str(db), read_only=True) as con:
         profiles = con.execute("SELECT count(*) FROM discovery_profiles").fetchone()[0]
         watched = con.execute("SELECT sum(titles) FROM discovery_profiles").fetchone()[0]
-        pairs = con.execute("SELECT count(DISTINCT (profile_id, title_id)) FROM events"
-                            ).fetchone()[0]
+        pairs = len({(p, t) for p, t, _ in read_events(world)})
         n_models = con.execute("SELECT count(*) FROM discovery_models").fetchone()[0]
         picks = con.execute("SELECT count(*) FROM discovery_picks").fetchone()[0]
     assert profiles == 24 == second["rows"]["discovery_profiles"]
@@ -241,23 +241,29 @@ def test_a_sample_counts_less_than_a_full_watch(tmp_path: Path) -> None:
 
 
 def test_trains_from_the_stores_profile_title_summary(tmp_path: Path) -> None:
-    """Where the store keeps ``profile_title`` (and no raw events), training reads it and
-    learns the same model as from the events it summarises."""
+    """Training reads the ``profile_title`` summary ingest keeps (no raw events are stored):
+    loading the same viewing in two ingests, or in one, learns the same model."""
     world = two_groups(tmp_path / "w", profiles=12)
-    from_events = tmp_path / "events.duckdb"
-    api.ingest(catalog=world.catalog, events=[world.events], db=from_events)
-    api.train(db=from_events)
-    summary = tmp_path / "summary.duckdb"
-    api.ingest(catalog=world.catalog, events=[world.events], db=summary)
-    with duckdb.connect(str(summary)) as con:
-        con.execute("""CREATE TABLE profile_title AS
-            SELECT profile_id, title_id, sum(seconds_viewed)::BIGINT AS seconds_viewed,
-                   count(*)::BIGINT AS sessions, min(started_at) AS first_watched,
-                   max(started_at) AS last_watched
-            FROM events GROUP BY ALL""")
-        con.execute("DELETE FROM events")
-    report = api.train(db=summary)
+    at_once = tmp_path / "once.duckdb"
+    api.ingest(catalog=world.catalog, events=[world.events], db=at_once)
+    api.train(db=at_once)
+    rows = read_events(world)
+    assert rows
+    import pyarrow.csv as pacsv
+
+    table = pacsv.read_csv(world.events, convert_options=pacsv.ConvertOptions(
+        column_types={c: "string" for c in ("event_id", "seconds_viewed")}))
+    half = table.num_rows // 2
+    in_two = tmp_path / "two.duckdb"
+    api.ingest(catalog=world.catalog, db=in_two)
+    for n, part in enumerate((table.slice(0, half), table.slice(half))):
+        pacsv.write_csv(part, tmp_path / f"part{n}.csv")
+        api.ingest(events=[tmp_path / f"part{n}.csv"], db=in_two)
+    with duckdb.connect(str(in_two), read_only=True) as con:
+        assert not con.execute("SELECT count(*) FROM information_schema.tables "
+                               "WHERE table_name = 'events'").fetchone()[0]
+    report = api.train(db=in_two)
     assert report["models"][0]["interactions"] == 24 * 4  # 24 profiles, 4 titles each
     for title in ("a1", "b3", "a-new"):
-        assert api.similar(title, db=summary) == api.similar(title, db=from_events)
-    assert api.picks("a-p004", db=summary) == api.picks("a-p004", db=from_events)
+        assert api.similar(title, db=in_two) == api.similar(title, db=at_once)
+    assert api.picks("a-p004", db=in_two) == api.picks("a-p004", db=at_once)

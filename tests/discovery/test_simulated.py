@@ -19,13 +19,17 @@ def release_day_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("slate")
     world = api.simulate(root / "world", weeks=3, profiles=10_000, titles=150, seed=7,
                          end="2025-06-01", events_per_week=30_000)
-    db = root / "store.duckdb"
-    api.ingest(catalog=world["catalog"], events=[world["events_dir"]], db=db)
-    with duckdb.connect(str(db)) as con:
-        con.execute("DELETE FROM events WHERE started_at >= CAST(? AS TIMESTAMP)", [RELEASE])
-        left = con.execute("SELECT count(*) FROM events WHERE title_id = "
+    # The store as it stood on the morning of 30 May: only the viewing before the release.
+    before = root / "before-release.parquet"
+    with duckdb.connect() as con:
+        con.execute(
+            f"COPY (SELECT * FROM read_parquet('{world['events_dir']}/**/*.parquet') "
+            f"WHERE started_at < CAST('{RELEASE}' AS TIMESTAMP)) TO '{before}' (FORMAT parquet)")
+        left = con.execute(f"SELECT count(*) FROM read_parquet('{before}') WHERE title_id = "
                            "'slate-lost-in-starlight'").fetchone()[0]
     assert left == 0
+    db = root / "store.duckdb"
+    api.ingest(catalog=world["catalog"], events=[before], db=db)
     api.train(db=db)
     return db
 
@@ -51,8 +55,9 @@ def test_picks_for_a_simulated_profile(release_day_db: Path) -> None:
         profile, watched = con.execute(
             "SELECT profile_id, titles FROM discovery_profiles "
             "ORDER BY titles DESC, profile_id LIMIT 1").fetchone()
+        before = release_day_db.parent / "before-release.parquet"
         finished = {r[0] for r in con.execute(
-            "SELECT e.title_id FROM events e JOIN catalog c USING (title_id) "
+            f"SELECT e.title_id FROM read_parquet('{before}') e JOIN catalog c USING (title_id) "
             "WHERE e.profile_id = ? GROUP BY e.title_id "
             "HAVING sum(e.seconds_viewed) >= 0.9 * any_value(c.runtime_minutes) * 60",
             [profile]).fetchall()}

@@ -68,6 +68,17 @@ def write_events(path: Path, rows: list[dict[str, str]]) -> Path:
     return write_table(path, table)
 
 
+def read_events(world: World) -> list[tuple[str, str, int]]:
+    """(profile_id, title_id, seconds_viewed) of every row of the world's events file: the
+    oracle for what the store learnt from (it keeps no raw events)."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        return [(p, t, int(s)) for p, t, s in con.execute(
+            "SELECT profile_id, title_id, seconds_viewed FROM read_csv(?, all_varchar=true)",
+            [str(world.events)]).fetchall()]
+
+
 def two_groups(folder: Path, *, per_group: int = 6, profiles: int = 30) -> World:
     """Two audiences that never mix (see the module docstring)."""
     folder.mkdir(parents=True, exist_ok=True)

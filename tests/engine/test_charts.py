@@ -1,6 +1,6 @@
 """The chart methodology on hand-made stores, every list worked out by hand.
 
-Events go straight into the store's ``events`` table (UTC), the charts are built on DuckDB
+Accepted events go straight into the store's rollup (UTC), the charts are built on DuckDB
 through the public API, and the lists are read back from the chart tables.
 """
 

@@ -1,4 +1,9 @@
-"""DuckDB ingest through starchart.api: quarantine, refusals, duplicates, formats, paths."""
+"""DuckDB ingest through starchart.api: quarantine, refusals, duplicates, formats, paths.
+
+Every ingest here keeps its accepted events (``$STARCHART_KEEP_EVENTS``), so each test can
+check the exact rows accepted through the Parquet archive, and :func:`stored_events` checks
+that the store's rollups add up to exactly those rows.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from starchart import api, store
+from starchart.engine.archive import KEEP_EVENTS_ENV, archive_dir, kept_events_sql
 from starchart.engine.readers import write_table
 from starchart.engine.validate import REASONS
 
@@ -61,27 +67,78 @@ def write_catalog(path: Path, rows: list[str] | None = None, header: str = CATAL
     return path
 
 
+@pytest.fixture(autouse=True)
+def keep_events(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(KEEP_EVENTS_ENV, "1")
+
+
 def snapshot(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Everything ingest may touch, to prove a refused call changed nothing."""
     with store.opened(db, read_only=True) as con:
-        return {
-            table: sorted(con.execute(f"SELECT * EXCLUDE ({cols}) FROM {table}").fetchall(),
-                          key=repr)
+        tables = {
+            table: sorted(con.execute(f"SELECT {cols} FROM {table}").fetchall(), key=repr)
             for table, cols in (
-                ("catalog", "synopsis"),
-                ("events", "source_file"),
-                ("quarantine", "detail"),
-                ("ingested_files", "ingested_at"),
+                ("catalog", "* EXCLUDE (synopsis)"),
+                ("daily_viewing", "*"),
+                ("profile_title", "*"),
+                ("event_fingerprints", "*"),
+                ("dirty_weeks", "*"),
+                ("ingest_loads", "* EXCLUDE (ingested_at)"),
+                ("quarantine", "* EXCLUDE (detail)"),
+                ("ingested_files", "* EXCLUDE (ingested_at)"),
             )
         }
+    tables["archive"] = sorted(str(p.relative_to(db.parent))
+                               for p in archive_dir(db).rglob("*") if p.is_file())
+    return tables
 
 
 def stored_events(db: Path) -> list[tuple[Any, ...]]:
+    """The accepted events (from the archive), after checking that the store's rollups and
+    fingerprints hold exactly these events."""
     with store.opened(db, read_only=True) as con:
-        return con.execute(
+        source = kept_events_sql(db)
+        if source is None:
+            assert con.execute("SELECT count(*) FROM daily_viewing").fetchone() == (0,)
+            return []
+        rows = con.execute(
             "SELECT event_id, profile_id, title_id, country, started_at, seconds_viewed, "
-            "source_file, source_row FROM events ORDER BY source_file, source_row"
+            f"source_file, source_row FROM {source} ORDER BY source_file, source_row"
         ).fetchall()
+        daily = con.execute(
+            "SELECT day, country, title_id, seconds_viewed, events FROM daily_viewing "
+            "ORDER BY ALL").fetchall()
+        profiles = con.execute(
+            "SELECT profile_id, title_id, seconds_viewed, sessions, first_watched, "
+            "last_watched FROM profile_title ORDER BY ALL").fetchall()
+        fingerprints = sorted(r[0] for r in con.execute(
+            "SELECT fingerprint FROM event_fingerprints").fetchall())
+        expected_fps = sorted(r[0] for r in con.execute(
+            f"SELECT md5_number(event_id) FROM {source} WHERE event_id IS NOT NULL").fetchall())
+    assert daily == _daily_of(rows)
+    assert profiles == _profiles_of(rows)
+    assert fingerprints == expected_fps
+    return rows
+
+
+def _daily_of(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    sums: dict[tuple[Any, ...], list[int]] = {}
+    for _, _, title_id, country, started_at, seconds, _, _ in rows:
+        entry = sums.setdefault((started_at.date(), country, title_id), [0, 0])
+        entry[0] += seconds
+        entry[1] += 1
+    return sorted((*k, v[0], v[1]) for k, v in sums.items())
+
+
+def _profiles_of(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    out: dict[tuple[str, str], list[Any]] = {}
+    for _, profile, title_id, _, started_at, seconds, _, _ in rows:
+        entry = out.setdefault((profile, title_id), [0, 0, started_at, started_at])
+        entry[0] += seconds
+        entry[1] += 1
+        entry[2] = min(entry[2], started_at)
+        entry[3] = max(entry[3], started_at)
+    return sorted((*k, *v) for k, v in out.items())
 
 
 @pytest.fixture()
@@ -244,7 +301,7 @@ def test_row_numbers_in_a_big_csv(tmp_db: Path, tmp_path: Path, catalog: Path) -
     assert q.source_row.tolist() == list(range(9973, 300_001, 9973))
     with store.opened(tmp_db, read_only=True) as con:
         mismatched = con.execute(
-            "SELECT count(*) FROM events WHERE event_id <> 'e' || source_row"
+            f"SELECT count(*) FROM {kept_events_sql(tmp_db)} WHERE event_id <> 'e' || source_row"
         ).fetchone()
     assert mismatched == (0,)
 

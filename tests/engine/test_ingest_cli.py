@@ -37,7 +37,7 @@ def test_ingest_json_report_then_quarantine(tmp_db: Path, tmp_path: Path) -> Non
     # what the command did, seen through the library
     assert len(api.quarantine(db=tmp_db)) == 3
     with store.opened(tmp_db, read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM events").fetchone() == (2,)
+        assert con.execute("SELECT sum(events) FROM daily_viewing").fetchone() == (2,)
 
     listed = runner.invoke(app, ["quarantine", "--json", "--reason", "unknown_title_id"])
     assert listed.exit_code == 0, listed.output
@@ -56,7 +56,7 @@ def test_ingest_json_report_then_quarantine(tmp_db: Path, tmp_path: Path) -> Non
     assert again.exit_code == 0, again.output
     assert "already loaded" in again.stdout
     with store.opened(tmp_db, read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM events").fetchone() == (2,)
+        assert con.execute("SELECT sum(events) FROM daily_viewing").fetchone() == (2,)
 
 
 def test_refused_file_is_one_error_line_and_exit_1(tmp_db: Path, tmp_path: Path) -> None:
@@ -72,7 +72,7 @@ def test_refused_file_is_one_error_line_and_exit_1(tmp_db: Path, tmp_path: Path)
     assert "bad.csv: not a CSV file: it is a PNG image" in message
     with store.opened(tmp_db, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM catalog").fetchone() == (0,)
-        assert con.execute("SELECT count(*) FROM events").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM daily_viewing").fetchone() == (0,)
 
 
 def test_usage_errors(tmp_db: Path, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import shutil
@@ -11,9 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import pytest
+import zstandard
 
 from starchart import api, store
+from starchart.engine.archive import kept_events_sql
 from starchart.engine.catalog import CATALOG_COLUMNS, read_catalog
 from starchart.engine.readers import write_table
 from starchart.engine.spark_inputs import load_inputs
@@ -61,11 +65,31 @@ def inputs(tmp_path: Path) -> tuple[Path, list[Path]]:
         json.dumps(ev(event_id="y1")) + "\n{not json\n\n" + json.dumps(ev(seconds="7"))
         + "\n[1]\n   \nnull\n{}\n" + json.dumps(ev(seconds="8")) + "\n"
     )
-    return catalog, [*files, copy, awkward, broken_json]
+    # The same awkward text compressed with zstd: Spark reads it on an executor, record by
+    # record (a quoted line break inside one), and must number and parse it the same way.
+    zstd = zstandard.ZstdCompressor()
+    awkward_zst = folder / "h.csv.zst"
+    awkward_zst.write_bytes(zstd.compress(awkward.read_bytes().replace(b"x1,", b"z1,")
+                                          .replace(b"x2,", b"z2,").replace(b"x3,", b"z3,")))
+    broken_zst = folder / "i.ndjson.zst"
+    broken_zst.write_bytes(zstd.compress(broken_json.read_bytes().replace(b"y1", b"w1")))
+    # Typed Parquet: integer seconds and zoned timestamps, read as they are by both engines.
+    typed = write_table(folder / "j-typed.parquet", pa.table({
+        "event_id": ["t1", "t2", "t3", "e2"],
+        "profile_id": ["p1", "p2", "p3", "p4"],
+        "title_id": ["f1", "s1", "f1", "f1"],
+        "country": ["US", "DE", "BR", "US"],
+        "started_at": pa.array(
+            [dt.datetime(2025, 3, 30, 8, 0), dt.datetime(2025, 3, 30, 9, 0, 0, 500),
+             dt.datetime(2250, 1, 1), dt.datetime(2025, 3, 30, 10, 0)],
+            pa.timestamp("us", tz="Asia/Tokyo")),
+        "seconds_viewed": pa.array([60, -1, 5, 86401], pa.int64()),
+    }))
+    return catalog, [*files, copy, awkward, broken_json, awkward_zst, broken_zst, typed]
 
 
 def duckdb_ingest(db: Path, catalog: Path, files: list[Path]) -> dict[str, Any]:
-    return api.ingest(catalog=catalog, events=files, db=db)
+    return api.ingest(catalog=catalog, events=files, db=db, keep_events=True)
 
 
 def rows_of(table: Any, columns: list[str]) -> Counter[tuple[Any, ...]]:
@@ -95,8 +119,10 @@ def test_load_inputs_matches_duckdb_ingest(
     )
     ev_cols = ["event_id", "profile_id", "title_id", "country", "started_at", "seconds_viewed"]
     with store.opened(tmp_db, read_only=True) as con:
-        stored = con.execute(f"SELECT {', '.join(ev_cols)} FROM events").fetchall()
+        stored = con.execute(
+            f"SELECT {', '.join(ev_cols)} FROM {kept_events_sql(tmp_db)}").fetchall()
     assert rows_of(got.accepted, ev_cols) == Counter(stored)
+    assert len(stored) == expected["accepted"]
 
     assert got.accepted.schema()["started_at"].is_timestamp()
     assert got.accepted.schema()["seconds_viewed"].is_int64()

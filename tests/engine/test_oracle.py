@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from starchart import store
+from starchart.engine import charts
 from starchart.engine.build import compute_charts, write_charts
 
 BASE = dt.datetime(2025, 1, 6)  # a Monday
@@ -159,13 +160,15 @@ def engine(titles: dict[str, dict[str, Any]], events: list[dict[str, Any]]) -> d
             [[tid, f"Show {tid}", "Season 1" if t["kind"] == "tv" else None, t["kind"],
               t["lang"], t["runtime"], t["release"], t["original"]] for tid, t in titles.items()],
         )
+        con.execute("""CREATE TABLE accepted (profile_id VARCHAR, title_id VARCHAR,
+                       country VARCHAR, started_at TIMESTAMP, seconds_viewed BIGINT)""")
         con.executemany(
-            """INSERT INTO events VALUES (?, 'p', ?, ?, ?, ?, 'random', ?)""",
-            [[f"e{i}", e["title_id"], e["country"], e["at"], e["seconds"], i]
-             for i, e in enumerate(events)],
+            "INSERT INTO accepted VALUES ('p', ?, ?, ?, ?)",
+            [[e["title_id"], e["country"], e["at"], e["seconds"]] for e in events],
         )
         backend = ibis.duckdb.from_connection(con)
-        results = compute_charts(backend.table("events"), backend.table("catalog"))
+        daily = charts.daily_rollup(backend.table("accepted"))  # the shared rollup, then lists
+        results = compute_charts(daily, backend.table("catalog"))
         write_charts(con, results)
         got_global = con.execute(
             """SELECT week, category, weekly_rank, title_id, weekly_hours_viewed, weekly_views,

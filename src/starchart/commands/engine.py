@@ -8,8 +8,21 @@ from typing import Annotated, Any
 import typer
 
 from starchart import api
-from starchart.commands.common import DbOption, JsonOption, console, print_json, run_or_fail
+from starchart.commands.common import (
+    DbOption,
+    JsonOption,
+    console,
+    fail,
+    print_json,
+    run_or_fail,
+)
 from starchart.progress import progress_bar
+
+MemoryOption = Annotated[
+    str | None,
+    typer.Option("--memory-limit", help="Most memory DuckDB may use before it spills to "
+                 "<store>.tmp, e.g. 3GB (default: $STARCHART_MEMORY_LIMIT or 1/8 of RAM)."),
+]
 
 
 def export_cmd(
@@ -45,7 +58,13 @@ def build_cmd(
     ] = None,
     events: Annotated[
         list[Path] | None,
-        typer.Option("--events", help="Spark: an events file or folder (repeat for more)."),
+        typer.Option("--events", help="Spark: events files, folders or globs; several may "
+                     "follow one --events (e.g. --events a.csv b.parquet dir/)."),
+    ] = None,
+    more_events: Annotated[
+        list[Path] | None,
+        typer.Argument(help="More events paths (as a shell glob after --events expands to).",
+                       show_default=False),
     ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Spark: folder for the export files.")
@@ -57,20 +76,29 @@ def build_cmd(
     spark_master: Annotated[
         str | None, typer.Option("--spark-master", help="Spark: cluster URL (default local).")
     ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Rebuild every week, not only those new data touched.")
+    ] = False,
+    memory_limit: MemoryOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Compute the weekly Top 10 lists and Most Popular from the accepted events."""
+    """Compute the weekly Top 10 lists and Most Popular from the viewing rollup."""
+    paths = [*(events or []), *(more_events or [])]
+    if more_events and not events:
+        raise fail(f"unexpected argument {more_events[0]}: events paths follow --events "
+                   "(--engine spark); on DuckDB, load events with 'starchart ingest'")
     with progress_bar(console, enabled=not as_json, first="building charts") as report:
         result = run_or_fail(lambda: api.build(
-            week=week, db=db, engine=engine, catalog=catalog, events=events, out=out,
-            round_to=round_to, spark_master=spark_master, progress=report,
+            week=week, db=db, engine=engine, catalog=catalog, events=paths or None, out=out,
+            round_to=round_to, spark_master=spark_master, full=full,
+            memory_limit=memory_limit, progress=report,
         ))
     if as_json:
         print_json(result)
         return
     weeks = result["weeks"]
-    span = f"{weeks[0]} .. {weeks[-1]}" if weeks else "none"
+    span = f"{weeks[0]} .. {weeks[-1]}" if weeks else "none: no new data since the last build"
     console.print(f"built {len(weeks)} week(s) ({span}) on {result['engine']} "
                   f"from {result['events']:,} events in {result['timings']['wall']:.1f} s")
     for table, n in result["rows"].items():
@@ -89,13 +117,27 @@ def ingest_cmd(
         Path | None,
         typer.Option("--catalog", help="Catalog file to load first (updates titles by id)."),
     ] = None,
+    events_option: Annotated[
+        list[str] | None,
+        typer.Option("--events", help="Events files, folders or globs (or give them as "
+                     "arguments); several may follow one --events."),
+    ] = None,
+    keep_events: Annotated[
+        bool | None,
+        typer.Option("--keep-events/--no-keep-events", help="Also write the accepted events "
+                     "as Parquet by week beside the store (default: $STARCHART_KEEP_EVENTS).",
+                     show_default=False),
+    ] = None,
+    memory_limit: MemoryOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Load the catalog and append viewing events; bad rows go to quarantine."""
+    """Load the catalog and add viewing events; bad rows go to quarantine."""
+    paths = [*(events_option or []), *(events or [])]
     with progress_bar(console, enabled=not as_json, first="reading files") as report:
-        result = run_or_fail(lambda: api.ingest(catalog=catalog, events=events or [], db=db,
-                                                progress=report))
+        result = run_or_fail(lambda: api.ingest(
+            catalog=catalog, events=paths, db=db, keep_events=keep_events,
+            memory_limit=memory_limit, progress=report))
     if as_json:
         print_json(result)
         return
@@ -123,6 +165,8 @@ def _print_ingest(result: dict[str, Any]) -> None:
         table.add_row("total", *(f"{result[k]:,}" for k in
                                  ("read", "accepted", "quarantined", "duplicates")))
     console.print(table)
+    if result.get("kept_events"):
+        console.print(f"kept the accepted events in {result['kept_events']}")
     reasons = {k: v for k, v in result["by_reason"].items() if v}
     if reasons:
         console.print("quarantined: " + ", ".join(f"{k} {v:,}" for k, v in reasons.items())

@@ -443,14 +443,10 @@ def write_models(con: duckdb.DuckDBPyConnection, *, engine: str, seconds: float,
 # --- the two engines -------------------------------------------------------------------------
 
 
-def _store_profile_title(backend: Any, con: duckdb.DuckDBPyConnection) -> ir.Table:
-    """The store's ``profile_title`` summary where ingest keeps one, else derived from the
-    stored events."""
-    if "profile_title" in _tables(con):
-        table = backend.table("profile_title")
-        if table.count().to_pyarrow().as_py():
-            return table.select(*feedback.PROFILE_TITLE_COLUMNS)
-    return feedback.profile_title_from_events(backend.table("events"))
+def _store_profile_title(backend: Any) -> ir.Table:
+    """The store's ``profile_title`` summary, which ingest keeps up to date (raw events are
+    not stored)."""
+    return backend.table("profile_title").select(*feedback.PROFILE_TITLE_COLUMNS)
 
 
 def _registered(con: duckdb.DuckDBPyConnection, backend: Any, table: pa.Table) -> ir.Table:
@@ -461,19 +457,9 @@ def _registered(con: duckdb.DuckDBPyConnection, backend: Any, table: pa.Table) -
     return backend.table(name)
 
 
-def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-    ).fetchall()}
-
-
 def _has_viewing(con: duckdb.DuckDBPyConnection) -> bool:
-    for table in ("events", "profile_title"):
-        if table in _tables(con):
-            row = con.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchall()[0]
-            if row and row[0]:
-                return True
-    return False
+    row = con.execute("SELECT EXISTS (SELECT 1 FROM profile_title)").fetchall()[0]
+    return bool(row and row[0])
 
 
 def train_duckdb(db: str | Path | None = None, *, progress: Progress | None = None,
@@ -491,7 +477,7 @@ def train_duckdb(db: str | Path | None = None, *, progress: Progress | None = No
             matrix = None
             if titles and _has_viewing(con):
                 index = _registered(con, backend, title_index(titles))
-                inter = feedback.interactions(_store_profile_title(backend, con), index)
+                inter = feedback.interactions(_store_profile_title(backend), index)
                 matrix = read_viewing(inter, len(titles))
         if matrix is not None:
             viewing = fit_viewing(matrix, titles, k=k, l2_scale=l2_scale,

@@ -1,10 +1,14 @@
 """Build the weekly charts: run :mod:`starchart.engine.charts` and write the store's chart tables.
 
-:func:`compute_charts` runs the backend-neutral chart expressions on whatever Ibis backend the
-tables are bound to (DuckDB here, PySpark in :mod:`starchart.engine.spark_build`) and collects
-the small results as Arrow tables. :func:`write_charts` puts them into a store's chart tables
-in one transaction. :func:`build` does both on the DuckDB store, through the store's one
-read-write connection (DuckDB allows a single writer per file).
+:func:`compute_charts` runs the backend-neutral chart expressions over a daily rollup on
+whatever Ibis backend the tables are bound to (DuckDB here, PySpark in
+:mod:`starchart.engine.spark_build`) and collects the small results as Arrow tables.
+:func:`write_charts` puts them into a store's chart tables in one transaction. :func:`build`
+does both on the DuckDB store, through the store's one read-write connection (DuckDB allows a
+single writer per file), and only for the weeks that changed: ingest marks the weeks its
+events fall in (``dirty_weeks``), and a build ranks the weeks from the earliest of them on
+(later weeks' cumulative counts depend on it), taking the weeks-on-list counts before it from
+the stored lists. ``full=True`` rebuilds everything; both give the same rows.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import pyarrow as pa
 
 from starchart import store
 from starchart.countries import country_name
-from starchart.engine import charts
+from starchart.engine import charts, rollup
 from starchart.weeks import MOST_POPULAR_WINDOW_DAYS, last_complete_week, week_ending
 
 #: Callback for long work: ``progress(description, steps_done, steps_total)``.
@@ -75,7 +79,11 @@ def plan_weeks(
 
 @dataclass
 class ChartResults:
-    """The collected charts of one build, exact values, ready for a store."""
+    """The collected charts of one build, exact values, ready for a store.
+
+    ``since``: lists were computed for the weeks from this Sunday on (None: every week), and
+    replace the stored ones from there; ``week``: only ``weeks`` replace stored ones.
+    """
 
     events: int
     first_day: dt.date
@@ -87,6 +95,7 @@ class ChartResults:
     country_lists: pa.Table
     most_popular: pa.Table
     timings: dict[str, float] = field(default_factory=dict)
+    since: dt.date | None = None
 
 
 class StepTimer:
@@ -110,24 +119,28 @@ class StepTimer:
 
 
 def compute_charts(
-    events: ir.Table,
+    daily: ir.Table,
     catalog: ir.Table,
     *,
     week: dt.date | None = None,
     later_weeks: Sequence[dt.date] = (),
+    since: dt.date | None = None,
+    earlier: tuple[ir.Table, ir.Table] | None = None,
     progress: Progress | None = None,
 ) -> ChartResults:
     """Run the chart expressions on the tables' backend and collect the results.
 
-    ``events`` holds accepted events (event_id, profile_id, title_id, country, started_at in
-    UTC, seconds_viewed); ``catalog`` the store's catalog columns. ``week`` limits the weekly
-    lists to that week plus those of ``later_weeks`` after it (weeks built before, whose
-    cumulative counts depend on it); cumulative counts still see earlier weeks.
+    ``daily`` holds the viewing rollup (day, country, title_id, seconds_viewed, events; see
+    :func:`starchart.engine.charts.daily_rollup`); ``catalog`` the store's catalog columns.
+    ``week`` limits the weekly lists to that week plus those of ``later_weeks`` after it
+    (weeks built before, whose cumulative counts depend on it). ``since`` ranks only the
+    weeks from that Sunday on, with ``earlier`` = (global, country) weeks-on-list counts of
+    the weeks before it; without it cumulative counts start from the first week of data.
     """
     timings: dict[str, float] = {}
     steps = StepTimer(progress, timings)
     with steps.step("span", STEPS[0]):
-        span = charts.data_span(events).to_pyarrow().to_pylist()[0]
+        span = charts.data_span(daily).to_pyarrow().to_pylist()[0]
     if not span["events"]:
         raise ValueError("no accepted events to build charts from (run 'starchart ingest')")
     first_day, last_day = _as_date(span["first_day"]), _as_date(span["last_day"])
@@ -136,23 +149,29 @@ def compute_charts(
     if week is not None:
         only = [week, *sorted({w for w in later_weeks if week < w <= latest})]
         until = only[-1]
+    if since is not None and since <= week_ending(first_day):
+        since, earlier = None, None  # from the first week: nothing earlier to count
+    past_global, past_country = earlier if earlier is not None else (None, None)
     with steps.step("global_lists", STEPS[1]):
-        global_lists = charts.global_lists(events, catalog, until=until, weeks=only).to_pyarrow()
+        global_lists = charts.global_lists(
+            daily, catalog, until=until, weeks=only, since=since, earlier=past_global
+        ).to_pyarrow()
     with steps.step("country_lists", STEPS[2]):
         country_lists = charts.country_lists(
-            events, catalog, until=until, weeks=only
+            daily, catalog, until=until, weeks=only, since=since, earlier=past_country
         ).to_pyarrow()
     with steps.step("most_popular", STEPS[3]):
         popular = charts.most_popular(
-            events, catalog, first_day=first_day, until=latest
+            daily, catalog, first_day=first_day, until=latest
         ).to_pyarrow()
     weeks = only if only is not None else sorted(
         {_as_date(w) for w in global_lists.column("week").to_pylist()}
+        | {_as_date(w) for w in country_lists.column("week").to_pylist()}
     )
     return ChartResults(
         events=int(span["events"]), first_day=first_day, last_day=last_day, latest_week=latest,
         week=week, weeks=weeks, global_lists=global_lists, country_lists=country_lists,
-        most_popular=popular, timings=timings,
+        most_popular=popular, timings=timings, since=since if week is None else None,
     )
 
 
@@ -184,8 +203,9 @@ FROM _starchart_popular
 
 
 def write_charts(con: duckdb.DuckDBPyConnection, results: ChartResults) -> dict[str, int]:
-    """Replace the engine's rows for the built weeks (all weeks for a full build) and its
-    Most Popular lists, in one transaction; imported ``netflix`` rows are never touched."""
+    """Replace the engine's rows for the built weeks (all weeks for a full build, the weeks
+    from ``since`` on for an incremental one) and its Most Popular lists, and mark those
+    weeks built, in one transaction; imported ``netflix`` rows are never touched."""
     codes = sorted(set(results.country_lists.column("country_iso2").to_pylist()))
     names = pa.table(
         {"country_iso2": pa.array(codes, pa.string()),
@@ -203,8 +223,12 @@ def write_charts(con: duckdb.DuckDBPyConnection, results: ChartResults) -> dict[
     try:
         with store.transaction(con):
             if results.week is None:
+                since = results.since or dt.date.min
                 for table in ("chart_global", "chart_country"):
-                    con.execute(f"DELETE FROM {table} WHERE source = ?", [engine])
+                    con.execute(f"DELETE FROM {table} WHERE source = ? AND week >= ?",
+                                [engine, since])
+                con.execute("DELETE FROM dirty_weeks WHERE week >= ? AND week <= ?",
+                            [since, results.latest_week])
             else:
                 for table in ("chart_global", "chart_country"):
                     for week in results.weeks:
@@ -212,6 +236,8 @@ def write_charts(con: duckdb.DuckDBPyConnection, results: ChartResults) -> dict[
                             f"DELETE FROM {table} WHERE source = ? AND week = ?",
                             [engine, week],
                         )
+                for week in results.weeks:
+                    con.execute("DELETE FROM dirty_weeks WHERE week = ?", [week])
             con.execute("DELETE FROM most_popular WHERE source = ?", [engine])
             con.execute(_INSERT_GLOBAL)
             con.execute(_INSERT_COUNTRY)
@@ -243,39 +269,80 @@ def summary(results: ChartResults, rows: dict[str, int], **extra: Any) -> dict[s
     }
 
 
+def _earlier_counts(backend: Any, since: dt.date) -> tuple[ir.Table, ir.Table]:
+    """Weeks on each engine list before ``since``, from the stored lists (global, country)."""
+    g = backend.table("chart_global")
+    g = g.filter(g.source == store.ENGINE_SOURCE, g.week < since)
+    c = backend.table("chart_country")
+    c = c.filter(c.source == store.ENGINE_SOURCE, c.week < since)
+    return (
+        g.group_by("category", "title_id").aggregate(weeks=g.count()),
+        c.group_by("country_iso2", "category", "title_id").aggregate(weeks=c.count()),
+    )
+
+
+def _plan(
+    con: duckdb.DuckDBPyConnection, week: dt.date | None, full: bool
+) -> tuple[list[dt.date], dt.date | None]:
+    """``(later_weeks, since)`` for a build of the store.
+
+    Weeks that ingest marked dirty are ranked again, and every week after the earliest of
+    them (their cumulative counts depend on it); weeks before it keep their stored lists,
+    which are current because any change to them would have marked them dirty too.
+    """
+    def weeks(sql: str, params: list[Any]) -> list[dt.date]:
+        return [_as_date(r[0]) for r in con.execute(sql, params).fetchall()]
+
+    engine = store.ENGINE_SOURCE
+    built = weeks("SELECT week FROM chart_global WHERE source = ? UNION "
+                  "SELECT week FROM chart_country WHERE source = ?", [engine, engine])
+    dirty = weeks("SELECT week FROM dirty_weeks ORDER BY week", [])
+    if week is not None:
+        later = [w for w in built if w > week]
+        earliest = min([week, *dirty])
+        return later, (earliest if built and not full else None)
+    if full or not built:
+        return [], None
+    if not dirty:  # nothing changed: rank no week, only Most Popular is recomputed
+        return [], max(built) + dt.timedelta(days=7)
+    return [], dirty[0]
+
+
 def build(
     db: str | os.PathLike[str] | None = None,
     *,
     week: dt.date | None = None,
+    full: bool = False,
+    memory_limit: str | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Build the charts of the store's accepted events on DuckDB and write them to the store.
+    """Build the charts from the store's daily viewing rollup and write them to the store.
 
-    Every complete week is built unless ``week`` names one; then every week built before
-    after it is rebuilt too, since its cumulative weeks in the Top 10 count ``week``'s lists.
-    Most Popular is rebuilt as of the latest complete week either way.
+    Every complete week whose data changed since the last build (and every later one) is
+    built; ``full`` rebuilds them all. With ``week`` only that week is rebuilt, plus every
+    week built before after it, since its cumulative weeks in the Top 10 count ``week``'s
+    lists. Most Popular is rebuilt as of the latest complete week either way.
     """
+    from starchart.engine.resources import configure
+
     started = time.perf_counter()
     with store.opened(db) as con:
-        later: list[dt.date] = []
-        if week is not None:
-            later = [
-                _as_date(row[0])
-                for row in con.execute(
-                    "SELECT week FROM chart_global WHERE source = ? AND week > ? UNION "
-                    "SELECT week FROM chart_country WHERE source = ? AND week > ?",
-                    [store.ENGINE_SOURCE, week, store.ENGINE_SOURCE, week],
-                ).fetchall()
-            ]
+        configure(con, store.resolve_db_path(db), memory_limit)
+        with store.transaction(con):
+            rollup.migrate_legacy_events(con)
+        later, since = _plan(con, week, full)
         backend = ibis.duckdb.from_connection(con)
+        earlier = _earlier_counts(backend, since) if since is not None else None
         results = compute_charts(
-            backend.table("events"), backend.table("catalog"), week=week, later_weeks=later,
-            progress=progress,
+            backend.table("daily_viewing"), backend.table("catalog"), week=week,
+            later_weeks=later, since=since, earlier=earlier, progress=progress,
         )
         steps = StepTimer(progress, results.timings)
         steps.done = len(STEPS) - 1
         with steps.step("write", STEPS[4]):
             rows = write_charts(con, results)
-    report = summary(results, rows, engine="duckdb", db=str(store.resolve_db_path(db)))
+    mode = "week" if week is not None else ("full" if results.since is None else "incremental")
+    report = summary(results, rows, engine="duckdb", db=str(store.resolve_db_path(db)),
+                     mode=mode)
     report["timings"]["wall"] = round(time.perf_counter() - started, 4)
     return report

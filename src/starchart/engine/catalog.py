@@ -14,7 +14,8 @@ import duckdb
 import pyarrow as pa
 import pycountry
 
-from starchart.engine.readers import inspect_file, read_into
+from starchart.engine.duckdb_reader import read_into
+from starchart.engine.readers import inspect_file
 
 REQUIRED_CATALOG_COLUMNS: tuple[str, ...] = (
     "title_id",

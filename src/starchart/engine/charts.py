@@ -1,10 +1,13 @@
 """The chart methodology, written once in backend-neutral Ibis.
 
-Every function here is pure: it takes Ibis tables (``events`` with the store's event columns,
-``catalog`` with the store's catalog columns) and plain parameters, and returns an Ibis
+Every function here is pure: it takes Ibis tables and plain parameters, and returns an Ibis
 expression. Nothing runs until a caller executes it, so the same code computes the charts on
 the DuckDB store (:mod:`starchart.engine.build`) and on Spark
 (:mod:`starchart.engine.spark_build`) -- one methodology, not two hand-written copies.
+
+Two steps: :func:`daily_rollup` turns accepted events into viewing per UTC day, country and
+title (exact integer seconds and event counts); the lists are computed from that rollup only
+(``daily``: the store's ``daily_viewing`` columns), so a build never reads raw events.
 
 The rules (see ``docs/engine-charts.md``):
 
@@ -47,11 +50,43 @@ def week_of(started_at: ir.TimestampValue) -> ir.DateValue:
     return started_at.truncate("W").date() + ibis.interval(days=6)
 
 
-def data_span(events: ir.Table) -> ir.Table:
+def week_of_day(day: ir.DateValue) -> ir.DateValue:
+    """The Sunday naming the chart week of a UTC date."""
+    return week_of(day.cast("timestamp"))
+
+
+def daily_rollup(accepted: ir.Table) -> ir.Table:
+    """Accepted events (``started_at`` UTC, ``seconds_viewed``, ``country``, ``title_id``) ->
+    one row per ``day``, ``country``, ``title_id``: summed ``seconds_viewed`` and ``events``.
+
+    Sums of whole seconds are exact, so rolling up in any grouping (per file, per load, then
+    merged) gives the same integers as summing the events at once.
+    """
+    return accepted.group_by(
+        day=accepted.started_at.date(), country=accepted.country, title_id=accepted.title_id
+    ).aggregate(
+        seconds_viewed=accepted.seconds_viewed.sum().cast("int64"),
+        events=accepted.count().cast("int64"),
+    )
+
+
+def profile_rollup(accepted: ir.Table) -> ir.Table:
+    """Accepted events -> one row per ``profile_id``, ``title_id``: ``seconds_viewed``,
+    ``sessions``, ``first_watched`` and ``last_watched`` (UTC start times)."""
+    return accepted.group_by("profile_id", "title_id").aggregate(
+        seconds_viewed=accepted.seconds_viewed.sum().cast("int64"),
+        sessions=accepted.count().cast("int64"),
+        first_watched=accepted.started_at.min(),
+        last_watched=accepted.started_at.max(),
+    )
+
+
+def data_span(daily: ir.Table) -> ir.Table:
     """One row: the number of events and the UTC dates of the earliest and latest one
-    (``events``, ``first_day``, ``last_day``)."""
-    day = events.started_at.date()
-    return events.aggregate(events=events.count(), first_day=day.min(), last_day=day.max())
+    (``events``, ``first_day``, ``last_day``), from the daily rollup."""
+    return daily.aggregate(
+        events=daily.events.sum(), first_day=daily.day.min(), last_day=daily.day.max()
+    )
 
 
 def _titles(catalog: ir.Table) -> ir.Table:
@@ -90,19 +125,42 @@ def _rank(table: ir.Table, partition: Sequence[str]) -> ir.IntegerValue:
     return ibis.row_number().over(window) + 1
 
 
-def _cumulative(table: ir.Table, partition: Sequence[str]) -> ir.IntegerValue:
-    """Weeks on this list so far, this one included (a title is on a list once a week)."""
+def _cumulative(
+    table: ir.Table, partition: Sequence[str], earlier: ir.Table | None
+) -> ir.Table:
+    """Weeks on this list so far, this one included (a title is on a list once a week).
+
+    ``earlier`` (``partition`` columns plus ``weeks``) counts the weeks before the first one
+    computed here, for a build that recomputes only the later weeks.
+    """
     window = ibis.window(group_by=list(partition), order_by=[table.week])
-    return ibis.row_number().over(window) + 1
+    counted = table.mutate(cumulative_weeks_in_top_10=ibis.row_number().over(window) + 1)
+    if earlier is None:
+        return counted
+    joined = counted.left_join(earlier, list(partition))
+    return joined.select(
+        *[joined[c] for c in counted.columns if c != "cumulative_weeks_in_top_10"],
+        cumulative_weeks_in_top_10=(
+            joined.cumulative_weeks_in_top_10 + joined.weeks.fill_null(0)
+        ).cast("int64"),
+    )
 
 
 def weekly_viewing(
-    events: ir.Table, catalog: ir.Table, *, until: dt.date, by_country: bool = False
+    daily: ir.Table,
+    catalog: ir.Table,
+    *,
+    until: dt.date,
+    since: dt.date | None = None,
+    by_country: bool = False,
 ) -> ir.Table:
-    """Exact hours and views per title and week (and country), for weeks up to ``until``."""
-    week = week_of(events.started_at)
+    """Exact hours and views per title and week (and country), for the weeks from ``since``
+    (all when None) up to ``until``."""
     keys = ["week", "country", "title_id"] if by_country else ["week", "title_id"]
-    weeks = events.mutate(week=week)
+    days = daily
+    if since is not None:
+        days = days.filter(days.day >= since - dt.timedelta(days=6))
+    weeks = days.mutate(week=week_of_day(days.day))
     counted = weeks.filter(weeks.week <= until)
     totals = counted.group_by(keys).aggregate(seconds=counted.seconds_viewed.sum())
     joined = totals.join(_titles(catalog), "title_id")
@@ -114,21 +172,25 @@ def _only_weeks(table: ir.Table, weeks: Sequence[dt.date] | None) -> ir.Table:
 
 
 def global_lists(
-    events: ir.Table,
+    daily: ir.Table,
     catalog: ir.Table,
     *,
     until: dt.date,
     weeks: Sequence[dt.date] | None = None,
+    since: dt.date | None = None,
+    earlier: ir.Table | None = None,
 ) -> ir.Table:
-    """The four weekly global lists for every week up to ``until`` (or only ``weeks``).
+    """The four weekly global lists (top 10 by views per category), up to ``until``.
 
-    Cumulative weeks always count from the first week of data, so building one week gives
-    the same rows as building them all.
+    ``weeks`` keeps only those weeks in the result. ``since`` ranks only the weeks from that
+    Sunday on; ``earlier`` (category, title_id, weeks) then gives each title's weeks on the
+    list before it, so building the later weeks gives the same rows as building them all.
     """
-    viewing = weekly_viewing(events, catalog, until=until).rename(category="global_category")
+    viewing = weekly_viewing(daily, catalog, until=until, since=since).rename(
+        category="global_category")
     ranked = viewing.mutate(weekly_rank=_rank(viewing, ["week", "category"]))
     top = ranked.filter(ranked.weekly_rank <= TOP_N)
-    counted = top.mutate(cumulative_weeks_in_top_10=_cumulative(top, ["category", "title_id"]))
+    counted = _cumulative(top, ["category", "title_id"], earlier)
     result = counted.select(
         "week", "category", "weekly_rank", "title_id", "show_title", "season_title",
         weekly_hours_viewed="hours", runtime="runtime", weekly_views="views",
@@ -138,27 +200,28 @@ def global_lists(
 
 
 def country_lists(
-    events: ir.Table,
+    daily: ir.Table,
     catalog: ir.Table,
     *,
     until: dt.date,
     weeks: Sequence[dt.date] | None = None,
+    since: dt.date | None = None,
+    earlier: ir.Table | None = None,
 ) -> ir.Table:
-    """The weekly Films and TV lists of every country with viewing, up to ``until``."""
-    viewing = weekly_viewing(events, catalog, until=until, by_country=True).rename(
+    """The weekly Films and TV lists of every country with viewing, up to ``until``
+    (``since`` and ``earlier`` as in :func:`global_lists`, keyed by country too)."""
+    viewing = weekly_viewing(daily, catalog, until=until, since=since, by_country=True).rename(
         category="country_category", country_iso2="country"
     )
     ranked = viewing.mutate(weekly_rank=_rank(viewing, ["country_iso2", "week", "category"]))
     top = ranked.filter(ranked.weekly_rank <= TOP_N)
-    counted = top.mutate(
-        cumulative_weeks_in_top_10=_cumulative(top, ["country_iso2", "category", "title_id"])
-    )
+    counted = _cumulative(top, ["country_iso2", "category", "title_id"], earlier)
     result = counted.select(*COUNTRY_COLUMNS)
     return _only_weeks(result, weeks)
 
 
 def most_popular(
-    events: ir.Table,
+    daily: ir.Table,
     catalog: ir.Table,
     *,
     first_day: dt.date,
@@ -177,8 +240,7 @@ def most_popular(
     titles = titles.filter(
         titles.original, titles.release_date >= first_day, titles.release_date < end
     ).rename(category="global_category")
-    dated = events.mutate(day=events.started_at.date())
-    dated = dated.filter(dated.day < end)
+    dated = daily.filter(daily.day < end)
     joined = dated.join(titles, "title_id")
     windowed = joined.filter(
         joined.day >= joined.release_date,

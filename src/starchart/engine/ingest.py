@@ -1,11 +1,19 @@
 """Load a catalog and viewing events into the DuckDB store, all or nothing.
 
 Every file is checked before anything is written (format, binary garbage, columns), then one
-transaction loads them: DuckDB reads each file with every column as text, the shared
-:func:`starchart.engine.validate.classify_events` decides row by row, good rows go to
-``events``, bad ones to ``quarantine`` with the reason, file and row. A file whose content
-was loaded before (sha256, under any name) and an ``event_id`` already stored or repeated in
-the load count as ``duplicates``: ``read = accepted + quarantined + duplicates`` always.
+transaction loads them. Each file is read by DuckDB (:mod:`starchart.engine.duckdb_reader`:
+Parquet with its own timestamp and integer types, text formats as text) and classified by the
+shared :func:`starchart.engine.inputs.classify`; bad rows go to ``quarantine`` with the
+reason, file and row; good rows are rolled up into the load's partial aggregates
+(:mod:`starchart.engine.rollup`) and, with ``keep_events``, written to the Parquet archive
+(:mod:`starchart.engine.archive`). Raw events are not copied into the store.
+
+De-duplication keeps a 128-bit fingerprint (md5) of every accepted ``event_id`` in
+``event_fingerprints``. After the files are read, one pass over the load's fingerprints
+(:func:`starchart.engine.validate.duplicate_rows`, compiled for DuckDB) finds the rows whose
+id an earlier row of the load or an earlier load has; a file that had any is rolled up again
+without them. A file whose content was loaded before (sha256, under any name) counts whole as
+duplicates. So ``read = accepted + quarantined + duplicates`` for every file and load.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import functools
 import io
 import json
 import time
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,27 +30,37 @@ from typing import Any
 import duckdb
 import ibis
 import pyarrow as pa
+from ibis.backends.sql.datatypes import DuckDBType
 
 from starchart import store
+from starchart.countries import iso_alpha2_codes
+from starchart.engine import archive, rollup
 from starchart.engine.catalog import (
     CATALOG_COLUMNS,
     OPTIONAL_CATALOG_COLUMNS,
     CatalogFile,
     read_catalog_file,
 )
-from starchart.engine.readers import (
-    InputFile,
-    InputFileError,
+from starchart.engine.duckdb_reader import (
     csv_needs_serial_reader,
-    expand_paths,
-    inspect_file,
     read_into,
-    sha256_file,
     sql_ident,
     sql_string,
 )
+from starchart.engine.inputs import (
+    classify,
+    count_rows,
+    mark_already_loaded,
+    new_figures,
+    totals,
+)
 from starchart.engine.readers import (
-    _open_decompressed as open_decompressed,
+    InputFile,
+    InputFileError,
+    expand_paths,
+    inspect_file,
+    open_decompressed,
+    sha256_file,
 )
 from starchart.engine.validate import (
     EVENT_COLUMNS,
@@ -49,33 +68,51 @@ from starchart.engine.validate import (
     MISSING_FIELD,
     REASONS,
     REQUIRED_EVENT_COLUMNS,
-    classify_events,
-    event_key,
+    duplicate_rows,
     invalid_json_detail,
 )
 from starchart.progress import ProgressCallback as Progress
 
 _STAGED = "starchart_staged"
 _CLASSIFIED = "starchart_classified"
+_ACCEPTED = "starchart_accepted"
+_ROWS = "starchart_load_rows"
+_KEYS = "starchart_load_keys"
+_KNOWN = "starchart_known_keys"
+_DUPES = "starchart_load_dupes"
+_COUNTRIES = "starchart_countries"
+#: The chart-relevant catalog columns: changing one of a title with viewing dirties its weeks.
+_CHART_COLUMNS = ("show_title", "season_title", "kind", "original_language",
+                  "runtime_minutes", "release_date", "original")
+
+
+_COMPILED: dict[Any, str] = {}
+
+
+def _classify_sql(con: duckdb.DuckDBPyConnection, cache: dict[Any, str] = _COMPILED) -> str:
+    """The shared classification compiled for DuckDB over the staged file, per column types
+    (a Parquet file's typed columns compile to typed checks)."""
+    described = con.execute(f"DESCRIBE {_STAGED}").fetchall()
+    schema = tuple((str(r[0]), str(r[1])) for r in described)
+    if schema not in cache:
+        raw = ibis.table(
+            {name: DuckDBType.from_string(kind) for name, kind in schema}, name=_STAGED
+        )
+        titles = ibis.table({"title_id": "string"}, name="catalog")
+        countries = ibis.table({"code": "string"}, name=_COUNTRIES)
+        cache[schema] = str(ibis.to_sql(classify(raw, titles, countries), dialect="duckdb"))
+    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_COUNTRIES} AS "
+                "SELECT unnest(?::VARCHAR[]) AS code", [sorted(iso_alpha2_codes())])
+    return cache[schema]
 
 
 @functools.cache
-def _classify_sql() -> str:
-    """The shared Ibis classification, compiled once for DuckDB over the staged view."""
-    raw = ibis.table(
-        {
-            "source_file": "string",
-            "source_row": "int64",
-            **dict.fromkeys(EVENT_COLUMNS, "string"),
-            "bad_line": "string",
-        },
-        name=_STAGED,
+def _duplicates_sql() -> str:
+    keys = ibis.table(
+        {"key": "decimal(38, 0)", "source_index": "int32", "source_row": "int64"}, name=_KEYS
     )
-    titles = ibis.table({"title_id": "string"}, name="catalog")
-    classified = classify_events(raw, titles)
-    return str(
-        ibis.to_sql(classified.mutate(event_key=event_key(classified.event_id)), dialect="duckdb")
-    )
+    known = ibis.table({"key": "decimal(38, 0)"}, name=_KNOWN)
+    return str(ibis.to_sql(duplicate_rows(keys, known), dialect="duckdb"))
 
 
 def _upsert_catalog(con: duckdb.DuckDBPyConnection, loaded: CatalogFile) -> dict[str, Any]:
@@ -116,57 +153,101 @@ def _upsert_catalog(con: duckdb.DuckDBPyConnection, loaded: CatalogFile) -> dict
     }
 
 
-def _empty_figures(info: InputFile, digest: str) -> dict[str, Any]:
-    return {
-        "path": str(info.path),
-        "format": info.format,
-        "compression": info.compression,
-        "sha256": digest,
-        "read": 0,
-        "accepted": 0,
-        "quarantined": 0,
-        "duplicates": 0,
-        "by_reason": dict.fromkeys(REASONS, 0),
-        "already_loaded": False,
-    }
+def _mark_dirty_titles(con: duckdb.DuckDBPyConnection, loaded: CatalogFile) -> None:
+    """Weeks with viewing of a title whose chart columns the new catalog changes are dirty."""
+    con.register("starchart_incoming_titles", loaded.table)
+    try:
+        changed = " OR ".join(
+            f"i.{sql_ident(c)} IS DISTINCT FROM c.{sql_ident(c)}" for c in _CHART_COLUMNS
+            if c != "season_title" or c in loaded.present_columns
+        )
+        con.execute(
+            f"""INSERT INTO dirty_weeks
+            SELECT DISTINCT CAST(date_trunc('week', d.day) AS DATE) + 6 FROM daily_viewing d
+            WHERE d.title_id IN (SELECT i.title_id FROM starchart_incoming_titles i
+                                 JOIN catalog c USING (title_id) WHERE {changed})
+            ON CONFLICT DO NOTHING"""
+        )
+    finally:
+        con.unregister("starchart_incoming_titles")
 
 
-def _load_events_file(
+#: Memory one staged row needs, with what rolling it up needs, in DuckDB (measured, rounded up).
+_BYTES_PER_STAGED_ROW = 250
+
+
+def rows_per_part(con: duckdb.DuckDBPyConnection) -> int:
+    """How many rows a part of a load may stage: what the memory limit holds, at least 1M."""
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    units = {"B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12, "KIB": 1 << 10,
+             "MIB": 1 << 20, "GIB": 1 << 30, "TIB": 1 << 40}
+    number, _, unit = str(limit).strip().partition(" ")
+    try:
+        size = float(number) * units.get(unit.upper() or "B", 1)
+    except ValueError:
+        return 16_000_000
+    return max(1_000_000, int(size // _BYTES_PER_STAGED_ROW))
+
+
+def _stage_file(
     con: duckdb.DuckDBPyConnection,
     info: InputFile,
-    figures: dict[str, Any],
-    classify_sql: str,
+    index: int,
+    files: list[dict[str, Any]],
+    cache: dict[Any, str],
     *,
     parallel: bool,
-) -> None:
-    """Stage, classify (once, into a temp table) and store one file; fill ``figures``.
+    keep: bool,
+) -> int:
+    """Read and classify one file into the load's ``_ROWS`` (each row written once: its
+    reason, and for countable rows the validated values and the id's fingerprint); count
+    its rows by reason; quarantine its bad rows. Return how many countable rows it staged.
 
-    Only what each destination needs is kept: parsed values for countable rows, the text as
-    read for quarantined ones.
+    Bad rows are rare: only a file that has some is read a second time, for them alone,
+    with the values as read (text) and the detail of each reason.
     """
     read_into(
-        con,
-        info,
-        EVENT_COLUMNS,
+        con, info, EVENT_COLUMNS,
         f"CREATE OR REPLACE TEMP VIEW {_STAGED} AS "
         "SELECT *, CAST(NULL AS VARCHAR) AS bad_line FROM ({select})",
-        parallel=parallel,
-        retry=False,
+        parallel=parallel, retry=False, typed=True,
     )
-    bad_only = ", ".join(
-        f"CASE WHEN reason IS NOT NULL THEN {sql_ident(c)} END AS {sql_ident('raw_' + c)}"
-        for c in EVENT_COLUMNS
-    )
+    classify_sql = _classify_sql(con, cache)
+    event_id = ", CASE WHEN reason IS NULL THEN event_key END" if keep else ""
     read_into(
-        con,
-        info,
-        EVENT_COLUMNS,
-        f"""CREATE OR REPLACE TEMP TABLE {_CLASSIFIED} AS
-        SELECT source_row, reason, detail, event_key, profile_id, title_id, country,
-               started_at_utc, seconds, bad_line, {bad_only}
+        con, info, EVENT_COLUMNS,
+        f"""INSERT INTO {_ROWS}
+        SELECT {int(index)}, source_row, reason,
+               CASE WHEN reason IS NULL AND event_key IS NOT NULL
+                    THEN md5_number(event_key) END,
+               profile_id, title_id, country, started_at_utc, seconds{event_id}
         FROM ({classify_sql})""",
-        parallel=parallel,
-        retry=False,
+        parallel=parallel, retry=False,
+    )
+    counts = dict(con.execute(
+        f"SELECT reason, count(*) FROM {_ROWS} WHERE source_index = ? GROUP BY reason",
+        [index]).fetchall())
+    bad = sum(int(n) for reason, n in counts.items() if reason is not None)
+    if bad:
+        counts = {None: counts.get(None, 0), **_quarantine_file(con, info, classify_sql,
+                                                                parallel=parallel)}
+    count_rows(files, [(index, reason, False, int(n)) for reason, n in counts.items()])
+    return int(counts.get(None, 0))
+
+
+def _quarantine_file(
+    con: duckdb.DuckDBPyConnection, info: InputFile, classify_sql: str, *, parallel: bool
+) -> dict[str, int]:
+    """Read the file again for its bad rows only: quarantine them with the values as read and
+    the detail; return their number per reason (JSON Lines that are not objects included)."""
+    raw = ", ".join(f"CAST({sql_ident(c)} AS VARCHAR) AS {sql_ident('raw_' + c)}"
+                    for c in EVENT_COLUMNS)
+    read_into(
+        con, info, EVENT_COLUMNS,
+        f"""CREATE OR REPLACE TEMP TABLE {_CLASSIFIED} AS
+        SELECT source_row, reason, detail, bad_line, {raw}
+        FROM ({classify_sql}) WHERE reason IS NOT NULL""",
+        parallel=parallel, retry=False,
     )
     if info.format == "jsonl":
         _mark_invalid_json(con, info)
@@ -176,43 +257,213 @@ def _load_events_file(
         f"""INSERT INTO quarantine (source_file, source_row, reason, detail, raw)
         SELECT {path}, source_row, reason, detail,
                coalesce(bad_line, CAST(json_object({raw_json}) AS VARCHAR))
-        FROM {_CLASSIFIED} WHERE reason IS NOT NULL ORDER BY source_row"""
+        FROM {_CLASSIFIED} ORDER BY source_row"""
     )
-    keep, firsts = "TRUE", ""
-    if "event_id" in info.columns:
-        # First countable row of each event_id in this file, unless the store already has it.
-        # The same rule as validate.flag_duplicates (which Spark uses), written as a GROUP BY:
-        # compiling flag_duplicates' row_number window here made a 2M-row Parquet ingest
-        # 2.5x slower (4.7 s -> 12 s, benchmarks/bench_ingest.py), so DuckDB keeps this form;
-        # tests/engine/test_ingest_spark.py checks that both engines keep the same rows.
-        firsts = f"""LEFT JOIN (SELECT event_key, min(source_row) AS first_row
-            FROM {_CLASSIFIED} WHERE reason IS NULL AND event_key IS NOT NULL
-            GROUP BY event_key) f USING (event_key)"""
-        keep = """(c.event_key IS NULL OR (
-            c.source_row = f.first_row
-            AND NOT EXISTS (SELECT 1 FROM events e WHERE e.event_id = c.event_key)))"""
-    inserted = con.execute(
-        f"""INSERT INTO events (event_id, profile_id, title_id, country, started_at,
-                                seconds_viewed, source_file, source_row)
-        SELECT c.event_key, c.profile_id, c.title_id, c.country, c.started_at_utc, c.seconds,
-               {path}, c.source_row
-        FROM {_CLASSIFIED} c {firsts}
-        WHERE c.reason IS NULL AND {keep}"""
-    ).fetchone()
-    accepted = int(inserted[0]) if inserted else 0
-    read = 0
-    for reason, n in con.execute(
-        f"SELECT reason, count(*) FROM {_CLASSIFIED} GROUP BY reason"
-    ).fetchall():
-        read += int(n)
-        if reason is not None:
-            figures["by_reason"][reason] += int(n)
-    figures["read"] = read
-    figures["accepted"] = accepted
-    figures["quarantined"] = sum(figures["by_reason"].values())
-    figures["duplicates"] = read - accepted - figures["quarantined"]
-    con.execute(f"DROP TABLE {_CLASSIFIED}")
-    con.execute(f"DROP VIEW {_STAGED}")
+    counts = con.execute(f"SELECT reason, count(*) FROM {_CLASSIFIED} GROUP BY reason").fetchall()
+    return {str(reason): int(n) for reason, n in counts}
+
+
+def _stage_archive(
+    con: duckdb.DuckDBPyConnection, infos: Sequence[InputFile], keep: tuple[Path, str],
+    part: int,
+) -> None:
+    """Write the load's accepted rows to the archive's staging, partitioned by week."""
+    paths = pa.table({"source_index": pa.array(range(len(infos)), pa.int32()),
+                      "source_file": [str(info.path) for info in infos]})
+    con.register("starchart_load_files", paths)
+    try:
+        db_path, load_id = keep
+        archive.stage_file(
+            con,
+            f"""SELECT a.event_id, a.profile_id, a.title_id, a.country, a.started_at,
+                a.seconds_viewed, f.source_file, a.source_row,
+                CAST(date_trunc('week', a.started_at) AS DATE) + 6 AS week
+            FROM {_ACCEPTED} a JOIN starchart_load_files f USING (source_index)
+            ORDER BY a.source_index, a.source_row""",
+            db_path, load_id, part,
+        )
+    finally:
+        con.unregister("starchart_load_files")
+
+
+def _roll_up_part(
+    con: duckdb.DuckDBPyConnection,
+    infos: Sequence[InputFile],
+    files: list[dict[str, Any]],
+    keep: tuple[Path, str] | None,
+    part: int,
+    merged: dict[str, int],
+    timings: dict[str, float],
+) -> None:
+    """Settle the staged rows of a part of the load: find their duplicates (against the store,
+    earlier parts included), keep the new fingerprints, roll the rest up, empty the stage.
+
+    A big load is rolled up in parts so that the staged rows stay within the memory limit.
+    """
+    step = time.perf_counter()
+    duplicates = _find_duplicates(con)
+    for i, n in duplicates.items():
+        files[i]["accepted"] -= n
+        files[i]["duplicates"] += n
+    dupes = (f" ANTI JOIN {_DUPES} d ON r.source_index = d.source_index "
+             "AND r.source_row = d.source_row") if duplicates else ""
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {_ACCEPTED} AS SELECT r.* FROM {_ROWS} r{dupes} "
+                "WHERE r.reason IS NULL")
+    con.execute(f"INSERT INTO event_fingerprints SELECT fingerprint FROM {_ACCEPTED} "
+                "WHERE fingerprint IS NOT NULL")
+    timings["duplicates"] += time.perf_counter() - step
+    step = time.perf_counter()
+    for key, n in rollup.add_accepted(con, _ACCEPTED, compact=False).items():
+        merged[key] += n
+    if keep is not None:
+        _stage_archive(con, infos, keep, part)
+    for name in (_ACCEPTED, _KEYS, _KNOWN):
+        con.execute(f"DROP VIEW IF EXISTS {name}")
+    con.execute(f"DROP TABLE IF EXISTS {_DUPES}")
+    con.execute(f"DELETE FROM {_ROWS}")
+    timings["merge"] += time.perf_counter() - step
+
+
+def _drop_classified(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"DROP TABLE IF EXISTS {_CLASSIFIED}")
+    con.execute(f"DROP VIEW IF EXISTS {_STAGED}")
+
+
+def _find_duplicates(con: duckdb.DuckDBPyConnection) -> dict[int, int]:
+    """Fill ``_DUPES`` with the load's duplicate rows; return their number per file."""
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {_KNOWN} AS "
+                "SELECT fingerprint AS key FROM event_fingerprints")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {_KEYS} AS SELECT fingerprint AS key, "
+                f"source_index, source_row FROM {_ROWS} WHERE fingerprint IS NOT NULL")
+    # (a fingerprint is only computed for a countable row, so keys are countable rows)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {_DUPES} AS {_duplicates_sql()}")
+    return {
+        int(i): int(n) for i, n in con.execute(
+            f"SELECT source_index, count(*) FROM {_DUPES} GROUP BY source_index").fetchall()
+    }
+
+
+def ingest_into(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    catalog: str | Path | None = None,
+    events: Sequence[str | Path] = (),
+    keep_events: bool = False,
+    db_path: Path | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Load ``catalog`` (upsert by title_id) then ``events``, in one transaction.
+
+    ``keep_events`` also writes the accepted rows to the Parquet archive beside the store at
+    ``db_path``. Raises ``ValueError`` (naming the file and the problem) and leaves the store
+    unchanged when any file is refused.
+    """
+    started = time.perf_counter()
+    if catalog is None and not events:
+        raise ValueError("nothing to ingest: give a catalog (--catalog FILE) and/or events files")
+    if keep_events and db_path is None:
+        raise ValueError("keeping events needs a store file: the archive is written beside it")
+    loaded = read_catalog_file(Path(catalog).resolve()) if catalog is not None else None
+    infos = [inspect_file(p.resolve(), REQUIRED_EVENT_COLUMNS) for p in expand_paths(events)]
+    digests = [sha256_file(info.path) for info in infos]
+    if infos and loaded is None:
+        row = con.execute("SELECT count(*) FROM catalog").fetchone()
+        if not row or row[0] == 0:
+            raise ValueError(
+                "the store has no catalog yet: load one with --catalog FILE before events"
+            )
+    serial = [csv_needs_serial_reader(con, info) for info in infos]
+    if db_path is not None:
+        archive.recover(con, db_path)
+    load_id = uuid.uuid4().hex[:16]
+    keep = (db_path, load_id) if keep_events and db_path is not None else None
+    files = [new_figures(info, digest) for info, digest in zip(infos, digests, strict=True)]
+    timings = {"read_and_classify": 0.0, "duplicates": 0.0, "merge": 0.0}
+    part_rows = rows_per_part(con)
+    cache = _COMPILED
+    catalog_figures: dict[str, Any] | None = None
+    # Row numbers travel with the rows, so DuckDB need not keep scan order (much faster).
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        with store.transaction(con):
+            rollup.migrate_legacy_events(con)
+            if loaded is not None:
+                _mark_dirty_titles(con, loaded)
+                catalog_figures = _upsert_catalog(con, loaded)
+            event_id = ", event_id VARCHAR" if keep is not None else ""
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE {_ROWS} (source_index INTEGER,
+                source_row BIGINT, reason VARCHAR, fingerprint UHUGEINT, profile_id VARCHAR,
+                title_id VARCHAR, country VARCHAR, started_at TIMESTAMP,
+                seconds_viewed BIGINT{event_id})"""
+            )
+            seen: dict[str, int] = {}
+            first_run = con.execute(
+                "SELECT coalesce(max(run), 0) + 1 FROM profile_title_runs").fetchall()[0][0]
+            staged = 0
+            merged = {"days": 0, "profile_title_rows": 0}
+            part = 0
+            for i, (info, digest, slow) in enumerate(zip(infos, digests, serial, strict=True)):
+                if progress is not None:
+                    progress(f"reading {info.path.name}", i, len(infos))
+                step = time.perf_counter()
+                before = con.execute(
+                    "SELECT read FROM ingested_files WHERE sha256 = ? "
+                    "ORDER BY ingested_at LIMIT 1", [digest],
+                ).fetchall()
+                if before or digest in seen:
+                    earlier = (int(before[0][0]) if before else files[seen[digest]]["read"])
+                    mark_already_loaded(files[i], earlier)
+                    continue
+                seen[digest] = i
+                staged += _stage_file(con, info, i, files, cache, parallel=not slow,
+                                      keep=keep is not None)
+                _drop_classified(con)
+                timings["read_and_classify"] += time.perf_counter() - step
+                if staged >= part_rows:  # roll this part up before staging more
+                    _roll_up_part(con, infos, files, keep, part, merged, timings)
+                    part, staged = part + 1, 0
+            if progress is not None:
+                progress("rolling up", len(infos), len(infos))
+            _roll_up_part(con, infos, files, keep, part, merged, timings)
+            step = time.perf_counter()
+            rollup.compact_runs(con, load_runs_from=int(first_run))
+            con.execute(f"DROP TABLE IF EXISTS {_ROWS}")
+            for entry in files:
+                _record_file(con, entry)
+            if infos:
+                con.execute("INSERT INTO ingest_loads (load_id, kept_events) VALUES (?, ?)",
+                            [load_id, keep is not None])
+            timings["merge"] += time.perf_counter() - step
+    except BaseException:
+        if keep is not None:
+            archive.discard(keep[0], load_id)
+        raise
+    finally:
+        con.execute("RESET preserve_insertion_order")
+    kept = archive.publish(keep[0], load_id) if keep is not None else 0
+    if progress is not None:
+        progress("ingested", len(infos), len(infos))
+    report = {
+        "catalog": catalog_figures,
+        **totals(files),
+        "files": files,
+        "rollup": merged if infos else {"days": 0, "profile_title_rows": 0},
+        "kept_events": (str(archive.archive_dir(keep[0])) if keep is not None else None),
+        "kept_files": kept,
+        "timings": {k: round(v, 3) for k, v in timings.items()},
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+    return report
+
+
+def _record_file(con: duckdb.DuckDBPyConnection, figures: dict[str, Any]) -> None:
+    con.execute(
+        "INSERT INTO ingested_files (path, sha256, read, accepted, quarantined, duplicates) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [figures["path"], figures["sha256"], figures["read"], figures["accepted"],
+         figures["quarantined"], figures["duplicates"]],
+    )
 
 
 def _mark_invalid_json(con: duckdb.DuckDBPyConnection, info: InputFile) -> None:
@@ -223,6 +474,7 @@ def _mark_invalid_json(con: duckdb.DuckDBPyConnection, info: InputFile) -> None:
     DuckDB numbers them (blank lines skipped), then checked with ``json.loads``.
     """
     all_null = " AND ".join(f"{sql_ident('raw_' + c)} IS NULL" for c in EVENT_COLUMNS)
+    # (``_CLASSIFIED`` holds the file's bad rows with their values as read)
     candidates = {
         int(r[0])
         for r in con.execute(
@@ -266,108 +518,6 @@ def _mark_invalid_json(con: duckdb.DuckDBPyConnection, info: InputFile) -> None:
         )
     finally:
         con.unregister("starchart_bad_lines")
-
-
-def _load_or_skip(
-    con: duckdb.DuckDBPyConnection, info: InputFile, digest: str, classify_sql: str,
-    *, parallel: bool,
-) -> dict[str, Any]:
-    """Load one events file, or count it all as duplicates when its content (sha256) was
-    loaded before under any name; record it in ``ingested_files`` either way."""
-    figures = _empty_figures(info, digest)
-    before = con.execute(
-        "SELECT read FROM ingested_files WHERE sha256 = ? ORDER BY ingested_at LIMIT 1",
-        [digest],
-    ).fetchone()
-    if before is not None:
-        figures["read"] = figures["duplicates"] = int(before[0])
-        figures["already_loaded"] = True
-    else:
-        _load_events_file(con, info, figures, classify_sql, parallel=parallel)
-    _record_file(con, figures)
-    return figures
-
-
-def _record_file(con: duckdb.DuckDBPyConnection, figures: dict[str, Any]) -> None:
-    con.execute(
-        "INSERT INTO ingested_files (path, sha256, read, accepted, quarantined, duplicates) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            figures["path"],
-            figures["sha256"],
-            figures["read"],
-            figures["accepted"],
-            figures["quarantined"],
-            figures["duplicates"],
-        ],
-    )
-
-
-def ingest_into(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    catalog: str | Path | None = None,
-    events: Sequence[str | Path] = (),
-    progress: Progress | None = None,
-) -> dict[str, Any]:
-    """Load ``catalog`` (upsert by title_id) then append ``events``, in one transaction.
-
-    Raises ``ValueError`` (naming the file and the problem) and leaves the store unchanged
-    when any file is refused.
-    """
-    started = time.perf_counter()
-    if catalog is None and not events:
-        raise ValueError("nothing to ingest: give a catalog (--catalog FILE) and/or events files")
-    loaded = read_catalog_file(Path(catalog).resolve()) if catalog is not None else None
-    infos = [inspect_file(p.resolve(), REQUIRED_EVENT_COLUMNS) for p in expand_paths(events)]
-    digests = [sha256_file(info.path) for info in infos]
-    if infos and loaded is None:
-        row = con.execute("SELECT count(*) FROM catalog").fetchone()
-        if not row or row[0] == 0:
-            raise ValueError(
-                "the store has no catalog yet: load one with --catalog FILE before events"
-            )
-    serial = [csv_needs_serial_reader(con, info) for info in infos]
-    classify_sql = _classify_sql()
-    files: list[dict[str, Any]] = []
-    catalog_figures: dict[str, Any] | None = None
-    # Row numbers travel with the rows, so DuckDB need not keep scan order (much faster).
-    con.execute("SET preserve_insertion_order = false")
-    try:
-        with store.transaction(con):
-            if loaded is not None:
-                catalog_figures = _upsert_catalog(con, loaded)
-            for i, (info, digest, slow) in enumerate(zip(infos, digests, serial, strict=True)):
-                if progress is not None:
-                    progress(f"reading {info.path.name}", i, len(infos))
-                files.append(
-                    _load_or_skip(con, info, digest, classify_sql, parallel=not slow)
-                )
-    finally:
-        con.execute("RESET preserve_insertion_order")
-    if progress is not None:
-        progress("ingested", len(infos), len(infos))
-    return _report(catalog_figures, files, time.perf_counter() - started)
-
-
-def _report(
-    catalog_figures: dict[str, Any] | None, files: list[dict[str, Any]], seconds: float
-) -> dict[str, Any]:
-    by_reason = dict.fromkeys(REASONS, 0)
-    for f in files:
-        for reason, n in f["by_reason"].items():
-            by_reason[reason] += n
-    totals = {
-        key: sum(int(f[key]) for f in files)
-        for key in ("read", "accepted", "quarantined", "duplicates")
-    }
-    return {
-        "catalog": catalog_figures,
-        **totals,
-        "by_reason": by_reason,
-        "files": files,
-        "seconds": round(seconds, 3),
-    }
 
 
 def quarantine_rows(

@@ -1,12 +1,14 @@
-"""Find input files, check that each is what its name claims, and read it as text columns.
+"""Find input files and check that each is what its name claims: engine-neutral, no SQL.
 
 Shared by the catalog loader, the DuckDB ingest and the Spark inputs so that every engine
-accepts and refuses the same files. A file is refused (``InputFileError``, naming the file
-and the problem) when it is not the format its extension claims, is binary garbage, or lacks
-required columns, or (CSV/TSV) has a quoted value that never closes, which would swallow
-every later row; beyond a small sample at the start, only quotes are counted here, the
-engines read the rest. Formats come from the extension: ``.csv``, ``.tsv``, ``.parquet``/``.pq``,
-``.jsonl``/``.ndjson``, text ones optionally compressed as ``.gz`` or ``.zst``.
+accepts and refuses the same files (each engine's own reader lives beside it:
+:mod:`starchart.engine.duckdb_reader`, :mod:`starchart.engine.spark_inputs`). A file is
+refused (``InputFileError``, naming the file and the problem) when it is not the format its
+extension claims, is binary garbage, or lacks required columns, or (CSV/TSV) has a quoted
+value that never closes, which would swallow every later row; beyond a small sample at the
+start, only quotes are counted here, the engines read the rest. Formats come from the
+extension: ``.csv``, ``.tsv``, ``.parquet``/``.pq``, ``.jsonl``/``.ndjson``, text ones
+optionally compressed as ``.gz`` or ``.zst``.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import zstandard
@@ -80,8 +81,8 @@ class InputFile:
     format: Format
     compression: Compression
     columns: tuple[str, ...]
-    #: DuckDB type per column for Parquet (text formats: all VARCHAR).
-    types: tuple[str, ...] = ()
+    #: Parquet: the Arrow type of each column (text formats: none, every value is text).
+    arrow_types: tuple[pa.DataType, ...] = ()
     #: JSON Lines that starts with a byte-order mark: its first line without it. DuckDB's
     #: JSON reader refuses a BOM, so that line is parsed on its own.
     bom_line: str | None = None
@@ -248,23 +249,19 @@ def _check_columns(
 
 
 def _quote_count(path: Path, compression: Compression) -> int | None:
-    """How many ``"`` the whole (decompressed) file holds, counted by DuckDB; None if unread."""
-    con = duckdb.connect()
+    """How many ``"`` the whole (decompressed) file holds; None if it cannot be read (the
+    engines' own read then reports what is wrong with the file)."""
+    count = 0
     try:
-        found = con.execute(
-            "SELECT sum(length(l) - length(replace(l, '\"', ''))) FROM read_csv("
-            f"{sql_string(str(path))}, auto_detect=false, header=false, delim='\x01', "
-            "quote='', escape='', columns={'l': 'VARCHAR'}, strict_mode=false, "
-            f"compression={sql_string(compression)})"
-        ).fetchone()
-    except duckdb.Error:
-        return None  # the engines' own read reports what is wrong with the file
-    finally:
-        con.close()
-    return int(found[0] or 0) if found else 0
+        with open_decompressed(path, compression) as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                count += block.count(b'"')
+    except (OSError, EOFError, zstandard.ZstdError):
+        return None
+    return count
 
 
-def _open_decompressed(path: Path, compression: Compression) -> Any:
+def open_decompressed(path: Path, compression: Compression) -> Any:
     """The file's bytes as a stream, decompressed (the caller closes it)."""
     if compression == "gzip":
         return gzip.open(path, "rb")
@@ -278,7 +275,7 @@ def _unclosed_quote_row(path: Path, fmt: Format, compression: Compression) -> in
     limit = csv.field_size_limit(2**31 - 1)  # the runaway value is the whole file's tail
     try:
         with io.TextIOWrapper(
-            _open_decompressed(path, compression), encoding="utf-8-sig", errors="replace",
+            open_decompressed(path, compression), encoding="utf-8-sig", errors="replace",
             newline="",
         ) as text:
             reader = csv.reader(text, delimiter=DELIMITERS[fmt], quotechar='"', strict=True)
@@ -416,153 +413,19 @@ def inspect_file(
         raise FileNotFoundError(f"{path}: no such file")
     check_literal_path(path)
     fmt, compression = detect_format(path)
-    types: tuple[str, ...] = ()
+    arrow_types: tuple[pa.DataType, ...] = ()
     bom_line: str | None = None
     if fmt == "parquet":
         schema = _parquet_schema(path)
         columns = tuple(schema.names)
-        types = tuple(_duckdb_type(schema.field(i).type) for i in range(len(schema)))
+        arrow_types = tuple(schema.field(i).type for i in range(len(schema)))
     elif fmt == "jsonl":
         columns = _jsonl_keys(path, compression, required)
         bom_line = _jsonl_bom_line(path, compression)
     else:
         columns = _csv_header(path, fmt, compression)
     _check_columns(path, list(columns), required, what)
-    return InputFile(path, fmt, compression, columns, types, bom_line)
-
-
-def _duckdb_type(arrow_type: pa.DataType) -> str:
-    """The few type families the text conversion treats specially."""
-    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
-        return "LIST"
-    if pa.types.is_timestamp(arrow_type) and arrow_type.tz is not None:
-        return "TIMESTAMPTZ"
-    return "OTHER"
-
-
-def sql_string(value: str) -> str:
-    """A SQL string literal."""
-    return "'" + value.replace("'", "''") + "'"
-
-
-def sql_ident(name: str) -> str:
-    """A quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def duckdb_select(info: InputFile, wanted: Sequence[str], *, parallel: bool = True) -> str:
-    """``SELECT source_file, source_row, <wanted columns as VARCHAR>`` over the file.
-
-    ``source_row`` is the 1-based data row (header not counted) for every format; Parquet's
-    0-based ``file_row_number`` is shifted to match. Columns the file lacks are NULL.
-    DuckDB's parallel CSV scanner cannot pad short rows in a file with quoted line breaks;
-    :func:`read_into` retries such a file with ``parallel=False``.
-    """
-    path = sql_string(str(info.path))
-    compression = sql_string(info.compression)
-    if info.format == "parquet":
-        source = f"read_parquet({path}, file_row_number=true)"
-        row = "file_row_number + 1"
-    elif info.format == "jsonl":
-        present = [c for c in wanted if c in info.columns]
-        spec = ", ".join(f"{sql_string(c)}: 'VARCHAR'" for c in present) or "'_': 'VARCHAR'"
-        source = (
-            f"read_json({path}, format='newline_delimited', columns={{{spec}}}, "
-            f"ignore_errors=true, compression={compression}) WITH ORDINALITY"
-        )
-        if info.bom_line is not None:
-            # Line 1 (a BOM, so read as all NULL) comes from the same JSON cast, on its own.
-            line = sql_string(info.bom_line)
-            struct = sql_string(json.dumps({c: "VARCHAR" for c in present} or {"_": "VARCHAR"}))
-            first = (
-                f"SELECT s.*, CAST(1 AS BIGINT) AS ordinality FROM (SELECT CASE WHEN "
-                f"json_valid({line}) AND json_type({line}) = 'OBJECT' "
-                f"THEN from_json({line}, {struct}) END AS s)"
-            )
-            source = (
-                f"(SELECT * FROM {source} WHERE ordinality > 1 UNION ALL BY NAME {first})"
-            )
-        row = "ordinality"
-    else:
-        spec = ", ".join(
-            f"{sql_string(c or f'_starchart_unnamed_{i}')}: 'VARCHAR'"
-            for i, c in enumerate(info.columns)
-        )
-        delim = sql_string(DELIMITERS[info.format])
-        source = (
-            f"read_csv({path}, auto_detect=false, header=true, delim={delim}, quote='\"', "
-            f"escape='\"', columns={{{spec}}}, null_padding=true, strict_mode=false, "
-            f"parallel={str(parallel).lower()}, compression={compression}) WITH ORDINALITY"
-        )
-        row = "ordinality"
-    types = dict(zip(info.columns, info.types, strict=False))
-    parts = [f"{path} AS source_file", f"CAST({row} AS BIGINT) AS source_row"]
-    for col in wanted:
-        ident = sql_ident(col)
-        if col not in info.columns:
-            expr = "CAST(NULL AS VARCHAR)"
-        elif types.get(col) == "LIST":
-            expr = f"array_to_string({ident}, '|')"
-        elif types.get(col) == "TIMESTAMPTZ":
-            expr = f"CAST(timezone('UTC', {ident}) AS VARCHAR)"
-        else:
-            expr = f"CAST({ident} AS VARCHAR)"
-        parts.append(f"{expr} AS {ident}")
-    return f"SELECT {', '.join(parts)} FROM {source}"
-
-
-_NEEDS_SERIAL = "parallel=false"
-
-
-def csv_needs_serial_reader(con: duckdb.DuckDBPyConnection, info: InputFile) -> bool:
-    """Whether DuckDB must read this CSV/TSV without its parallel scanner.
-
-    The parallel scanner refuses files that have both quoted line breaks and short rows, and
-    says so only when it meets them, so each text file is scanned once up front (outside any
-    transaction, which an error would abort). Other read errors refuse the file here.
-    """
-    if info.format not in DELIMITERS:
-        return False
-    try:
-        named = [c for c in info.columns if c]
-        con.execute(f"SELECT count(*) FROM ({duckdb_select(info, named)})").fetchone()
-    except duckdb.Error as exc:
-        if _NEEDS_SERIAL in str(exc):
-            return True
-        raise _read_error(info, exc) from None
-    return False
-
-
-def _read_error(info: InputFile, exc: duckdb.Error) -> InputFileError:
-    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()][:2]
-    return InputFileError(
-        f"{info.path}: cannot be read as {info.format.upper()}: {' '.join(lines)}"
-    )
-
-
-def read_into(
-    con: duckdb.DuckDBPyConnection,
-    info: InputFile,
-    wanted: Sequence[str],
-    template: str,
-    *,
-    parallel: bool = True,
-    retry: bool = True,
-) -> None:
-    """Run ``template`` (with ``{select}`` standing for :func:`duckdb_select`) over the file.
-
-    DuckDB's read errors become an ``InputFileError`` naming the file. Inside a transaction
-    pass the ``parallel`` found by :func:`csv_needs_serial_reader` and ``retry=False``.
-    """
-    try:
-        con.execute(template.replace("{select}", duckdb_select(info, wanted, parallel=parallel)))
-    except duckdb.Error as exc:
-        text = str(exc)
-        if retry and parallel and _NEEDS_SERIAL in text:
-            read_into(con, info, wanted, template, parallel=False, retry=False)
-            return
-        raise _read_error(info, exc) from None
-
+    return InputFile(path, fmt, compression, columns, arrow_types, bom_line)
 
 
 def write_table(path: str | os.PathLike[str], table: pa.Table) -> Path:

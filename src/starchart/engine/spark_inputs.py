@@ -1,16 +1,23 @@
 """The engine's inputs on Spark: catalog and viewing events read straight into Spark.
 
 Files are checked by the same :mod:`starchart.engine.readers` rules as the DuckDB ingest (so
-the same files are refused), read with every column as a string, numbered per file, and
-classified by the same backend-neutral :func:`starchart.engine.validate.classify_events`.
-Nothing is written to a store: the result is a set of Ibis tables on the PySpark backend
-that the chart build consumes directly.
+the same files are refused) and read by Spark: Parquet with its own timestamp and integer
+types, text formats as text, numbered per file. From there the shared pipeline of
+:mod:`starchart.engine.inputs` runs on Spark: the same classification, the same
+de-duplication (:func:`starchart.engine.validate.flag_duplicates`) and the same per-file
+counts as the DuckDB ingest. Nothing is written to a store: the result is a set of Ibis
+tables on the PySpark backend that the chart build consumes directly.
+
+Every file is read by the executors from its path, so on a cluster the paths must be on
+storage every worker sees; ``.zst`` text, which Spark cannot decompress itself, is streamed
+by a small Python task on an executor (:mod:`starchart.engine.spark_text`), never copied on
+the driver.
 """
 
 from __future__ import annotations
 
 import re
-import tempfile
+import sys
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,9 +27,18 @@ from urllib.parse import unquote
 
 import ibis
 import ibis.expr.types as ir
-import zstandard
 
+from starchart.countries import iso_alpha2_codes
+from starchart.engine import spark_text
 from starchart.engine.catalog import read_catalog
+from starchart.engine.inputs import (
+    accepted_events,
+    classify,
+    count_rows,
+    mark_already_loaded,
+    new_figures,
+    totals,
+)
 from starchart.engine.readers import (
     DELIMITERS,
     InputFile,
@@ -31,16 +47,8 @@ from starchart.engine.readers import (
     inspect_file,
     sha256_file,
 )
-from starchart.engine.validate import (
-    EVENT_COLUMNS,
-    REASONS,
-    REQUIRED_EVENT_COLUMNS,
-    classify_events,
-    event_key,
-    flag_duplicates,
-)
+from starchart.engine.validate import EVENT_COLUMNS, REQUIRED_EVENT_COLUMNS, flag_duplicates
 
-COUNT_KEYS = ("read", "accepted", "quarantined", "duplicates")
 _CORRUPT = "_st_corrupt_record"
 
 
@@ -58,21 +66,16 @@ class SparkInputs:
     accepted: ir.Table
     quarantined: ir.Table
     counts: dict[str, Any]
-    #: Holds decompressed copies of ``.zst`` files (Hadoop's zstd codec needs native code).
-    workdir: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
     #: The classified rows Spark keeps cached for the chart queries.
     cached: Any = field(default=None, repr=False)
     #: ``quarantined`` as a Spark DataFrame, for writing it from Spark.
     quarantined_df: Any = field(default=None, repr=False)
 
     def close(self) -> None:
-        """Release Spark's cached rows and delete the decompressed copies."""
+        """Release Spark's cached rows."""
         if self.cached is not None:
             self.cached.release()
             self.cached = None
-        if self.workdir is not None:
-            self.workdir.cleanup()
-            self.workdir = None
 
 
 def _string_schema(names: Sequence[str]) -> Any:
@@ -111,27 +114,64 @@ def _number_rows(df: Any) -> Any:
     return numbered.drop("_st_block", "_st_mid", "_st_first", "_st_before")
 
 
-def _readable_path(info: InputFile, workdir: Path) -> str:
-    """Spark reads plain and gzip text itself; zstd text is decompressed to ``workdir``."""
-    if info.compression != "zstd":
-        return str(info.path)
-    target = workdir / f"{uuid.uuid4().hex}-{info.path.name.rsplit('.', 1)[0]}"
-    with info.path.open("rb") as src, target.open("wb") as dst:
-        zstandard.ZstdDecompressor().copy_stream(src, dst)
-    return str(target)
+_INTEGER_TYPES = ("ByteType", "ShortType", "IntegerType", "LongType")
+_TIMESTAMP_TYPES = ("TimestampType", "TimestampNTZType")
 
 
-def _read_events_file(spark: Any, info: InputFile, index: int, path: str) -> Any:
-    """One events file (Spark reads it at ``path``) as string columns plus source_index,
-    source_file, source_row."""
+def _typed_column(name: str, spark_type: Any) -> Any:
+    """A Parquet column with its own type where it carries meaning (a timestamp
+    ``started_at``, whole-number ``seconds_viewed``), else its text."""
     from pyspark.sql import functions as F
 
+    kind = type(spark_type).__name__
+    col = F.col(f"`{name}`")
+    if name == "started_at" and kind in _TIMESTAMP_TYPES:
+        return col.cast("timestamp_ntz").alias(name)  # the UTC wall time (session is UTC)
+    if name == "seconds_viewed" and kind in _INTEGER_TYPES:
+        return col.cast("long").alias(name)
+    return col.cast("string").alias(name)
+
+
+def _zstd_text(spark: Any, info: InputFile) -> Any:
+    """Records of a ``.zst`` text file, streamed on an executor, parsed by Spark."""
+    from pyspark import cloudpickle
+    from pyspark.sql import functions as F
+
+    cloudpickle.register_pickle_by_value(sys.modules[spark_text.__name__])
+    path, fmt = str(info.path), info.format
+    rows = spark.sparkContext.parallelize([path], 1).flatMap(
+        lambda p: spark_text.zstd_records(p, fmt)
+    )
+    records = spark.createDataFrame(rows, "source_row long, record string")
+    if fmt == "jsonl":
+        present = [c for c in EVENT_COLUMNS if c in info.columns]
+        schema = _string_schema([*present, _CORRUPT])
+        parsed = F.from_json("record", schema, {"mode": "PERMISSIVE",
+                                                "columnNameOfCorruptRecord": _CORRUPT})
+        return records.select("source_row", parsed.alias("_st")).select("source_row", "_st.*")
+    options = {"sep": DELIMITERS[fmt], "quote": '"', "escape": '"', "mode": "PERMISSIVE"}
+    names = [c or f"_st_unnamed_{i}" for i, c in enumerate(info.columns)]
+    parsed = F.from_csv("record", _string_schema(names).simpleString(), options)
+    return records.select("source_row", parsed.alias("_st")).select("source_row", "_st.*")
+
+
+def _read_events_file(spark: Any, info: InputFile, index: int) -> Any:
+    """One events file as source_index, source_file, source_row, the event columns (typed
+    where Parquet has the types) and bad_line (a JSON Lines line that is not an object)."""
+    from pyspark.sql import functions as F
+
+    path = str(info.path)
+    typed: dict[str, Any] = {}
     if info.format == "parquet":
         df = spark.read.parquet(path)
+        types = {f.name: f.dataType for f in df.schema.fields}
+        typed = {c: _typed_column(c, types[c]) for c in EVENT_COLUMNS if c in types}
         df = df.select(
             *[F.col(f"`{c}`") for c in info.columns if c in EVENT_COLUMNS],
             (F.col("_metadata.row_index") + 1).alias("source_row"),
         )
+    elif info.compression == "zstd":
+        df = _zstd_text(spark, info)
     elif info.format == "jsonl":
         present = [c for c in EVENT_COLUMNS if c in info.columns]
         # A line that is not a JSON object keeps its text here (it becomes invalid_json).
@@ -154,13 +194,14 @@ def _read_events_file(spark: Any, info: InputFile, index: int, path: str) -> Any
             .csv(path)
         )
     columns = [
+        typed[c] if c in typed else
         (F.col(f"`{c}`") if c in info.columns else F.lit(None)).cast("string").alias(c)
         for c in EVENT_COLUMNS
     ]
     bad_line = F.col(_CORRUPT) if info.format == "jsonl" else F.lit(None)
     return df.select(
         F.lit(index).cast("int").alias("source_index"),
-        F.lit(str(info.path)).alias("source_file"),
+        F.lit(path).alias("source_file"),
         F.col("source_row").cast("long").alias("source_row"),
         *columns,
         bad_line.cast("string").alias("bad_line"),
@@ -171,6 +212,30 @@ def _view(df: Any, prefix: str) -> str:
     name = f"starchart_{prefix}_{uuid.uuid4().hex[:12]}"
     df.createOrReplaceTempView(name)
     return name
+
+
+def _unioned(spark: Any, frames: list[Any]) -> Any:
+    """One DataFrame of every file; a typed column of one file and text of another meet as
+    text (the shared validation reads both the same way)."""
+    from pyspark.sql import functions as F
+
+    if not frames:
+        return spark.createDataFrame(
+            [],
+            "source_index int, source_file string, source_row long, "
+            + ", ".join(f"{c} string" for c in EVENT_COLUMNS)
+            + ", bad_line string",
+        )
+    kinds = {c: {dict(f.dtypes)[c] for f in frames} for c in frames[0].columns}
+    frames = [
+        f.select(*[F.col(c).cast("string").alias(c) if len(kinds[c]) > 1 else F.col(c)
+                   for c in frames[0].columns])
+        for f in frames
+    ]
+    raw_df = frames[0]
+    for frame in frames[1:]:
+        raw_df = raw_df.unionByName(frame)
+    return raw_df
 
 
 def load_inputs(
@@ -192,62 +257,42 @@ def load_inputs(
 
     files = expand_paths(event_paths)
     infos = [inspect_file(p.resolve(), REQUIRED_EVENT_COLUMNS) for p in files]
+    figures = [new_figures(info, sha256_file(info.path)) for info in infos]
     first_of: dict[str, int] = {}
     repeats: dict[int, int] = {}
-    for i, info in enumerate(infos):
-        digest = sha256_file(info.path)
-        if digest in first_of:
-            repeats[i] = first_of[digest]
+    for i, entry in enumerate(figures):
+        if entry["sha256"] in first_of:
+            repeats[i] = first_of[entry["sha256"]]
         else:
-            first_of[digest] = i
-
-    workdir = tempfile.TemporaryDirectory(prefix="starchart-spark-")
-    read_at = {
-        i: _readable_path(info, Path(workdir.name))
-        for i, info in enumerate(infos)
-        if i not in repeats
-    }
-    frames = [_read_events_file(spark, infos[i], i, path) for i, path in read_at.items()]
-    if frames:
-        raw_df = frames[0]
-        for frame in frames[1:]:
-            raw_df = raw_df.unionByName(frame)
-    else:
-        raw_df = spark.createDataFrame(
-            [],
-            "source_index int, source_file string, source_row long, "
-            + ", ".join(f"{c} string" for c in EVENT_COLUMNS)
-            + ", bad_line string",
-        )
+            first_of[entry["sha256"]] = i
+    read = [i for i in range(len(infos)) if i not in repeats]
+    raw_df = _unioned(spark, [_read_events_file(spark, infos[i], i) for i in read])
     raw = con.table(_view(raw_df, "raw_events"))
-    classified = classify_events(raw, catalog.select("title_id"))
+    codes = spark.createDataFrame([(c,) for c in sorted(iso_alpha2_codes())], "code string")
+    countries = con.table(_view(codes, "countries"))
+    classified = classify(raw, catalog.select("title_id"), countries)
     if any("event_id" in info.columns for info in infos):
         flagged = flag_duplicates(classified).cache()
-    else:  # no ids anywhere: skip the window over every row
+    else:  # no ids anywhere: nothing to compare
         flagged = classified.mutate(duplicate=ibis.literal(False)).cache()
 
     try:
-        figures = (
+        counted = (
             flagged.group_by("source_index", "reason", "duplicate")
             .aggregate(n=flagged.count())
             .to_pyarrow()
             .to_pylist()
         )
     except Exception as exc:  # Spark raises its own exception types for unreadable files
-        message = _read_failure(spark, infos, read_at, exc)
+        message = _read_failure(spark, infos, read, exc)
         flagged.release()
-        workdir.cleanup()
         raise InputFileError(message) from None
-    counts = _counts(infos, repeats, figures)
+    count_rows(figures, [(r["source_index"], r["reason"], bool(r["duplicate"]), int(r["n"]))
+                         for r in counted])
+    for i, first in repeats.items():
+        mark_already_loaded(figures[i], figures[first]["read"])
 
-    accepted = flagged.filter(flagged.reason.isnull() & ~flagged.duplicate).select(
-        event_key(flagged.event_id).name("event_id"),
-        "profile_id",
-        "title_id",
-        "country",
-        started_at=flagged.started_at_utc,
-        seconds_viewed=flagged.seconds,
-    )
+    accepted = accepted_events(flagged.filter(~flagged.duplicate))
     bad_df = spark.sql(con.compile(flagged.filter(flagged.reason.notnull())))
     quarantined_df = bad_df.select(
         "source_file",
@@ -257,14 +302,14 @@ def load_inputs(
         F.coalesce(
             F.col("bad_line"),
             F.to_json(
-                F.struct(*[F.col(c) for c in EVENT_COLUMNS]), {"ignoreNullFields": "false"}
+                F.struct(*[F.col(c).cast("string").alias(c) for c in EVENT_COLUMNS]),
+                {"ignoreNullFields": "false"},
             ),
         ).alias("raw"),
     )
     quarantined = con.table(_view(quarantined_df, "quarantine"))
-    return SparkInputs(
-        con, catalog, accepted, quarantined, counts, workdir, flagged, quarantined_df
-    )
+    counts = {**totals(figures), "files": figures}
+    return SparkInputs(con, catalog, accepted, quarantined, counts, flagged, quarantined_df)
 
 
 _FAILED_FILE = re.compile(r"reading file (?:file:)?/*(/\S+?)\.?\s")
@@ -285,7 +330,7 @@ def _spark_problem(exc: BaseException) -> str:
 
 
 def _read_failure(
-    spark: Any, infos: Sequence[InputFile], read_at: dict[int, str], exc: BaseException
+    spark: Any, infos: Sequence[InputFile], read: Sequence[int], exc: BaseException
 ) -> str:
     """``<file>: cannot be read as <FORMAT>: <problem>`` for a failure while reading events.
 
@@ -294,48 +339,18 @@ def _read_failure(
     """
     from pyspark.sql import functions as F
 
-    text = str(exc)
-    found = _FAILED_FILE.search(text)
-    if found is not None:
+    found = _FAILED_FILE.search(str(exc))
+    order = list(read)
+    if found is not None:  # the file Spark names first, read on its own for a clear cause
         failed = Path(unquote(found.group(1))).resolve()
-        for i, path in read_at.items():
-            if Path(path).resolve() == failed:
-                info = infos[i]
-                return f"{info.path}: cannot be read as {info.format.upper()}: " + (
-                    _spark_problem(exc)
-                )
-    for i, path in read_at.items():
+        order.sort(key=lambda i: infos[i].path.resolve() != failed)
+    for i in order:
         info = infos[i]
         try:
-            df = _read_events_file(spark, info, i, path)
+            df = _read_events_file(spark, info, i)
             df.select(F.max(F.hash(*df.columns))).collect()
         except Exception as own:  # the same Spark failure, now for one known file
             return f"{info.path}: cannot be read as {info.format.upper()}: " + (
                 _spark_problem(own)
             )
     return f"cannot read the events files: {_spark_problem(exc)}"
-
-
-def _counts(
-    infos: Sequence[InputFile], repeats: dict[int, int], figures: list[dict[str, Any]]
-) -> dict[str, Any]:
-    per_file: list[dict[str, Any]] = [
-        {"path": str(info.path), "read": 0, "accepted": 0, "quarantined": 0, "duplicates": 0}
-        for info in infos
-    ]
-    by_reason = dict.fromkeys(REASONS, 0)
-    for row in figures:
-        entry = per_file[row["source_index"]]
-        n = int(row["n"])
-        entry["read"] += n
-        if row["reason"] is not None:
-            entry["quarantined"] += n
-            by_reason[row["reason"]] += n
-        elif row["duplicate"]:
-            entry["duplicates"] += n
-        else:
-            entry["accepted"] += n
-    for i, first in repeats.items():
-        per_file[i]["read"] = per_file[i]["duplicates"] = per_file[first]["read"]
-    totals = {k: sum(int(f[k]) for f in per_file) for k in COUNT_KEYS}
-    return {**totals, "by_reason": by_reason, "files": per_file}
