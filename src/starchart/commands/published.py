@@ -7,9 +7,8 @@ Every command calls :mod:`starchart.api`; this module only parses options and dr
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -20,8 +19,10 @@ from starchart.commands.common import DbOption, JsonOption, console, print_json,
 from starchart.commands.facts import print_facts
 from starchart.display import compact, missing, move, runtime_hm
 from starchart.progress import progress_bar
-from starchart.queries.lists import LEADERS, leader_metric
 from starchart.queries.slugs import title_name
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SourceOption = Annotated[
     str | None,
@@ -371,6 +372,8 @@ def leaders_cmd(
     period = f" {since or '…'} to {until or '…'}" if since or until else ""
     complete = not covered or covered["note"].startswith("all weeks")
     span = (" (all time)" if not period else "") if complete else f" — {covered['note']}"
+    from starchart.queries.lists import LEADERS, leader_metric
+
     key = leader_metric(by)  # known: api.leaders accepted it
     label = LEADERS[key].label
     table = Table(title=Text(f"Most {label}{period}" + (f", {category}" if category else "")

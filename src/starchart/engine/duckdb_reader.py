@@ -32,6 +32,14 @@ def sql_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def utc_wall_time(ident: str) -> str:
+    """A TIMESTAMPTZ expression as its UTC wall time (TIMESTAMP), by arithmetic on its
+    microseconds since the epoch: five times cheaper than ICU's ``timezone('UTC', x)``, which
+    is kept only for the infinities (same values either way)."""
+    return (f"CASE WHEN isfinite({ident}) THEN make_timestamp(epoch_us({ident})) "
+            f"ELSE timezone('UTC', {ident}) END")
+
+
 def _typed(col: str, arrow_type: pa.DataType) -> str | None:
     """The expression reading a Parquet column as its own type, or None to read it as text.
 
@@ -41,7 +49,10 @@ def _typed(col: str, arrow_type: pa.DataType) -> str | None:
     """
     ident = sql_ident(col)
     if col == "started_at" and pa.types.is_timestamp(arrow_type):
-        return f"timezone('UTC', {ident})" if arrow_type.tz is not None else ident
+        if arrow_type.tz is None:
+            return ident
+        # (DuckDB reads a zoned nanosecond column as TIMESTAMPTZ_NS, which ICU converts)
+        return utc_wall_time(ident) if arrow_type.unit != "ns" else f"timezone('UTC', {ident})"
     if col == "seconds_viewed" and pa.types.is_integer(arrow_type) and arrow_type != pa.uint64():
         return f"CAST({ident} AS BIGINT)"
     return None
