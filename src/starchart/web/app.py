@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starchart import display, releases
 from starchart.queries.slugs import title_name
 from starchart.web import maps, pages
-from starchart.web.engagement import register_engagement_routes
+from starchart.web.registry import url_builder
 from starchart.web.responses import error_response
 from starchart.web.routes import register_routes
 from starchart.web.serving import CachedResponses
@@ -234,7 +234,7 @@ def create_app(
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    register_engagement_routes(app)
-    register_routes(app, site)
+    register_routes(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    templates.env.globals["url"] = url_builder(app)
     return app
