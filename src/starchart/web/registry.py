@@ -119,6 +119,7 @@ class Page:
     csv: Table | None = None
     context: Callable[[PageView, PageData], Mapping[str, Any]] | None = None
     documented: bool = True
+    moves: str | None = None
 
 
 @dataclass
@@ -142,8 +143,10 @@ class Pages:
         csv: Table | None = None,
         context: Callable[[PageView, PageData], Mapping[str, Any]] | None = None,
         documented: bool = True,
+        moves: str | None = None,
     ) -> Callable[[Callable[..., PageData]], Callable[..., PageData]]:
-        """Register the decorated route function as the page ``name`` at ``path``."""
+        """Register the decorated route function as the page ``name`` at ``path``;
+        ``moves`` says when it raises :class:`Moved` (documented as its 308)."""
 
         def register(function: Callable[..., PageData]) -> Callable[..., PageData]:
             if name in self.pages:
@@ -160,6 +163,7 @@ class Pages:
                 csv=csv,
                 context=context,
                 documented=documented,
+                moves=moves,
             )
             return function
 
@@ -169,6 +173,7 @@ class Pages:
         """Add every page's forms to ``app``: JSON and CSV first, so that
         ``/week/2025-03-30.json`` is not read as a week called ``2025-03-30.json``."""
         for page in self.pages.values():
+            redirects = self._redirects(page)
             app.add_api_route(
                 page.json_path,
                 self._endpoint(page, "json"),
@@ -178,7 +183,11 @@ class Pages:
                 summary=page.summary,
                 include_in_schema=page.documented,
                 response_class=Response,
-                responses={200: {"model": page.model}, **ERRORS} if page.model else ERRORS,
+                responses={
+                    **({200: {"model": page.model}} if page.model else {}),
+                    **redirects,
+                    **ERRORS,
+                },
             )
             if page.csv is not None:
                 app.add_api_route(
@@ -190,7 +199,7 @@ class Pages:
                     summary=page.csv.summary,
                     include_in_schema=page.documented,
                     response_class=Response,
-                    responses=CSV_RESPONSES,
+                    responses={**CSV_RESPONSES, **redirects},
                 )
         for page in self.pages.values():
             app.add_api_route(
@@ -201,6 +210,18 @@ class Pages:
                 include_in_schema=False,
                 response_class=Response,
             )
+
+    def _redirects(self, page: Page) -> dict[int | str, dict[str, Any]]:
+        """The redirects a page's forms answer, as OpenAPI responses."""
+        out: dict[int | str, dict[str, Any]] = {}
+        spelled = sorted(set(self.canonical) & _path_names(page.path))
+        if spelled:
+            out[301] = {"description": f"The same answer at its canonical address (in "
+                        f"`Location`), for {', '.join(spelled)} spelled otherwise (`kr`: `KR`)"}
+        if page.moves:
+            out[308] = {"description": f"{page.moves}: the same form of its address is in "
+                        "`Location`"}
+        return out
 
     def _endpoint(self, page: Page, form: Form) -> Callable[..., Response]:
         """The FastAPI endpoint of one form: the route function's parameters plus the

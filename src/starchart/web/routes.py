@@ -257,7 +257,7 @@ def countries(view: View, source: SourceParam = None) -> dict[str, Any]:
 @PAGES.page(
     "/title/{slug}", name="title", template="title.html", section="title",
     summary="A film or season: run, peak, weeks at #1, hours, views, countries",
-    model=TitlePage, context=title_extras,
+    model=TitlePage, context=title_extras, moves="The slug is a show's",
 )
 def title(view: View, slug: SlugParam, source: SourceParam = None) -> dict[str, Any]:
     page = dict(view.data("title", pages.title_page, slug=slug, source=source))
@@ -269,6 +269,7 @@ def title(view: View, slug: SlugParam, source: SourceParam = None) -> dict[str, 
 @PAGES.page(
     "/show/{slug}", name="show", template="title.html", section="title",
     summary="A show over all its seasons", model=TitlePage, context=title_extras,
+    moves="The slug is a film's or a season's",
 )
 def show(view: View, slug: SlugParam, source: SourceParam = None) -> dict[str, Any]:
     page = dict(view.data("show", pages.title_page, slug=slug, show=True, source=source))
