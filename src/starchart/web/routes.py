@@ -188,8 +188,9 @@ def title_extras(view: PageView, page: Mapping[str, Any]) -> dict[str, Any]:
     label = f"Weekly rank of {page.get('show_title', '')}"
     return {
         "headline": views.headline(page),
-        "plot": plot.run_svg(run, label=label),
+        "plot": plot.run_figure(run, label=label),
         "plot_key": plot.legend(run),
+        "plot_note": plot.gap_note(run),
         "spread": views.spread(page, listed),
     }
 
