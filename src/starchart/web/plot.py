@@ -288,7 +288,8 @@ def gap_note(run: Sequence[Mapping[str, Any]]) -> str | None:
     if not gaps:
         return None
     said = ", ".join(_gap_words(g) for _, g in gaps)
+    stretches = plural(len(gaps), "stretch", "stretches")
     return (
-        f"The axis skips {plural(len(gaps), 'stretch', 'stretches')} of more than {BREAK_AFTER} weeks "
+        f"The axis skips {stretches} of more than {BREAK_AFTER} weeks "
         f"off every list (shaded, marked //: {said}), so each run gets its own width."
     )
