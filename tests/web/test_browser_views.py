@@ -18,17 +18,9 @@ import pytest
 
 from starchart import api
 from tests.published.complete_lists import complete
-from tests.web.conftest import start_server, stop_server
-from tests.web.test_browser import ARGS, CHROMIUM, VIEWPORTS
+from tests.web.conftest import BROWSER_TESTS, VIEWPORTS, start_server, stop_server
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="browser tests need Debian's chromium at /usr/bin/chromium "
-        "(apt-get install chromium; CI installs it)",
-    ),
-]
+pytestmark = BROWSER_TESTS
 
 HEADER = (
     "week\tcategory\tweekly_rank\tshow_title\tseason_title\tweekly_hours_viewed"
@@ -60,16 +52,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
     finally:
         stop_server(proc)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(params=list(VIEWPORTS))
