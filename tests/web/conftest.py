@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -18,6 +19,21 @@ from starchart.web.app import create_app
 from tests.web.sample_store import build_store
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# the browser tests: Debian's chromium driven by Playwright, at two widths
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+BROWSER_TESTS = [  # a browser test module's pytestmark
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="browser tests need Debian's chromium at /usr/bin/chromium "
+        "(apt-get install chromium; CI installs it)",
+    ),
+]
 
 
 @pytest.fixture(scope="session")
@@ -101,3 +117,14 @@ def screenshot_dir() -> Path:
     folder = PROJECT_ROOT / "test-artifacts" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A headless Chromium for one module's browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -108,3 +109,29 @@ def test_run_plot_breaks_lines_at_gaps_and_marks_each_week() -> None:
     assert "Countries in the Top 10" in svg
     assert plot.legend(run) == [("s0", "TV (English)")]
     assert "No weeks" in plot.run_svg([], label="none")
+
+
+def test_run_plot_collapses_long_gaps_into_marked_breaks() -> None:
+    first = dt.date(2021, 7, 4)
+    weeks = [first + dt.timedelta(weeks=i) for i in range(19)]
+    weeks += [dt.date(2021, 12, 12)]  # 4 weeks off the list: kept on the axis as a gap
+    weeks += [dt.date(2024, 3, 3) + dt.timedelta(weeks=i) for i in range(3)]
+    run = [{"week": w.isoformat(), "category": "Films (English)", "rank": 5} for w in weeks]
+    axis = plot.Axis.of((w - first).days // 7 for w in weeks)
+    assert axis.spans == ((0, 23), (139, 141))
+    assert axis.slots == 24 + plot.BREAK_SLOTS + 3
+    assert axis.slot(139) == 24 + plot.BREAK_SLOTS and axis.breaks() == [(24.5, 115)]
+    with pytest.raises(ValueError, match="in a break"):
+        axis.slot(60)
+    svg = plot.run_svg(run, label="Weekly rank")
+    assert svg.count('class="axis-break"') == 1 and "2.2 years later" in svg
+    xs = [float(x) for x in re.findall(r'<circle cx="([\d.]+)"', svg)]
+    assert xs[18] - xs[0] > 0.6 * (plot.WIDTH - plot.LEFT - plot.RIGHT)  # the run is wide
+    assert "skips 1 stretch of more than 8 weeks" in str(plot.gap_note(run))
+    both = plot.run_figure(run, label="Weekly rank")
+    assert both.count("<svg") == 2 and 'class="runplot runplot-narrow"' in both
+    assert plot.gap_note(run[:19]) is None
+    narrow = plot.run_svg(run, label="x", width=plot.NARROW_WIDTH, narrow=True)
+    label = r'<text x="([\d.]+)" y="[\d.]+" text-anchor="(\w+)">(\d+ \w+ \d{4})<'
+    labels = re.findall(label, narrow)
+    assert labels[0][2].endswith("2021") and labels[-1][2].endswith("2024")

@@ -12,10 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import swagger_ui  # type: ignore[import-untyped]
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -24,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starchart import display, releases
 from starchart.queries.slugs import title_name
 from starchart.web import maps, pages
-from starchart.web.engagement import register_engagement_routes
+from starchart.web.registry import url_builder
 from starchart.web.responses import error_response
 from starchart.web.routes import register_routes
 from starchart.web.serving import CachedResponses
@@ -35,6 +38,9 @@ log = logging.getLogger("starchart.web")
 HERE = Path(__file__).parent
 TEMPLATES_DIR = HERE / "templates"
 STATIC_DIR = HERE / "static"
+# Swagger UI's own files, as the pinned swagger-ui-py package ships them: /docs loads
+# nothing from another host
+SWAGGER_DIR = Path(swagger_ui.__file__).parent / "static"
 
 
 class HeadAsGet:
@@ -89,8 +95,33 @@ starchart's charts as JSON: every page of the site has a JSON twin at the same a
 also download as CSV. Values are as stored (engine charts exact, Netflix charts as
 published); the HTML rounds for display, the JSON never does. Errors are JSON too:
 `{"error", "status", "message", "suggestions": [{"label", "url"}]}` with 400 for a bad
-parameter and 404 for an unknown week, country or title.
+parameter (never 422), 404 for an unknown week, country, title or release, and 503 (with
+`Retry-After`) while no release can be served. CSV addresses answer errors as one line of
+text, `<status> <message>`. Every route takes `?release=N` to answer from an older chart
+release while it is kept. Try the routes at `/docs`.
 """
+
+
+def true_openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI description as the server answers: FastAPI documents a 422 for every
+    parameter error, but this server answers those as 400 with the ``ErrorBody`` (see
+    ``bad_params``), so the 422s and their schemas are taken out."""
+    if app.openapi_schema is None:
+        spec = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+        )
+        for ops in spec.get("paths", {}).values():
+            for op in ops.values():
+                op.get("responses", {}).pop("422", None)
+        schemas = spec.get("components", {}).get("schemas", {})
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        app.openapi_schema = spec
+    return app.openapi_schema
+
 
 
 def create_app(
@@ -109,7 +140,7 @@ def create_app(
         title="starchart",
         version="1",
         description=API_DESCRIPTION,
-        docs_url=None,  # Swagger UI loads from a CDN; /api lists the routes instead
+        docs_url=None,  # FastAPI's /docs loads from a CDN: ours is served from here (below)
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -120,6 +151,7 @@ def create_app(
     templates = make_templates()
     site = Site(db, templates, cache=cache, cache_bytes=cache_bytes)
     app.state.site = site
+    app.openapi = lambda: true_openapi(app)  # type: ignore[method-assign]
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(CachedResponses, site=site)
     app.add_middleware(HeadAsGet)
@@ -234,7 +266,21 @@ def create_app(
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    register_engagement_routes(app)
-    register_routes(app, site)
+    @app.get("/docs", include_in_schema=False, name="docs")
+    def docs() -> HTMLResponse:
+        """Swagger UI over /openapi.json, its script and styles served by the site."""
+        page = get_swagger_ui_html(
+            openapi_url=app.url_path_for("openapi"),
+            title="starchart JSON API",
+            swagger_js_url=app.url_path_for("swagger-ui", path="swagger-ui-bundle.js"),
+            swagger_css_url=app.url_path_for("swagger-ui", path="swagger-ui.css"),
+            swagger_favicon_url=app.url_path_for("static", path="favicon.svg"),
+            swagger_ui_parameters={"validatorUrl": None, "tryItOutEnabled": True},
+        )
+        return HTMLResponse(page.body, headers={"Cache-Control": "no-cache"})
+
+    register_routes(app)
+    app.mount("/static/swagger-ui", StaticFiles(directory=str(SWAGGER_DIR)), name="swagger-ui")
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    templates.env.globals["url"] = url_builder(app)
     return app

@@ -324,12 +324,27 @@ def weeks_page(
     }
 
 
+def country_spans(charts: Charts, *, source: str | None = None) -> list[dict[str, Any]]:
+    """The countries with lists, each with the first and last week its lists cover (a
+    country's weeks are read once per release: the api remembers them)."""
+    out = []
+    for c in jsonable(charts.countries(source=source)):
+        weeks = charts.weeks(country=c["iso2"], source=source)  # newest first
+        out.append({**c, "first_week": weeks[-1] if weeks else None,
+                    "last_week": weeks[0] if weeks else None})
+    return out
+
+
 def countries_page(charts: Charts, *, source: str | None = None) -> dict[str, Any]:
-    """The countries that have lists."""
-    found = jsonable(charts.countries(source=source))
+    """The countries that have lists, with the weeks each covers."""
+    found = country_spans(charts, source=source)
+    firsts = [c["first_week"] for c in found if c["first_week"]]
+    lasts = [c["last_week"] for c in found if c["last_week"]]
     return {
         "countries": [{**c, "url": f"/country/{c['iso2']}"} for c in found],
-        "links": {"html": "/countries", "json": "/countries.json"},
+        "first_week": min(firsts) if firsts else None,
+        "last_week": max(lasts) if lasts else None,
+        "links": {"html": "/countries", "json": "/countries.json", "csv": "/countries.csv"},
     }
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
 from markupsafe import Markup
 
-from starchart.display import week_label
+from starchart.display import plural, week_label
 
 WIDTH = 900
 RANK_TOP, RANK_HEIGHT = 18, 190
@@ -22,6 +23,10 @@ LEFT, RIGHT = 40, 14
 BAR_GAP = 34  # between the rank panel and the countries panel
 BAR_HEIGHT = 64
 AXIS_HEIGHT = 30
+NARROW_WIDTH = 380  # the phone drawing: its 13 px text stays ~12 px on a 390 px screen
+BREAK_AFTER = 8  # a gap of more weeks than this off every list is collapsed into a break
+BREAK_SLOTS = 2  # a break's width, in weeks drawn
+LABEL_PX = 76  # a week label ("16 Mar 2025") at 13 px
 
 
 def _week(value: Any) -> dt.date:
@@ -32,18 +37,6 @@ def series_key(row: Mapping[str, Any]) -> str:
     """What one line stands for: the list, and the season when a show plots several."""
     season = row.get("season_title")
     return f"{row['category']} · {season}" if season else str(row["category"])
-
-
-def _ticks(n: int, most: int = 6) -> list[int]:
-    if n <= most:
-        return list(range(n))
-    step = -(-(n - 1) // (most - 1))
-    ticks = list(range(0, n, step))
-    if n - 1 - ticks[-1] >= step / 2:
-        ticks.append(n - 1)
-    else:
-        ticks[-1] = n - 1
-    return ticks
 
 
 def _segments(points: Sequence[tuple[int, int]]) -> Iterable[list[tuple[int, int]]]:
@@ -58,23 +51,81 @@ def _segments(points: Sequence[tuple[int, int]]) -> Iterable[list[tuple[int, int
         yield segment
 
 
-def run_svg(run: Sequence[Mapping[str, Any]], *, label: str) -> Markup:
-    """Rank (1 at the top) per week for each list, plus countries in the Top 10 per week."""
+@dataclass(frozen=True)
+class Axis:
+    """Where each week of a run goes: runs of weeks (``spans``, first and last week index)
+    laid side by side, a gap longer than ``BREAK_AFTER`` weeks collapsed into a marked break
+    ``BREAK_SLOTS`` weeks wide, so a 19-week run three years before a re-run is not squeezed
+    into a corner of a multi-year axis."""
+
+    spans: tuple[tuple[int, int], ...]
+    slots: int  # the axis's length, in weeks drawn
+
+    @classmethod
+    def of(cls, indexes: Iterable[int]) -> Axis:
+        spans: list[tuple[int, int]] = []
+        for i in sorted(set(indexes)):
+            if spans and i - spans[-1][1] - 1 <= BREAK_AFTER:
+                spans[-1] = (spans[-1][0], i)
+            else:
+                spans.append((i, i))
+        drawn = sum(last - first + 1 for first, last in spans)
+        return cls(tuple(spans), drawn + BREAK_SLOTS * (len(spans) - 1))
+
+    def slot(self, index: int) -> float:
+        """The position of week ``index`` along the axis, in weeks drawn."""
+        offset = 0
+        for first, last in self.spans:
+            if first <= index <= last:
+                return offset + index - first
+            offset += last - first + 1 + BREAK_SLOTS
+        raise ValueError(f"week {index} is in a break")
+
+    def breaks(self) -> list[tuple[float, int]]:
+        """(centre in weeks drawn, weeks left out) of each break."""
+        out = []
+        for (_, last), (first, _) in zip(self.spans, self.spans[1:], strict=False):
+            centre = self.slot(last) + (BREAK_SLOTS + 1) / 2
+            out.append((centre, first - last - 1))
+        return out
+
+
+def _gap_words(weeks: int) -> str:
+    if weeks < 104:
+        return f"{weeks} weeks later"
+    return f"{weeks / 52.18:.1f} years later".replace(".0 ", " ")
+
+
+def run_svg(
+    run: Sequence[Mapping[str, Any]], *, label: str, width: int = WIDTH, narrow: bool = False
+) -> Markup:
+    """Rank (1 at the top) per week for each list, plus countries in the Top 10 per week.
+
+    ``width`` is the drawing's own width: 900 for a desktop, ~380 (``narrow``) for a phone,
+    where the same text stays readable without the drawing scrolling sideways.
+    """
     if not run:
         return Markup('<p class="muted">No weeks in a global Top 10.</p>')
     weeks = sorted({_week(r["week"]) for r in run})
     first, last = weeks[0], weeks[-1]
-    n = (last - first).days // 7 + 1
-    span = WIDTH - LEFT - RIGHT
-
-    def x(i: int) -> float:
-        return LEFT + (span / 2 if n == 1 else i * span / (n - 1))
-
-    def y(rank: int) -> float:
-        return RANK_TOP + (rank - 1) * RANK_HEIGHT / 9
+    left = LEFT if not narrow else 30
 
     def idx(week: Any) -> int:
         return (_week(week) - first).days // 7
+
+    axis = Axis.of(idx(w) for w in weeks)
+    n = axis.slots
+    span = width - left - RIGHT
+    step = span / (n - 1) if n > 1 else 0.0
+
+    def xs(slot: float) -> float:
+        return left + (span / 2 if n == 1 else slot * step)
+
+    def x(i: int) -> float:
+        return xs(axis.slot(i))
+
+    def y(rank: int) -> float:
+        return RANK_TOP + (rank - 1) * RANK_HEIGHT / 9
 
     countries: dict[int, tuple[int, int]] = {}
     for r in run:
@@ -91,22 +142,44 @@ def run_svg(run: Sequence[Mapping[str, Any]], *, label: str) -> Markup:
         if r.get("rank") is not None:
             series.setdefault(series_key(r), []).append((idx(r["week"]), int(r["rank"])))
     best = min((rank for pts in series.values() for _, rank in pts), default=None)
+    gaps = axis.breaks()
+    gap_text = (
+        f" The axis leaves out {len(gaps)} stretch(es) of weeks off every list "
+        f"({', '.join(_gap_words(g) for _, g in gaps)})."
+        if gaps
+        else ""
+    )
     desc = (
         f"{len(series)} list(s), {len(weeks)} week(s) from {week_label(first)} to "
-        f"{week_label(last)}; best rank #{best}."
+        f"{week_label(last)}; best rank #{best}.{gap_text}"
     )
+    ident = f"runplot-{width}"
+    kind = "runplot runplot-narrow" if narrow else "runplot"
     out = [
-        f'<svg class="runplot" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-labelledby="runplot-t runplot-d" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="runplot-t">{escape(label)}</title><desc id="runplot-d">{escape(desc)}</desc>',
+        f'<svg class="{kind}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{ident}-t {ident}-d" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{ident}-t">{escape(label)}</title>'
+        f'<desc id="{ident}-d">{escape(desc)}</desc>',
         '<g class="grid">',
     ]
     for rank in (1, 3, 5, 7, 10):
         out.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(rank):.1f}" y2="{y(rank):.1f}"/>'
-            f'<text x="{LEFT - 8}" y="{y(rank) + 4:.1f}" text-anchor="end">#{rank}</text>'
+            f'<line x1="{left}" x2="{width - RIGHT}" y1="{y(rank):.1f}" y2="{y(rank):.1f}"/>'
+            f'<text x="{left - 6}" y="{y(rank) + 4:.1f}" text-anchor="end">#{rank}</text>'
         )
     out.append("</g>")
+    bottom = height - AXIS_HEIGHT
+    for centre, left_out in gaps:
+        cx = xs(centre)
+        band = max(6.0, step * (BREAK_SLOTS - 0.6))
+        tip = f"{_gap_words(left_out)}: {left_out} weeks off every list left out"
+        out.append(
+            f'<g class="axis-break"><title>{escape(tip)}</title>'
+            f'<rect x="{cx - band / 2:.1f}" y="{RANK_TOP - 10}" width="{band:.1f}" '
+            f'height="{bottom - RANK_TOP + 14:.1f}"/>'
+            f'<path d="M{cx - 5:.1f},{bottom + 8:.1f} l4,-10 M{cx + 1:.1f},{bottom + 8:.1f} '
+            f'l4,-10"/></g>'
+        )
     for number, (key, points) in enumerate(series.items()):
         cls = f"series s{number % 6}"
         out.append(f'<g class="{cls}" data-series="{escape(key)}">')
@@ -117,16 +190,17 @@ def run_svg(run: Sequence[Mapping[str, Any]], *, label: str) -> Markup:
         for i, rank in points:
             week = first + dt.timedelta(weeks=i)
             out.append(
-                f'<circle cx="{x(i):.1f}" cy="{y(rank):.1f}" r="{4 if n < 30 else 2.5}">'
+                f'<circle cx="{x(i):.1f}" cy="{y(rank):.1f}" r="{4 if step > 10 else 2.5}">'
                 f"<title>{escape(week_label(week))} · {escape(key)} · #{rank}</title></circle>"
             )
         out.append("</g>")
     if show_bars:
         top = max(v[0] for v in countries.values())
-        width = max(1.5, min(18.0, span / n * 0.7))
+        bar = max(1.5, min(18.0, (step or span) * 0.7))
+        words = "Countries in the Top 10" if narrow else "Countries in the Top 10 "
         out.append(
-            f'<g class="bars"><text x="{LEFT}" y="{bars_top - 10}">Countries in the Top 10 '
-            f"(max {top}); bright red: at #1</text>"
+            f'<g class="bars"><text x="{left}" y="{bars_top - 10}">{words}'
+            f"(max {top}){'' if narrow else '; bright red: at #1'}</text>"
         )
         for i, (c_in, c_at1) in sorted(countries.items()):
             h_in = BAR_HEIGHT * c_in / top
@@ -135,26 +209,54 @@ def run_svg(run: Sequence[Mapping[str, Any]], *, label: str) -> Markup:
             week = first + dt.timedelta(weeks=i)
             tip = f"{week_label(week)}: Top 10 in {c_in}, #1 in {c_at1}"
             out.append(
-                f'<rect class="in" x="{x(i) - width / 2:.1f}" y="{base - h_in:.1f}" '
-                f'width="{width:.1f}" height="{h_in:.1f}"><title>{escape(tip)}</title></rect>'
+                f'<rect class="in" x="{x(i) - bar / 2:.1f}" y="{base - h_in:.1f}" '
+                f'width="{bar:.1f}" height="{h_in:.1f}"><title>{escape(tip)}</title></rect>'
             )
             if c_at1:
                 out.append(
-                    f'<rect class="at1" x="{x(i) - width / 2:.1f}" y="{base - h_at1:.1f}" '
-                    f'width="{width:.1f}" height="{h_at1:.1f}"/>'
+                    f'<rect class="at1" x="{x(i) - bar / 2:.1f}" y="{base - h_at1:.1f}" '
+                    f'width="{bar:.1f}" height="{h_at1:.1f}"/>'
                 )
         out.append("</g>")
     axis_y = height - AXIS_HEIGHT + 18
     out.append('<g class="axis">')
-    for i in _ticks(n):
+    for i, anchor in _tick_weeks(axis, xs, left, width - RIGHT):
         week = first + dt.timedelta(weeks=i)
-        anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
         out.append(
             f'<text x="{x(i):.1f}" y="{axis_y}" text-anchor="{anchor}">'
             f"{escape(week_label(week))}</text>"
         )
     out.append("</g></svg>")
     return Markup("".join(out))
+
+
+def _tick_weeks(
+    axis: Axis, xs: Any, low: float, high: float, most: int = 6
+) -> list[tuple[int, str]]:
+    """The weeks to label: each run's first week, then its last, then weeks between, as
+    many as fit without two labels overlapping (a label is ~LABEL_PX wide)."""
+    wanted: list[int] = [first for first, _ in axis.spans]
+    wanted += [last for first, last in axis.spans if last != first]
+    for first, last in axis.spans:
+        inner = last - first
+        if inner > 2:
+            parts = min(most - 1, inner)
+            wanted += [first + round(inner * k / parts) for k in range(1, parts)]
+    placed: list[tuple[float, float, int, str]] = []
+    for i in dict.fromkeys(wanted):
+        centre = xs(axis.slot(i))
+        anchor = "middle"
+        lo, hi = centre - LABEL_PX / 2, centre + LABEL_PX / 2
+        if lo < low - 30:
+            anchor, lo, hi = "start", centre, centre + LABEL_PX
+        elif hi > high:
+            anchor, lo, hi = "end", centre - LABEL_PX, centre
+        if any(lo < p_hi + 8 and hi > p_lo - 8 for p_lo, p_hi, _, _ in placed):
+            continue
+        placed.append((lo, hi, i, anchor))
+        if len(placed) >= most:
+            break
+    return [(i, anchor) for _, _, i, anchor in sorted(placed)]
 
 
 def legend(run: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
@@ -167,3 +269,27 @@ def legend(run: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
         if key not in keys:
             keys.append(key)
     return [(f"s{n % 6}", k) for n, k in enumerate(keys)]
+
+
+def run_figure(run: Sequence[Mapping[str, Any]], *, label: str) -> Markup:
+    """The run drawn twice: 900 wide for a desktop, 380 wide for a phone; the stylesheet
+    shows one (a phone gets a drawing that fits its width, nothing scrolling sideways)."""
+    if not run:
+        return run_svg(run, label=label)
+    return run_svg(run, label=label) + run_svg(run, label=label, width=NARROW_WIDTH, narrow=True)
+
+
+def gap_note(run: Sequence[Mapping[str, Any]]) -> str | None:
+    """The words under a plot whose axis has breaks, or None."""
+    weeks = sorted({_week(r["week"]) for r in run})
+    if not weeks:
+        return None
+    gaps = Axis.of((w - weeks[0]).days // 7 for w in weeks).breaks()
+    if not gaps:
+        return None
+    said = ", ".join(_gap_words(g) for _, g in gaps)
+    stretches = plural(len(gaps), "stretch", "stretches")
+    return (
+        f"The axis skips {stretches} of more than {BREAK_AFTER} weeks "
+        f"off every list (shaded, marked //: {said}), so each run gets its own width."
+    )

@@ -142,7 +142,7 @@ def error_response(
                 {"label": f"Search for “{guess}”", "url": with_query("/search", {"q": guess})}
             )
         links += [
-            {"label": "This week's Top 10", "url": "/"},
+            {"label": "The latest Top 10", "url": "/"},
             {"label": "All weeks", "url": "/weeks"},
             {"label": "Countries", "url": "/countries"},
         ]

@@ -1,27 +1,30 @@
-"""The site's routes: for each page a documented JSON route, its HTML twin, and CSV lists.
+"""The site's pages, each registered once (:mod:`starchart.web.registry`) and answered as
+HTML, JSON and, where it is a table, CSV; plus the few routes that are not pages (the
+pickers' redirects, ``/api``, ``/docs``, ``/healthz``).
 
-JSON routes come first so that ``/week/2025-03-30.json`` is not read as a week called
-``2025-03-30.json``. HTML routes answer JSON too when the Accept header asks for it.
+To add a page: a data function in :mod:`starchart.web.pages` (or beside its route), one
+``@PAGES.page(...)`` route function here, one template. See docs/web.md.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any
 
 import duckdb
-from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi import FastAPI, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from starchart import releases
 from starchart.web import pages, plot, views
-from starchart.web.responses import csv_response, json_response
+from starchart.web.engagement import engagement_page
+from starchart.web.registry import Moved, Pages, Table, View
+from starchart.web.responses import json_response
 from starchart.web.schemas import (
     ChangesPage,
     CountriesPage,
-    ErrorBody,
+    EngagementPage,
     LeadersPage,
     MostPopularPage,
     SearchPage,
@@ -31,22 +34,11 @@ from starchart.web.schemas import (
 )
 from starchart.web.site import PageView
 
-if TYPE_CHECKING:
-    from starchart.web.site import Site
-
 log = logging.getLogger("starchart.web")
 
-
-def request_view(request: Request) -> Iterator[PageView]:
-    """The request's one view of the charts: the release pinned when it began (see
-    :mod:`starchart.web.serving`), at most one connection, closed after it."""
-    state = request.state
-    site = request.app.state.site
-    with site.view(getattr(state, "served", None), getattr(state, "release_problem", None)) as view:
-        yield view
-
-
-View = Annotated[PageView, Depends(request_view)]
+# path parameters every page checks the same way: a bad one is a 400, a non-canonical
+# spelling (``/country/kr``) a 301 to the canonical address
+PAGES = Pages(canonical={"week": pages.check_week, "iso2": pages.check_country})
 
 WeekParam = Annotated[
     str, Path(description="The Sunday naming the chart week, YYYY-MM-DD", examples=["2025-03-30"])
@@ -63,6 +55,7 @@ ListParam = Annotated[
     Path(
         description="A list: films-english, films-non-english, tv-english, "
         "tv-non-english (global) or films, tv (country)",
+        examples=["films-english"],
         max_length=40,
     ),
 ]
@@ -88,16 +81,20 @@ Q = Annotated[
 CountryQuery = Annotated[
     str | None, Query(description="Only this country's weeks (ISO alpha-2)", max_length=8)
 ]
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "A bad parameter (week format, country code...)"},
-    404: {"model": ErrorBody, "description": "Unknown week, country, title or list"},
-}
-JSON_TAGS: list[str | Enum] = ["JSON API"]
-CSV_TAGS: list[str | Enum] = ["CSV downloads"]
-CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {}}, "description": "The list as CSV"},
-    **ERRORS,
-}
+PeriodParam = Annotated[
+    str, Path(description="A half-year, e.g. 2025H1", examples=["2025H1"], max_length=10)
+]
+EngagementBy = Annotated[str, Query(description="views or hours", max_length=10)]
+Kind = Annotated[str | None, Query(description="film or tv", max_length=10)]
+Language = Annotated[
+    str | None,
+    Query(description="Of the original title (Korean, Japanese...) or none", max_length=40),
+]
+Origin = Annotated[
+    str | None, Query(description="original, licensed or unknown (a hint)", max_length=20)
+]
+Never = Annotated[bool, Query(description="Only titles never in a global Top 10")]
+EngagementLimit = Annotated[int, Query(ge=1, le=500, description="How many titles")]
 
 WEEK_COLUMNS = (
     "week",
@@ -135,452 +132,279 @@ POPULAR_COLUMNS = (
     "window_days",
     "in_progress",
 )
+ENGAGEMENT_COLUMNS = (
+    "period", "rank", "title_id", "title", "english_title", "original_title", "language",
+    "kind", "release_date", "available_globally", "hours_viewed", "views", "runtime_text",
+    "origin", "weeks_in_top_10", "ever_in_top_10",
+)
+COUNTRIES_COLUMNS = ("iso2", "name", "weeks", "first_week", "last_week")
+
+Rows = tuple[Sequence[Mapping[str, Any]], Sequence[str], str]
 
 
-def _country(code: str) -> str:
-    return pages.check_country(code)
+# --- the CSV forms: rows picked from a page's data -------------------------------------------
 
 
-def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place for all routes
-    """Add every page, JSON and CSV route to ``app``."""
+def week_list_rows(page: Mapping[str, Any], list_slug: ListParam) -> Rows:
+    """One list of a week page (global or a country's)."""
+    category, rows = pages.list_rows(page, list_slug)
+    base = {
+        "week": page["week"],
+        "category": category,
+        "country": page.get("country"),
+        "country_name": page.get("country_name"),
+    }
+    columns = COUNTRY_COLUMNS if page.get("country") else WEEK_COLUMNS
+    where = f"{page['country']}-" if page.get("country") else ""
+    name = f"top10-{where}{page['week']}-{list_slug}.csv"
+    return [{**base, **r} for r in rows], columns, name
 
-    def week_data(
-        view: PageView, week: str | None, country: str | None, source: str | None
-    ) -> dict[str, Any]:
-        the_week = pages.check_week(week) if week is not None else None
-        return dict(
-            view.data(
-                "week",
-                pages.week_page,
-                week=the_week,
-                country=country,
-                source=view.check_source(source),
-            )
-        )
 
-    def week_csv(page: dict[str, Any], list_slug: str) -> Response:
-        category, rows = pages.list_rows(page, list_slug)
-        base = {
-            "week": page["week"],
-            "category": category,
-            "country": page.get("country"),
-            "country_name": page.get("country_name"),
-        }
-        columns = COUNTRY_COLUMNS if page.get("country") else WEEK_COLUMNS
-        where = f"{page['country']}-" if page.get("country") else ""
-        name = f"top10-{where}{page['week']}-{list_slug}.csv"
-        return csv_response([{**base, **r} for r in rows], columns, name)
+def popular_list_rows(page: Mapping[str, Any], list_slug: ListParam) -> Rows:
+    category, rows = pages.list_rows(page, list_slug)
+    out = [{"category": category, **r} for r in rows]
+    return out, POPULAR_COLUMNS, f"most-popular-{list_slug}.csv"
 
-    def render_week(
-        view: PageView,
-        request: Request,
-        page: dict[str, Any],
-        *,
-        home: bool = False,
-        source: str | None = None,
-    ) -> Response:
-        country = page.get("country")
-        section = "home" if home else "country" if country else "weeks"
-        return view.render(
-            request,
-            "week.html",
-            page,
-            section=section,
-            country=country,
+
+def leaders_rows(page: Mapping[str, Any]) -> Rows:
+    return page["rows"], page["columns"], f"leaders-{page['by']}.csv"
+
+
+def engagement_rows(page: Mapping[str, Any]) -> Rows:
+    rows = [{"period": page["period"], **r} for r in page["rows"]]
+    return rows, ENGAGEMENT_COLUMNS, f"engagement-{page['period']}.csv"
+
+
+def countries_rows(page: Mapping[str, Any]) -> Rows:
+    return page["countries"], COUNTRIES_COLUMNS, "countries.csv"
+
+
+# --- what a title page draws besides its data ------------------------------------------------
+
+
+def title_extras(view: PageView, page: Mapping[str, Any]) -> dict[str, Any]:
+    listed = [c["iso2"] for c in view.chrome()["nav_countries"]]
+    run = page.get("run") or []
+    label = f"Weekly rank of {page.get('show_title', '')}"
+    return {
+        "headline": views.headline(page),
+        "plot": plot.run_figure(run, label=label),
+        "plot_key": plot.legend(run),
+        "plot_note": plot.gap_note(run),
+        "spread": views.spread(page, listed),
+    }
+
+
+# --- the pages --------------------------------------------------------------------------------
+
+
+@PAGES.page(
+    "/", name="home", json_path="/index.json", template="week.html", section="home",
+    summary="The latest week's four global lists", model=WeekPage,
+    context=lambda view, page: {"home": True},
+)
+def home(view: View, source: SourceParam = None) -> dict[str, Any]:
+    return dict(view.data("week", pages.week_page, week=None, source=source))
+
+
+@PAGES.page(
+    "/week/{week}", name="week", template="week.html", section="weeks",
+    summary="One week's four global lists", model=WeekPage,
+    csv=Table("/week/{week}/{list_slug}.csv", week_list_rows, "One global list as CSV"),
+)
+def week(view: View, week: WeekParam, source: SourceParam = None) -> dict[str, Any]:
+    return dict(view.data("week", pages.week_page, week=week, source=source))
+
+
+@PAGES.page(
+    "/country/{iso2}", name="country", template="week.html", section="country",
+    summary="A country's Films and TV lists for its latest week", model=WeekPage,
+)
+def country(view: View, iso2: CountryParam, source: SourceParam = None) -> dict[str, Any]:
+    return dict(view.data("week", pages.week_page, week=None, country=iso2, source=source))
+
+
+@PAGES.page(
+    "/country/{iso2}/week/{week}", name="country-week", template="week.html",
+    section="country", summary="A country's Films and TV lists for one week", model=WeekPage,
+    csv=Table(
+        "/country/{iso2}/week/{week}/{list_slug}.csv", week_list_rows, "One country list as CSV"
+    ),
+)
+def country_week(
+    view: View, iso2: CountryParam, week: WeekParam, source: SourceParam = None
+) -> dict[str, Any]:
+    return dict(view.data("week", pages.week_page, week=week, country=iso2, source=source))
+
+
+@PAGES.page(
+    "/weeks", name="weeks", template="weeks.html", section="weeks",
+    summary="Every week with lists, newest first", model=WeeksPage,
+)
+def weeks(view: View, country: CountryQuery = None, source: SourceParam = None) -> dict[str, Any]:
+    iso = pages.check_country(country) if country else None
+    return dict(view.data("weeks", pages.weeks_page, country=iso, source=source))
+
+
+@PAGES.page(
+    "/countries", name="countries", template="countries.html", section="country",
+    summary="The countries that have lists, with the weeks they cover", model=CountriesPage,
+    csv=Table("/countries.csv", countries_rows, "The countries with lists as CSV"),
+)
+def countries(view: View, source: SourceParam = None) -> dict[str, Any]:
+    return dict(view.data("countries", pages.countries_page, source=source))
+
+
+@PAGES.page(
+    "/title/{slug}", name="title", template="title.html", section="title",
+    summary="A film or season: run, peak, weeks at #1, hours, views, countries",
+    model=TitlePage, context=title_extras, moves="The slug is a show's",
+)
+def title(view: View, slug: SlugParam, source: SourceParam = None) -> dict[str, Any]:
+    page = dict(view.data("title", pages.title_page, slug=slug, source=source))
+    if page["page"] == "show":
+        raise Moved(page["links"])
+    return page
+
+
+@PAGES.page(
+    "/show/{slug}", name="show", template="title.html", section="title",
+    summary="A show over all its seasons", model=TitlePage, context=title_extras,
+    moves="The slug is a film's or a season's",
+)
+def show(view: View, slug: SlugParam, source: SourceParam = None) -> dict[str, Any]:
+    page = dict(view.data("show", pages.title_page, slug=slug, show=True, source=source))
+    if page["page"] != "show":
+        raise Moved(page["links"])
+    return page
+
+
+@PAGES.page(
+    "/leaders", name="leaders", template="leaders.html", section="leaders",
+    summary="Titles leading on one measure", model=LeadersPage,
+    csv=Table("/leaders.csv", leaders_rows, "The leaders table as CSV"),
+)
+def leaders(
+    view: View,
+    by: LeaderBy = "weeks-at-1",
+    category: Category = None,
+    since: Since = None,
+    until: Until = None,
+    limit: Limit = 20,
+    source: SourceParam = None,
+) -> dict[str, Any]:
+    return dict(
+        view.data(
+            "leaders",
+            pages.leaders_page,
+            by=by,
+            category=category or None,
+            since=since or None,
+            until=until or None,
+            limit=limit,
             source=source,
-            extra={"home": home},
         )
-
-    # --- JSON API ---------------------------------------------------------------------------
-
-    @app.get(
-        "/index.json",
-        tags=JSON_TAGS,
-        summary="The latest week's four global lists",
-        responses={200: {"model": WeekPage}, **ERRORS},
     )
-    def home_json(view: View, source: SourceParam = None) -> Response:
-        return json_response(week_data(view, None, None, source))
 
-    @app.get(
-        "/week/{week}.json",
-        tags=JSON_TAGS,
-        summary="One week's four global lists",
-        responses={200: {"model": WeekPage}, **ERRORS},
-    )
-    def week_json(view: View, week: WeekParam, source: SourceParam = None) -> Response:
-        return json_response(week_data(view, week, None, source))
 
-    @app.get(
-        "/weeks.json",
-        tags=JSON_TAGS,
-        summary="Every week with lists, newest first",
-        responses={200: {"model": WeeksPage}, **ERRORS},
+@PAGES.page(
+    "/search", name="search", template="search.html", section="search",
+    summary="Fuzzy title search", model=SearchPage,
+    context=lambda view, page: {"query": page["query"]},
+)
+def search(
+    view: View, q: Q = "", limit: Limit = 20, source: SourceParam = None
+) -> dict[str, Any]:
+    return dict(view.data("search", pages.search_page, q=q, limit=limit, source=source))
+
+
+@PAGES.page(
+    "/most-popular", name="most-popular", template="most_popular.html", section="popular",
+    summary="All-time Most Popular lists (first 91 days)", model=MostPopularPage,
+    csv=Table("/most-popular/{list_slug}.csv", popular_list_rows, "A Most Popular list as CSV"),
+)
+def most_popular(
+    view: View, category: Category = None, source: SourceParam = None
+) -> dict[str, Any]:
+    return dict(
+        view.data("popular", pages.most_popular_page, category=category, source=source)
     )
-    def weeks_json(
-        view: View,
-        country: CountryQuery = None,
-        source: SourceParam = None,
-    ) -> Response:
-        iso = _country(country) if country else None
-        return json_response(
-            view.data("weeks", pages.weeks_page, country=iso, source=view.check_source(source))
+
+
+@PAGES.page(
+    "/changes", name="changes", template="changes.html", section="changes",
+    summary="The change feed: what each chart release added, revised or removed",
+    model=ChangesPage,
+)
+def changes(view: View, since: SinceRelease = None, limit: Limit = 20) -> dict[str, Any]:
+    return dict(view.data("changes", pages.changes_page, since=since, limit=limit))
+
+
+@PAGES.page(
+    "/engagement/{period}", name="engagement", template="engagement.html",
+    section="engagement", model=EngagementPage,
+    summary="One half-year of the engagement reports: most watched titles",
+    csv=Table("/engagement/{period}.csv", engagement_rows,
+              "One half-year of the engagement reports as CSV"),
+)
+def engagement(
+    view: View,
+    period: PeriodParam,
+    by: EngagementBy = "views",
+    kind: Kind = None,
+    language: Language = None,
+    origin: Origin = None,
+    never_in_top_10: Never = False,
+    limit: EngagementLimit = 100,
+) -> dict[str, Any]:
+    return dict(
+        view.data(
+            "engagement", engagement_page, period=period, by=by, kind=kind, language=language,
+            origin=origin, never_in_top_10=never_in_top_10, limit=limit,
         )
-
-    @app.get(
-        "/countries.json",
-        tags=JSON_TAGS,
-        summary="The countries that have lists",
-        responses={200: {"model": CountriesPage}, **ERRORS},
     )
-    def countries_json(view: View, source: SourceParam = None) -> Response:
-        return json_response(
-            view.data("countries", pages.countries_page, source=view.check_source(source))
-        )
 
-    @app.get(
-        "/country/{iso2}.json",
-        tags=JSON_TAGS,
-        summary="A country's Films and TV lists for its latest week",
-        responses={200: {"model": WeekPage}, **ERRORS},
-    )
-    def country_json(view: View, iso2: CountryParam, source: SourceParam = None) -> Response:
-        return json_response(week_data(view, None, _country(iso2), source))
 
-    @app.get(
-        "/country/{iso2}/week/{week}.json",
-        tags=JSON_TAGS,
-        summary="A country's Films and TV lists for one week",
-        responses={200: {"model": WeekPage}, **ERRORS},
-    )
-    def country_week_json(
-        view: View, iso2: CountryParam, week: WeekParam, source: SourceParam = None
-    ) -> Response:
-        return json_response(week_data(view, week, _country(iso2), source))
+# --- routes that are not pages ----------------------------------------------------------------
 
-    @app.get(
-        "/title/{slug}.json",
-        tags=JSON_TAGS,
-        summary="A film or season: run, peak, weeks at #1, hours, views, countries",
-        responses={200: {"model": TitlePage}, **ERRORS},
-    )
-    def title_json(view: View, slug: SlugParam, source: SourceParam = None) -> Response:
-        page = view.data("title", pages.title_page, slug=slug, source=view.check_source(source))
-        if page["page"] == "show":
-            return RedirectResponse(page["links"]["json"], status_code=308)
-        return json_response(page)
 
-    @app.get(
-        "/show/{slug}.json",
-        tags=JSON_TAGS,
-        summary="A show over all its seasons",
-        responses={200: {"model": TitlePage}, **ERRORS},
-    )
-    def show_json(view: View, slug: SlugParam, source: SourceParam = None) -> Response:
-        page = view.data(
-            "show", pages.title_page, slug=slug, show=True, source=view.check_source(source)
-        )
-        if page["page"] != "show":
-            return RedirectResponse(page["links"]["json"], status_code=308)
-        return json_response(page)
+def register_routes(app: FastAPI) -> None:
+    """Add every page's forms and the routes that are not pages to ``app``."""
+    PAGES.install(app)
 
-    def leaders_data(
-        view: PageView,
-        by: str,
-        category: str | None,
-        since: str | None,
-        until: str | None,
-        limit: int,
-        source: str | None,
-    ) -> dict[str, Any]:
-        return dict(
-            view.data(
-                "leaders",
-                pages.leaders_page,
-                by=by,
-                category=category or None,
-                since=since or None,
-                until=until or None,
-                limit=limit,
-                source=view.check_source(source),
-            )
-        )
-
-    @app.get(
-        "/leaders.json",
-        tags=JSON_TAGS,
-        summary="Titles leading on one measure",
-        responses={200: {"model": LeadersPage}, **ERRORS},
-    )
-    def leaders_json(
-        view: View,
-        by: LeaderBy = "weeks-at-1",
-        category: Category = None,
-        since: Since = None,
-        until: Until = None,
-        limit: Limit = 20,
-        source: SourceParam = None,
-    ) -> Response:
-        return json_response(leaders_data(view, by, category, since, until, limit, source))
-
-    @app.get(
-        "/search.json",
-        tags=JSON_TAGS,
-        summary="Fuzzy title search",
-        responses={200: {"model": SearchPage}, **ERRORS},
-    )
-    def search_json(
-        view: View, q: Q = "", limit: Limit = 20, source: SourceParam = None
-    ) -> Response:
-        return json_response(
-            view.data(
-                "search", pages.search_page, q=q, limit=limit, source=view.check_source(source)
-            )
-        )
-
-    @app.get(
-        "/most-popular.json",
-        tags=JSON_TAGS,
-        summary="All-time Most Popular lists (first 91 days)",
-        responses={200: {"model": MostPopularPage}, **ERRORS},
-    )
-    def most_popular_json(
-        view: View, category: Category = None, source: SourceParam = None
-    ) -> Response:
-        return json_response(
-            view.data(
-                "popular",
-                pages.most_popular_page,
-                category=category,
-                source=view.check_source(source),
-            )
-        )
-
-    # --- CSV downloads ----------------------------------------------------------------------
-
-    @app.get(
-        "/week/{week}/{list_slug}.csv",
-        tags=CSV_TAGS,
-        summary="One global list as CSV",
-        response_class=Response,
-        responses=CSV_RESPONSES,
-    )
-    def week_list_csv(
-        view: View, week: WeekParam, list_slug: ListParam, source: SourceParam = None
-    ) -> Response:
-        return week_csv(week_data(view, week, None, source), list_slug)
-
-    @app.get(
-        "/country/{iso2}/week/{week}/{list_slug}.csv",
-        tags=CSV_TAGS,
-        summary="One country list as CSV",
-        response_class=Response,
-        responses=CSV_RESPONSES,
-    )
-    def country_list_csv(
-        view: View,
-        iso2: CountryParam,
-        week: WeekParam,
-        list_slug: ListParam,
-        source: SourceParam = None,
-    ) -> Response:
-        return week_csv(week_data(view, week, _country(iso2), source), list_slug)
-
-    @app.get(
-        "/most-popular/{list_slug}.csv",
-        tags=CSV_TAGS,
-        summary="A Most Popular list as CSV",
-        response_class=Response,
-        responses=CSV_RESPONSES,
-    )
-    def most_popular_csv(view: View, list_slug: ListParam, source: SourceParam = None) -> Response:
-        page = view.data(
-            "popular", pages.most_popular_page, category=None, source=view.check_source(source)
-        )
-        category, rows = pages.list_rows(page, list_slug)
-        rows = [{"category": category, **r} for r in rows]
-        return csv_response(rows, POPULAR_COLUMNS, f"most-popular-{list_slug}.csv")
-
-    @app.get(
-        "/leaders.csv",
-        tags=CSV_TAGS,
-        summary="The leaders table as CSV",
-        response_class=Response,
-        responses=CSV_RESPONSES,
-    )
-    def leaders_csv(
-        view: View,
-        by: LeaderBy = "weeks-at-1",
-        category: Category = None,
-        since: Since = None,
-        until: Until = None,
-        limit: Limit = 20,
-        source: SourceParam = None,
-    ) -> Response:
-        page = leaders_data(view, by, category, since, until, limit, source)
-        return csv_response(page["rows"], page["columns"], f"leaders-{by}.csv")
-
-    # --- HTML pages (each answers JSON too when asked) -----------------------------------
-
-    @app.get("/", include_in_schema=False)
-    def home(view: View, request: Request, source: SourceParam = None) -> Response:
-        return render_week(
-            view, request, week_data(view, None, None, source), home=True, source=source
-        )
-
-    @app.get("/week", include_in_schema=False)
-    def week_form(view: View, week: str | None = None) -> Response:
+    @app.get("/week", include_in_schema=False, name="week-picker")
+    def week_form(week: str | None = None) -> Response:
         """The week picker's target (a GET form): go to the week's own address."""
         if not week:
-            return RedirectResponse("/weeks", status_code=303)
-        return RedirectResponse(pages.week_url(pages.check_week(week)), status_code=303)
+            return RedirectResponse(app.url_path_for("weeks"), status_code=303)
+        the_week = pages.check_week(week)
+        return RedirectResponse(app.url_path_for("week", week=the_week), status_code=303)
 
-    @app.get("/week/{week}", include_in_schema=False)
-    def week_page(
-        view: View, request: Request, week: WeekParam, source: SourceParam = None
-    ) -> Response:
-        return render_week(view, request, week_data(view, week, None, source), source=source)
-
-    @app.get("/weeks", include_in_schema=False)
-    def weeks_page(
-        view: View, request: Request, country: str | None = None, source: SourceParam = None
-    ) -> Response:
-        iso = _country(country) if country else None
-        page = view.data("weeks", pages.weeks_page, country=iso, source=view.check_source(source))
-        return view.render(request, "weeks.html", page, section="weeks", source=source)
-
-    @app.get("/countries", include_in_schema=False)
-    def countries_page(view: View, request: Request, source: SourceParam = None) -> Response:
-        page = view.data("countries", pages.countries_page, source=view.check_source(source))
-        return view.render(request, "countries.html", page, section="country", source=source)
-
-    @app.get("/country", include_in_schema=False)
+    @app.get("/country", include_in_schema=False, name="country-picker")
     def country_form(view: View, iso2: str | None = None, week: str | None = None) -> Response:
         """The country picker's target: that country's list for the same week when it has one."""
         if not iso2:
-            return RedirectResponse("/countries", status_code=303)
-        code = _country(iso2)
+            return RedirectResponse(app.url_path_for("countries"), status_code=303)
+        code = pages.check_country(iso2)
         if week:
             the_week = pages.check_week(week)
             if the_week in view.chrome(country=code)["nav_weeks"]:
-                return RedirectResponse(pages.week_url(the_week, code), status_code=303)
-        return RedirectResponse(f"/country/{code}", status_code=303)
+                target = app.url_path_for("country-week", iso2=code, week=the_week)
+                return RedirectResponse(target, status_code=303)
+        return RedirectResponse(app.url_path_for("country", iso2=code), status_code=303)
 
-    @app.get("/country/{iso2}", include_in_schema=False)
-    def country_page(
-        view: View, request: Request, iso2: CountryParam, source: SourceParam = None
-    ) -> Response:
-        code = _country(iso2)
-        if code != iso2:
-            return RedirectResponse(f"/country/{code}", status_code=301)
-        return render_week(view, request, week_data(view, None, code, source), source=source)
+    @app.get("/engagement", include_in_schema=False, name="engagement-latest")
+    def engagement_latest(view: View) -> Response:
+        periods = view.charts().engagement_periods()
+        if not periods:
+            engagement_page(view.charts(), None)  # raises LookupError saying why: a 404
+            raise LookupError("no engagement report has been imported")
+        target = app.url_path_for("engagement", period=periods[0]["period"])
+        return RedirectResponse(target, status_code=307)
 
-    @app.get("/country/{iso2}/week/{week}", include_in_schema=False)
-    def country_week_page(
-        view: View,
-        request: Request,
-        iso2: CountryParam,
-        week: WeekParam,
-        source: SourceParam = None,
-    ) -> Response:
-        code = _country(iso2)
-        if code != iso2:
-            return RedirectResponse(pages.week_url(week, code), status_code=301)
-        return render_week(view, request, week_data(view, week, code, source), source=source)
-
-    def render_title(
-        view: PageView, request: Request, page: dict[str, Any], source: str | None
-    ) -> Response:
-        def extra() -> dict[str, Any]:
-            listed = [c["iso2"] for c in view.chrome(source=source)["nav_countries"]]
-            run = page.get("run") or []
-            return {
-                "headline": views.headline(page),
-                "plot": plot.run_svg(run, label=f"Weekly rank of {page.get('show_title', '')}"),
-                "plot_key": plot.legend(run),
-                "spread": views.spread(page, listed),
-            }
-
-        return view.render(request, "title.html", page, section="title", source=source, extra=extra)
-
-    @app.get("/title/{slug}", include_in_schema=False)
-    def title_page(
-        view: View, request: Request, slug: SlugParam, source: SourceParam = None
-    ) -> Response:
-        page = view.data("title", pages.title_page, slug=slug, source=view.check_source(source))
-        if page["page"] == "show":
-            return RedirectResponse(page["links"]["html"], status_code=308)
-        return render_title(view, request, page, source)
-
-    @app.get("/show/{slug}", include_in_schema=False)
-    def show_page(
-        view: View, request: Request, slug: SlugParam, source: SourceParam = None
-    ) -> Response:
-        page = view.data(
-            "show", pages.title_page, slug=slug, show=True, source=view.check_source(source)
-        )
-        if page["page"] != "show":
-            return RedirectResponse(page["links"]["html"], status_code=308)
-        return render_title(view, request, page, source)
-
-    @app.get("/leaders", include_in_schema=False)
-    def leaders_page(
-        view: View,
-        request: Request,
-        by: LeaderBy = "weeks-at-1",
-        category: Category = None,
-        since: Since = None,
-        until: Until = None,
-        limit: Limit = 20,
-        source: SourceParam = None,
-    ) -> Response:
-        page = leaders_data(view, by, category, since, until, limit, source)
-        return view.render(request, "leaders.html", page, section="leaders", source=source)
-
-    @app.get("/search", include_in_schema=False)
-    def search_page(
-        view: View, request: Request, q: Q = "", limit: Limit = 20, source: SourceParam = None
-    ) -> Response:
-        page = view.data(
-            "search", pages.search_page, q=q, limit=limit, source=view.check_source(source)
-        )
-        return view.render(
-            request,
-            "search.html",
-            page,
-            section="search",
-            source=source,
-            extra={"query": page["query"]},
-        )
-
-    @app.get("/most-popular", include_in_schema=False)
-    def most_popular_page(
-        view: View, request: Request, category: Category = None, source: SourceParam = None
-    ) -> Response:
-        page = view.data(
-            "popular", pages.most_popular_page, category=category, source=view.check_source(source)
-        )
-        return view.render(request, "most_popular.html", page, section="popular", source=source)
-
-    @app.get(
-        "/changes.json",
-        tags=JSON_TAGS,
-        summary="The change feed: what each chart release added, revised or removed",
-        responses={200: {"model": ChangesPage}, **ERRORS},
-    )
-    def changes_json(view: View, since: SinceRelease = None, limit: Limit = 20) -> Response:
-        return json_response(view.data("changes", pages.changes_page, since=since, limit=limit))
-
-    @app.get("/changes", include_in_schema=False)
-    def changes_page(
-        view: View, request: Request, since: SinceRelease = None, limit: Limit = 20
-    ) -> Response:
-        page = view.data("changes", pages.changes_page, since=since, limit=limit)
-        return view.render(request, "changes.html", page, section="changes")
-
-    @app.get("/api", include_in_schema=False)
+    @app.get("/api", include_in_schema=False, name="api")
     def api_page(view: View, request: Request) -> Response:
-        """The JSON routes, read from the OpenAPI description (no CDN-hosted Swagger UI)."""
+        """The JSON routes, read from the OpenAPI description."""
         routes = []
         for path, ops in app.openapi()["paths"].items():
             for method, op in ops.items():
@@ -603,7 +427,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         page = {"routes": routes, "links": {"html": "/api", "json": "/openapi.json"}}
         return view.render(request, "api.html", page, section="api")
 
-    @app.get("/healthz", include_in_schema=False)
+    @app.get("/healthz", include_in_schema=False, name="healthz")
     def healthz(view: View) -> Response:
         """The release served and its age, as JSON; 503 naming nothing of the machine when
         there is none or it cannot be read (the server's log says why)."""

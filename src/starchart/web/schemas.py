@@ -409,11 +409,15 @@ class CountryEntry(_Open):
     iso2: str
     name: str
     weeks: int
+    first_week: str | None  # the first and last week its lists cover
+    last_week: str | None
     url: str
 
 
 class CountriesPage(_Open):
     countries: list[CountryEntry]
+    first_week: str | None  # over every country
+    last_week: str | None
     links: dict[str, str]
 
 

@@ -251,7 +251,7 @@ class PageView:
                 ("nav_weeks", country, source), lambda: charts.weeks(country=country, source=source)
             )
             countries = memo.get(
-                ("nav_countries", source), lambda: pages.jsonable(charts.countries(source=source))
+                ("nav_countries", source), lambda: pages.country_spans(charts, source=source)
             )
             sources = self.sources()
             release = charts.release.public()

@@ -1,0 +1,324 @@
+"""One route per page: a page is registered once and answered as HTML, JSON and CSV.
+
+A page is a *route function* ``(view, **params) -> dict`` decorated with
+:meth:`Pages.page`; its parameters (FastAPI ``Path``/``Query`` annotations) are declared
+once. :meth:`Pages.install` turns each page into its forms, all sharing that function:
+
+- HTML at ``path`` (``/week/{week}``): its template over the dict; JSON instead when the
+  ``Accept`` header prefers it;
+- JSON at ``path + ".json"`` (or ``json_path``), documented in the OpenAPI description
+  with the page's schema;
+- CSV, for pages that are tables, at ``csv.path`` (``/week/{week}/{list_slug}.csv``): the
+  rows :class:`Table` picks from the same dict.
+
+What every page shares is done here, once: ``?release=N`` (documented; the release itself is
+pinned by :mod:`starchart.web.serving`), ``?source=`` checked against the store's sources,
+path parameters made canonical (``/country/kr`` answers a 301 to ``/country/KR``; a week is
+checked, a bad one is a 400), and :class:`Moved` answered as a redirect to the same form of
+the other address. Errors (ValueError: 400, LookupError: 404) are answered by the handlers of
+:mod:`starchart.web.app` as HTML, JSON or text to match the form.
+
+Links are built from route names: each form is a named Starlette route (``week``,
+``week.json``, ``week.csv``), and templates call ``url("week", week=w)`` (query parameters
+for names that are not in the path; ``None`` values dropped).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from starchart.web.responses import csv_response, json_response
+from starchart.web.schemas import ErrorBody
+from starchart.web.site import PageView
+
+Form = Literal["html", "json", "csv"]
+PageData = dict[str, Any]
+
+
+def request_view(request: Request) -> Any:
+    """The request's one view of the charts: the release pinned when it began (see
+    :mod:`starchart.web.serving`), at most one connection, closed after it."""
+    state = request.state
+    site = request.app.state.site
+    with site.view(getattr(state, "served", None), getattr(state, "release_problem", None)) as view:
+        yield view
+
+
+View = Annotated[PageView, Depends(request_view)]
+ReleaseParam = Annotated[
+    int | None,
+    Query(
+        ge=1,
+        description="Answer from this chart release (see /changes) instead of the current one; "
+        "a release no longer kept is a 404 naming the ones that are",
+    ),
+]
+
+ERROR_TEXT = "The error as `{error, status, message, suggestions}`"
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "A bad parameter (week format, country code...)"},
+    404: {"model": ErrorBody, "description": "Unknown week, country, title, list or release"},
+    503: {"model": ErrorBody, "description": "No chart release to serve yet, or it cannot be "
+          "read (with `Retry-After`)"},
+}
+_CSV_ERROR = {"text/plain": {"schema": {"type": "string"}}}
+CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "The table "
+          "as CSV"},
+    **{
+        code: {"content": _CSV_ERROR, "description": f"{spec['description']}, as one line of "
+               "text `<status> <message>`"}
+        for code, spec in ERRORS.items()
+    },
+}
+JSON_TAGS: list[str | Enum] = ["JSON API"]
+CSV_TAGS: list[str | Enum] = ["CSV downloads"]
+
+
+class Moved(Exception):
+    """Raised by a route function when the thing asked for lives at another address
+    (``/title/squid-game`` is a show): the registry redirects each form to its twin there."""
+
+    def __init__(self, links: Mapping[str, Any], status: int = 308) -> None:
+        super().__init__(links.get("html"))
+        self.links = links
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Table:
+    """A page's CSV form: ``rows(page, **params) -> (rows, columns, filename)``; parameters
+    of ``rows`` after ``page`` are extra path parameters of ``path`` (``list_slug``)."""
+
+    path: str
+    rows: Callable[..., tuple[Sequence[Mapping[str, Any]], Sequence[str], str]]
+    summary: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: its route function, addresses, template and documentation."""
+
+    name: str
+    path: str
+    function: Callable[..., PageData]
+    template: str
+    summary: str
+    model: type | None
+    section: str
+    json_path: str
+    csv: Table | None = None
+    context: Callable[[PageView, PageData], Mapping[str, Any]] | None = None
+    documented: bool = True
+    moves: str | None = None
+
+
+@dataclass
+class Pages:
+    """The site's pages. ``canonical`` maps a path parameter's name to the function that
+    checks it and gives its canonical spelling (ValueError: a 400)."""
+
+    canonical: Mapping[str, Callable[[str], str]] = field(default_factory=dict)
+    pages: dict[str, Page] = field(default_factory=dict)
+
+    def page(
+        self,
+        path: str,
+        *,
+        name: str,
+        template: str,
+        summary: str,
+        model: type | None = None,
+        section: str = "",
+        json_path: str | None = None,
+        csv: Table | None = None,
+        context: Callable[[PageView, PageData], Mapping[str, Any]] | None = None,
+        documented: bool = True,
+        moves: str | None = None,
+    ) -> Callable[[Callable[..., PageData]], Callable[..., PageData]]:
+        """Register the decorated route function as the page ``name`` at ``path``;
+        ``moves`` says when it raises :class:`Moved` (documented as its 308)."""
+
+        def register(function: Callable[..., PageData]) -> Callable[..., PageData]:
+            if name in self.pages:
+                raise ValueError(f"page {name!r} is registered twice")
+            self.pages[name] = Page(
+                name=name,
+                path=path,
+                function=function,
+                template=template,
+                summary=summary,
+                model=model,
+                section=section,
+                json_path=json_path or f"{path}.json",
+                csv=csv,
+                context=context,
+                documented=documented,
+                moves=moves,
+            )
+            return function
+
+        return register
+
+    def install(self, app: FastAPI) -> None:
+        """Add every page's forms to ``app``: JSON and CSV first, so that
+        ``/week/2025-03-30.json`` is not read as a week called ``2025-03-30.json``."""
+        for page in self.pages.values():
+            redirects = self._redirects(page)
+            app.add_api_route(
+                page.json_path,
+                self._endpoint(page, "json"),
+                methods=["GET"],
+                name=f"{page.name}.json",
+                tags=JSON_TAGS,
+                summary=page.summary,
+                include_in_schema=page.documented,
+                response_class=Response,
+                responses={
+                    **({200: {"model": page.model}} if page.model else {}),
+                    **redirects,
+                    **ERRORS,
+                },
+            )
+            if page.csv is not None:
+                app.add_api_route(
+                    page.csv.path,
+                    self._endpoint(page, "csv"),
+                    methods=["GET"],
+                    name=f"{page.name}.csv",
+                    tags=CSV_TAGS,
+                    summary=page.csv.summary,
+                    include_in_schema=page.documented,
+                    response_class=Response,
+                    responses={**CSV_RESPONSES, **redirects},
+                )
+        for page in self.pages.values():
+            app.add_api_route(
+                page.path,
+                self._endpoint(page, "html"),
+                methods=["GET"],
+                name=page.name,
+                include_in_schema=False,
+                response_class=Response,
+            )
+
+    def _redirects(self, page: Page) -> dict[int | str, dict[str, Any]]:
+        """The redirects a page's forms answer, as OpenAPI responses."""
+        out: dict[int | str, dict[str, Any]] = {}
+        spelled = sorted(set(self.canonical) & _path_names(page.path))
+        if spelled:
+            out[301] = {"description": f"The same answer at its canonical address (in "
+                        f"`Location`), for {', '.join(spelled)} spelled otherwise (`kr`: `KR`)"}
+        if page.moves:
+            out[308] = {"description": f"{page.moves}: the same form of its address is in "
+                        "`Location`"}
+        return out
+
+    def _endpoint(self, page: Page, form: Form) -> Callable[..., Response]:
+        """The FastAPI endpoint of one form: the route function's parameters plus the
+        request, the view, ``release`` and (CSV) the table's own path parameters."""
+        own = [
+            p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+            for p in inspect.signature(page.function, eval_str=True).parameters.values()
+            if p.name != "view"
+        ]
+        extra: list[inspect.Parameter] = []
+        if form == "csv" and page.csv is not None:
+            table = inspect.signature(page.csv.rows, eval_str=True).parameters.values()
+            extra = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in list(table)[1:]]
+        extra_names = [p.name for p in extra]
+        path_names = _path_names(page.path)
+        canonical = {k: f for k, f in self.canonical.items() if k in path_names}
+        keyword = inspect.Parameter.KEYWORD_ONLY
+        signature = inspect.Signature(
+            [
+                inspect.Parameter("request", keyword, annotation=Request),
+                inspect.Parameter("view", keyword, annotation=View),
+                *own,
+                *extra,
+                inspect.Parameter("release", keyword, annotation=ReleaseParam, default=None),
+            ],
+            return_annotation=Response,
+        )
+
+        def endpoint(request: Request, view: PageView, **params: Any) -> Response:
+            params.pop("release", None)
+            table_params = {k: params.pop(k) for k in extra_names}
+            fixed = {k: check(str(params[k])) for k, check in canonical.items()}
+            if any(fixed[k] != params[k] for k in fixed):
+                target = request.app.url_path_for(
+                    _route_name(page.name, form), **{**request.path_params, **fixed}
+                )
+                query = f"?{request.url.query}" if request.url.query else ""
+                return RedirectResponse(f"{target}{query}", status_code=301)
+            if "source" in params:
+                params["source"] = view.check_source(params["source"])
+            try:
+                data = page.function(view, **params)
+            except Moved as moved:
+                return RedirectResponse(str(moved.links[form]), status_code=moved.status)
+            if form == "json":
+                return json_response(data)
+            if form == "csv":
+                assert page.csv is not None
+                rows, columns, filename = page.csv.rows(data, **table_params)
+                return csv_response(rows, columns, filename)
+            country = data.get("country")
+            context = page.context
+
+            def extra() -> dict[str, Any]:
+                return dict(context(view, data)) if context else {}
+
+            return view.render(
+                request,
+                page.template,
+                data,
+                section=page.section,
+                country=country if isinstance(country, str) else None,
+                source=params.get("source"),
+                extra=extra,
+            )
+
+        endpoint.__signature__ = signature  # type: ignore[attr-defined]
+        endpoint.__name__ = _route_name(page.name, form).replace(".", "_").replace("-", "_")
+        endpoint.__doc__ = page.function.__doc__
+        return endpoint
+
+
+def _route_name(name: str, form: Form) -> str:
+    return name if form == "html" else f"{name}.{form}"
+
+
+def _path_names(path: str) -> set[str]:
+    return {part.split("}")[0].split(":")[0] for part in path.split("{")[1:]}
+
+
+def url_builder(app: FastAPI) -> Callable[..., str]:
+    """``url(name, **params)``: the address of the route called ``name`` (a page's form such
+    as ``week.json``, or any named route), path parameters filled in and the others as a
+    query string (``None`` and ``""`` left out). Addresses are site-relative."""
+    routes: dict[str, set[str]] = {}
+    for route in app.router.routes:
+        if isinstance(route, Route) or hasattr(route, "param_convertors"):
+            routes[getattr(route, "name", "")] = set(getattr(route, "param_convertors", {}))
+
+    def url(name: str, /, **params: Any) -> str:
+        in_path = routes.get(name)
+        if in_path is None:
+            raise LookupError(f"no route called {name!r}")
+        path = app.url_path_for(name, **{k: str(params[k]) for k in in_path})
+        query = {
+            k: v for k, v in params.items() if k not in in_path and v is not None and v != ""
+        }
+        return f"{path}?{urlencode(query)}" if query else str(path)
+
+    return url
