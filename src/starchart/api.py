@@ -328,6 +328,16 @@ class Charts:
         names = self.memo.get(("country_names", src), lambda: country_names(self.con, src))
         return resolve_country(names, src, country)
 
+    def resolve_country(self, country: str, *, source: str | None = None) -> str:
+        """The ISO code of the country with lists that ``country`` names (``KR``, ``kr``,
+        ``Korea``, ``South Korea``...): the resolver every question uses; LookupError with
+        suggestions for an unknown or ambiguous name."""
+        src = self._source(source)
+        code = self._country(src, country)
+        if code is None:
+            raise LookupError("no country given: give an ISO code such as KR or a name", [])
+        return code
+
     def _weeks(self, src: str, code: str | None) -> dict[date, int]:
         from starchart.queries.lists import weeks
 

@@ -23,7 +23,6 @@ from starchart.queries.base import (
     CategoryFilter,
     NotFound,
     as_date,
-    as_week,
     display_country,
     insert_arrow,
     iso,
@@ -31,6 +30,7 @@ from starchart.queries.base import (
     pack,
     parse_category,
     unpack,
+    wanted_week,
 )
 from starchart.queries.record import leaders_coverage
 from starchart.queries.slugs import show_slug, title_slug
@@ -109,7 +109,8 @@ def week(
     week: str | dt.date | None = None,
     country: str | None = None,
 ) -> dict[str, Any]:
-    """One week's lists (by default the latest of ``available``, :func:`weeks`' answer):
+    """One week's lists (by default, or for ``latest``, the newest of ``available``,
+    :func:`weeks`' answer; any day means the week containing it):
     the four global lists, or a country's two, each row with its rank the week before and the
     change; computed when the release was published (:func:`prepare_weeks`).
 
@@ -119,7 +120,8 @@ def week(
     where = f"country {country}" if country else "the global lists"
     if not available:
         raise NotFound(f"no charts for {where} from source {source} in the store", [])
-    target = next(iter(available)) if week is None else as_week(week)
+    asked = wanted_week(week)
+    target = next(iter(available)) if asked is None else asked
     rowid = available.get(target)
     if rowid is None:
         near = _nearest(list(available), target)

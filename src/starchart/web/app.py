@@ -15,7 +15,7 @@ import duckdb
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -165,6 +165,12 @@ def create_app(
         return error_response(
             request, templates, 400, message, suggestions, context=chrome(request)
         )
+
+    @app.exception_handler(pages.WeekMoved)
+    async def week_moved(request: Request, exc: pages.WeekMoved) -> Response:
+        # a day inside a week, or 'latest': the week's own address (307: 'latest' moves on)
+        target = pages.moved_url(request.url.path, request.url.query, exc.given, exc.week)
+        return RedirectResponse(target, status_code=307)
 
     @app.exception_handler(releases.NoReleaseError)
     async def no_release(request: Request, exc: releases.NoReleaseError) -> Response:

@@ -49,10 +49,13 @@ def request_view(request: Request) -> Iterator[PageView]:
 View = Annotated[PageView, Depends(request_view)]
 
 WeekParam = Annotated[
-    str, Path(description="The Sunday naming the chart week, YYYY-MM-DD", examples=["2025-03-30"])
+    str, Path(description="The Sunday naming the chart week, YYYY-MM-DD; any other day or "
+              "'latest' redirects (307) to the week containing it", examples=["2025-03-30"],
+              max_length=20)
 ]
 CountryParam = Annotated[
-    str, Path(description="ISO 3166-1 alpha-2 country code", examples=["KR"], max_length=8)
+    str, Path(description="A country: ISO 3166-1 alpha-2 code or name (KR, Korea); a name "
+              "redirects to the code's address", examples=["KR"], max_length=60)
 ]
 SlugParam = Annotated[
     str,
@@ -86,7 +89,8 @@ Q = Annotated[
     str, Query(description="Words of a title; accents and punctuation optional", max_length=200)
 ]
 CountryQuery = Annotated[
-    str | None, Query(description="Only this country's weeks (ISO alpha-2)", max_length=8)
+    str | None, Query(description="Only this country's weeks (ISO alpha-2 or name)",
+                      max_length=60)
 ]
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "A bad parameter (week format, country code...)"},
@@ -137,8 +141,19 @@ POPULAR_COLUMNS = (
 )
 
 
-def _country(code: str) -> str:
-    return pages.check_country(code)
+def _country(view: PageView, code: str, source: str | None = None) -> str:
+    """The code of the country with lists an address names (a code in any case, or a name)."""
+    return pages.country_code(view.charts(), code, source=view.check_source(source))
+
+
+def _week(view: PageView, week: str, country: str | None, source: str | None) -> str:
+    """The Sunday an address's week names; WeekMoved (a redirect) when it names it another
+    way (a day inside the week, ``latest``)."""
+    the_week = pages.canonical_week(view.charts(), week, country=country,
+                                    source=view.check_source(source))
+    if the_week != week:
+        raise pages.WeekMoved(week, the_week)
+    return the_week
 
 
 def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place for all routes
@@ -147,7 +162,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
     def week_data(
         view: PageView, week: str | None, country: str | None, source: str | None
     ) -> dict[str, Any]:
-        the_week = pages.check_week(week) if week is not None else None
+        the_week = _week(view, week, country, source) if week is not None else None
         return dict(
             view.data(
                 "week",
@@ -222,7 +237,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         country: CountryQuery = None,
         source: SourceParam = None,
     ) -> Response:
-        iso = _country(country) if country else None
+        iso = _country(view, country, source) if country else None
         return json_response(
             view.data("weeks", pages.weeks_page, country=iso, source=view.check_source(source))
         )
@@ -245,7 +260,10 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         responses={200: {"model": WeekPage}, **ERRORS},
     )
     def country_json(view: View, iso2: CountryParam, source: SourceParam = None) -> Response:
-        return json_response(week_data(view, None, _country(iso2), source))
+        code = _country(view, iso2, source)
+        if code != iso2:
+            return RedirectResponse(f"/country/{code}.json", status_code=301)
+        return json_response(week_data(view, None, code, source))
 
     @app.get(
         "/country/{iso2}/week/{week}.json",
@@ -256,7 +274,10 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
     def country_week_json(
         view: View, iso2: CountryParam, week: WeekParam, source: SourceParam = None
     ) -> Response:
-        return json_response(week_data(view, week, _country(iso2), source))
+        code = _country(view, iso2, source)
+        if code != iso2:
+            return RedirectResponse(pages.week_url(week, code, ".json"), status_code=301)
+        return json_response(week_data(view, week, code, source))
 
     @app.get(
         "/title/{slug}.json",
@@ -384,7 +405,11 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         list_slug: ListParam,
         source: SourceParam = None,
     ) -> Response:
-        return week_csv(week_data(view, week, _country(iso2), source), list_slug)
+        code = _country(view, iso2, source)
+        if code != iso2:
+            return RedirectResponse(f"{pages.week_url(week, code)}/{list_slug}.csv",
+                                    status_code=301)
+        return week_csv(week_data(view, week, code, source), list_slug)
 
     @app.get(
         "/most-popular/{list_slug}.csv",
@@ -433,7 +458,8 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         """The week picker's target (a GET form): go to the week's own address."""
         if not week:
             return RedirectResponse("/weeks", status_code=303)
-        return RedirectResponse(pages.week_url(pages.check_week(week)), status_code=303)
+        return RedirectResponse(pages.week_url(pages.canonical_week(view.charts(), week)),
+                                status_code=303)
 
     @app.get("/week/{week}", include_in_schema=False)
     def week_page(
@@ -445,7 +471,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
     def weeks_page(
         view: View, request: Request, country: str | None = None, source: SourceParam = None
     ) -> Response:
-        iso = _country(country) if country else None
+        iso = _country(view, country, source) if country else None
         page = view.data("weeks", pages.weeks_page, country=iso, source=view.check_source(source))
         return view.render(request, "weeks.html", page, section="weeks", source=source)
 
@@ -459,9 +485,9 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         """The country picker's target: that country's list for the same week when it has one."""
         if not iso2:
             return RedirectResponse("/countries", status_code=303)
-        code = _country(iso2)
+        code = _country(view, iso2)
         if week:
-            the_week = pages.check_week(week)
+            the_week = pages.canonical_week(view.charts(), week, country=code)
             if the_week in view.chrome(country=code)["nav_weeks"]:
                 return RedirectResponse(pages.week_url(the_week, code), status_code=303)
         return RedirectResponse(f"/country/{code}", status_code=303)
@@ -470,7 +496,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
     def country_page(
         view: View, request: Request, iso2: CountryParam, source: SourceParam = None
     ) -> Response:
-        code = _country(iso2)
+        code = _country(view, iso2, source)
         if code != iso2:
             return RedirectResponse(f"/country/{code}", status_code=301)
         return render_week(view, request, week_data(view, None, code, source), source=source)
@@ -483,7 +509,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         week: WeekParam,
         source: SourceParam = None,
     ) -> Response:
-        code = _country(iso2)
+        code = _country(view, iso2, source)
         if code != iso2:
             return RedirectResponse(pages.week_url(week, code), status_code=301)
         return render_week(view, request, week_data(view, week, code, source), source=source)
