@@ -27,6 +27,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from starchart import store
+from starchart.api_countries import CountryQuestions
+from starchart.api_countries import number_ones as number_ones  # re-exported: api.number_ones
+from starchart.api_countries import week_number_ones as week_number_ones
 from starchart.errors import UsageError
 from starchart.export import export_charts
 from starchart.progress import ProgressCallback
@@ -276,7 +279,7 @@ class Memo:
             return self._values.setdefault(key, value)
 
 
-class Charts:
+class Charts(CountryQuestions):
     """One open view of a store's charts: the questions of the CLI, a notebook or one page
     of the site, all answered from ONE chart release (:mod:`starchart.releases`) through one
     connection.
@@ -411,15 +414,16 @@ class Charts:
     def leaders(
         self, by: str = "weeks-at-1", *, category: str | None = None,
         since: str | date | None = None, until: str | date | None = None, limit: int = 20,
-        source: str | None = None,
+        source: str | None = None, country: str | None = None,
     ) -> pd.DataFrame:
         """Leaderboard by 'weeks-at-1', 'weeks-in-top-10', 'countries' or 'views', all time
         or between ``since`` and ``until``: rank, show_title, season_title, slug, category,
-        value..."""
+        value...; with ``country`` (code or name), of its Films and TV lists (weeks only)."""
         from starchart.queries.lists import leaders
 
-        return leaders(self.con, self._source(source), by, category=category, since=since,
-                       until=until, limit=limit)
+        src = self._source(source)
+        return leaders(self.con, src, by, category=category, since=since, until=until,
+                       limit=limit, country=self._country(src, country))
 
     def search(
         self, text: str, *, limit: int = 10, source: str | None = None
@@ -670,12 +674,13 @@ def leaders(
     until: str | date | None = None,
     limit: int = 20,
     source: str | None = None,
+    country: str | None = None,
     db: str | Path | None = None,
 ) -> pd.DataFrame:
     """:meth:`Charts.leaders` of the current release of the store at ``db``."""
     with open(db) as charts:
         return charts.leaders(by, category=category, since=since, until=until, limit=limit,
-                              source=source)
+                              source=source, country=country)
 
 
 def search(
