@@ -43,6 +43,14 @@ class CountryQuestions:
         name = next((c["name"] for c in self.countries(source=src) if c["iso2"] == code), code)
         return number_ones(self.con, src, code, name, since, until)
 
+    def country_list_weeks(self, *, source: str | None = None) -> list[str]:
+        """The weeks with country lists (any country), newest first."""
+        from starchart.queries.country_charts import number_one_weeks
+
+        src = self._source(source)
+        found = self.memo.get(("number_one_weeks", src), lambda: number_one_weeks(self.con, src))
+        return [w.isoformat() for w in found]
+
     def week_number_ones(
         self, week: str | date | None = None, *, source: str | None = None
     ) -> dict[str, Any]:

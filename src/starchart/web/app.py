@@ -25,6 +25,7 @@ from starchart import display, releases
 from starchart.queries.slugs import title_name
 from starchart.web import maps, pages
 from starchart.web.engagement import register_engagement_routes
+from starchart.web.number_ones import register_number_ones_routes
 from starchart.web.responses import error_response
 from starchart.web.routes import register_routes
 from starchart.web.serving import CachedResponses
@@ -241,6 +242,7 @@ def create_app(
         )
 
     register_engagement_routes(app)
+    register_number_ones_routes(app)
     register_routes(app, site)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     return app

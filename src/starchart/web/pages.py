@@ -280,19 +280,25 @@ def leaders_page(
     until: str | None = None,
     limit: int = 20,
     source: str | None = None,
+    country: str | None = None,
 ) -> dict[str, Any]:
-    """The titles leading on one measure, optionally in one list and a date range."""
+    """The titles leading on one measure, optionally in one list and a date range; with
+    ``country``, in that country's Films and TV lists (weeks at #1 or in the Top 10)."""
     by = leader_metric(by)  # weeks_at_1 or Weeks-At-1 -> weeks-at-1, as the api reads it
     since, until = check_date(since, "since"), check_date(until, "until")
+    code = charts.resolve_country(country, source=source) if country else None
     frame = charts.leaders(
-        by, category=category or None, since=since, until=until, limit=limit, source=source
+        by, category=category or None, since=since, until=until, limit=limit, source=source,
+        country=code,
     )
     rows = [_row(r) for r in frame.to_dict(orient="records")]
-    params = {"by": by, "category": category, "since": since, "until": until, "limit": limit}
+    params = {"by": by, "category": category, "country": code, "since": since,
+              "until": until, "limit": limit}
     return {
         "by": by,
         "by_label": LEADER_WORDS[by],
         "category": category or None,
+        "country": code,
         "since": since,
         "until": until,
         "limit": limit,

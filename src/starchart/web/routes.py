@@ -89,8 +89,7 @@ Q = Annotated[
     str, Query(description="Words of a title; accents and punctuation optional", max_length=200)
 ]
 CountryQuery = Annotated[
-    str | None, Query(description="Only this country's weeks (ISO alpha-2 or name)",
-                      max_length=60)
+    str | None, Query(description="One country's lists (ISO alpha-2 or name)", max_length=60)
 ]
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "A bad parameter (week format, country code...)"},
@@ -196,6 +195,13 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
     ) -> Response:
         country = page.get("country")
         section = "home" if home else "country" if country else "weeks"
+
+        def extra() -> dict[str, Any]:
+            with_lists = page["week"] in view.charts().country_list_weeks(source=page["source"])
+            return {"home": home,  # the #1 in each country that week, when there are lists
+                    "number_ones_url": f"/week/{page['week']}/number-ones" if with_lists
+                    and not country else None}
+
         return view.render(
             request,
             "week.html",
@@ -203,7 +209,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
             section=section,
             country=country,
             source=source,
-            extra={"home": home},
+            extra=extra,
         )
 
     # --- JSON API ---------------------------------------------------------------------------
@@ -313,6 +319,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         until: str | None,
         limit: int,
         source: str | None,
+        country: str | None = None,
     ) -> dict[str, Any]:
         return dict(
             view.data(
@@ -324,6 +331,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
                 until=until or None,
                 limit=limit,
                 source=view.check_source(source),
+                country=country or None,
             )
         )
 
@@ -341,8 +349,9 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         until: Until = None,
         limit: Limit = 20,
         source: SourceParam = None,
+        country: CountryQuery = None,
     ) -> Response:
-        return json_response(leaders_data(view, by, category, since, until, limit, source))
+        return json_response(leaders_data(view, by, category, since, until, limit, source, country))
 
     @app.get(
         "/search.json",
@@ -441,8 +450,9 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         until: Until = None,
         limit: Limit = 20,
         source: SourceParam = None,
+        country: CountryQuery = None,
     ) -> Response:
-        page = leaders_data(view, by, category, since, until, limit, source)
+        page = leaders_data(view, by, category, since, until, limit, source, country)
         return csv_response(page["rows"], page["columns"], f"leaders-{by}.csv")
 
     # --- HTML pages (each answers JSON too when asked) -----------------------------------
@@ -559,8 +569,9 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         until: Until = None,
         limit: Limit = 20,
         source: SourceParam = None,
+        country: CountryQuery = None,
     ) -> Response:
-        page = leaders_data(view, by, category, since, until, limit, source)
+        page = leaders_data(view, by, category, since, until, limit, source, country)
         return view.render(request, "leaders.html", page, section="leaders", source=source)
 
     @app.get("/search", include_in_schema=False)
