@@ -22,6 +22,7 @@ from starchart.display import compact, missing, move, runtime_hm
 from starchart.progress import progress_bar
 from starchart.queries.lists import LEADERS, leader_metric
 from starchart.queries.slugs import title_name
+from starchart.weeks import is_latest
 
 SourceOption = Annotated[
     str | None,
@@ -315,7 +316,7 @@ def week_cmd(
     if as_json:
         print_json(result)
         return
-    if week is not None and week.strip() != result["week"]:
+    if week is not None and not is_latest(week) and week.strip() != result["week"]:
         console.print(Text(f"{week.strip()} is in the chart week ending {result['week']}."),
                       style="dim", highlight=False)
     print_week(result)
@@ -382,7 +383,7 @@ def leaders_cmd(
     span = (" (all time)" if not period else "") if complete else f" — {covered['note']}"
     key = leader_metric(by)  # known: api.leaders accepted it
     label = LEADERS[key].label
-    where = f" in {covered['scope']}'s lists" if covered.get("scope") else ""
+    where = f" in {covered['scope_name']}'s lists" if covered.get("scope") else ""
     table = Table(title=Text(f"Most {label}{where}{period}"
                              + (f", {category}" if category else "") + span),
                   title_justify="left")

@@ -76,11 +76,15 @@ def country_leaders_coverage(con: duckdb.DuckDBPyConnection, source: str, countr
                              since: dt.date | None, until: dt.date | None) -> dict[str, Any]:
     """The weeks a country's leaderboard counts: its lists' spans inside the period."""
     found = coverage.clip(coverage.spans_of(con, source, "countries", country), since, until)
+    stored = con.execute("""SELECT min(country_name) FROM chart_country
+                            WHERE source = ? AND country_iso2 = ?""", [source, country]).fetchall()
+    name = display_country(country, stored[0][0] if stored else None)
     label = coverage.label(found)
-    note = f"all weeks with {country}'s lists: {label}" if found else (
-        f"no {country} lists in this period")
-    return {"dataset": "countries", "scope": country, "spans": [s.as_dict() for s in found],
-            "weeks": sum(s.weeks for s in found), "label": label, "note": note}
+    note = f"all weeks with {name}'s lists: {label}" if found else (
+        f"no lists for {name} in this period")
+    return {"dataset": "countries", "scope": country, "scope_name": name,
+            "spans": [s.as_dict() for s in found], "weeks": sum(s.weeks for s in found),
+            "label": label, "note": note}
 
 
 def _title(show: str, season: str | None, title_id: str | None) -> dict[str, Any]:

@@ -294,6 +294,7 @@ class LeadersCoverage(_Open):
 
     dataset: Literal["global", "global-views", "countries"]
     scope: str | None = None  # a country's leaderboard: its ISO code
+    scope_name: str | None = None  # and its name
     spans: list[Span]
     weeks: int
     label: str
