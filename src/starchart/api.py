@@ -518,12 +518,16 @@ class Charts(CountryQuestions):
     ) -> dict[str, Any]:
         """A week as first published vs. now: the release that first published it, and each
         release that revised it with the positions it changed."""
-        from starchart.queries.base import as_week
+        from starchart.queries.base import wanted_week
         from starchart.queries.feed import story_index, week_story
 
         src = self._source(source)
+        code = self._country(src, country)
         index = self.memo.get(("stories", src), lambda: story_index(self.con, src))
-        return week_story(self.con, src, as_week(week), self._country(src, country), index)
+        asked = wanted_week(week) or next(iter(self._weeks(src, code)), None)  # 'latest'
+        if asked is None:
+            raise LookupError(f"no weeks for {code or 'the global lists'} (source {src})", [])
+        return week_story(self.con, src, asked, code, index)
 
 
 def open(db: str | Path | None = None, *, release: int | None = None) -> Charts:

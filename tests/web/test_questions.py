@@ -79,6 +79,9 @@ def test_any_day_means_its_week_in_the_cli_the_api_and_urls(web_db: Path,
     assert api.week(monday, db=web_db)["week"] == WEEKS[1]
     assert api.week(dt.date.fromisoformat(wednesday), country="KR", db=web_db)["week"] == WEEKS[1]
     assert api.week("latest", db=web_db)["week"] == LATEST == api.week(db=web_db)["week"]
+    with api.open(web_db) as charts:
+        assert charts.week_story("latest", country="Korea") == charts.week_story(
+            LATEST, country="KR")
     assert cli_json(web_db, "week", monday)["week"] == WEEKS[1]
     assert cli_json(web_db, "week", "latest", "--country", "KR")["week"] == LATEST
     _, out = cli(web_db, "week", monday)
@@ -91,6 +94,8 @@ def test_any_day_means_its_week_in_the_cli_the_api_and_urls(web_db: Path,
     assert moved(client, f"/week/{monday}/films-english.csv") == (
         307, f"/week/{WEEKS[1]}/films-english.csv")
     assert client.get(f"/week/{wednesday}.json").json()["week"] == WEEKS[1]
+    spec = client.get("/openapi.json").json()["paths"]
+    assert {"307", "404"} <= set(spec["/week/{week}.json"]["get"]["responses"])
     # a day whose week holds no lists: the week's address, then 404 with the nearest weeks
     assert moved(client, "/week/2025-04-02") == (307, "/week/2025-04-06")
     body = client.get("/week/2025-04-02.json").json()

@@ -20,7 +20,15 @@ from starchart.display import week_label
 from starchart.queries.slugs import title_name
 from starchart.web import maps, pages
 from starchart.web.responses import json_response
-from starchart.web.routes import ERRORS, JSON_TAGS, CountryParam, SourceParam, View, WeekParam
+from starchart.web.routes import (
+    ERRORS,
+    JSON_TAGS,
+    MOVED,
+    CountryParam,
+    SourceParam,
+    View,
+    WeekParam,
+)
 from starchart.web.schemas import CountryNumberOnesPage, WeekNumberOnesPage
 
 if TYPE_CHECKING:
@@ -139,7 +147,7 @@ def register_number_ones_routes(app: FastAPI) -> None:
 
     @app.get("/week/{week}/number-ones.json", tags=JSON_TAGS,
              summary="The #1 title in each country's Films and TV lists for one week",
-             responses={200: {"model": WeekNumberOnesPage}, **ERRORS})
+             responses={200: {"model": WeekNumberOnesPage}, **ERRORS, **MOVED})
     def number_ones_json(view: View, week: WeekOrLatest, source: SourceParam = None
                          ) -> Response:
         return json_response(week_data(view, week, source))
@@ -153,7 +161,7 @@ def register_number_ones_routes(app: FastAPI) -> None:
 
     @app.get("/country/{iso2}/number-ones.json", tags=JSON_TAGS,
              summary="A country's #1 titles over a span, per list (Films, TV), with the weeks",
-             responses={200: {"model": CountryNumberOnesPage}, **ERRORS})
+             responses={200: {"model": CountryNumberOnesPage}, **ERRORS, **MOVED})
     def country_number_ones_json(view: View, iso2: CountryParam, since: Since = None,
                                  until: Until = None, source: SourceParam = None) -> Response:
         page = country_data(view, iso2, since, until, source)

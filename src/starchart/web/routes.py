@@ -95,6 +95,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "A bad parameter (week format, country code...)"},
     404: {"model": ErrorBody, "description": "Unknown week, country, title or list"},
 }
+MOVED: dict[int | str, dict[str, Any]] = {
+    301: {"description": "A country named by its name or lower case: to its code's address"},
+    307: {"description": "A week named by another day of it, or 'latest': to the address of "
+          "the week's Sunday"},
+}
 JSON_TAGS: list[str | Enum] = ["JSON API"]
 CSV_TAGS: list[str | Enum] = ["CSV downloads"]
 CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -227,7 +232,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         "/week/{week}.json",
         tags=JSON_TAGS,
         summary="One week's four global lists",
-        responses={200: {"model": WeekPage}, **ERRORS},
+        responses={200: {"model": WeekPage}, **ERRORS, **MOVED},
     )
     def week_json(view: View, week: WeekParam, source: SourceParam = None) -> Response:
         return json_response(week_data(view, week, None, source))
@@ -263,7 +268,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         "/country/{iso2}.json",
         tags=JSON_TAGS,
         summary="A country's Films and TV lists for its latest week",
-        responses={200: {"model": WeekPage}, **ERRORS},
+        responses={200: {"model": WeekPage}, **ERRORS, **MOVED},
     )
     def country_json(view: View, iso2: CountryParam, source: SourceParam = None) -> Response:
         code = _country(view, iso2, source)
@@ -275,7 +280,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         "/country/{iso2}/week/{week}.json",
         tags=JSON_TAGS,
         summary="A country's Films and TV lists for one week",
-        responses={200: {"model": WeekPage}, **ERRORS},
+        responses={200: {"model": WeekPage}, **ERRORS, **MOVED},
     )
     def country_week_json(
         view: View, iso2: CountryParam, week: WeekParam, source: SourceParam = None
@@ -393,7 +398,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         tags=CSV_TAGS,
         summary="One global list as CSV",
         response_class=Response,
-        responses=CSV_RESPONSES,
+        responses={**CSV_RESPONSES, **MOVED},
     )
     def week_list_csv(
         view: View, week: WeekParam, list_slug: ListParam, source: SourceParam = None
@@ -405,7 +410,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         tags=CSV_TAGS,
         summary="One country list as CSV",
         response_class=Response,
-        responses=CSV_RESPONSES,
+        responses={**CSV_RESPONSES, **MOVED},
     )
     def country_list_csv(
         view: View,
