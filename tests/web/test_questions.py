@@ -222,6 +222,12 @@ def test_a_countrys_number_ones_over_a_span(web_db: Path, client: TestClient) ->
     assert one["weeks"] == [WEEKS[1]]
     with pytest.raises(ValueError, match="after until"):
         api.number_ones("KR", since=until, until=since, db=web_db)
+    # a span with no lists says so: no #1 is not "none was #1"
+    empty = api.number_ones("KR", since="2026-01-01", db=web_db)
+    assert empty["weeks"] == [] and empty["coverage"]["weeks"] == 0
+    assert all(lst["titles"] == [] for lst in empty["lists"])
+    _, out = cli(web_db, "number-ones", "--country", "KR", "--since", "2026-01-01")
+    assert "Nothing to count: no lists for South Korea in this period" in out
 
 
 # 4. the #1 in each country for one week -------------------------------------------------------

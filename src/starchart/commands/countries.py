@@ -75,7 +75,9 @@ def print_number_ones(found: dict[str, Any]) -> None:
             add_row(table, title_name(t["show_title"], t["season_title"]),
                     str(t["weeks_at_1"]), ", ".join(t["weeks"]))
         console.print(table if lst["titles"] else Text(f"{lst['category']}: no #1 in the span"))
-    console.print(Text(f"Counted over {found['coverage']['note']}."), highlight=False)
+    covered = found["coverage"]
+    console.print(Text(f"Counted over {covered['note']}." if covered["weeks"]
+                       else f"Nothing to count: {covered['note']}."), highlight=False)
 
 
 def print_week_number_ones(answer: dict[str, Any]) -> None:
