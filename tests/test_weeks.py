@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from starchart.display import format_number, format_runtime
 from starchart.weeks import (
+    chart_week,
+    is_latest,
     last_complete_week,
     parse_week,
     round_to,
@@ -73,3 +75,22 @@ def test_runtime_and_number_formats_match_netflix_files() -> None:
     assert format_runtime(None) == ""
     assert format_number(16_600_000.0) == "16600000"
     assert format_number(None) == ""
+
+
+def test_chart_week_is_the_week_containing_any_day() -> None:
+    # Netflix's week runs Monday to Sunday and is named by its Sunday
+    assert chart_week("2021-12-06") == dt.date(2021, 12, 12)  # a Monday
+    assert chart_week("2021-12-12") == dt.date(2021, 12, 12)  # the Sunday itself
+    assert chart_week(dt.date(2025, 4, 2)) == dt.date(2025, 4, 6)
+    assert chart_week(dt.datetime(2021, 12, 13, 0, 0)) == dt.date(2021, 12, 19)
+    assert all(chart_week(dt.date(2021, 12, 6) + dt.timedelta(days=d)) == dt.date(2021, 12, 12)
+               for d in range(7))
+    with pytest.raises(ValueError, match="not a date"):
+        chart_week("next week")
+    with pytest.raises(ValueError, match="no chart week"):
+        chart_week("9999-12-31")
+
+
+def test_latest_is_a_word_not_a_date() -> None:
+    assert is_latest("latest") and is_latest(" Latest ")
+    assert not is_latest("2025-03-30") and not is_latest(None)

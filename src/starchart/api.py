@@ -27,6 +27,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from starchart import store
+from starchart.api_countries import CountryQuestions
+from starchart.api_countries import number_ones as number_ones  # re-exported: api.number_ones
+from starchart.api_countries import week_number_ones as week_number_ones
 from starchart.errors import UsageError
 from starchart.export import export_charts
 from starchart.progress import ProgressCallback
@@ -276,7 +279,7 @@ class Memo:
             return self._values.setdefault(key, value)
 
 
-class Charts:
+class Charts(CountryQuestions):
     """One open view of a store's charts: the questions of the CLI, a notebook or one page
     of the site, all answered from ONE chart release (:mod:`starchart.releases`) through one
     connection.
@@ -327,6 +330,16 @@ class Charts:
 
         names = self.memo.get(("country_names", src), lambda: country_names(self.con, src))
         return resolve_country(names, src, country)
+
+    def resolve_country(self, country: str, *, source: str | None = None) -> str:
+        """The ISO code of the country with lists that ``country`` names (``KR``, ``kr``,
+        ``Korea``, ``South Korea``...): the resolver every question uses; LookupError with
+        suggestions for an unknown or ambiguous name."""
+        src = self._source(source)
+        code = self._country(src, country)
+        if code is None:
+            raise LookupError("no country given: give an ISO code such as KR or a name", [])
+        return code
 
     def _weeks(self, src: str, code: str | None) -> dict[date, int]:
         from starchart.queries.lists import weeks
@@ -401,15 +414,16 @@ class Charts:
     def leaders(
         self, by: str = "weeks-at-1", *, category: str | None = None,
         since: str | date | None = None, until: str | date | None = None, limit: int = 20,
-        source: str | None = None,
+        source: str | None = None, country: str | None = None,
     ) -> pd.DataFrame:
         """Leaderboard by 'weeks-at-1', 'weeks-in-top-10', 'countries' or 'views', all time
         or between ``since`` and ``until``: rank, show_title, season_title, slug, category,
-        value..."""
+        value...; with ``country`` (code or name), of its Films and TV lists (weeks only)."""
         from starchart.queries.lists import leaders
 
-        return leaders(self.con, self._source(source), by, category=category, since=since,
-                       until=until, limit=limit)
+        src = self._source(source)
+        return leaders(self.con, src, by, category=category, since=since, until=until,
+                       limit=limit, country=self._country(src, country))
 
     def search(
         self, text: str, *, limit: int = 10, source: str | None = None
@@ -504,12 +518,16 @@ class Charts:
     ) -> dict[str, Any]:
         """A week as first published vs. now: the release that first published it, and each
         release that revised it with the positions it changed."""
-        from starchart.queries.base import as_week
+        from starchart.queries.base import wanted_week
         from starchart.queries.feed import story_index, week_story
 
         src = self._source(source)
+        code = self._country(src, country)
         index = self.memo.get(("stories", src), lambda: story_index(self.con, src))
-        return week_story(self.con, src, as_week(week), self._country(src, country), index)
+        asked = wanted_week(week) or next(iter(self._weeks(src, code)), None)  # 'latest'
+        if asked is None:
+            raise LookupError(f"no weeks for {code or 'the global lists'} (source {src})", [])
+        return week_story(self.con, src, asked, code, index)
 
 
 def open(db: str | Path | None = None, *, release: int | None = None) -> Charts:
@@ -660,12 +678,13 @@ def leaders(
     until: str | date | None = None,
     limit: int = 20,
     source: str | None = None,
+    country: str | None = None,
     db: str | Path | None = None,
 ) -> pd.DataFrame:
     """:meth:`Charts.leaders` of the current release of the store at ``db``."""
     with open(db) as charts:
         return charts.leaders(by, category=category, since=since, until=until, limit=limit,
-                              source=source)
+                              source=source, country=country)
 
 
 def search(

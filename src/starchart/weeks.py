@@ -62,6 +62,34 @@ def parse_week(text: str) -> dt.date:
     return day
 
 
+LATEST = "latest"
+"""The word that names the newest chart week wherever a week is asked for."""
+
+
+def is_latest(value: object) -> bool:
+    """True for ``latest`` (any case, spaces around): the newest week the data hold."""
+    return isinstance(value, str) and value.strip().lower() == LATEST
+
+
+def chart_week(value: str | dt.date) -> dt.date:
+    """The Sunday naming the chart week that contains a day: ``2021-12-06`` (a Monday) ->
+    ``2021-12-12``; a Sunday names itself. ValueError for text that is not YYYY-MM-DD."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValueError(f"not a date (YYYY-MM-DD) or 'latest': {value!r}") from None
+    try:
+        return week_ending(day)
+    except OverflowError:  # the last days of year 9999 have no Sunday after them
+        raise ValueError(f"{day.isoformat()} has no chart week (its Sunday is after year "
+                         "9999)") from None
+
+
 def round_to(value: float | None, unit: int) -> int | None:
     """Round to the nearest multiple of ``unit``, halves up (hours and views are >= 0)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

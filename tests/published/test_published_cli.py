@@ -92,8 +92,10 @@ def test_week_json_and_country_table(loaded: Path) -> None:
     assert json.loads(out)["week"] == api.week(db=loaded)["week"] == "2025-03-30"
     code, out = run("week", "2021-07-11", "--country", "KR")
     assert code == 0 and "South Korea" in out and "레드슈즈" in out
-    code, out = run("week", "2025-03-29")
-    assert code == 1 and "Saturday" in out
+    code, out = run("week", "2025-03-29")  # a Saturday means its week (issue 11)
+    assert code == 0 and "2025-03-29 is in the chart week ending 2025-03-30" in out
+    code, out = run("week", "Saturday")
+    assert code == 1 and "not a date" in out
 
 
 def test_leaders_search_most_popular(loaded: Path) -> None:

@@ -169,3 +169,35 @@ def test_a_rewritten_download_is_recorded(
     assert result["files"][0]["weeks_replaced"] == 264
     assert len(api.weeks(db=db)) == 264
     assert api.title("Squid Game: Season 1", db=db)["matches"] == []
+
+
+def test_number_ones_in_south_korea_in_december_2021(
+    real_db: Path, country_rows: list[dict[str, str]]
+) -> None:
+    """ "Which titles were #1 in South Korea in December 2021?" in one call: the weeks named
+    by a December Sunday, per list, against the file read with the csv module."""
+    expected: dict[str, list[tuple[str, str, str | None]]] = defaultdict(list)
+    for r in sorted(country_rows, key=lambda r: r["week"]):
+        if r["country_iso2"] == "KR" and r["weekly_rank"] == "1" and r["week"].startswith(
+                "2021-12"):
+            season = None if r["season_title"] == "N/A" else r["season_title"]
+            expected[r["category"]].append((r["week"], r["show_title"], season))
+    assert len(expected["Films"]) == len(expected["TV"]) == 4
+    found = api.number_ones("South Korea", since="2021-12-01", until="2021-12-31", db=real_db)
+    assert found["weeks"] == ["2021-12-05", "2021-12-12", "2021-12-19", "2021-12-26"]
+    for lst in found["lists"]:
+        assert [(w["week"], w["show_title"], w["season_title"]) for w in lst["weeks"]] == (
+            expected[lst["category"]])
+    # and the #1 in each country that week agrees with the file for every country
+    week = api.week_number_ones("2021-12-06", db=real_db)
+    assert week["week"] == "2021-12-12"
+    ones = {(r["country_iso2"], r["category"]): r["show_title"] for r in country_rows
+            if r["week"] == "2021-12-12" and r["weekly_rank"] == "1"}
+    assert len(week["countries"]) == len({c for c, _ in ones}) == 94
+    assert {(c["iso2"], cat): t["show_title"] for c in week["countries"]
+            for cat, t in c["number_ones"].items()} == ones
+    # the leaderboard of one country's lists counts its #1 weeks
+    weeks_at_1 = Counter((r["show_title"], r["category"]) for r in country_rows
+                         if r["country_iso2"] == "KR" and r["weekly_rank"] == "1")
+    board = api.leaders("weeks-at-1", country="Korea", limit=5, db=real_db)
+    assert list(board["value"]) == sorted(weeks_at_1.values(), reverse=True)[:5]

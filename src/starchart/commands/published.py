@@ -20,6 +20,7 @@ from starchart.commands.facts import print_facts
 from starchart.display import compact, missing, move, runtime_hm
 from starchart.progress import progress_bar
 from starchart.queries.slugs import title_name
+from starchart.weeks import is_latest
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -302,8 +303,9 @@ def title_cmd(
 
 
 def week_cmd(
-    week: Annotated[str | None, typer.Argument(help="The week's Sunday (default: latest).",
-                                               metavar="[YYYY-MM-DD]")] = None,
+    week: Annotated[str | None, typer.Argument(
+        help="Any day of the week (its Sunday names it), or 'latest' (the default).",
+        metavar="[YYYY-MM-DD|latest]")] = None,
     country: Annotated[str | None, typer.Option(
         "--country", help="A country's lists (ISO code such as KR, or its name).")] = None,
     source: SourceOption = None,
@@ -315,6 +317,9 @@ def week_cmd(
     if as_json:
         print_json(result)
         return
+    if week is not None and not is_latest(week) and week.strip() != result["week"]:
+        console.print(Text(f"{week.strip()} is in the chart week ending {result['week']}."),
+                      style="dim", highlight=False)
     print_week(result)
 
 
@@ -357,18 +362,23 @@ def leaders_cmd(
     since: Annotated[str | None, typer.Option("--since", help="First day (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Last day (YYYY-MM-DD).")] = None,
     limit: Annotated[int, typer.Option("--limit", help="How many rows.")] = 20,
+    country: Annotated[str | None, typer.Option(
+        "--country", help="One country's Films and TV lists (ISO code such as KR, or its "
+                          "name); --by weeks-at-1 or weeks-in-top-10.")] = None,
     source: SourceOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """All-time or per-period leaderboards."""
+    """All-time or per-period leaderboards, global or of one country's lists."""
     frame = run_or_fail(lambda: api.leaders(by, category=category, since=since, until=until,
-                                            limit=limit, source=source, db=db))
-    if as_json:
-        print_json({"by": by, "category": category, "since": since, "until": until,
-                    "coverage": frame.attrs.get("coverage"), "rows": _records(frame)})
-        return
+                                            limit=limit, source=source, country=country,
+                                            db=db))
     covered = frame.attrs.get("coverage", {})
+    if as_json:
+        print_json({"by": by, "category": category, "country": covered.get("scope"),
+                    "since": since, "until": until, "coverage": covered,
+                    "rows": _records(frame)})
+        return
     period = f" {since or '…'} to {until or '…'}" if since or until else ""
     complete = not covered or covered["note"].startswith("all weeks")
     span = (" (all time)" if not period else "") if complete else f" — {covered['note']}"
@@ -376,8 +386,10 @@ def leaders_cmd(
 
     key = leader_metric(by)  # known: api.leaders accepted it
     label = LEADERS[key].label
-    table = Table(title=Text(f"Most {label}{period}" + (f", {category}" if category else "")
-                             + span), title_justify="left")
+    where = f" in {covered['scope_name']}'s lists" if covered.get("scope") else ""
+    table = Table(title=Text(f"Most {label}{where}{period}"
+                             + (f", {category}" if category else "") + span),
+                  title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("title")
     table.add_column("list")

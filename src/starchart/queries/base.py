@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +20,7 @@ import zstandard
 from starchart import store
 from starchart.countries import country_name
 from starchart.queries.slugs import normalise
-from starchart.weeks import COUNTRY_CATEGORIES, GLOBAL_CATEGORIES, parse_week, week_ending
+from starchart.weeks import COUNTRY_CATEGORIES, GLOBAL_CATEGORIES, chart_week, is_latest
 
 
 def kind_sql(column: str = "category") -> str:
@@ -72,23 +71,20 @@ def resolve_source(found: list[str], source: str | None) -> str:
 
 
 def as_week(value: str | dt.date) -> dt.date:
-    """A chart week (its Sunday) from text or a date; BadWeekError says what is wrong."""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        if value.weekday() != 6:
-            raise BadWeekError(f"{value.isoformat()} is not a Sunday; chart weeks are named by "
-                               f"their Sunday (that week is {week_ending(value).isoformat()})",
-                               [{"week": week_ending(value).isoformat()}])
-        return value
+    """The chart week (its Sunday) containing a day given as text or a date: any day means
+    its week (:func:`starchart.weeks.chart_week`); BadWeekError for anything else."""
     try:
-        return parse_week(str(value).strip())
+        return chart_week(value)
     except ValueError as exc:
-        suggestions: list[dict[str, str]] = []
-        with suppress(ValueError):
-            suggestions = [{"week": week_ending(dt.date.fromisoformat(str(value).strip()))
-                            .isoformat()}]
-        raise BadWeekError(str(exc), suggestions) from None
+        raise BadWeekError(str(exc), []) from None
+
+
+def wanted_week(value: str | dt.date | None) -> dt.date | None:
+    """A week a user asked for: None (or ``latest``) for the newest the data hold, else the
+    Sunday of the week containing the day (:func:`as_week`)."""
+    if value is None or is_latest(value):
+        return None
+    return as_week(value)
 
 
 def as_date(value: str | dt.date | None, name: str) -> dt.date | None:
@@ -137,23 +133,15 @@ def parse_category(value: str | None) -> CategoryFilter:
 
 def resolve_country(names: dict[str, str], source: str, country: str) -> str:
     """An ISO code (any case) or a country's name -> the ISO code of a country with lists;
-    ``names`` maps the codes of the countries with lists to their names."""
-    wanted = country.strip()
-    if wanted.upper() in names:
-        return wanted.upper()
-    key = normalise(wanted)
-    for iso, name in names.items():
-        if normalise(name) == key:
-            return iso
-    from rapidfuzz import fuzz, process
+    ``names`` maps the codes of the countries with lists to their names. The one resolver
+    (:func:`starchart.countries.resolve_country`), answering NotFound with suggestions."""
+    from starchart.countries import CountryNotFound
+    from starchart.countries import resolve_country as resolve
 
-    choices = {iso: f"{name} {iso}" for iso, name in names.items()}
-    best = process.extract(key, choices, scorer=fuzz.WRatio, limit=3, score_cutoff=60)
-    codes = [str(code) for _, _, code in best]
-    suggestions = [{"iso2": code, "name": names[code], "score": round(score, 1)}
-                   for code, (_, score, _) in zip(codes, best, strict=True)]
-    hint = f"; did you mean {', '.join(names[c] for c in codes)}?" if codes else ""
-    raise NotFound(f"no country lists for {country!r} (source {source}){hint}", suggestions)
+    try:
+        return resolve(country, names, where=f" (source {source})")
+    except CountryNotFound as exc:
+        raise NotFound(*exc.args) from None
 
 
 def display_country(iso2: str, stored: str | None) -> str:

@@ -23,7 +23,6 @@ from starchart.queries.base import (
     CategoryFilter,
     NotFound,
     as_date,
-    as_week,
     display_country,
     insert_arrow,
     iso,
@@ -31,6 +30,7 @@ from starchart.queries.base import (
     pack,
     parse_category,
     unpack,
+    wanted_week,
 )
 from starchart.queries.record import leaders_coverage
 from starchart.queries.slugs import show_slug, title_slug
@@ -109,7 +109,8 @@ def week(
     week: str | dt.date | None = None,
     country: str | None = None,
 ) -> dict[str, Any]:
-    """One week's lists (by default the latest of ``available``, :func:`weeks`' answer):
+    """One week's lists (by default, or for ``latest``, the newest of ``available``,
+    :func:`weeks`' answer; any day means the week containing it):
     the four global lists, or a country's two, each row with its rank the week before and the
     change; computed when the release was published (:func:`prepare_weeks`).
 
@@ -119,7 +120,8 @@ def week(
     where = f"country {country}" if country else "the global lists"
     if not available:
         raise NotFound(f"no charts for {where} from source {source} in the store", [])
-    target = next(iter(available)) if week is None else as_week(week)
+    asked = wanted_week(week)
+    target = next(iter(available)) if asked is None else asked
     rowid = available.get(target)
     if rowid is None:
         near = _nearest(list(available), target)
@@ -385,9 +387,12 @@ def leaders(
     since: str | dt.date | None = None,
     until: str | dt.date | None = None,
     limit: int = 20,
+    country: str | None = None,
 ) -> pd.DataFrame:
     """Leaderboards over all time or a period: most weeks at #1 or in the Top 10 of a global
-    list, most countries whose Top 10 held the title, most views.
+    list, most countries whose Top 10 held the title, most views; with ``country`` (an ISO
+    code, resolved by the caller) most weeks at #1 or in the Top 10 of that country's Films
+    and TV lists (:mod:`starchart.queries.country_charts`).
 
     Columns: rank (ties share it), show_title, season_title, slug, category, value, then
     extras (kind, weeks, peak rank, first and last week, title_id...; ``views_partial`` on
@@ -403,6 +408,20 @@ def leaders(
     end = as_date(until, "until")
     if start and end and start > end:
         raise ValueError(f"since ({start}) is after until ({end})")
+    if country is not None:
+        from starchart.queries.country_charts import (
+            check_country_metric,
+            country_leaders,
+            country_leaders_coverage,
+        )
+
+        check_country_metric(key)
+        if wanted.global_category:
+            raise ValueError(f"a country's lists are Films and TV, not {wanted.global_category}")
+        frame = _frame(_with_slugs(country_leaders(con, source, key, country, wanted.kind,
+                                                   start, end, limit), key))
+        frame.attrs["coverage"] = country_leaders_coverage(con, source, country, start, end)
+        return frame
     if start is None and end is None and limit <= PREPARED_LIMIT:
         found = con.execute(
             """SELECT rows, coverage FROM leader_pages
@@ -439,6 +458,11 @@ def _leaders(con: duckdb.DuckDBPyConnection, source: str, key: str, wanted: Cate
         table = _country_leaders(con, source, wanted, start, end, limit)
     else:
         table = _global_leaders(con, key, source, wanted, start, end, limit)
+    return _with_slugs(table, key)
+
+
+def _with_slugs(table: pa.Table, key: str) -> pa.Table:
+    """A leaderboard's query answer with ``slug`` after the titles and weeks as text."""
     shows = table.column("show_title").to_pylist()
     seasons = table.column("season_title").to_pylist()
     table = table.add_column(3, "slug", pa.array(

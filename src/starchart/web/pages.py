@@ -15,10 +15,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from starchart.countries import is_iso_country
 from starchart.queries.lists import LEADER_METRICS, LEADERS, leader_metric
 from starchart.queries.slugs import title_name
-from starchart.weeks import parse_week
+from starchart.weeks import chart_week, is_latest
 
 # the leaderboards and their words come from one table, shared with the api and the CLI
 LEADER_BYS: tuple[str, ...] = LEADER_METRICS
@@ -26,8 +25,6 @@ LEADER_WORDS: dict[str, str] = {k: m.heading for k, m in LEADERS.items()}
 LEADER_SHORT: dict[str, str] = {k: m.short for k, m in LEADERS.items()}
 if TYPE_CHECKING:
     from starchart.api import Charts
-
-_ISO2 = re.compile(r"^[A-Za-z]{2}$")
 
 
 # --- values and links -----------------------------------------------------------------------
@@ -119,18 +116,28 @@ def suggestion_links(
 
 
 def check_week(text: str) -> str:
-    """``YYYY-MM-DD`` naming a Sunday, or ValueError with a message a person can act on."""
-    return parse_week(text).isoformat()
+    """The Sunday (``YYYY-MM-DD``) of the chart week containing a day, or ValueError with a
+    message a person can act on (``latest`` is resolved by :func:`canonical_week`)."""
+    return chart_week(text).isoformat()
 
 
-def check_country(code: str) -> str:
-    """An ISO 3166-1 alpha-2 code (any case) -> upper case, or ValueError."""
-    if not _ISO2.match(code) or not is_iso_country(code.upper()):
-        raise ValueError(
-            f"{code!r} is not an ISO 3166-1 alpha-2 country code (e.g. KR, US, GB); "
-            "see /countries for the countries with lists"
-        )
-    return code.upper()
+def canonical_week(charts: Charts, text: str, *, country: str | None = None,
+                   source: str | None = None) -> str:
+    """The Sunday naming the week an address asks for: any day means the week containing
+    it, ``latest`` the newest week with lists (of ``country`` when given)."""
+    if is_latest(text):
+        found = charts.weeks(country=country, source=source)
+        if not found:
+            charts.week(country=country, source=source)  # raises NotFound saying why
+        return str(found[0])
+    return check_week(text)
+
+
+def country_code(charts: Charts, text: str, *, source: str | None = None) -> str:
+    """What an address or a form gives for a country (``KR``, ``kr``, ``Korea``, ``South
+    Korea``) -> the code of a country with lists: the api's one resolver (LookupError with
+    suggestions for an unknown or ambiguous name)."""
+    return charts.resolve_country(text, source=source)
 
 
 def check_date(text: str | None, name: str) -> str | None:
@@ -252,19 +259,25 @@ def leaders_page(
     until: str | None = None,
     limit: int = 20,
     source: str | None = None,
+    country: str | None = None,
 ) -> dict[str, Any]:
-    """The titles leading on one measure, optionally in one list and a date range."""
+    """The titles leading on one measure, optionally in one list and a date range; with
+    ``country``, in that country's Films and TV lists (weeks at #1 or in the Top 10)."""
     by = leader_metric(by)  # weeks_at_1 or Weeks-At-1 -> weeks-at-1, as the api reads it
     since, until = check_date(since, "since"), check_date(until, "until")
+    code = charts.resolve_country(country, source=source) if country else None
     frame = charts.leaders(
-        by, category=category or None, since=since, until=until, limit=limit, source=source
+        by, category=category or None, since=since, until=until, limit=limit, source=source,
+        country=code,
     )
     rows = [_row(r) for r in frame.to_dict(orient="records")]
-    params = {"by": by, "category": category, "since": since, "until": until, "limit": limit}
+    params = {"by": by, "category": category, "country": code, "since": since,
+              "until": until, "limit": limit}
     return {
         "by": by,
         "by_label": LEADER_WORDS[by],
         "category": category or None,
+        "country": code,
         "since": since,
         "until": until,
         "limit": limit,

@@ -13,8 +13,9 @@ once. :meth:`Pages.install` turns each page into its forms, all sharing that fun
 
 What every page shares is done here, once: ``?release=N`` (documented; the release itself is
 pinned by :mod:`starchart.web.serving`), ``?source=`` checked against the store's sources,
-path parameters made canonical (``/country/kr`` answers a 301 to ``/country/KR``; a week is
-checked, a bad one is a 400), and :class:`Moved` answered as a redirect to the same form of
+path parameters made canonical by their :class:`Canonical` (``/country/korea`` answers a 301
+to ``/country/KR``, ``/week/latest`` a 307 to the newest week's Sunday; a bad one is a 400,
+an unknown one a 404), and :class:`Moved` answered as a redirect to the same form of
 the other address. Errors (ValueError: 400, LookupError: 404) are answered by the handlers of
 :mod:`starchart.web.app` as HTML, JSON or text to match the form.
 
@@ -122,12 +123,24 @@ class Page:
     moves: str | None = None
 
 
+@dataclass(frozen=True)
+class Canonical:
+    """How a path parameter is checked: ``check(view, value, params)`` gives its canonical
+    spelling (ValueError: a 400; LookupError: a 404), ``params`` holding the request's other
+    parameters (those checked before it already canonical); another spelling is answered
+    with ``status`` to the canonical address, documented by ``description``."""
+
+    check: Callable[[PageView, str, Mapping[str, Any]], str]
+    status: int
+    description: str
+
+
 @dataclass
 class Pages:
-    """The site's pages. ``canonical`` maps a path parameter's name to the function that
-    checks it and gives its canonical spelling (ValueError: a 400)."""
+    """The site's pages. ``canonical`` maps a path parameter's name to its
+    :class:`Canonical`, checked in that order."""
 
-    canonical: Mapping[str, Callable[[str], str]] = field(default_factory=dict)
+    canonical: Mapping[str, Canonical] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
 
     def page(
@@ -214,10 +227,13 @@ class Pages:
     def _redirects(self, page: Page) -> dict[int | str, dict[str, Any]]:
         """The redirects a page's forms answer, as OpenAPI responses."""
         out: dict[int | str, dict[str, Any]] = {}
-        spelled = sorted(set(self.canonical) & _path_names(page.path))
-        if spelled:
-            out[301] = {"description": f"The same answer at its canonical address (in "
-                        f"`Location`), for {', '.join(spelled)} spelled otherwise (`kr`: `KR`)"}
+        for name, rule in self.canonical.items():
+            if name in _path_names(page.path):
+                said = out.get(rule.status, {}).get("description")
+                words = f"{said}; {rule.description}" if said else (
+                    f"The same answer at its canonical address (in `Location`). "
+                    f"{rule.description}")
+                out[rule.status] = {"description": words}
         if page.moves:
             out[308] = {"description": f"{page.moves}: the same form of its address is in "
                         "`Location`"}
@@ -253,13 +269,18 @@ class Pages:
         def endpoint(request: Request, view: PageView, **params: Any) -> Response:
             params.pop("release", None)
             table_params = {k: params.pop(k) for k in extra_names}
-            fixed = {k: check(str(params[k])) for k, check in canonical.items()}
-            if any(fixed[k] != params[k] for k in fixed):
+            fixed: dict[str, str] = {}
+            status = 0
+            for k, rule in canonical.items():
+                fixed[k] = rule.check(view, str(params[k]), {**params, **fixed})
+                if fixed[k] != params[k]:
+                    status = max(status, rule.status)
+            if status:
                 target = request.app.url_path_for(
                     _route_name(page.name, form), **{**request.path_params, **fixed}
                 )
                 query = f"?{request.url.query}" if request.url.query else ""
-                return RedirectResponse(f"{target}{query}", status_code=301)
+                return RedirectResponse(f"{target}{query}", status_code=status)
             if "source" in params:
                 params["source"] = view.check_source(params["source"])
             try:

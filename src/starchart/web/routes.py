@@ -19,16 +19,27 @@ from fastapi.responses import RedirectResponse, Response
 from starchart import releases
 from starchart.web import pages, plot, views
 from starchart.web.engagement import engagement_page
-from starchart.web.registry import Moved, Pages, Table, View
+from starchart.web.number_ones import (
+    SpanSince,
+    SpanUntil,
+    country_number_ones_page,
+    number_ones_url,
+    swatch,
+    title_maps,
+    week_number_ones_page,
+)
+from starchart.web.registry import Canonical, Moved, Pages, Table, View
 from starchart.web.responses import json_response
 from starchart.web.schemas import (
     ChangesPage,
     CountriesPage,
+    CountryNumberOnesPage,
     EngagementPage,
     LeadersPage,
     MostPopularPage,
     SearchPage,
     TitlePage,
+    WeekNumberOnesPage,
     WeekPage,
     WeeksPage,
 )
@@ -36,15 +47,39 @@ from starchart.web.site import PageView
 
 log = logging.getLogger("starchart.web")
 
-# path parameters every page checks the same way: a bad one is a 400, a non-canonical
-# spelling (``/country/kr``) a 301 to the canonical address
-PAGES = Pages(canonical={"week": pages.check_week, "iso2": pages.check_country})
+
+
+def _country_code(view: PageView, text: str, params: Mapping[str, Any]) -> str:
+    """A country in an address (``KR``, ``kr``, ``Korea``) -> the code of a country with
+    lists (LookupError with suggestions: a 404)."""
+    return pages.country_code(view.charts(), text, source=view.check_source(params.get("source")))
+
+
+def _week_sunday(view: PageView, text: str, params: Mapping[str, Any]) -> str:
+    """A week in an address (any day of it, or ``latest``) -> its Sunday (of the country's
+    lists when the address names a country)."""
+    return pages.canonical_week(view.charts(), text, country=params.get("iso2"),
+                                source=view.check_source(params.get("source")))
+
+
+# path parameters every page checks the same way: a bad one is a 400, an unknown one a 404,
+# another spelling a redirect to the canonical address (a country first: a week's 'latest'
+# depends on it)
+PAGES = Pages(canonical={
+    "iso2": Canonical(_country_code, 301, "A country named by its name or in lower case "
+                      "(`korea`, `kr`): the address of its code (`KR`)"),
+    "week": Canonical(_week_sunday, 307, "A week named by another day of it, or `latest`: "
+                      "the address of the week's Sunday (307: `latest` moves on)"),
+})
 
 WeekParam = Annotated[
-    str, Path(description="The Sunday naming the chart week, YYYY-MM-DD", examples=["2025-03-30"])
+    str, Path(description="The Sunday naming the chart week, YYYY-MM-DD; any other day or "
+              "'latest' redirects (307) to the week containing it", examples=["2025-03-30"],
+              max_length=20)
 ]
 CountryParam = Annotated[
-    str, Path(description="ISO 3166-1 alpha-2 country code", examples=["KR"], max_length=8)
+    str, Path(description="A country: ISO 3166-1 alpha-2 code or name (KR, Korea); a name "
+              "redirects to the code's address", examples=["KR"], max_length=60)
 ]
 SlugParam = Annotated[
     str,
@@ -79,7 +114,7 @@ Q = Annotated[
     str, Query(description="Words of a title; accents and punctuation optional", max_length=200)
 ]
 CountryQuery = Annotated[
-    str | None, Query(description="Only this country's weeks (ISO alpha-2)", max_length=8)
+    str | None, Query(description="One country's lists (ISO alpha-2 or name)", max_length=60)
 ]
 PeriodParam = Annotated[
     str, Path(description="A half-year, e.g. 2025H1", examples=["2025H1"], max_length=10)
@@ -195,13 +230,23 @@ def title_extras(view: PageView, page: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def week_extras(view: PageView, page: Mapping[str, Any], *, home: bool = False
+                ) -> dict[str, Any]:
+    """A week page's link to the #1 in each country that week, when there are lists."""
+    with_lists = not page.get("country") and page["week"] in view.charts().country_list_weeks(
+        source=page["source"])
+    return {"home": home,
+            "number_ones_url": number_ones_url(page["week"]) if with_lists
+            else None}
+
+
 # --- the pages --------------------------------------------------------------------------------
 
 
 @PAGES.page(
     "/", name="home", json_path="/index.json", template="week.html", section="home",
     summary="The latest week's four global lists", model=WeekPage,
-    context=lambda view, page: {"home": True},
+    context=lambda view, page: week_extras(view, page, home=True),
 )
 def home(view: View, source: SourceParam = None) -> dict[str, Any]:
     return dict(view.data("week", pages.week_page, week=None, source=source))
@@ -209,7 +254,7 @@ def home(view: View, source: SourceParam = None) -> dict[str, Any]:
 
 @PAGES.page(
     "/week/{week}", name="week", template="week.html", section="weeks",
-    summary="One week's four global lists", model=WeekPage,
+    summary="One week's four global lists", model=WeekPage, context=week_extras,
     csv=Table("/week/{week}/{list_slug}.csv", week_list_rows, "One global list as CSV"),
 )
 def week(view: View, week: WeekParam, source: SourceParam = None) -> dict[str, Any]:
@@ -242,7 +287,7 @@ def country_week(
     summary="Every week with lists, newest first", model=WeeksPage,
 )
 def weeks(view: View, country: CountryQuery = None, source: SourceParam = None) -> dict[str, Any]:
-    iso = pages.check_country(country) if country else None
+    iso = pages.country_code(view.charts(), country, source=source) if country else None
     return dict(view.data("weeks", pages.weeks_page, country=iso, source=source))
 
 
@@ -292,6 +337,7 @@ def leaders(
     until: Until = None,
     limit: Limit = 20,
     source: SourceParam = None,
+    country: CountryQuery = None,
 ) -> dict[str, Any]:
     return dict(
         view.data(
@@ -303,6 +349,7 @@ def leaders(
             until=until or None,
             limit=limit,
             source=source,
+            country=country or None,
         )
     )
 
@@ -365,6 +412,30 @@ def engagement(
     )
 
 
+@PAGES.page(
+    "/week/{week}/number-ones", name="number-ones", template="number_ones.html",
+    section="weeks", model=WeekNumberOnesPage,
+    summary="The #1 title in each country's Films and TV lists for one week",
+    context=lambda view, page: {"maps": title_maps(page), "swatch": swatch},
+)
+def number_ones(view: View, week: WeekParam, source: SourceParam = None) -> dict[str, Any]:
+    return dict(view.data("number-ones", week_number_ones_page, week=week, source=source))
+
+
+@PAGES.page(
+    "/country/{iso2}/number-ones", name="country-number-ones",
+    template="country_number_ones.html", section="country", model=CountryNumberOnesPage,
+    summary="A country's #1 titles over a span, per list (Films, TV), with the weeks",
+)
+def country_number_ones(
+    view: View, iso2: CountryParam, since: SpanSince = None, until: SpanUntil = None,
+    source: SourceParam = None,
+) -> dict[str, Any]:
+    return dict(view.data(
+        "country-number-ones", country_number_ones_page, country=iso2, since=since or None,
+        until=until or None, source=source))
+
+
 # --- routes that are not pages ----------------------------------------------------------------
 
 
@@ -373,11 +444,11 @@ def register_routes(app: FastAPI) -> None:
     PAGES.install(app)
 
     @app.get("/week", include_in_schema=False, name="week-picker")
-    def week_form(week: str | None = None) -> Response:
+    def week_form(view: View, week: str | None = None) -> Response:
         """The week picker's target (a GET form): go to the week's own address."""
         if not week:
             return RedirectResponse(app.url_path_for("weeks"), status_code=303)
-        the_week = pages.check_week(week)
+        the_week = pages.canonical_week(view.charts(), week)
         return RedirectResponse(app.url_path_for("week", week=the_week), status_code=303)
 
     @app.get("/country", include_in_schema=False, name="country-picker")
@@ -385,9 +456,9 @@ def register_routes(app: FastAPI) -> None:
         """The country picker's target: that country's list for the same week when it has one."""
         if not iso2:
             return RedirectResponse(app.url_path_for("countries"), status_code=303)
-        code = pages.check_country(iso2)
+        code = pages.country_code(view.charts(), iso2)
         if week:
-            the_week = pages.check_week(week)
+            the_week = pages.canonical_week(view.charts(), week, country=code)
             if the_week in view.chrome(country=code)["nav_weeks"]:
                 target = app.url_path_for("country-week", iso2=code, week=the_week)
                 return RedirectResponse(target, status_code=303)

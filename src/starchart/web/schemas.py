@@ -293,6 +293,8 @@ class LeadersCoverage(_Open):
     """The weeks a leaderboard counts ("all time" is never claimed for a partial dataset)."""
 
     dataset: Literal["global", "global-views", "countries"]
+    scope: str | None = None  # a country's leaderboard: its ISO code
+    scope_name: str | None = None  # and its name
     spans: list[Span]
     weeks: int
     label: str
@@ -303,6 +305,7 @@ class LeadersPage(_Open):
     by: Literal["weeks-at-1", "weeks-in-top-10", "countries", "views"]
     by_label: str
     category: str | None
+    country: str | None = None  # one country's Films and TV lists
     since: str | None
     until: str | None
     limit: int
@@ -433,3 +436,75 @@ class ErrorBody(_Open):
     status: int
     message: str
     suggestions: list[Suggestion]
+
+
+class NumberOneTitle(_Open):
+    show_title: str
+    season_title: str | None
+    slug: str
+    name: str
+    url: str
+    title_id: str | None
+
+
+class CountryNumberOnes(_Open):
+    iso2: str
+    name: str
+    url: str
+    number_ones: dict[str, NumberOneTitle] = Field(
+        description="The #1 by list: 'Films', 'TV'")
+
+
+class TitleAtOne(NumberOneTitle):
+    countries: list[str] = Field(description="ISO codes of the countries where it is #1")
+
+
+class TitlesAtOne(_Open):
+    category: Literal["Films", "TV"]
+    slug: str
+    titles: list[TitleAtOne] = Field(description="Most countries first")
+
+
+class WeekNumberOnesPage(_Open):
+    """The #1 of each country's Films and TV lists in one week."""
+
+    page: Literal["number-ones"]
+    week: str
+    source: str
+    previous_week: str | None
+    next_week: str | None
+    countries: list[CountryNumberOnes]
+    lists: list[TitlesAtOne]
+    links: dict[str, str | None]
+
+
+class WeekAtOne(NumberOneTitle):
+    week: str
+    week_url: str
+
+
+class TitleWeeksAtOne(NumberOneTitle):
+    weeks_at_1: int
+    weeks: list[str]
+
+
+class CountryListAtOne(_Open):
+    category: Literal["Films", "TV"]
+    slug: str
+    weeks: list[WeekAtOne] = Field(description="Each week's #1, oldest first")
+    titles: list[TitleWeeksAtOne] = Field(description="Each title with its weeks at #1")
+
+
+class CountryNumberOnesPage(_Open):
+    """A country's #1s over a span (weeks whose Sunday lies in it), per list."""
+
+    page: Literal["country-number-ones"]
+    source: str
+    country: str
+    country_name: str
+    since: str | None
+    until: str | None
+    weeks: list[str]
+    coverage: LeadersCoverage
+    lists: list[CountryListAtOne]
+    links: dict[str, str]
