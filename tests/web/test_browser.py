@@ -36,7 +36,13 @@ def page(request: pytest.FixtureRequest, browser: Any, live_server: str) -> Iter
         "request",
         lambda r: None if r.url.startswith(live_server) else problems.append(f"off-site: {r.url}"),
     )
-    pg.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    def failed(r: Any) -> None:
+        # a request the browser itself cancelled (the page moved on or closed: the favicon
+        # still loading) is not the server's failure; anything else is
+        if "ERR_ABORTED" not in (r.failure or ""):
+            problems.append(f"failed: {r.url} ({r.failure})")
+
+    pg.on("requestfailed", failed)
     pg.viewport_name = request.param
     yield pg
     context.close()

@@ -6,16 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
+from tests.web.conftest import BROWSER_TESTS
 from tests.web.sample_store import COUNTRIES, WEEKS
-from tests.web.test_browser import CHROMIUM, browser, page, shot  # noqa: F401 - fixtures
+from tests.web.test_browser import page, shot  # noqa: F401 - fixtures
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="browser tests need Debian's chromium at "
-                       "/usr/bin/chromium (apt-get install chromium; CI installs it)"),
-]
+pytestmark = BROWSER_TESTS
 
 PALETTE = {"t0": "rgb(230, 159, 0)", "t1": "rgb(86, 180, 233)", "t2": "rgb(0, 158, 115)"}
 
