@@ -413,8 +413,10 @@ class Charts:
 
     def search(
         self, text: str, *, limit: int = 10, source: str | None = None
-    ) -> list[dict[str, Any]]:
-        """Fuzzy title search, blind to accents and punctuation, best first."""
+    ) -> dict[str, Any]:
+        """Title search, blind to accents and punctuation, that knows original titles:
+        ``{query, source, results}``, shows first with their seasons in order, best first
+        (:mod:`starchart.queries.search`)."""
         from starchart.queries.search import search
 
         return search(self._index(self._source(source)), text, limit=limit)
@@ -670,7 +672,7 @@ def leaders(
 
 def search(
     text: str, *, limit: int = 10, source: str | None = None, db: str | Path | None = None
-) -> list[dict[str, Any]]:
+) -> dict[str, Any]:
     """:meth:`Charts.search` of the current release of the store at ``db``."""
     with open(db) as charts:
         return charts.search(text, limit=limit, source=source)

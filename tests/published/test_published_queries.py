@@ -223,9 +223,12 @@ def test_leaders_bad_input(db: Path, kwargs: dict[str, object], message: str) ->
     ("yo soy betty la fea", "Yo soy Betty, la fea"),
 ])
 def test_search_survives_accents_and_punctuation(db: Path, text: str, show: str) -> None:
-    results = api.search(text, db=db)
-    assert results[0]["show_title"] == show
-    assert set(results[0]) == {"show_title", "season_title", "slug", "kind", "score"}
+    answer = api.search(text, db=db)
+    assert answer["query"] == text and answer["source"] == "netflix"
+    [first] = [r for r in answer["results"] if r["page"] == "title"][:1]
+    assert first["show_title"] == show
+    assert set(first) == {"show_title", "season_title", "slug", "kind", "page", "name",
+                          "season_number", "score"}
 
 
 def test_most_popular(db: Path) -> None:

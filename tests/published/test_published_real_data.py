@@ -134,10 +134,10 @@ def test_exact_match_and_accents_on_real_titles(real_db: Path) -> None:
     assert api.title("Queen Mantis", db=real_db)["matches"]   # it exists, just not mixed in
     [pokemon] = api.title("Pokemon Concierge", db=real_db)["matches"]
     assert pokemon["show_title"] == "Pokémon Concierge"
-    assert api.search("cafe con aroma de mujer", db=real_db)[0]["show_title"] == (
+    assert api.search("cafe con aroma de mujer", db=real_db)["results"][0]["show_title"] == (
         "Café con aroma de mujer")
-    assert api.search("kill boksun", db=real_db)[0]["show_title"] == "Kill Boksoon"
-    assert api.search("Revelation", db=real_db)[0]["show_title"] == "Revelations"
+    assert api.search("kill boksun", db=real_db)["results"][0]["show_title"] == "Kill Boksoon"
+    assert api.search("Revelation", db=real_db)["results"][0]["show_title"] == "Revelations"
 
 
 def test_latest_week_is_the_files_first_forty_rows(

@@ -18,7 +18,7 @@ from rich.text import Text
 from starchart import api
 from starchart.commands.common import DbOption, JsonOption, console, print_json, run_or_fail
 from starchart.commands.facts import print_facts
-from starchart.display import compact, missing, move, runtime_hm
+from starchart.display import compact, missing, move, plural, runtime_hm
 from starchart.progress import progress_bar
 from starchart.queries.lists import LEADERS, leader_metric
 from starchart.queries.slugs import title_name
@@ -404,19 +404,28 @@ def search_cmd(
 ) -> None:
     """Fuzzy title search that ignores accents, case and punctuation."""
     query = " ".join(text)
-    results = run_or_fail(lambda: api.search(query, limit=limit, source=source, db=db))
+    answer = run_or_fail(lambda: api.search(query, limit=limit, source=source, db=db))
     if as_json:
-        print_json({"query": query, "results": results})
+        print_json(answer)
         return
+    results = answer["results"]
     if not results:
         console.print(Text(f"Nothing close to {query!r}."))
         return
     table = Table(title=Text(f"Titles like {query!r}"), title_justify="left")
     for col in ("score", "title", "kind", "slug"):
         table.add_column(col, justify="right" if col == "score" else "left")
+    under = None  # the show whose seasons follow it
     for r in results:
-        add_row(table, f"{r['score']:.0f}", _name(r["show_title"], r["season_title"]),
-                      r["kind"], r["slug"])
+        if r["page"] == "show":
+            under = r["show_title"]
+            name = f"{r['name']} (show, {plural(r['seasons'], 'title')})"
+        else:
+            nested = r["kind"] == "tv" and r["show_title"] == under
+            under = under if nested else None
+            name = ("  " if nested else "") + r["name"]
+        add_row(table, f"{r['score']:.0f}", name, r["kind"],
+                f"/show/{r['slug']}" if r["page"] == "show" else r["slug"])
     console.print(table)
 
 

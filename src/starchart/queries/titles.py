@@ -12,6 +12,7 @@ Every record is computed once, for all titles together, when a release is publis
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,7 @@ from starchart.queries.record import (
     ids_of_names,
     is_title_id,
     state_coverage,
+    work_names,
 )
 from starchart.queries.search import Title, TitleIndex, universe
 from starchart.queries.slugs import normalise, show_slug, title_name, title_slug
@@ -241,6 +243,25 @@ def _briefs(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
                                "release_date": iso(r[3])}) for r in rows}
 
 
+def _alternate_names(con: duckdb.DuckDBPyConnection, linked: dict[Key, list[str]]
+                     ) -> dict[Key, list[str]]:
+    """The other names (folded) of the works each name is linked to: the original titles
+    and every name the engagement reports and lists gave them."""
+    if not linked:
+        return {}
+    names = {tid: [normalise(n) for n in found] for tid, _, found in work_names(con)}
+    return {key: [n for tid in ids for n in names.get(tid, ())] for key, ids in linked.items()}
+
+
+def _with(names: list[str], more: Iterable[str]) -> list[str]:
+    """``names`` and then ``more``, each once, empty ones left out."""
+    out = list(names)
+    for name in more:
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
 def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool = False) -> int:
     """Fill ``title_index`` and ``title_pages`` for ``source`` (publishing a release): every
     title's and every show's record, as :func:`title_by_slug` answers it. Returns the pages
@@ -259,6 +280,7 @@ def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool =
     briefs = _briefs(con) if has_identities(con) else {}
     linked = {key: [tid for tid in ids if tid in briefs]
               for key, ids in ids_of_names(con, source).items()} if briefs else {}
+    alternates = _alternate_names(con, linked)
     index = pa.table({
         "source": [source] * len(titles),
         "position": pa.array(range(len(titles)), pa.int32()),
@@ -267,9 +289,13 @@ def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool =
         "kind": [t.kind for t in titles],
         "entries": pa.array([t.rows for t in titles], pa.int64()),
         "first_week": pa.array([t.first_week for t in titles], pa.date32()),
+        "season_number": pa.array([t.number for t in titles], pa.int32()),
+        "label": pa.array([t.label for t in titles], pa.string()),
         "slug": [t.slug for t in titles],
         "show_slug": [show_slug(t.show_title) for t in titles],
-        "names": pa.array([t.names() for t in titles], pa.list_(pa.string())),
+        "names": pa.array([_with(t.names(), alternates.get((t.show_title, t.season_title,
+                                                             t.kind), ()))
+                           for t in titles], pa.list_(pa.string())),
         "title_ids": pa.array([linked.get((t.show_title, t.season_title, t.kind), [])
                                for t in titles], pa.list_(pa.string())),
     })

@@ -282,12 +282,17 @@ def leaders_page(
 def search_page(
     charts: Charts, q: str, *, limit: int = 20, source: str | None = None
 ) -> dict[str, Any]:
-    """Fuzzy title search (empty query: no results, not an error)."""
+    """Title search (empty query: no results, not an error): shows link to their page."""
     text = q.strip()
-    results = charts.search(text, limit=limit, source=source) if text else []
+    found = charts.search(text, limit=limit, source=source) if text else {"results": []}
+    results = [_row(r) for r in jsonable(found["results"])]
+    for r in results:
+        if r.get("page") == "show":
+            r["url"] = show_url(r["slug"])
     return {
         "query": text,
-        "results": [_row(r) for r in jsonable(list(results))],
+        "source": found.get("source"),
+        "results": results,
         "links": {
             "html": with_query("/search", {"q": text}),
             "json": with_query("/search.json", {"q": text}),

@@ -313,16 +313,24 @@ class LeadersPage(_Open):
 
 
 class SearchResult(_Open):
+    """A film or season (``page: title``), or a show (``page: show``, its seasons after
+    it)."""
+
     show_title: str
     season_title: str | None
     slug: str
     url: str
     kind: str
+    page: Literal["title", "show"]
+    name: str
+    season_number: int | None
+    seasons: int | None = None
     score: float
 
 
 class SearchPage(_Open):
     query: str
+    source: str | None
     results: list[SearchResult]
     links: dict[str, str]
 
