@@ -5,6 +5,7 @@ titles from the engagement reports, and no look-alikes."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,3 +116,71 @@ def test_name_score_needs_every_word() -> None:
     index = TitleIndex.of("", [Title("Pink", None, "film", 9, None),
                                Title("Lupin", "Lupin: Part 1", "tv", 1, None)])
     assert [t.show_title for t, _ in index.rank("lupin")] == ["Lupin"]
+
+
+# --- show pages, a row and a line per season ---------------------------------------------
+
+
+def test_a_show_answers_each_season_in_natural_order(db: Path) -> None:
+    show = api.title_by_slug("elite", show=True, db=db)
+    assert [x["name"] for x in show["seasons"]] == [f"Elite: Season {n}" for n in range(1, 11)]
+    ten = show["seasons"][-1]
+    assert ten["slug"] == "elite--season-10" and ten["season_number"] == 10
+    # Season 10 was #1 of TV (Non-English) on 2021-07-04, its one week
+    assert (ten["weeks_in_top_10"], ten["weeks_at_1"], ten["peak_rank"]) == (1, 1, 1)
+    assert ten["run"] == [{"week": "2021-07-04", "category": "TV (Non-English)", "rank": 1,
+                           "hours_viewed": 10_000_000.0, "views": None}]
+    # the seasons add up to the show: every week of every season counted once
+    weeks = sum(x["weeks_in_top_10"] for x in show["seasons"])
+    assert weeks == 10 == sum(len(x["run"]) for x in show["seasons"])
+
+
+def test_an_unnumbered_first_season_on_the_show_page_and_in_leaders(db: Path) -> None:
+    show = api.title_by_slug("stranger-things", show=True, db=db)
+    first, second, third = show["seasons"]
+    assert (first["name"], first["season_number"], first["season_title"]) == (
+        "Stranger Things: Season 1", 1, None)
+    assert [second["name"], third["name"]] == ["Stranger Things 2", "Stranger Things 3"]
+    # 2021-07-04 #1, 2021-07-11 #2 of TV (English)
+    assert [(r["week"], r["rank"]) for r in first["run"]] == [("2021-07-04", 1),
+                                                              ("2021-07-11", 2)]
+    assert api.title_by_slug("stranger-things", db=db)["name"] == "Stranger Things: Season 1"
+    board = api.leaders("weeks-in-top-10", category="TV (English)", db=db)
+    named = dict(zip(board["slug"], board["name"], strict=True))
+    assert named["stranger-things"] == "Stranger Things: Season 1"
+    assert named["stranger-things--2"] == "Stranger Things 2"
+
+
+def test_cli_prints_a_row_per_season(db: Path) -> None:
+    result = CliRunner().invoke(cli, ["title", "Elite", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    table = result.output[result.output.index("Season by season"):]
+    rows = [line for line in table.splitlines() if "Elite: Season" in line]
+    assert [row.split("│")[1].strip() for row in rows[:10]] == [
+        f"Elite: Season {n}" for n in range(1, 11)]
+    board = CliRunner().invoke(cli, ["leaders", "--by", "weeks-in-top-10", "--category",
+                                     "TV (English)", "--db", str(db)])
+    assert "Stranger Things: Season 1" in board.output
+
+
+def test_show_page_has_a_row_and_a_line_per_season(client: TestClient, db: Path) -> None:
+    data = client.get("/show/stranger-things.json").json()
+    assert data == {**data, "page": "show"}
+    expected = api.title_by_slug("stranger-things", show=True, db=db)["seasons"]
+    assert data["seasons"] == expected
+    assert [s["label"] for s in data["links"]["seasons"]] == [
+        "Stranger Things: Season 1", "Stranger Things 2", "Stranger Things 3"]
+    page = client.get("/show/stranger-things").text
+    table = page[page.index('class="seasons-table"'):]
+    table = table[:table.index("</table>")]
+    assert [m for m in ("Stranger Things: Season 1", "Stranger Things 2", "Stranger Things 3")
+            if m in table] == ["Stranger Things: Season 1", "Stranger Things 2",
+                               "Stranger Things 3"]
+    assert table.index("Season 1") < table.index("Things 2") < table.index("Things 3")
+    lines = re.findall(r'<g class="series s\d" data-series="([^"]+)"', page)
+    assert sorted(lines) == ["TV (English) · Stranger Things 2",
+                             "TV (English) · Stranger Things 3",
+                             "TV (English) · Stranger Things: Season 1"]
+    board = client.get("/leaders", params={"by": "weeks-in-top-10",
+                                           "category": "TV (English)"}).text
+    assert ">Stranger Things: Season 1</a>" in board

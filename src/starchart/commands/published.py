@@ -260,6 +260,22 @@ def _entry_tables(entry: dict[str, Any], heading: str) -> None:
     print_facts(entry)
 
 
+def _season_table(show: dict[str, Any]) -> None:
+    """A show's seasons, a row each in natural order."""
+    table = Table(title="Season by season", title_justify="left")
+    for col in ("season", "lists", "weeks in Top 10", "weeks at #1", "peak", "first week",
+                "last week", "hours viewed", "views"):
+        table.add_column(col, justify="left" if col in ("season", "lists") else "right")
+    for season in show["seasons"]:
+        peak = season["peak_rank"]
+        add_row(table, season["name"], ", ".join(g["category"] for g in season["global"]),
+                str(season["weeks_in_top_10"]), str(season["weeks_at_1"]),
+                f"#{peak}" if peak else "–", season["first_week"] or "–",
+                season["last_week"] or "–", compact(season["hours_viewed"]),
+                compact(season["views"]))
+    console.print(table)
+
+
 def _count(value: int | None) -> str:
     """A count, or ``–`` where the data do not cover the week (None is not 0)."""
     return "–" if value is None else str(value)
@@ -291,13 +307,14 @@ def title_cmd(
     for show in result["shows"]:
         _entry_tables(show, f"{show['show_title']} (the show: {len(show['seasons'])} "
                             f"season{'s' if len(show['seasons']) != 1 else ''})")
+        _season_table(show)
     for entry in result["matches"]:
         kind = "film" if entry["kind"] == "film" else "TV"
         who = entry.get("identity") or {}
         released = f", {who['release_date'][:4]}" if who.get("release_date") else ""
         ident = f" · {entry['title_id']}" if entry.get("title_id") else ""
-        _entry_tables(entry, f"{_name(entry['show_title'], entry['season_title'])} "
-                             f"({kind}{released}){ident}")
+        name = entry.get("name") or _name(entry["show_title"], entry["season_title"])
+        _entry_tables(entry, f"{name} ({kind}{released}){ident}")
 
 
 def week_cmd(
@@ -385,7 +402,8 @@ def leaders_cmd(
         value = compact(r["value"]) if key == "views" else str(int(r["value"]))
         if r.get("views_partial"):
             value += " *"  # views published for only some of its weeks
-        add_row(table, str(r["rank"]), _name(r["show_title"], r["season_title"]),
+        add_row(table, str(r["rank"]), r.get("name") or _name(r["show_title"],
+                                                               r["season_title"]),
                       r["category"], value, r["first_week"] or "", r["last_week"] or "")
     console.print(table)
     if covered and complete:

@@ -16,6 +16,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from starchart.coverage import has_table
 from starchart.queries.base import (
     FILM_SQL,
     KIND_SQL,
@@ -33,7 +34,7 @@ from starchart.queries.base import (
     unpack,
 )
 from starchart.queries.record import leaders_coverage
-from starchart.queries.slugs import show_slug, title_slug
+from starchart.queries.slugs import show_slug, title_name, title_slug
 from starchart.weeks import COUNTRY_CATEGORIES, GLOBAL_CATEGORIES
 
 if TYPE_CHECKING:
@@ -443,6 +444,11 @@ def _leaders(con: duckdb.DuckDBPyConnection, source: str, key: str, wanted: Cate
     seasons = table.column("season_title").to_pylist()
     table = table.add_column(3, "slug", pa.array(
         [title_slug(s, t) for s, t in zip(shows, seasons, strict=True)], pa.string()))
+    labels = _labels(con, source)
+    kinds = table.column("kind").to_pylist()
+    table = table.append_column("name", pa.array(
+        [(labels.get(s) if t is None and k == "tv" else None) or title_name(s, t)
+         for s, t, k in zip(shows, seasons, kinds, strict=True)], pa.string()))
     for col in ("first_week", "last_week", "max_in_one_week_week"):
         if col in table.column_names:
             at = table.column_names.index(col)
@@ -452,6 +458,17 @@ def _leaders(con: duckdb.DuckDBPyConnection, source: str, key: str, wanted: Cate
         partial = pc.less(table.column("views_weeks"), table.column("weeks_in_top_10"))
         table = table.append_column("views_partial", partial)
     return table
+
+
+def _labels(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, str]:
+    """The shows whose unnumbered listing is, by the data, their first season, and how it
+    reads ("Stranger Things: Season 1"): the release's ``title_index`` says."""
+    if not has_table(con, "title_index"):
+        return {}
+    return dict(con.execute(
+        """SELECT show_title, label FROM title_index
+           WHERE source = ? AND season_title IS NULL AND kind = 'tv' AND label IS NOT NULL""",
+        [source]).fetchall())
 
 
 def _frame(table: pa.Table) -> pd.DataFrame:

@@ -38,6 +38,7 @@ from starchart.queries.record import (
     work_names,
 )
 from starchart.queries.search import Title, TitleIndex, universe
+from starchart.queries.seasons import natural_key
 from starchart.queries.slugs import normalise, show_slug, title_name, title_slug
 
 SUGGESTIONS = 5
@@ -220,19 +221,74 @@ NO_WORK: dict[str, Any] = {"title_id": None, "identity": None, "most_popular": [
 def _names(title: Title) -> dict[str, Any]:
     """How a record names its title."""
     return {"show_title": title.show_title, "season_title": title.season_title,
-            "slug": title.slug, "show_slug": show_slug(title.show_title), "kind": title.kind}
+            "slug": title.slug, "show_slug": show_slug(title.show_title), "kind": title.kind,
+            "name": title.name, "season_number": title.number}
 
 
 def _seasons(titles: list[Title]) -> dict[str, list[Title]]:
-    """Each show's seasons, first charted first."""
+    """Each show's seasons in natural order (:func:`starchart.queries.seasons.natural_key`:
+    Season 1, 2, ... 10, an unnumbered first season first)."""
     seasons: dict[str, list[Title]] = {}
     for t in titles:
         if t.kind == "tv":
             seasons.setdefault(t.show_title, []).append(t)
     for found in seasons.values():
-        found.sort(key=lambda t: (t.first_week is None, t.first_week or dt.date.min,
-                                  t.season_title or ""))
+        found.sort(key=lambda t: natural_key(t.number, t.first_week, t.season_title))
     return seasons
+
+
+# Each season's global lists and weekly ranks, for a show's page (a row and a line per
+# season). {only}: fixed text from _season_lists, never input.
+_SEASON_LISTS = """
+SELECT show_title, season_title, category, count(*) AS weeks_in_top_10,
+       count(*) FILTER (WHERE weekly_rank = 1) AS weeks_at_1, min(weekly_rank) AS peak_rank,
+       strftime(min(week), '%Y-%m-%d') AS first_week,
+       strftime(max(week), '%Y-%m-%d') AS last_week,
+       sum(weekly_hours_viewed) AS hours_viewed, sum(weekly_views) AS views,
+       list({{'week': strftime(week, '%Y-%m-%d'), 'category': category, 'rank': weekly_rank,
+              'hours_viewed': weekly_hours_viewed, 'views': weekly_views}} ORDER BY week) AS run
+FROM chart_global WHERE source = $source AND category LIKE 'TV%' {only}
+GROUP BY ALL ORDER BY show_title, season_title, first_week, category
+"""
+
+
+def _season_lists(con: duckdb.DuckDBPyConnection, source: str, named: set[str] | None
+                  ) -> dict[tuple[str, str | None], list[dict[str, Any]]]:
+    """Each season's global lists (``named``: of these shows only), by (show, season)."""
+    only, params = "", {"source": source}
+    if named is not None:
+        if not named:
+            return {}
+        only = "AND show_title IN (SELECT unnest($named::VARCHAR[]))"
+        params["named"] = sorted(named)  # type: ignore[assignment]
+    out: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+    for (show, season, category, weeks, at_1, peak, first, last, hours, views,
+         run) in con.execute(_SEASON_LISTS.format(only=only), params).fetchall():
+        out.setdefault((show, season), []).append({
+            "category": category, "weeks_in_top_10": weeks, "weeks_at_1": at_1,
+            "peak_rank": peak, "first_week": first, "last_week": last,
+            "hours_viewed": hours, "views": views, "run": run})
+    return out
+
+
+def _season_entry(title: Title, lists: list[dict[str, Any]]) -> dict[str, Any]:
+    """One season on its show's page: its names and number, each global list it was on,
+    and its weekly ranks."""
+    hours = [g["hours_viewed"] for g in lists if g["hours_viewed"] is not None]
+    views = [g["views"] for g in lists if g["views"] is not None]
+    return {"slug": title.slug, "season_title": title.season_title,
+            "season_number": title.number, "name": title.name,
+            # over its global lists (a season is on one, TV English or not, nearly always)
+            "weeks_in_top_10": sum(g["weeks_in_top_10"] for g in lists),
+            "weeks_at_1": sum(g["weeks_at_1"] for g in lists),
+            "peak_rank": min((g["peak_rank"] for g in lists), default=None),
+            "first_week": min((g["first_week"] for g in lists), default=None),
+            "last_week": max((g["last_week"] for g in lists), default=None),
+            "hours_viewed": sum(hours) if hours else None,
+            "views": sum(views) if views else None,
+            "global": [{k: v for k, v in lst.items() if k != "run"} for lst in lists],
+            "run": sorted((r for lst in lists for r in lst["run"]),
+                          key=lambda r: (r["week"], r["category"]))}
 
 
 def _briefs(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
@@ -311,6 +367,7 @@ def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool =
     named = needed if reuse else None  # None: every title, without a filter
     by_title = records(con, source, shows_named=named, unlinked=bool(linked))
     by_show = records(con, source, shows=True, shows_named=named)
+    season_lists = _season_lists(con, source, named)
     pages: dict[str, list[Any]] = {name: [] for name in (
         "source", "page", "slug", "show_title", "season_title", "kind", "position", "entry")}
 
@@ -326,7 +383,8 @@ def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool =
         ids = linked.get((title.show_title, title.season_title, title.kind))
         if not ids:
             entry = by_title.get((title.show_title, title.season_title, title.kind))
-            return {**(entry or _empty(title)), **NO_WORK, "also": []}
+            return {**(entry or _empty(title)), **NO_WORK, "also": [],
+                    "name": title.name, "season_number": title.number}
         return {"work": ids[0], **_names(title), "also": [briefs[tid] for tid in ids[1:]]}
 
     shown: set[str] = set()
@@ -341,9 +399,9 @@ def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool =
             shown.add(title.show_title)
             show = {**(by_show.get((title.show_title, None, "tv")) or _empty(title, True)),
                     **NO_WORK}
-            seasons = seasons_of[title.show_title]
-            show["seasons"] = [t.slug for t in seasons]
-            show["season_titles"] = [t.season_title for t in seasons]  # None: unnumbered
+            show["seasons"] = [
+                _season_entry(t, season_lists.get((t.show_title, t.season_title), []))
+                for t in seasons_of[title.show_title]]
             add("show", show_slug(title.show_title), title, position, show)
     table = pa.table({**pages, "season_title": pa.array(pages["season_title"], pa.string()),
                       "position": pa.array(pages["position"], pa.int32()),
@@ -537,10 +595,11 @@ def title(con: duckdb.DuckDBPyConnection, index: TitleIndex, pages: PageIndex,
 def title_by_slug(con: duckdb.DuckDBPyConnection, index: TitleIndex, pages: PageIndex,
                   slug: str, *, show: bool = False) -> dict[str, Any]:
     """One film or season by its slug or its stable ID (``nf-…``), or a show (all seasons,
-    with ``seasons`` and ``season_titles``) by the show's slug. Where a title and a show
-    share a slug (a show's unnumbered listing, a film named like a show), the title wins
-    unless ``show`` asks for the show; between titles, the most charted wins. A name that
-    is several works answers with the most recently charted, ``also`` naming the others."""
+    with ``seasons``: each season's lists and run, in natural order) by the show's slug.
+    Where a title and a show share a slug (a show's unnumbered listing, a film named like a
+    show), the title wins unless ``show`` asks for the show; between titles, the most
+    charted wins. A name that is several works answers with the most recently charted,
+    ``also`` naming the others."""
     wanted = slug.strip().lower()
     if is_title_id(wanted):
         rowid = pages.by_work.get(wanted)

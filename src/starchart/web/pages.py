@@ -222,11 +222,8 @@ def title_page(
     asked for as a show, so the title does not shadow it.
     """
     entry = charts.title_by_slug(slug, show=show, source=source)  # JSON-safe: the release's
-    seasons = [
-        {"slug": season, "label": name or entry["show_title"], "url": title_url(season)}
-        for season, name in zip(entry.get("seasons") or [], entry.get("season_titles") or [],
-                                strict=True)
-    ] if show else []
+    seasons = [{"slug": season["slug"], "label": season["name"], "url": title_url(season["slug"])}
+               for season in entry.get("seasons") or []] if show else []
     is_show = "seasons" in entry
     the_slug = (entry.get("show_slug") if is_show else entry.get("slug")) or slug
     make = show_url if is_show else title_url

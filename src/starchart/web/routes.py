@@ -493,9 +493,10 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
     ) -> Response:
         def extra() -> dict[str, Any]:
             listed = [c["iso2"] for c in view.chrome(source=source)["nav_countries"]]
-            run = page.get("run") or []
+            run = views.plot_rows(page)
             return {
                 "headline": views.headline(page),
+                "seasons": views.season_rows(page),
                 "plot": plot.run_svg(run, label=f"Weekly rank of {page.get('show_title', '')}"),
                 "plot_key": plot.legend(run),
                 "spread": views.spread(page, listed),

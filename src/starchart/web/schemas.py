@@ -174,6 +174,43 @@ class RunPoint(_Open):
     countries_at_1: int | None
 
 
+class SeasonList(_Open):
+    category: str
+    weeks_in_top_10: int
+    weeks_at_1: int
+    peak_rank: int
+    first_week: str
+    last_week: str
+    hours_viewed: float | None
+    views: float | None
+
+
+class SeasonRunPoint(_Open):
+    week: str
+    category: str
+    rank: int
+    hours_viewed: float | None
+    views: float | None
+
+
+class Season(_Open):
+    """One season on its show's page (``seasons``, in natural order)."""
+
+    slug: str
+    season_title: str | None  # None: unnumbered (Netflix's N/A)
+    season_number: int | None  # an unnumbered first season (Stranger Things): 1
+    name: str
+    weeks_in_top_10: int  # over its global lists
+    weeks_at_1: int
+    peak_rank: int | None
+    first_week: str | None
+    last_week: str | None
+    hours_viewed: float | None
+    views: float | None
+    global_: list[SeasonList] = Field(alias="global")
+    run: list[SeasonRunPoint]
+
+
 class NameSeen(_Open):
     name: str
     source: str  # global | countries | most-popular | engagement
@@ -258,8 +295,10 @@ class TitlePage(_Open):
     season_title: str | None = None
     slug: str | None = None
     show_slug: str
+    name: str | None = None  # a film's or season's, as it reads ("Stranger Things: Season 1")
+    season_number: int | None = None
     kind: Literal["film", "tv"]
-    seasons: list[str] | None = None
+    seasons: list[Season] | None = None  # a show's seasons, in natural order
     global_: list[GlobalStat] | None = Field(default=None, alias="global")
     countries: CountryStats
     run: list[RunPoint]
@@ -276,6 +315,7 @@ class LeaderRow(_Open):
     show_title: str
     season_title: str | None
     slug: str
+    name: str  # how it reads: an unnumbered first season as "Stranger Things: Season 1"
     url: str
     category: str
     value: float
