@@ -319,6 +319,10 @@ class Charts:
 
         return resolve_source(self.sources(), source)
 
+    def source(self, source: str | None = None) -> str:
+        """The source a question reads: ``source`` (checked), else the first with charts."""
+        return self._source(source)
+
     def _country(self, src: str, country: str | None) -> str | None:
         if not country:
             return None
@@ -396,7 +400,8 @@ class Charts:
         if source is None and is_title_id(slug):  # an ID names its source's work
             wanted = slug.strip().lower()
             src = next((s for s in self.sources() if wanted in self._pages(s).by_work), src)
-        return title_by_slug(self.con, self._index(src), self._pages(src), slug, show=show)
+        return {**title_by_slug(self.con, self._index(src), self._pages(src), slug, show=show),
+                "source": src}
 
     def leaders(
         self, by: str = "weeks-at-1", *, category: str | None = None,
@@ -408,8 +413,11 @@ class Charts:
         value..."""
         from starchart.queries.lists import leaders
 
-        return leaders(self.con, self._source(source), by, category=category, since=since,
-                       until=until, limit=limit)
+        src = self._source(source)
+        frame = leaders(self.con, src, by, category=category, since=since, until=until,
+                        limit=limit)
+        frame.attrs["source"] = src  # what the answer counted, as every JSON answer says
+        return frame
 
     def search(
         self, text: str, *, limit: int = 10, source: str | None = None

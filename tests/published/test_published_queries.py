@@ -50,17 +50,17 @@ def test_title_film_record(db: Path) -> None:
     assert countries["max_in_one_week_week"] == "2021-07-04"  # a tie goes to the earliest
     assert countries["weeks"][0] == {
         "week": "2021-07-04",
-        "in_top_10": [{"iso2": "AR", "name": "Argentina", "rank": 1},
-                      {"iso2": "RE", "name": "Réunion", "rank": 1}],
+        "in_top_10": [{"iso2": "AR", "name": "Argentina", "weekly_rank": 1},
+                      {"iso2": "RE", "name": "Réunion", "weekly_rank": 1}],
         "at_1": [{"iso2": "AR", "name": "Argentina"}, {"iso2": "RE", "name": "Réunion"}]}
     # the samples' country lists end in 2021: for 2025 the count is unknown, not 0
-    assert [(r["week"], r["rank"], r["countries_in_top_10"]) for r in entry["run"]] == [
+    assert [(r["week"], r["weekly_rank"], r["countries_in_top_10"]) for r in entry["run"]] == [
         ("2021-07-04", 1, 2), ("2021-07-11", 1, 2), ("2025-03-23", 2, None),
         ("2025-03-30", 2, None)]
     assert countries["coverage"]["status"] == "partial"
     assert countries["coverage"]["weeks_without_data"] == [
         {"first_week": "2025-03-23", "last_week": "2025-03-30", "weeks": 2}]
-    assert entry["run"][2]["views"] == 2_200_000 and entry["run"][0]["views"] is None
+    assert entry["run"][2]["weekly_views"] == 2_200_000 and entry["run"][0]["weekly_views"] is None
 
 
 def test_title_match_is_exact_and_case_insensitive(db: Path) -> None:
@@ -123,7 +123,7 @@ def test_week_latest_with_moves(db: Path) -> None:
     assert [lst["category"] for lst in week["lists"]] == [
         "Films (English)", "Films (Non-English)", "TV (English)", "TV (Non-English)"]
     films = {r["show_title"]: r for r in week["lists"][1]["rows"]}
-    assert (films["Mantis"]["rank"], films["Mantis"]["previous_rank"],
+    assert (films["Mantis"]["weekly_rank"], films["Mantis"]["previous_weekly_rank"],
             films["Mantis"]["change"]) == (1, 2, "up")
     assert films["Kill Boksoon"]["change"] == "down"
     tv = [r for r in week["lists"][3]["rows"] if not r["show_title"].startswith("Also Ran")]
@@ -290,7 +290,7 @@ def test_moves_are_measured_against_the_week_before_not_an_older_stored_week(
     latest = api.week(db=db)
     assert latest["previous_week"] == "2025-03-16" and latest["compared_week"] is None
     rows = [r for lst in latest["lists"] for r in lst["rows"]]
-    assert {(r["previous_rank"], r["change"]) for r in rows} == {(None, None)}
+    assert {(r["previous_weekly_rank"], r["change"]) for r in rows} == {(None, None)}
     out = CliRunner().invoke(app, ["week", "--db", str(db)]).output
     assert "no data for the previous week" in out and "▲" not in out and "new" not in out
     whole = api.import_netflix([s.write(tmp_path / "all", "all-weeks-global.tsv",
@@ -298,7 +298,7 @@ def test_moves_are_measured_against_the_week_before_not_an_older_stored_week(
     full = api.week(db=whole["db"])
     assert full["compared_week"] == "2025-03-23"
     carry_on = full["lists"][0]["rows"][0]
-    assert (carry_on["show_title"], carry_on["previous_rank"], carry_on["change"]) == (
+    assert (carry_on["show_title"], carry_on["previous_weekly_rank"], carry_on["change"]) == (
         "Carry-On", 1, "same")
 
 

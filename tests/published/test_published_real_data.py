@@ -146,7 +146,7 @@ def test_latest_week_is_the_files_first_forty_rows(
     week = api.week(db=real_db)
     latest = [r for r in global_rows if r["week"] == global_rows[0]["week"]]
     assert week["week"] == latest[0]["week"]
-    got = [(lst["category"], r["rank"], r["show_title"], r["weekly_views"])
+    got = [(lst["category"], r["weekly_rank"], r["show_title"], r["weekly_views"])
            for lst in week["lists"] for r in lst["rows"]]
     assert got == [(r["category"], int(r["weekly_rank"]), r["show_title"],
                     float(r["weekly_views"])) for r in latest]

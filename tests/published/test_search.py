@@ -128,8 +128,9 @@ def test_a_show_answers_each_season_in_natural_order(db: Path) -> None:
     assert ten["slug"] == "elite--season-10" and ten["season_number"] == 10
     # Season 10 was #1 of TV (Non-English) on 2021-07-04, its one week
     assert (ten["weeks_in_top_10"], ten["weeks_at_1"], ten["peak_rank"]) == (1, 1, 1)
-    assert ten["run"] == [{"week": "2021-07-04", "category": "TV (Non-English)", "rank": 1,
-                           "hours_viewed": 10_000_000.0, "views": None}]
+    assert ten["run"] == [{"week": "2021-07-04", "category": "TV (Non-English)",
+                           "weekly_rank": 1, "weekly_hours_viewed": 10_000_000,
+                           "weekly_views": None}]
     # the seasons add up to the show: every week of every season counted once
     weeks = sum(x["weeks_in_top_10"] for x in show["seasons"])
     assert weeks == 10 == sum(len(x["run"]) for x in show["seasons"])
@@ -142,7 +143,7 @@ def test_an_unnumbered_first_season_on_the_show_page_and_in_leaders(db: Path) ->
         "Stranger Things: Season 1", 1, None)
     assert [second["name"], third["name"]] == ["Stranger Things 2", "Stranger Things 3"]
     # 2021-07-04 #1, 2021-07-11 #2 of TV (English)
-    assert [(r["week"], r["rank"]) for r in first["run"]] == [("2021-07-04", 1),
+    assert [(r["week"], r["weekly_rank"]) for r in first["run"]] == [("2021-07-04", 1),
                                                               ("2021-07-11", 2)]
     assert api.title_by_slug("stranger-things", db=db)["name"] == "Stranger Things: Season 1"
     board = api.leaders("weeks-in-top-10", category="TV (English)", db=db)

@@ -40,7 +40,7 @@ _MOVE_STYLE = {"new": "bold cyan", "back": "cyan", "up": "green", "down": "red",
 
 
 def _change(row: dict[str, Any]) -> Text:
-    kind, mark, _ = move(row["change"], row["rank"], row["previous_rank"],
+    kind, mark, _ = move(row["change"], row["weekly_rank"], row["previous_weekly_rank"],
                          row["cumulative_weeks_in_top_10"])
     return Text(mark, style=_MOVE_STYLE[kind])
 
@@ -251,9 +251,9 @@ def _entry_tables(entry: dict[str, Any], heading: str) -> None:
             run.add_column(col, justify="left" if col in ("week", "list") else "right")
         for r in entry["run"]:
             add_row(run, r["week"], r["category"] or "(countries only)",
-                        "" if r["rank"] is None else f"#{r['rank']}", compact(r["hours_viewed"]),
-                        compact(r["views"]), _count(r["countries_in_top_10"]),
-                        _count(r["countries_at_1"]))
+                        "" if r["weekly_rank"] is None else f"#{r['weekly_rank']}",
+                        compact(r["weekly_hours_viewed"]), compact(r["weekly_views"]),
+                        _count(r["countries_in_top_10"]), _count(r["countries_at_1"]))
         console.print(run)
         console.print("– : not published for that week (no views before 2023-06-18; no "
                       "country lists for the week)", highlight=False)
@@ -353,7 +353,7 @@ def print_week(result: dict[str, Any]) -> None:
                 table.add_column(col, justify="right")
         table.add_column("weeks", justify="right")
         for r in lst["rows"]:
-            cells: list[str | Text] = [str(r["rank"]), _change(r),
+            cells: list[str | Text] = [str(r["weekly_rank"]), _change(r),
                                        _name(r["show_title"], r["season_title"])]
             if numbers:
                 cells += [compact(r["weekly_hours_viewed"]), runtime_hm(r["runtime"]),
@@ -381,7 +381,8 @@ def leaders_cmd(
     frame = run_or_fail(lambda: api.leaders(by, category=category, since=since, until=until,
                                             limit=limit, source=source, db=db))
     if as_json:
-        print_json({"by": by, "category": category, "since": since, "until": until,
+        print_json({"by": by, "source": frame.attrs.get("source"), "category": category,
+                    "since": since, "until": until,
                     "coverage": frame.attrs.get("coverage"), "rows": _records(frame)})
         return
     covered = frame.attrs.get("coverage", {})

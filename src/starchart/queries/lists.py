@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from starchart.coverage import has_table
+from starchart.display import whole_numbers
 from starchart.queries.base import (
     FILM_SQL,
     KIND_SQL,
@@ -116,7 +117,7 @@ def week(
 
     ``previous_week``/``next_week`` are the neighbouring stored weeks (for browsing);
     ``compared_week`` is the week before when it is stored, else None, and then every row's
-    ``previous_rank`` and ``change`` are None: no data for the previous week."""
+    ``previous_weekly_rank`` and ``change`` are None: no data for the previous week."""
     where = f"country {country}" if country else "the global lists"
     if not available:
         raise NotFound(f"no charts for {where} from source {source} in the store", [])
@@ -167,11 +168,11 @@ rows AS (
     AND EXISTS (SELECT 1 FROM wanted w WHERE w.scope = c.country_iso2 AND w.week = c.week)),
 lists AS (
   SELECT r.scope, r.week, r.category,
-         list({{'rank': r.rank, 'show_title': r.show_title, 'season_title': r.season_title,
+         list({{'weekly_rank': r.rank, 'show_title': r.show_title, 'season_title': r.season_title,
                 'slug': s.slug, 'show_slug': s.show_slug, 'weekly_hours_viewed': r.hours,
                 'runtime': r.runtime, 'weekly_views': r.views,
                 'cumulative_weeks_in_top_10': r.cumulative,
-                'previous_rank': r.previous_rank, 'title_id': r.title_id,
+                'previous_weekly_rank': r.previous_rank, 'title_id': r.title_id,
                 'change': CASE WHEN w.previous_week IS DISTINCT FROM r.week - 7 THEN NULL
                                WHEN r.previous_rank IS NULL THEN 'new'
                                WHEN r.rank < r.previous_rank THEN 'up'
@@ -275,7 +276,8 @@ def most_popular(
         })
     order = GLOBAL_CATEGORIES
     ordered = sorted(lists, key=lambda c: (order.index(c) if c in order else len(order), c))
-    return {"source": source, "lists": [{"category": c, "rows": lists[c]} for c in ordered]}
+    return whole_numbers(
+        {"source": source, "lists": [{"category": c, "rows": lists[c]} for c in ordered]})
 
 
 # --- leaderboards ---------------------------------------------------------------------------

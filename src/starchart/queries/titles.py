@@ -63,7 +63,8 @@ c AS (
 cw AS (  -- per record and week: its countries, best rank first
   SELECT show_title, season_title, kind, week, count(*) AS n,
          count(*) FILTER (WHERE rank = 1) AS n1,
-         list({{'iso2': iso2, 'name': name, 'rank': rank}} ORDER BY rank, iso2) AS in_top_10,
+         list({{'iso2': iso2, 'name': name, 'weekly_rank': rank}} ORDER BY rank, iso2)
+           AS in_top_10,
          coalesce(list({{'iso2': iso2, 'name': name}} ORDER BY rank, iso2)
                   FILTER (WHERE rank = 1), []) AS at_1
   FROM c GROUP BY ALL),
@@ -108,8 +109,9 @@ run_rows AS (
    AND g.week = cw.week),
 run AS (
   SELECT show_title, season_title, kind,
-         list({{'week': strftime(week, '%Y-%m-%d'), 'category': category, 'rank': rank,
-                'hours_viewed': hours, 'views': views, 'countries_in_top_10': n,
+         list({{'week': strftime(week, '%Y-%m-%d'), 'category': category,
+                'weekly_rank': rank, 'weekly_hours_viewed': hours, 'weekly_views': views,
+                'countries_in_top_10': n,
                 'countries_at_1': n1}} ORDER BY week, coalesce(category, '')) AS run
   FROM run_rows GROUP BY ALL)
 SELECT run.show_title, run.season_title, run.kind, coalesce(l.lists, []),
@@ -245,8 +247,9 @@ SELECT show_title, season_title, category, count(*) AS weeks_in_top_10,
        strftime(min(week), '%Y-%m-%d') AS first_week,
        strftime(max(week), '%Y-%m-%d') AS last_week,
        sum(weekly_hours_viewed) AS hours_viewed, sum(weekly_views) AS views,
-       list({{'week': strftime(week, '%Y-%m-%d'), 'category': category, 'rank': weekly_rank,
-              'hours_viewed': weekly_hours_viewed, 'views': weekly_views}} ORDER BY week) AS run
+       list({{'week': strftime(week, '%Y-%m-%d'), 'category': category,
+              'weekly_rank': weekly_rank, 'weekly_hours_viewed': weekly_hours_viewed,
+              'weekly_views': weekly_views}} ORDER BY week) AS run
 FROM chart_global WHERE source = $source AND category LIKE 'TV%' {only}
 GROUP BY ALL ORDER BY show_title, season_title, first_week, category
 """

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from starchart.countries import is_iso_country
+from starchart.display import whole_numbers
 from starchart.queries.lists import LEADER_METRICS, LEADERS, leader_metric
 from starchart.queries.slugs import title_name
 from starchart.weeks import parse_week
@@ -41,8 +42,8 @@ def jsonable(value: Any) -> Any:
         return [jsonable(v) for v in value]
     if value is None or isinstance(value, str | bool | int):
         return value
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
+    if isinstance(value, float):  # a whole count as an int: 14100000, not 14100000.0
+        return None if math.isnan(value) else whole_numbers(value)
     if isinstance(value, dt.datetime):
         return value.isoformat()
     if isinstance(value, dt.date):
@@ -261,6 +262,7 @@ def leaders_page(
     return {
         "by": by,
         "by_label": LEADER_WORDS[by],
+        "source": frame.attrs.get("source"),
         "category": category or None,
         "since": since,
         "until": until,
@@ -317,6 +319,7 @@ def weeks_page(
     """Every week with lists, newest first: the archive."""
     weeks = [str(w) for w in jsonable(charts.weeks(country=country, source=source))]
     return {
+        "source": charts.source(source),
         "country": country,
         "weeks": [{"week": w, "url": week_url(w, country)} for w in weeks],
         "links": {
@@ -330,6 +333,7 @@ def countries_page(charts: Charts, *, source: str | None = None) -> dict[str, An
     """The countries that have lists."""
     found = jsonable(charts.countries(source=source))
     return {
+        "source": charts.source(source),
         "countries": [{**c, "url": f"/country/{c['iso2']}"} for c in found],
         "links": {"html": "/countries", "json": "/countries.json"},
     }

@@ -88,8 +88,9 @@ def run_svg(run: Sequence[Mapping[str, Any]], *, label: str) -> Markup:
 
     series: dict[str, list[tuple[int, int]]] = {}
     for r in sorted(run, key=lambda r: _week(r["week"])):
-        if r.get("rank") is not None:
-            series.setdefault(series_key(r), []).append((idx(r["week"]), int(r["rank"])))
+        if r.get("weekly_rank") is not None:
+            series.setdefault(series_key(r), []).append((idx(r["week"]),
+                                                         int(r["weekly_rank"])))
     best = min((rank for pts in series.values() for _, rank in pts), default=None)
     desc = (
         f"{len(series)} list(s), {len(weeks)} week(s) from {week_label(first)} to "
@@ -161,7 +162,7 @@ def legend(run: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
     """(CSS class, series name) pairs in the order the plot draws them."""
     keys: list[str] = []
     for r in sorted(run, key=lambda r: _week(r["week"])):
-        if r.get("rank") is None:
+        if r.get("weekly_rank") is None:
             continue
         key = series_key(r)
         if key not in keys:

@@ -99,29 +99,29 @@ CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
     **ERRORS,
 }
 
-WEEK_COLUMNS = (
+WEEK_COLUMNS = (  # Netflix's columns (all-weeks-global.tsv), then the move
     "week",
     "category",
-    "rank",
+    "weekly_rank",
     "show_title",
     "season_title",
     "weekly_hours_viewed",
     "runtime",
     "weekly_views",
     "cumulative_weeks_in_top_10",
-    "previous_rank",
+    "previous_weekly_rank",
     "change",
 )
-COUNTRY_COLUMNS = (
-    "week",
-    "country",
+COUNTRY_COLUMNS = (  # Netflix's columns (all-weeks-countries.tsv), then the move
     "country_name",
+    "country_iso2",
+    "week",
     "category",
-    "rank",
+    "weekly_rank",
     "show_title",
     "season_title",
     "cumulative_weeks_in_top_10",
-    "previous_rank",
+    "previous_weekly_rank",
     "change",
 )
 POPULAR_COLUMNS = (
@@ -163,7 +163,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         base = {
             "week": page["week"],
             "category": category,
-            "country": page.get("country"),
+            "country_iso2": page.get("country"),
             "country_name": page.get("country_name"),
         }
         columns = COUNTRY_COLUMNS if page.get("country") else WEEK_COLUMNS

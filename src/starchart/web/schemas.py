@@ -17,7 +17,7 @@ class _Open(BaseModel):
 
 
 class WeekRow(_Open):
-    rank: int
+    weekly_rank: int
     show_title: str
     season_title: str | None
     slug: str
@@ -27,7 +27,7 @@ class WeekRow(_Open):
     runtime: float | None
     weekly_views: float | None
     cumulative_weeks_in_top_10: int
-    previous_rank: int | None
+    previous_weekly_rank: int | None
     title_id: str | None  # the stable ID of the work (nf-…), or the engine's catalog ID
     change: Literal["new", "up", "down", "same"] | None  # None: previous week not stored
 
@@ -42,13 +42,13 @@ class WeekList(_Open):
 class Side(_Open):
     show_title: str
     season_title: str | None
-    hours_viewed: float | None
-    views: float | None
+    weekly_hours_viewed: float | None
+    weekly_views: float | None
 
 
 class PositionChange(_Open):
     category: str
-    rank: int
+    weekly_rank: int
     before: Side | None  # None: the position is new
     after: Side | None  # None: the position is gone
 
@@ -136,7 +136,7 @@ class GlobalStat(_Open):
 class CountryRank(_Open):
     iso2: str
     name: str
-    rank: int | None = None
+    weekly_rank: int | None = None
 
 
 class CountryWeek(_Open):
@@ -167,9 +167,9 @@ class CountryStats(_Open):
 class RunPoint(_Open):
     week: str
     category: str | None  # None: a week on country lists only
-    rank: int | None
-    hours_viewed: float | None
-    views: float | None
+    weekly_rank: int | None
+    weekly_hours_viewed: float | None
+    weekly_views: float | None
     countries_in_top_10: int | None  # None: no country lists that week
     countries_at_1: int | None
 
@@ -188,9 +188,9 @@ class SeasonList(_Open):
 class SeasonRunPoint(_Open):
     week: str
     category: str
-    rank: int
-    hours_viewed: float | None
-    views: float | None
+    weekly_rank: int
+    weekly_hours_viewed: float | None
+    weekly_views: float | None
 
 
 class Season(_Open):
@@ -291,6 +291,7 @@ class TitlePage(_Open):
     show over its seasons (``page: show``)."""
 
     page: Literal["title", "show"]
+    source: str
     show_title: str
     season_title: str | None = None
     slug: str | None = None
@@ -342,6 +343,7 @@ class LeadersCoverage(_Open):
 class LeadersPage(_Open):
     by: Literal["weeks-at-1", "weeks-in-top-10", "countries", "views"]
     by_label: str
+    source: str
     category: str | None
     since: str | None
     until: str | None
@@ -448,6 +450,7 @@ class WeekLink(_Open):
 
 
 class WeeksPage(_Open):
+    source: str
     country: str | None
     weeks: list[WeekLink]
     links: dict[str, str]
@@ -461,6 +464,7 @@ class CountryEntry(_Open):
 
 
 class CountriesPage(_Open):
+    source: str
     countries: list[CountryEntry]
     links: dict[str, str]
 

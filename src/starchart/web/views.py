@@ -57,7 +57,7 @@ def plot_rows(entry: Mapping[str, Any]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = [
         {**r, "season_title": season["name"]}
         for season in seasons for r in season.get("run") or []]
-    rows += [{"week": r["week"], "category": r.get("category"), "rank": None,
+    rows += [{"week": r["week"], "category": r.get("category"), "weekly_rank": None,
               "countries_in_top_10": r.get("countries_in_top_10"),
               "countries_at_1": r.get("countries_at_1")} for r in entry.get("run") or []]
     return rows
@@ -74,8 +74,8 @@ def _tally(
         for c in w.get("in_top_10") or []:
             code = c["iso2"]
             in_top[code] = in_top.get(code, 0) + 1
-            if c.get("rank") is not None:
-                best[code] = min(best.get(code, 99), int(c["rank"]))
+            if c.get("weekly_rank") is not None:
+                best[code] = min(best.get(code, 99), int(c["weekly_rank"]))
         for c in w.get("at_1") or []:
             at_one[c["iso2"]] = at_one.get(c["iso2"], 0) + 1
     return in_top, at_one, best
