@@ -322,6 +322,10 @@ class Charts(CountryQuestions):
 
         return resolve_source(self.sources(), source)
 
+    def source(self, source: str | None = None) -> str:
+        """The source a question reads: ``source`` (checked), else the first with charts."""
+        return self._source(source)
+
     def _country(self, src: str, country: str | None) -> str | None:
         if not country:
             return None
@@ -409,7 +413,8 @@ class Charts(CountryQuestions):
         if source is None and is_title_id(slug):  # an ID names its source's work
             wanted = slug.strip().lower()
             src = next((s for s in self.sources() if wanted in self._pages(s).by_work), src)
-        return title_by_slug(self.con, self._index(src), self._pages(src), slug, show=show)
+        return {**title_by_slug(self.con, self._index(src), self._pages(src), slug, show=show),
+                "source": src}
 
     def leaders(
         self, by: str = "weeks-at-1", *, category: str | None = None,
@@ -422,13 +427,17 @@ class Charts(CountryQuestions):
         from starchart.queries.lists import leaders
 
         src = self._source(source)
-        return leaders(self.con, src, by, category=category, since=since, until=until,
-                       limit=limit, country=self._country(src, country))
+        frame = leaders(self.con, src, by, category=category, since=since, until=until,
+                        limit=limit, country=self._country(src, country))
+        frame.attrs["source"] = src  # what the answer counted, as every JSON answer says
+        return frame
 
     def search(
         self, text: str, *, limit: int = 10, source: str | None = None
-    ) -> list[dict[str, Any]]:
-        """Fuzzy title search, blind to accents and punctuation, best first."""
+    ) -> dict[str, Any]:
+        """Title search, blind to accents and punctuation, that knows original titles:
+        ``{query, source, results}``, shows first with their seasons in order, best first
+        (:mod:`starchart.queries.search`)."""
         from starchart.queries.search import search
 
         return search(self._index(self._source(source)), text, limit=limit)
@@ -689,7 +698,7 @@ def leaders(
 
 def search(
     text: str, *, limit: int = 10, source: str | None = None, db: str | Path | None = None
-) -> list[dict[str, Any]]:
+) -> dict[str, Any]:
     """:meth:`Charts.search` of the current release of the store at ``db``."""
     with open(db) as charts:
         return charts.search(text, limit=limit, source=source)

@@ -43,6 +43,19 @@ def format_runtime(hours: float | None) -> str:
     return text if text not in ("", "-0") else "0"
 
 
+def whole_numbers(value: Any) -> Any:
+    """``value`` with every whole float as an int, recursively (dicts, lists): counts such
+    as hours viewed and views read ``14100000``, never ``14100000.0``, in JSON as in
+    Netflix's files; a figure with a fraction (an engine's exact hours) stays a float."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dict):
+        return {k: whole_numbers(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [whole_numbers(v) for v in value]
+    return value
+
+
 # --- on screen (CLI tables, pages) -------------------------------------------------------------
 
 

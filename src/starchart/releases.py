@@ -48,10 +48,11 @@ DEFAULT_KEEP = 10
 _RELEASE_FILE = re.compile(r"^(\d{6,})\.duckdb$")
 _STEPS = ("copying the charts and the change feed", "titles", "weeks", "leaderboards",
           "writing")
-FORMAT = 2
+FORMAT = 3
 """What the prepared tables of a release look like; a release of another format is not
 reused by the next (everything is computed afresh). Raise it when a prepare step changes.
-(2: the works of issue 9: title IDs, work pages, engagement and coverage in the answers.)"""
+(2: the works of issue 9: title IDs, work pages, engagement and coverage in the answers;
+3: issue 11: season numbers and original titles in the index, a show's pages per season.)"""
 
 
 class NoReleaseError(FileNotFoundError):

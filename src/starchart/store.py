@@ -360,9 +360,11 @@ CREATE TABLE IF NOT EXISTS title_index (
     kind         VARCHAR   NOT NULL,   -- 'film' | 'tv'
     entries      BIGINT    NOT NULL,   -- list entries: how much it charted
     first_week   DATE,
+    season_number INTEGER,             -- the season's number (an unnumbered first season: 1)
+    label        VARCHAR,              -- how it reads where the names do not say ('…: Season 1')
     slug         VARCHAR   NOT NULL,
     show_slug    VARCHAR   NOT NULL,
-    names        VARCHAR[] NOT NULL,   -- the folded names search matches
+    names        VARCHAR[] NOT NULL,   -- the folded names search matches, original titles too
     title_ids    VARCHAR[] NOT NULL    -- the works the name was linked to, latest first
 );
 

@@ -51,7 +51,7 @@ def test_build_command_writes_every_complete_week(three_weeks: Path) -> None:
     week = api.week("2025-03-09", db=three_weeks)
     assert week["source"] == "engine"
     films = next(x for x in week["lists"] if x["category"] == FE)["rows"]
-    assert [(r["rank"], r["show_title"], r["weekly_hours_viewed"]) for r in films] == [
+    assert [(r["weekly_rank"], r["show_title"], r["weekly_hours_viewed"]) for r in films] == [
         (1, "Lantern", 2.0)
     ]
     assert api.week("2025-03-09", country="DE", db=three_weeks)["country_name"] == "Germany"

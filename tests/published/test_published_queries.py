@@ -50,17 +50,17 @@ def test_title_film_record(db: Path) -> None:
     assert countries["max_in_one_week_week"] == "2021-07-04"  # a tie goes to the earliest
     assert countries["weeks"][0] == {
         "week": "2021-07-04",
-        "in_top_10": [{"iso2": "AR", "name": "Argentina", "rank": 1},
-                      {"iso2": "RE", "name": "Réunion", "rank": 1}],
+        "in_top_10": [{"iso2": "AR", "name": "Argentina", "weekly_rank": 1},
+                      {"iso2": "RE", "name": "Réunion", "weekly_rank": 1}],
         "at_1": [{"iso2": "AR", "name": "Argentina"}, {"iso2": "RE", "name": "Réunion"}]}
     # the samples' country lists end in 2021: for 2025 the count is unknown, not 0
-    assert [(r["week"], r["rank"], r["countries_in_top_10"]) for r in entry["run"]] == [
+    assert [(r["week"], r["weekly_rank"], r["countries_in_top_10"]) for r in entry["run"]] == [
         ("2021-07-04", 1, 2), ("2021-07-11", 1, 2), ("2025-03-23", 2, None),
         ("2025-03-30", 2, None)]
     assert countries["coverage"]["status"] == "partial"
     assert countries["coverage"]["weeks_without_data"] == [
         {"first_week": "2025-03-23", "last_week": "2025-03-30", "weeks": 2}]
-    assert entry["run"][2]["views"] == 2_200_000 and entry["run"][0]["views"] is None
+    assert entry["run"][2]["weekly_views"] == 2_200_000 and entry["run"][0]["weekly_views"] is None
 
 
 def test_title_match_is_exact_and_case_insensitive(db: Path) -> None:
@@ -70,7 +70,8 @@ def test_title_match_is_exact_and_case_insensitive(db: Path) -> None:
     queen = api.title("QUEEN MANTIS", db=db)
     assert [m["slug"] for m in queen["matches"]] == ["queen-mantis--season-1"]
     [show] = queen["shows"]
-    assert show["slug"] == "queen-mantis" and show["seasons"] == ["queen-mantis--season-1"]
+    assert show["slug"] == "queen-mantis"
+    assert [x["slug"] for x in show["seasons"]] == ["queen-mantis--season-1"]
     assert show["season_title"] is None and show["kind"] == "tv"
     assert show["global"][0]["weeks_at_1"] == 4  # 2023-06-18, 06-25, 2025-03-23, 03-30
 
@@ -104,7 +105,7 @@ def test_unknown_title_gives_suggestions(db: Path) -> None:
 def test_title_by_slug(db: Path) -> None:
     assert api.title_by_slug("queen-mantis--season-1", db=db)["show_title"] == "Queen Mantis"
     show = api.title_by_slug("queen-mantis", db=db)
-    assert show["seasons"] == ["queen-mantis--season-1"]
+    assert [x["slug"] for x in show["seasons"]] == ["queen-mantis--season-1"]
     korean = api.title("레드슈즈", db=db)["matches"][0]
     assert korean["slug"].startswith("title-")
     assert api.title_by_slug(korean["slug"], db=db)["show_title"] == "레드슈즈"
@@ -122,7 +123,7 @@ def test_week_latest_with_moves(db: Path) -> None:
     assert [lst["category"] for lst in week["lists"]] == [
         "Films (English)", "Films (Non-English)", "TV (English)", "TV (Non-English)"]
     films = {r["show_title"]: r for r in week["lists"][1]["rows"]}
-    assert (films["Mantis"]["rank"], films["Mantis"]["previous_rank"],
+    assert (films["Mantis"]["weekly_rank"], films["Mantis"]["previous_weekly_rank"],
             films["Mantis"]["change"]) == (1, 2, "up")
     assert films["Kill Boksoon"]["change"] == "down"
     tv = [r for r in week["lists"][3]["rows"] if not r["show_title"].startswith("Also Ran")]
@@ -223,9 +224,12 @@ def test_leaders_bad_input(db: Path, kwargs: dict[str, object], message: str) ->
     ("yo soy betty la fea", "Yo soy Betty, la fea"),
 ])
 def test_search_survives_accents_and_punctuation(db: Path, text: str, show: str) -> None:
-    results = api.search(text, db=db)
-    assert results[0]["show_title"] == show
-    assert set(results[0]) == {"show_title", "season_title", "slug", "kind", "score"}
+    answer = api.search(text, db=db)
+    assert answer["query"] == text and answer["source"] == "netflix"
+    [first] = [r for r in answer["results"] if r["page"] == "title"][:1]
+    assert first["show_title"] == show
+    assert set(first) == {"show_title", "season_title", "slug", "kind", "page", "name",
+                          "season_number", "score"}
 
 
 def test_most_popular(db: Path) -> None:
@@ -286,7 +290,7 @@ def test_moves_are_measured_against_the_week_before_not_an_older_stored_week(
     latest = api.week(db=db)
     assert latest["previous_week"] == "2025-03-16" and latest["compared_week"] is None
     rows = [r for lst in latest["lists"] for r in lst["rows"]]
-    assert {(r["previous_rank"], r["change"]) for r in rows} == {(None, None)}
+    assert {(r["previous_weekly_rank"], r["change"]) for r in rows} == {(None, None)}
     out = CliRunner().invoke(app, ["week", "--db", str(db)]).output
     assert "no data for the previous week" in out and "▲" not in out and "new" not in out
     whole = api.import_netflix([s.write(tmp_path / "all", "all-weeks-global.tsv",
@@ -294,7 +298,7 @@ def test_moves_are_measured_against_the_week_before_not_an_older_stored_week(
     full = api.week(db=whole["db"])
     assert full["compared_week"] == "2025-03-23"
     carry_on = full["lists"][0]["rows"][0]
-    assert (carry_on["show_title"], carry_on["previous_rank"], carry_on["change"]) == (
+    assert (carry_on["show_title"], carry_on["previous_weekly_rank"], carry_on["change"]) == (
         "Carry-On", 1, "same")
 
 

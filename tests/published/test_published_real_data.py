@@ -134,10 +134,10 @@ def test_exact_match_and_accents_on_real_titles(real_db: Path) -> None:
     assert api.title("Queen Mantis", db=real_db)["matches"]   # it exists, just not mixed in
     [pokemon] = api.title("Pokemon Concierge", db=real_db)["matches"]
     assert pokemon["show_title"] == "Pokémon Concierge"
-    assert api.search("cafe con aroma de mujer", db=real_db)[0]["show_title"] == (
+    assert api.search("cafe con aroma de mujer", db=real_db)["results"][0]["show_title"] == (
         "Café con aroma de mujer")
-    assert api.search("kill boksun", db=real_db)[0]["show_title"] == "Kill Boksoon"
-    assert api.search("Revelation", db=real_db)[0]["show_title"] == "Revelations"
+    assert api.search("kill boksun", db=real_db)["results"][0]["show_title"] == "Kill Boksoon"
+    assert api.search("Revelation", db=real_db)["results"][0]["show_title"] == "Revelations"
 
 
 def test_latest_week_is_the_files_first_forty_rows(
@@ -146,7 +146,7 @@ def test_latest_week_is_the_files_first_forty_rows(
     week = api.week(db=real_db)
     latest = [r for r in global_rows if r["week"] == global_rows[0]["week"]]
     assert week["week"] == latest[0]["week"]
-    got = [(lst["category"], r["rank"], r["show_title"], r["weekly_views"])
+    got = [(lst["category"], r["weekly_rank"], r["show_title"], r["weekly_views"])
            for lst in week["lists"] for r in lst["rows"]]
     assert got == [(r["category"], int(r["weekly_rank"]), r["show_title"],
                     float(r["weekly_views"])) for r in latest]

@@ -147,7 +147,12 @@ def test_title_page_draws_plot_and_map(page: Any, screenshot_dir: Path) -> None:
 def test_show_page_and_a_helpful_404(page: Any, screenshot_dir: Path) -> None:
     page.goto("/show/squid-game")
     assert page.get_by_role("heading", level=1).inner_text() == "Squid Game"
-    page.get_by_role("link", name="Squid Game: Season 2").click()
+    # a row per season in the season table, and the related-pages chips
+    seasons = page.locator("table.seasons-table tbody tr")
+    assert seasons.count() == 2
+    assert seasons.nth(1).get_by_role("link").first.inner_text() == "Squid Game: Season 2"
+    page.get_by_role("list", name="Related pages").get_by_role(
+        "link", name="Squid Game: Season 2").click()
     page.wait_for_url("**/title/squid-game--season-2")
     page.expect_404 = True
     response = page.goto("/title/revelatons")

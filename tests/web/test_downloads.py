@@ -36,7 +36,12 @@ def test_formula_cells_are_neutralised_and_numbers_kept(tmp_path: Path) -> None:
         rows = list(csv.DictReader(io.StringIO(got.text)))
         assert [r["show_title"] for r in rows][:5] == [
             "'" + HOSTILE[0], "'" + HOSTILE[1], "'-2+3", "'@SUM(A1:A9)", "Plain Title"]
-        assert [r["weekly_views"] for r in rows][:2] == ["600.0", "1200.0"]  # not text
+        # counts as Netflix writes them: whole numbers, no ".0"; runtime as published
+        assert [r["weekly_views"] for r in rows][:2] == ["600", "1200"]
+        assert [r["weekly_rank"] for r in rows][:2] == ["1", "2"] and rows[0]["runtime"] == "1.5"
+        assert list(rows[0])[:9] == ["week", "category", "weekly_rank", "show_title",
+                                     "season_title", "weekly_hours_viewed", "runtime",
+                                     "weekly_views", "cumulative_weeks_in_top_10"]
         assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows
                        for cell in r.values())
         leaders = client.get("/leaders.csv?by=weeks-in-top-10&limit=10").text

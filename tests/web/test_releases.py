@@ -253,7 +253,7 @@ def test_a_week_as_first_published_and_the_change_feed(db: Path, tmp_path: Path)
                                                                 f"Also Ran FE 2 {LATEST}"]
         [revision] = now["history"]["revisions"]
         assert now["history"]["first_release"] == 1 and revision["release"] == 2
-        moved = {(c["rank"], (c["before"] or {}).get("show_title"),
+        moved = {(c["weekly_rank"], (c["before"] or {}).get("show_title"),
                   (c["after"] or {}).get("show_title")) for c in revision["changes"]}
         assert (1, "Revelations", "Revelations") in moved
         assert (2, "Lost in Starlight", f"Also Ran FE 2 {LATEST}") in moved

@@ -97,11 +97,11 @@ def test_map_svg_shades_given_countries_and_dots_small_ones() -> None:
 
 def test_run_plot_breaks_lines_at_gaps_and_marks_each_week() -> None:
     run = [
-        {"week": "2025-03-02", "category": "TV (English)", "rank": 3},
-        {"week": "2025-03-09", "category": "TV (English)", "rank": 1},
-        {"week": "2025-03-30", "category": "TV (English)", "rank": 7},  # two weeks missed
-        {"week": "2025-04-06", "category": "TV (English)", "rank": 9},
-        {"week": "2025-03-09", "category": None, "rank": None, "countries_in_top_10": 5},
+        {"week": "2025-03-02", "category": "TV (English)", "weekly_rank": 3},
+        {"week": "2025-03-09", "category": "TV (English)", "weekly_rank": 1},
+        {"week": "2025-03-30", "category": "TV (English)", "weekly_rank": 7},  # two weeks missed
+        {"week": "2025-04-06", "category": "TV (English)", "weekly_rank": 9},
+        {"week": "2025-03-09", "category": None, "weekly_rank": None, "countries_in_top_10": 5},
     ]
     svg = plot.run_svg(run, label="Weekly rank")
     assert svg.count("<polyline") == 2

@@ -91,7 +91,8 @@ def test_real_netflix_charts_serve(netflix_data_dir: Path, tmp_path: Path) -> No
         rows = list(
             csv.DictReader(io.StringIO(client.get(f"/week/{home['week']}/tv-english.csv").text))
         )
-        assert [(r["rank"], r["show_title"]) for r in rows] == [(p[2], p[3]) for p in published]
+        assert [(r["weekly_rank"], r["show_title"]) for r in rows] == [
+            (p[2], p[3]) for p in published]
         for url in (
             "/leaders?by=countries",
             "/most-popular",

@@ -68,7 +68,7 @@ def test_week_rows_carry_change_rounding_and_runtime(client: TestClient) -> None
     data = get_json(client, f"/week/{LATEST}.json")
     films = data["lists"][0]["rows"]
     top = films[0]
-    assert (top["show_title"], top["rank"], top["previous_rank"], top["change"]) == (
+    assert (top["show_title"], top["weekly_rank"], top["previous_weekly_rank"], top["change"]) == (
         "Revelations",
         1,
         2,
@@ -144,7 +144,7 @@ def test_country_codes_are_normalised_and_the_picker_keeps_the_week(client: Test
 def test_title_page_plots_the_run_and_maps_the_countries(client: TestClient) -> None:
     data = get_json(client, "/title/revelations.json")
     assert data["page"] == "title" and data["slug"] == "revelations"
-    assert [r["rank"] for r in data["run"]] == [1, 2, 1]
+    assert [r["weekly_rank"] for r in data["run"]] == [1, 2, 1]
     assert data["countries"]["distinct_in_top_10"] == 5
     page = get_html(client, "/title/revelations")
     assert '<svg class="runplot"' in page
@@ -169,7 +169,8 @@ def test_title_page_plots_the_run_and_maps_the_countries(client: TestClient) -> 
 def test_show_page_groups_seasons_and_titles_redirect_between_kinds(client: TestClient) -> None:
     show = get_json(client, "/show/squid-game.json")
     assert show["page"] == "show"
-    assert set(show["seasons"]) == {"squid-game--season-1", "squid-game--season-2"}
+    assert [x["slug"] for x in show["seasons"]] == ["squid-game--season-1",
+                                                    "squid-game--season-2"]
     labels = {s["label"] for s in show["links"]["seasons"]}
     assert labels == {"Squid Game: Season 1", "Squid Game: Season 2"}
     page = get_html(client, "/show/squid-game")
@@ -249,7 +250,7 @@ def test_week_csv_parses_back_to_the_json_rows(client: TestClient) -> None:
         assert "attachment" in response.headers["content-disposition"]
         rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
         assert [r["show_title"] for r in rows] == [r["show_title"] for r in lst["rows"]]
-        assert [int(r["rank"]) for r in rows] == [r["rank"] for r in lst["rows"]]
+        assert [int(r["weekly_rank"]) for r in rows] == [r["weekly_rank"] for r in lst["rows"]]
         assert all(r["category"] == lst["category"] and r["week"] == WEEKS[0] for r in rows)
     english = list(
         csv.DictReader(io.StringIO(client.get(f"/week/{WEEKS[0]}/films-english.csv").text))
@@ -262,7 +263,8 @@ def test_country_csv_and_unknown_list(client: TestClient) -> None:
     response = client.get(f"/country/KR/week/{LATEST}/tv.csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert [r["show_title"] for r in rows][:2] == ["Squid Game", "Amélie's Café"]
-    assert rows[0]["country"] == "KR" and rows[0]["season_title"] == "Squid Game: Season 2"
+    assert rows[0]["country_iso2"] == "KR" and rows[0]["season_title"] == "Squid Game: Season 2"
+    assert list(rows[0])[:2] == ["country_name", "country_iso2"]  # Netflix's order
     missing = client.get(f"/week/{LATEST}/documentaries.csv")
     assert missing.status_code == 404
     assert "films-english" in missing.text

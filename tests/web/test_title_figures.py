@@ -55,12 +55,15 @@ def test_a_show_and_its_unnumbered_title_sharing_a_slug(tmp_path: Path) -> None:
     db = tmp_path / "st.duckdb"
     api.import_netflix([s.write(tmp_path / "in", "all-weeks-global.tsv", text)], db=db)
     show = api.title_by_slug("stranger-things", show=True, db=db)
-    assert show["season_titles"] == [None, "Stranger Things: Season 5"]
+    # numbered seasons first: the data does not say the unnumbered listing is season 1
+    # (the numbers start at 5), so it keeps its name and follows
+    assert [(x["season_title"], x["season_number"]) for x in show["seasons"]] == [
+        ("Stranger Things: Season 5", 5), (None, None)]
     assert api.title_by_slug("stranger-things", db=db)["season_title"] is None
     with TestClient(create_app(db)) as client:
         page = client.get("/show/stranger-things.json").json()
         assert page["page"] == "show"
         assert [(x["slug"], x["label"]) for x in page["links"]["seasons"]] == [
-            ("stranger-things", "Stranger Things"),
-            ("stranger-things--season-5", "Stranger Things: Season 5")]
+            ("stranger-things--season-5", "Stranger Things: Season 5"),
+            ("stranger-things", "Stranger Things")]
         assert client.get("/title/stranger-things.json").json()["page"] == "title"

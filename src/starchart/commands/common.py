@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from starchart.display import whole_numbers
 from starchart.errors import UsageError, cli_flag
 
 DbOption = Annotated[
@@ -31,7 +32,8 @@ T = TypeVar("T")
 
 def print_json(payload: Any) -> None:
     """One JSON object on stdout (dates and paths as strings)."""
-    sys.stdout.write(json.dumps(payload, default=str, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json.dumps(whole_numbers(payload), default=str, ensure_ascii=False,
+                                indent=2) + "\n")
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

@@ -17,7 +17,7 @@ from rich.text import Text
 from starchart import api
 from starchart.commands.common import DbOption, JsonOption, console, print_json, run_or_fail
 from starchart.commands.facts import print_facts
-from starchart.display import compact, missing, move, runtime_hm
+from starchart.display import compact, missing, move, plural, runtime_hm
 from starchart.progress import progress_bar
 from starchart.queries.slugs import title_name
 from starchart.weeks import is_latest
@@ -42,7 +42,7 @@ _MOVE_STYLE = {"new": "bold cyan", "back": "cyan", "up": "green", "down": "red",
 
 
 def _change(row: dict[str, Any]) -> Text:
-    kind, mark, _ = move(row["change"], row["rank"], row["previous_rank"],
+    kind, mark, _ = move(row["change"], row["weekly_rank"], row["previous_weekly_rank"],
                          row["cumulative_weeks_in_top_10"])
     return Text(mark, style=_MOVE_STYLE[kind])
 
@@ -253,13 +253,29 @@ def _entry_tables(entry: dict[str, Any], heading: str) -> None:
             run.add_column(col, justify="left" if col in ("week", "list") else "right")
         for r in entry["run"]:
             add_row(run, r["week"], r["category"] or "(countries only)",
-                        "" if r["rank"] is None else f"#{r['rank']}", compact(r["hours_viewed"]),
-                        compact(r["views"]), _count(r["countries_in_top_10"]),
-                        _count(r["countries_at_1"]))
+                        "" if r["weekly_rank"] is None else f"#{r['weekly_rank']}",
+                        compact(r["weekly_hours_viewed"]), compact(r["weekly_views"]),
+                        _count(r["countries_in_top_10"]), _count(r["countries_at_1"]))
         console.print(run)
         console.print("– : not published for that week (no views before 2023-06-18; no "
                       "country lists for the week)", highlight=False)
     print_facts(entry)
+
+
+def _season_table(show: dict[str, Any]) -> None:
+    """A show's seasons, a row each in natural order."""
+    table = Table(title="Season by season", title_justify="left")
+    for col in ("season", "lists", "weeks in Top 10", "weeks at #1", "peak", "first week",
+                "last week", "hours viewed", "views"):
+        table.add_column(col, justify="left" if col in ("season", "lists") else "right")
+    for season in show["seasons"]:
+        peak = season["peak_rank"]
+        add_row(table, season["name"], ", ".join(g["category"] for g in season["global"]),
+                str(season["weeks_in_top_10"]), str(season["weeks_at_1"]),
+                f"#{peak}" if peak else "–", season["first_week"] or "–",
+                season["last_week"] or "–", compact(season["hours_viewed"]),
+                compact(season["views"]))
+    console.print(table)
 
 
 def _count(value: int | None) -> str:
@@ -293,13 +309,14 @@ def title_cmd(
     for show in result["shows"]:
         _entry_tables(show, f"{show['show_title']} (the show: {len(show['seasons'])} "
                             f"season{'s' if len(show['seasons']) != 1 else ''})")
+        _season_table(show)
     for entry in result["matches"]:
         kind = "film" if entry["kind"] == "film" else "TV"
         who = entry.get("identity") or {}
         released = f", {who['release_date'][:4]}" if who.get("release_date") else ""
         ident = f" · {entry['title_id']}" if entry.get("title_id") else ""
-        _entry_tables(entry, f"{_name(entry['show_title'], entry['season_title'])} "
-                             f"({kind}{released}){ident}")
+        name = entry.get("name") or _name(entry["show_title"], entry["season_title"])
+        _entry_tables(entry, f"{name} ({kind}{released}){ident}")
 
 
 def week_cmd(
@@ -342,7 +359,7 @@ def print_week(result: dict[str, Any]) -> None:
                 table.add_column(col, justify="right")
         table.add_column("weeks", justify="right")
         for r in lst["rows"]:
-            cells: list[str | Text] = [str(r["rank"]), _change(r),
+            cells: list[str | Text] = [str(r["weekly_rank"]), _change(r),
                                        _name(r["show_title"], r["season_title"])]
             if numbers:
                 cells += [compact(r["weekly_hours_viewed"]), runtime_hm(r["runtime"]),
@@ -375,7 +392,8 @@ def leaders_cmd(
                                             db=db))
     covered = frame.attrs.get("coverage", {})
     if as_json:
-        print_json({"by": by, "category": category, "country": covered.get("scope"),
+        print_json({"by": by, "source": frame.attrs.get("source"), "category": category,
+                    "country": covered.get("scope"),
                     "since": since, "until": until, "coverage": covered,
                     "rows": _records(frame)})
         return
@@ -400,7 +418,8 @@ def leaders_cmd(
         value = compact(r["value"]) if key == "views" else str(int(r["value"]))
         if r.get("views_partial"):
             value += " *"  # views published for only some of its weeks
-        add_row(table, str(r["rank"]), _name(r["show_title"], r["season_title"]),
+        add_row(table, str(r["rank"]), r.get("name") or _name(r["show_title"],
+                                                               r["season_title"]),
                       r["category"], value, r["first_week"] or "", r["last_week"] or "")
     console.print(table)
     if covered and complete:
@@ -419,19 +438,28 @@ def search_cmd(
 ) -> None:
     """Fuzzy title search that ignores accents, case and punctuation."""
     query = " ".join(text)
-    results = run_or_fail(lambda: api.search(query, limit=limit, source=source, db=db))
+    answer = run_or_fail(lambda: api.search(query, limit=limit, source=source, db=db))
     if as_json:
-        print_json({"query": query, "results": results})
+        print_json(answer)
         return
+    results = answer["results"]
     if not results:
         console.print(Text(f"Nothing close to {query!r}."))
         return
     table = Table(title=Text(f"Titles like {query!r}"), title_justify="left")
     for col in ("score", "title", "kind", "slug"):
         table.add_column(col, justify="right" if col == "score" else "left")
+    under = None  # the show whose seasons follow it
     for r in results:
-        add_row(table, f"{r['score']:.0f}", _name(r["show_title"], r["season_title"]),
-                      r["kind"], r["slug"])
+        if r["page"] == "show":
+            under = r["show_title"]
+            name = f"{r['name']} (show, {plural(r['seasons'], 'title')})"
+        else:
+            nested = r["kind"] == "tv" and r["show_title"] == under
+            under = under if nested else None
+            name = ("  " if nested else "") + r["name"]
+        add_row(table, f"{r['score']:.0f}", name, r["kind"],
+                f"/show/{r['slug']}" if r["page"] == "show" else r["slug"])
     console.print(table)
 
 

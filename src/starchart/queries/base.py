@@ -19,6 +19,7 @@ import zstandard
 
 from starchart import store
 from starchart.countries import country_name
+from starchart.display import whole_numbers
 from starchart.queries.slugs import normalise
 from starchart.weeks import COUNTRY_CATEGORIES, GLOBAL_CATEGORIES, chart_week, is_latest
 
@@ -179,7 +180,7 @@ def pack(answer: Any) -> bytes:
     codec = getattr(_codecs, "compress", None)
     if codec is None:
         codec = _codecs.compress = zstandard.ZstdCompressor(level=3)
-    text = json.dumps(answer, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(whole_numbers(answer), ensure_ascii=False, separators=(",", ":"))
     return bytes(codec.compress(text.encode("utf-8")))
 
 

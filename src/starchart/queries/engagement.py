@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 
 from starchart.coverage import has_table
+from starchart.display import whole_numbers
 from starchart.queries.base import NotFound, iso
 from starchart.store import NETFLIX_SOURCE
 
@@ -146,7 +147,7 @@ def report(
             FROM engagement e WHERE e.source = ? AND e.period = ? GROUP BY ALL
             ORDER BY 3 DESC""", [src, wanted]).fetchall()
     views_published = this["views"] is not None
-    return {
+    return whole_numbers({
         "period": wanted, "start": this["start"], "end": this["end"], "source": src,
         "by": metric, "views_published": views_published,
         "filters": {"kind": kind, "language": lang, "origin": origin,
@@ -169,4 +170,4 @@ def report(
         "periods": [p["period"] for p in known],
         "note": ("Top 10 weeks count the global lists' weeks whose Sunday falls in the "
                  "half-year; the global lists cover every week since 2021-07-04."),
-    }
+    })

@@ -213,7 +213,7 @@ def week_story(con: duckdb.DuckDBPyConnection, source: str, week: dt.date,
     first = next((e[0] for e in reversed(events) if e[1] == "added"), None)
     revisions = [
         {"release": e[0], "positions": e[2],
-         "changes": [{"category": c[1], "rank": c[2],
+         "changes": [{"category": c[1], "weekly_rank": c[2],
                       "before": _side(c[3], c[4], c[5], c[6]),
                       "after": _side(c[7], c[8], c[9], c[10])}
                      for c in changes if c[0] == e[0]]}
@@ -226,5 +226,5 @@ def _side(show: str | None, season: str | None, hours: float | None,
           views: float | None) -> dict[str, Any] | None:
     if show is None:
         return None
-    return {"show_title": show, "season_title": season, "hours_viewed": hours,
-            "views": views}
+    return {"show_title": show, "season_title": season, "weekly_hours_viewed": hours,
+            "weekly_views": views}

@@ -16,6 +16,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from starchart.coverage import has_table
+from starchart.display import whole_numbers
 from starchart.queries.base import (
     FILM_SQL,
     KIND_SQL,
@@ -33,7 +35,7 @@ from starchart.queries.base import (
     wanted_week,
 )
 from starchart.queries.record import leaders_coverage
-from starchart.queries.slugs import show_slug, title_slug
+from starchart.queries.slugs import show_slug, title_name, title_slug
 from starchart.weeks import COUNTRY_CATEGORIES, GLOBAL_CATEGORIES
 
 if TYPE_CHECKING:
@@ -116,7 +118,7 @@ def week(
 
     ``previous_week``/``next_week`` are the neighbouring stored weeks (for browsing);
     ``compared_week`` is the week before when it is stored, else None, and then every row's
-    ``previous_rank`` and ``change`` are None: no data for the previous week."""
+    ``previous_weekly_rank`` and ``change`` are None: no data for the previous week."""
     where = f"country {country}" if country else "the global lists"
     if not available:
         raise NotFound(f"no charts for {where} from source {source} in the store", [])
@@ -168,11 +170,11 @@ rows AS (
     AND EXISTS (SELECT 1 FROM wanted w WHERE w.scope = c.country_iso2 AND w.week = c.week)),
 lists AS (
   SELECT r.scope, r.week, r.category,
-         list({{'rank': r.rank, 'show_title': r.show_title, 'season_title': r.season_title,
+         list({{'weekly_rank': r.rank, 'show_title': r.show_title, 'season_title': r.season_title,
                 'slug': s.slug, 'show_slug': s.show_slug, 'weekly_hours_viewed': r.hours,
                 'runtime': r.runtime, 'weekly_views': r.views,
                 'cumulative_weeks_in_top_10': r.cumulative,
-                'previous_rank': r.previous_rank, 'title_id': r.title_id,
+                'previous_weekly_rank': r.previous_rank, 'title_id': r.title_id,
                 'change': CASE WHEN w.previous_week IS DISTINCT FROM r.week - 7 THEN NULL
                                WHEN r.previous_rank IS NULL THEN 'new'
                                WHEN r.rank < r.previous_rank THEN 'up'
@@ -276,7 +278,8 @@ def most_popular(
         })
     order = GLOBAL_CATEGORIES
     ordered = sorted(lists, key=lambda c: (order.index(c) if c in order else len(order), c))
-    return {"source": source, "lists": [{"category": c, "rows": lists[c]} for c in ordered]}
+    return whole_numbers(
+        {"source": source, "lists": [{"category": c, "rows": lists[c]} for c in ordered]})
 
 
 # --- leaderboards ---------------------------------------------------------------------------
@@ -467,6 +470,11 @@ def _with_slugs(table: pa.Table, key: str) -> pa.Table:
     seasons = table.column("season_title").to_pylist()
     table = table.add_column(3, "slug", pa.array(
         [title_slug(s, t) for s, t in zip(shows, seasons, strict=True)], pa.string()))
+    labels = _labels(con, source)
+    kinds = table.column("kind").to_pylist()
+    table = table.append_column("name", pa.array(
+        [(labels.get(s) if t is None and k == "tv" else None) or title_name(s, t)
+         for s, t, k in zip(shows, seasons, kinds, strict=True)], pa.string()))
     for col in ("first_week", "last_week", "max_in_one_week_week"):
         if col in table.column_names:
             at = table.column_names.index(col)
@@ -476,6 +484,17 @@ def _with_slugs(table: pa.Table, key: str) -> pa.Table:
         partial = pc.less(table.column("views_weeks"), table.column("weeks_in_top_10"))
         table = table.append_column("views_partial", partial)
     return table
+
+
+def _labels(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, str]:
+    """The shows whose unnumbered listing is, by the data, their first season, and how it
+    reads ("Stranger Things: Season 1"): the release's ``title_index`` says."""
+    if not has_table(con, "title_index"):
+        return {}
+    return dict(con.execute(
+        """SELECT show_title, label FROM title_index
+           WHERE source = ? AND season_title IS NULL AND kind = 'tv' AND label IS NOT NULL""",
+        [source]).fetchall())
 
 
 def _frame(table: pa.Table) -> pd.DataFrame:

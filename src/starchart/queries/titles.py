@@ -12,6 +12,7 @@ Every record is computed once, for all titles together, when a release is publis
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,8 +35,10 @@ from starchart.queries.record import (
     ids_of_names,
     is_title_id,
     state_coverage,
+    work_names,
 )
 from starchart.queries.search import Title, TitleIndex, universe
+from starchart.queries.seasons import natural_key
 from starchart.queries.slugs import normalise, show_slug, title_name, title_slug
 
 SUGGESTIONS = 5
@@ -60,7 +63,8 @@ c AS (
 cw AS (  -- per record and week: its countries, best rank first
   SELECT show_title, season_title, kind, week, count(*) AS n,
          count(*) FILTER (WHERE rank = 1) AS n1,
-         list({{'iso2': iso2, 'name': name, 'rank': rank}} ORDER BY rank, iso2) AS in_top_10,
+         list({{'iso2': iso2, 'name': name, 'weekly_rank': rank}} ORDER BY rank, iso2)
+           AS in_top_10,
          coalesce(list({{'iso2': iso2, 'name': name}} ORDER BY rank, iso2)
                   FILTER (WHERE rank = 1), []) AS at_1
   FROM c GROUP BY ALL),
@@ -105,8 +109,9 @@ run_rows AS (
    AND g.week = cw.week),
 run AS (
   SELECT show_title, season_title, kind,
-         list({{'week': strftime(week, '%Y-%m-%d'), 'category': category, 'rank': rank,
-                'hours_viewed': hours, 'views': views, 'countries_in_top_10': n,
+         list({{'week': strftime(week, '%Y-%m-%d'), 'category': category,
+                'weekly_rank': rank, 'weekly_hours_viewed': hours, 'weekly_views': views,
+                'countries_in_top_10': n,
                 'countries_at_1': n1}} ORDER BY week, coalesce(category, '')) AS run
   FROM run_rows GROUP BY ALL)
 SELECT run.show_title, run.season_title, run.kind, coalesce(l.lists, []),
@@ -218,19 +223,75 @@ NO_WORK: dict[str, Any] = {"title_id": None, "identity": None, "most_popular": [
 def _names(title: Title) -> dict[str, Any]:
     """How a record names its title."""
     return {"show_title": title.show_title, "season_title": title.season_title,
-            "slug": title.slug, "show_slug": show_slug(title.show_title), "kind": title.kind}
+            "slug": title.slug, "show_slug": show_slug(title.show_title), "kind": title.kind,
+            "name": title.name, "season_number": title.number}
 
 
 def _seasons(titles: list[Title]) -> dict[str, list[Title]]:
-    """Each show's seasons, first charted first."""
+    """Each show's seasons in natural order (:func:`starchart.queries.seasons.natural_key`:
+    Season 1, 2, ... 10, an unnumbered first season first)."""
     seasons: dict[str, list[Title]] = {}
     for t in titles:
         if t.kind == "tv":
             seasons.setdefault(t.show_title, []).append(t)
     for found in seasons.values():
-        found.sort(key=lambda t: (t.first_week is None, t.first_week or dt.date.min,
-                                  t.season_title or ""))
+        found.sort(key=lambda t: natural_key(t.number, t.first_week, t.season_title))
     return seasons
+
+
+# Each season's global lists and weekly ranks, for a show's page (a row and a line per
+# season). {only}: fixed text from _season_lists, never input.
+_SEASON_LISTS = """
+SELECT show_title, season_title, category, count(*) AS weeks_in_top_10,
+       count(*) FILTER (WHERE weekly_rank = 1) AS weeks_at_1, min(weekly_rank) AS peak_rank,
+       strftime(min(week), '%Y-%m-%d') AS first_week,
+       strftime(max(week), '%Y-%m-%d') AS last_week,
+       sum(weekly_hours_viewed) AS hours_viewed, sum(weekly_views) AS views,
+       list({{'week': strftime(week, '%Y-%m-%d'), 'category': category,
+              'weekly_rank': weekly_rank, 'weekly_hours_viewed': weekly_hours_viewed,
+              'weekly_views': weekly_views}} ORDER BY week) AS run
+FROM chart_global WHERE source = $source AND category LIKE 'TV%' {only}
+GROUP BY ALL ORDER BY show_title, season_title, first_week, category
+"""
+
+
+def _season_lists(con: duckdb.DuckDBPyConnection, source: str, named: set[str] | None
+                  ) -> dict[tuple[str, str | None], list[dict[str, Any]]]:
+    """Each season's global lists (``named``: of these shows only), by (show, season)."""
+    only, params = "", {"source": source}
+    if named is not None:
+        if not named:
+            return {}
+        only = "AND show_title IN (SELECT unnest($named::VARCHAR[]))"
+        params["named"] = sorted(named)  # type: ignore[assignment]
+    out: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+    for (show, season, category, weeks, at_1, peak, first, last, hours, views,
+         run) in con.execute(_SEASON_LISTS.format(only=only), params).fetchall():
+        out.setdefault((show, season), []).append({
+            "category": category, "weeks_in_top_10": weeks, "weeks_at_1": at_1,
+            "peak_rank": peak, "first_week": first, "last_week": last,
+            "hours_viewed": hours, "views": views, "run": run})
+    return out
+
+
+def _season_entry(title: Title, lists: list[dict[str, Any]]) -> dict[str, Any]:
+    """One season on its show's page: its names and number, each global list it was on,
+    and its weekly ranks."""
+    hours = [g["hours_viewed"] for g in lists if g["hours_viewed"] is not None]
+    views = [g["views"] for g in lists if g["views"] is not None]
+    return {"slug": title.slug, "season_title": title.season_title,
+            "season_number": title.number, "name": title.name,
+            # over its global lists (a season is on one, TV English or not, nearly always)
+            "weeks_in_top_10": sum(g["weeks_in_top_10"] for g in lists),
+            "weeks_at_1": sum(g["weeks_at_1"] for g in lists),
+            "peak_rank": min((g["peak_rank"] for g in lists), default=None),
+            "first_week": min((g["first_week"] for g in lists), default=None),
+            "last_week": max((g["last_week"] for g in lists), default=None),
+            "hours_viewed": sum(hours) if hours else None,
+            "views": sum(views) if views else None,
+            "global": [{k: v for k, v in lst.items() if k != "run"} for lst in lists],
+            "run": sorted((r for lst in lists for r in lst["run"]),
+                          key=lambda r: (r["week"], r["category"]))}
 
 
 def _briefs(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
@@ -239,6 +300,25 @@ def _briefs(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
         "SELECT title_id, name, original_title, release_date FROM titles").fetchall()
     return {r[0]: brief(r[0], {"name": r[1], "original_title": r[2],
                                "release_date": iso(r[3])}) for r in rows}
+
+
+def _alternate_names(con: duckdb.DuckDBPyConnection, linked: dict[Key, list[str]]
+                     ) -> dict[Key, list[str]]:
+    """The other names (folded) of the works each name is linked to: the original titles
+    and every name the engagement reports and lists gave them."""
+    if not linked:
+        return {}
+    names = {tid: [normalise(n) for n in found] for tid, _, found in work_names(con)}
+    return {key: [n for tid in ids for n in names.get(tid, ())] for key, ids in linked.items()}
+
+
+def _with(names: list[str], more: Iterable[str]) -> list[str]:
+    """``names`` and then ``more``, each once, empty ones left out."""
+    out = list(names)
+    for name in more:
+        if name and name not in out:
+            out.append(name)
+    return out
 
 
 def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool = False) -> int:
@@ -259,6 +339,7 @@ def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool =
     briefs = _briefs(con) if has_identities(con) else {}
     linked = {key: [tid for tid in ids if tid in briefs]
               for key, ids in ids_of_names(con, source).items()} if briefs else {}
+    alternates = _alternate_names(con, linked)
     index = pa.table({
         "source": [source] * len(titles),
         "position": pa.array(range(len(titles)), pa.int32()),
@@ -267,9 +348,13 @@ def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool =
         "kind": [t.kind for t in titles],
         "entries": pa.array([t.rows for t in titles], pa.int64()),
         "first_week": pa.array([t.first_week for t in titles], pa.date32()),
+        "season_number": pa.array([t.number for t in titles], pa.int32()),
+        "label": pa.array([t.label for t in titles], pa.string()),
         "slug": [t.slug for t in titles],
         "show_slug": [show_slug(t.show_title) for t in titles],
-        "names": pa.array([t.names() for t in titles], pa.list_(pa.string())),
+        "names": pa.array([_with(t.names(), alternates.get((t.show_title, t.season_title,
+                                                             t.kind), ()))
+                           for t in titles], pa.list_(pa.string())),
         "title_ids": pa.array([linked.get((t.show_title, t.season_title, t.kind), [])
                                for t in titles], pa.list_(pa.string())),
     })
@@ -285,6 +370,7 @@ def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool =
     named = needed if reuse else None  # None: every title, without a filter
     by_title = records(con, source, shows_named=named, unlinked=bool(linked))
     by_show = records(con, source, shows=True, shows_named=named)
+    season_lists = _season_lists(con, source, named)
     pages: dict[str, list[Any]] = {name: [] for name in (
         "source", "page", "slug", "show_title", "season_title", "kind", "position", "entry")}
 
@@ -300,7 +386,8 @@ def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool =
         ids = linked.get((title.show_title, title.season_title, title.kind))
         if not ids:
             entry = by_title.get((title.show_title, title.season_title, title.kind))
-            return {**(entry or _empty(title)), **NO_WORK, "also": []}
+            return {**(entry or _empty(title)), **NO_WORK, "also": [],
+                    "name": title.name, "season_number": title.number}
         return {"work": ids[0], **_names(title), "also": [briefs[tid] for tid in ids[1:]]}
 
     shown: set[str] = set()
@@ -315,9 +402,9 @@ def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool =
             shown.add(title.show_title)
             show = {**(by_show.get((title.show_title, None, "tv")) or _empty(title, True)),
                     **NO_WORK}
-            seasons = seasons_of[title.show_title]
-            show["seasons"] = [t.slug for t in seasons]
-            show["season_titles"] = [t.season_title for t in seasons]  # None: unnumbered
+            show["seasons"] = [
+                _season_entry(t, season_lists.get((t.show_title, t.season_title), []))
+                for t in seasons_of[title.show_title]]
             add("show", show_slug(title.show_title), title, position, show)
     table = pa.table({**pages, "season_title": pa.array(pages["season_title"], pa.string()),
                       "position": pa.array(pages["position"], pa.int32()),
@@ -511,10 +598,11 @@ def title(con: duckdb.DuckDBPyConnection, index: TitleIndex, pages: PageIndex,
 def title_by_slug(con: duckdb.DuckDBPyConnection, index: TitleIndex, pages: PageIndex,
                   slug: str, *, show: bool = False) -> dict[str, Any]:
     """One film or season by its slug or its stable ID (``nf-…``), or a show (all seasons,
-    with ``seasons`` and ``season_titles``) by the show's slug. Where a title and a show
-    share a slug (a show's unnumbered listing, a film named like a show), the title wins
-    unless ``show`` asks for the show; between titles, the most charted wins. A name that
-    is several works answers with the most recently charted, ``also`` naming the others."""
+    with ``seasons``: each season's lists and run, in natural order) by the show's slug.
+    Where a title and a show share a slug (a show's unnumbered listing, a film named like a
+    show), the title wins unless ``show`` asks for the show; between titles, the most
+    charted wins. A name that is several works answers with the most recently charted,
+    ``also`` naming the others."""
     wanted = slug.strip().lower()
     if is_title_id(wanted):
         rowid = pages.by_work.get(wanted)

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from starchart.display import whole_numbers
 from starchart.queries.lists import LEADER_METRICS, LEADERS, leader_metric
 from starchart.queries.slugs import title_name
 from starchart.weeks import chart_week, is_latest
@@ -38,8 +39,8 @@ def jsonable(value: Any) -> Any:
         return [jsonable(v) for v in value]
     if value is None or isinstance(value, str | bool | int):
         return value
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
+    if isinstance(value, float):  # a whole count as an int: 14100000, not 14100000.0
+        return None if math.isnan(value) else whole_numbers(value)
     if isinstance(value, dt.datetime):
         return value.isoformat()
     if isinstance(value, dt.date):
@@ -229,11 +230,8 @@ def title_page(
     asked for as a show, so the title does not shadow it.
     """
     entry = charts.title_by_slug(slug, show=show, source=source)  # JSON-safe: the release's
-    seasons = [
-        {"slug": season, "label": name or entry["show_title"], "url": title_url(season)}
-        for season, name in zip(entry.get("seasons") or [], entry.get("season_titles") or [],
-                                strict=True)
-    ] if show else []
+    seasons = [{"slug": season["slug"], "label": season["name"], "url": title_url(season["slug"])}
+               for season in entry.get("seasons") or []] if show else []
     is_show = "seasons" in entry
     the_slug = (entry.get("show_slug") if is_show else entry.get("slug")) or slug
     make = show_url if is_show else title_url
@@ -276,6 +274,7 @@ def leaders_page(
     return {
         "by": by,
         "by_label": LEADER_WORDS[by],
+        "source": frame.attrs.get("source"),
         "category": category or None,
         "country": code,
         "since": since,
@@ -295,12 +294,17 @@ def leaders_page(
 def search_page(
     charts: Charts, q: str, *, limit: int = 20, source: str | None = None
 ) -> dict[str, Any]:
-    """Fuzzy title search (empty query: no results, not an error)."""
+    """Title search (empty query: no results, not an error): shows link to their page."""
     text = q.strip()
-    results = charts.search(text, limit=limit, source=source) if text else []
+    found = charts.search(text, limit=limit, source=source) if text else {"results": []}
+    results = [_row(r) for r in jsonable(found["results"])]
+    for r in results:
+        if r.get("page") == "show":
+            r["url"] = show_url(r["slug"])
     return {
         "query": text,
-        "results": [_row(r) for r in jsonable(list(results))],
+        "source": found.get("source"),
+        "results": results,
         "links": {
             "html": with_query("/search", {"q": text}),
             "json": with_query("/search.json", {"q": text}),
@@ -328,6 +332,7 @@ def weeks_page(
     """Every week with lists, newest first: the archive."""
     weeks = [str(w) for w in jsonable(charts.weeks(country=country, source=source))]
     return {
+        "source": charts.source(source),
         "country": country,
         "weeks": [{"week": w, "url": week_url(w, country)} for w in weeks],
         "links": {
@@ -354,6 +359,7 @@ def countries_page(charts: Charts, *, source: str | None = None) -> dict[str, An
     firsts = [c["first_week"] for c in found if c["first_week"]]
     lasts = [c["last_week"] for c in found if c["last_week"]]
     return {
+        "source": charts.source(source),
         "countries": [{**c, "url": f"/country/{c['iso2']}"} for c in found],
         "first_week": min(firsts) if firsts else None,
         "last_week": max(lasts) if lasts else None,

@@ -139,8 +139,9 @@ def run_svg(
 
     series: dict[str, list[tuple[int, int]]] = {}
     for r in sorted(run, key=lambda r: _week(r["week"])):
-        if r.get("rank") is not None:
-            series.setdefault(series_key(r), []).append((idx(r["week"]), int(r["rank"])))
+        if r.get("weekly_rank") is not None:
+            series.setdefault(series_key(r), []).append((idx(r["week"]),
+                                                         int(r["weekly_rank"])))
     best = min((rank for pts in series.values() for _, rank in pts), default=None)
     gaps = axis.breaks()
     gap_text = (
@@ -263,7 +264,7 @@ def legend(run: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
     """(CSS class, series name) pairs in the order the plot draws them."""
     keys: list[str] = []
     for r in sorted(run, key=lambda r: _week(r["week"])):
-        if r.get("rank") is None:
+        if r.get("weekly_rank") is None:
             continue
         key = series_key(r)
         if key not in keys:

@@ -131,29 +131,29 @@ Origin = Annotated[
 Never = Annotated[bool, Query(description="Only titles never in a global Top 10")]
 EngagementLimit = Annotated[int, Query(ge=1, le=500, description="How many titles")]
 
-WEEK_COLUMNS = (
+WEEK_COLUMNS = (  # Netflix's columns (all-weeks-global.tsv), then the move
     "week",
     "category",
-    "rank",
+    "weekly_rank",
     "show_title",
     "season_title",
     "weekly_hours_viewed",
     "runtime",
     "weekly_views",
     "cumulative_weeks_in_top_10",
-    "previous_rank",
+    "previous_weekly_rank",
     "change",
 )
-COUNTRY_COLUMNS = (
-    "week",
-    "country",
+COUNTRY_COLUMNS = (  # Netflix's columns (all-weeks-countries.tsv), then the move
     "country_name",
+    "country_iso2",
+    "week",
     "category",
-    "rank",
+    "weekly_rank",
     "show_title",
     "season_title",
     "cumulative_weeks_in_top_10",
-    "previous_rank",
+    "previous_weekly_rank",
     "change",
 )
 POPULAR_COLUMNS = (
@@ -186,7 +186,7 @@ def week_list_rows(page: Mapping[str, Any], list_slug: ListParam) -> Rows:
     base = {
         "week": page["week"],
         "category": category,
-        "country": page.get("country"),
+        "country_iso2": page.get("country"),
         "country_name": page.get("country_name"),
     }
     columns = COUNTRY_COLUMNS if page.get("country") else WEEK_COLUMNS
@@ -219,10 +219,11 @@ def countries_rows(page: Mapping[str, Any]) -> Rows:
 
 def title_extras(view: PageView, page: Mapping[str, Any]) -> dict[str, Any]:
     listed = [c["iso2"] for c in view.chrome()["nav_countries"]]
-    run = page.get("run") or []
+    run = views.plot_rows(page)
     label = f"Weekly rank of {page.get('show_title', '')}"
     return {
         "headline": views.headline(page),
+        "seasons": views.season_rows(page),
         "plot": plot.run_figure(run, label=label),
         "plot_key": plot.legend(run),
         "plot_note": plot.gap_note(run),

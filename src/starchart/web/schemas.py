@@ -17,7 +17,7 @@ class _Open(BaseModel):
 
 
 class WeekRow(_Open):
-    rank: int
+    weekly_rank: int
     show_title: str
     season_title: str | None
     slug: str
@@ -27,7 +27,7 @@ class WeekRow(_Open):
     runtime: float | None
     weekly_views: float | None
     cumulative_weeks_in_top_10: int
-    previous_rank: int | None
+    previous_weekly_rank: int | None
     title_id: str | None  # the stable ID of the work (nf-…), or the engine's catalog ID
     change: Literal["new", "up", "down", "same"] | None  # None: previous week not stored
 
@@ -42,13 +42,13 @@ class WeekList(_Open):
 class Side(_Open):
     show_title: str
     season_title: str | None
-    hours_viewed: float | None
-    views: float | None
+    weekly_hours_viewed: float | None
+    weekly_views: float | None
 
 
 class PositionChange(_Open):
     category: str
-    rank: int
+    weekly_rank: int
     before: Side | None  # None: the position is new
     after: Side | None  # None: the position is gone
 
@@ -136,7 +136,7 @@ class GlobalStat(_Open):
 class CountryRank(_Open):
     iso2: str
     name: str
-    rank: int | None = None
+    weekly_rank: int | None = None
 
 
 class CountryWeek(_Open):
@@ -167,11 +167,48 @@ class CountryStats(_Open):
 class RunPoint(_Open):
     week: str
     category: str | None  # None: a week on country lists only
-    rank: int | None
-    hours_viewed: float | None
-    views: float | None
+    weekly_rank: int | None
+    weekly_hours_viewed: float | None
+    weekly_views: float | None
     countries_in_top_10: int | None  # None: no country lists that week
     countries_at_1: int | None
+
+
+class SeasonList(_Open):
+    category: str
+    weeks_in_top_10: int
+    weeks_at_1: int
+    peak_rank: int
+    first_week: str
+    last_week: str
+    hours_viewed: float | None
+    views: float | None
+
+
+class SeasonRunPoint(_Open):
+    week: str
+    category: str
+    weekly_rank: int
+    weekly_hours_viewed: float | None
+    weekly_views: float | None
+
+
+class Season(_Open):
+    """One season on its show's page (``seasons``, in natural order)."""
+
+    slug: str
+    season_title: str | None  # None: unnumbered (Netflix's N/A)
+    season_number: int | None  # an unnumbered first season (Stranger Things): 1
+    name: str
+    weeks_in_top_10: int  # over its global lists
+    weeks_at_1: int
+    peak_rank: int | None
+    first_week: str | None
+    last_week: str | None
+    hours_viewed: float | None
+    views: float | None
+    global_: list[SeasonList] = Field(alias="global")
+    run: list[SeasonRunPoint]
 
 
 class NameSeen(_Open):
@@ -254,12 +291,15 @@ class TitlePage(_Open):
     show over its seasons (``page: show``)."""
 
     page: Literal["title", "show"]
+    source: str
     show_title: str
     season_title: str | None = None
     slug: str | None = None
     show_slug: str
+    name: str | None = None  # a film's or season's, as it reads ("Stranger Things: Season 1")
+    season_number: int | None = None
     kind: Literal["film", "tv"]
-    seasons: list[str] | None = None
+    seasons: list[Season] | None = None  # a show's seasons, in natural order
     global_: list[GlobalStat] | None = Field(default=None, alias="global")
     countries: CountryStats
     run: list[RunPoint]
@@ -276,6 +316,7 @@ class LeaderRow(_Open):
     show_title: str
     season_title: str | None
     slug: str
+    name: str  # how it reads: an unnumbered first season as "Stranger Things: Season 1"
     url: str
     category: str
     value: float
@@ -304,6 +345,7 @@ class LeadersCoverage(_Open):
 class LeadersPage(_Open):
     by: Literal["weeks-at-1", "weeks-in-top-10", "countries", "views"]
     by_label: str
+    source: str
     category: str | None
     country: str | None = None  # one country's Films and TV lists
     since: str | None
@@ -316,16 +358,24 @@ class LeadersPage(_Open):
 
 
 class SearchResult(_Open):
+    """A film or season (``page: title``), or a show (``page: show``, its seasons after
+    it)."""
+
     show_title: str
     season_title: str | None
     slug: str
     url: str
     kind: str
+    page: Literal["title", "show"]
+    name: str
+    season_number: int | None
+    seasons: int | None = None
     score: float
 
 
 class SearchPage(_Open):
     query: str
+    source: str | None
     results: list[SearchResult]
     links: dict[str, str]
 
@@ -403,6 +453,7 @@ class WeekLink(_Open):
 
 
 class WeeksPage(_Open):
+    source: str
     country: str | None
     weeks: list[WeekLink]
     links: dict[str, str]
@@ -418,6 +469,7 @@ class CountryEntry(_Open):
 
 
 class CountriesPage(_Open):
+    source: str
     countries: list[CountryEntry]
     first_week: str | None  # over every country
     last_week: str | None

@@ -42,6 +42,27 @@ def headline(entry: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def season_rows(entry: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A show's seasons, one row each in natural order, with the lists each was on."""
+    return [{**season, "lists": [g["category"] for g in season.get("global") or []]}
+            for season in entry.get("seasons") or []]
+
+
+def plot_rows(entry: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """What the run plot draws: a title's run; for a show, a line per season (its weekly
+    ranks, named by the season) over the show's weekly country counts."""
+    seasons = entry.get("seasons")
+    if not seasons:
+        return list(entry.get("run") or [])
+    rows: list[dict[str, Any]] = [
+        {**r, "season_title": season["name"]}
+        for season in seasons for r in season.get("run") or []]
+    rows += [{"week": r["week"], "category": r.get("category"), "weekly_rank": None,
+              "countries_in_top_10": r.get("countries_in_top_10"),
+              "countries_at_1": r.get("countries_at_1")} for r in entry.get("run") or []]
+    return rows
+
+
 def _tally(
     weeks: Iterable[Mapping[str, Any]],
 ) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
@@ -53,8 +74,8 @@ def _tally(
         for c in w.get("in_top_10") or []:
             code = c["iso2"]
             in_top[code] = in_top.get(code, 0) + 1
-            if c.get("rank") is not None:
-                best[code] = min(best.get(code, 99), int(c["rank"]))
+            if c.get("weekly_rank") is not None:
+                best[code] = min(best.get(code, 99), int(c["weekly_rank"]))
         for c in w.get("at_1") or []:
             at_one[c["iso2"]] = at_one.get(c["iso2"], 0) + 1
     return in_top, at_one, best
