@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from starchart.commands import demo, discovery, engine, facts, published, simulate, web
+from starchart.commands import demo, discovery, engine, facts, published, simulate, watch, web
 
 app = typer.Typer(
     name="starchart",
@@ -19,7 +19,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for area in (demo, engine, published, facts, simulate, web, discovery):
+for area in (demo, engine, published, facts, simulate, web, discovery, watch):
     area.register(app)
 
 

@@ -16,6 +16,7 @@ from starchart.commands.common import (
     print_json,
     run_or_fail,
 )
+from starchart.commands.watch import print_watchlist
 from starchart.progress import progress_bar
 
 MemoryOption = Annotated[
@@ -105,6 +106,7 @@ def build_cmd(
         console.print(f"  {table:<14} {n:>8,} rows")
     for path in result.get("files", []):
         console.print(f"  wrote {path}")
+    print_watchlist(result)
 
 
 def ingest_cmd(

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from starchart.countries import is_iso_country
 from starchart.queries.lists import LEADER_METRICS, LEADERS, leader_metric
-from starchart.queries.slugs import title_name
+from starchart.queries.slugs import title_name, title_slug
 from starchart.weeks import parse_week
 
 # the leaderboards and their words come from one table, shared with the api and the CLI
@@ -209,6 +209,25 @@ def changes_page(charts: Charts, *, since: int | None = None, limit: int = 20) -
             "html": with_query("/changes", params),
             "json": with_query("/changes.json", params),
         },
+    }
+
+
+def watchlist_page(charts: Charts, *, since: int | None = None, limit: int = 50
+                   ) -> dict[str, Any]:
+    """What watched titles did, release by release, newest first (the Atom feed's data):
+    each event links to the title's page."""
+    found = charts.watchlist_events(since=since, limit=limit)
+    for event in found:
+        slug = (event["title_id"] if event["title_id"].startswith("nf-")
+                else title_slug(event["show_title"], event["season_title"]))
+        event["url"] = with_query(title_url(slug), {"source": event["source"]})
+    params = {"since": since, "limit": limit}
+    return {
+        "release": charts.release.public(),
+        "since": since,
+        "events": found,
+        "links": {"atom": with_query("/watchlist.atom", params),
+                  "json": with_query("/watchlist.json", params)},
     }
 
 

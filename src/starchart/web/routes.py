@@ -16,7 +16,7 @@ from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from starchart import releases
-from starchart.web import pages, plot, views
+from starchart.web import atom, pages, plot, views
 from starchart.web.responses import csv_response, json_response
 from starchart.web.schemas import (
     ChangesPage,
@@ -577,6 +577,26 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
     ) -> Response:
         page = view.data("changes", pages.changes_page, since=since, limit=limit)
         return view.render(request, "changes.html", page, section="changes")
+
+    @app.get(
+        "/watchlist.json",
+        tags=JSON_TAGS,
+        summary="What watched titles did: entered a list, #1 somewhere, new countries",
+        responses=ERRORS,
+    )
+    def watchlist_json(view: View, since: SinceRelease = None, limit: Limit = 50) -> Response:
+        return json_response(view.data("watchlist", pages.watchlist_page, since=since,
+                                       limit=limit))
+
+    @app.get("/watchlist.atom", summary="The watchlist's events as an Atom feed",
+             response_class=Response,
+             responses={200: {"content": {atom.MEDIA_TYPE: {}}, "description": "Atom"}})
+    def watchlist_atom(
+        view: View, request: Request, since: SinceRelease = None, limit: Limit = 50
+    ) -> Response:
+        page = view.data("watchlist", pages.watchlist_page, since=since, limit=limit)
+        return Response(atom.watchlist_feed(page, str(request.base_url)),
+                        media_type=atom.MEDIA_TYPE)
 
     @app.get("/api", include_in_schema=False)
     def api_page(view: View, request: Request) -> Response:
