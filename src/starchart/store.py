@@ -254,7 +254,7 @@ CREATE TABLE IF NOT EXISTS coverage (
 
 -- Discovery (starchart.discovery): the models 'starchart train' fits, replaced whole by each
 -- run. 'viewing' learns from what profiles watched (EASE + catalog metadata); 'charting'
--- from which imported Netflix titles share weekly lists (its title_id is the title's slug).
+-- from which imported Netflix titles share weekly lists (title_id: the work's 'nf-…' ID).
 CREATE TABLE IF NOT EXISTS discovery_models (
     model        VARCHAR PRIMARY KEY,  -- 'viewing' | 'charting'
     algorithm    VARCHAR NOT NULL,     -- 'ease+metadata' | 'co-charting cosine'
