@@ -490,6 +490,16 @@ class Charts:
 
         return picks_on(self.con, profile_id, limit=limit)
 
+    def has_page(self, slug: str, *, source: str | None = None) -> bool:
+        """True when ``slug`` (a title's slug in ``source``, or a work's ``nf-…`` ID) has a
+        page in this release: what a link to it may rely on."""
+        from starchart.queries.record import is_title_id
+
+        key = slug.strip().lower()
+        if is_title_id(key):
+            return any(key in self._pages(s).by_work for s in self.sources())
+        return key in self._pages(self._source(source)).by_slug
+
     def names_of(self, title_ids: list[str]) -> dict[str, str]:
         """How each title the discovery models know reads (``Show: Season 2``), by
         ``title_id``: for showing a pick's ``because``."""

@@ -231,6 +231,51 @@ def watchlist_page(charts: Charts, *, since: int | None = None, limit: int = 50
     }
 
 
+def similar_to(charts: Charts, entry: Mapping[str, Any], *, limit: int = 12,
+               source: str | None = None) -> dict[str, Any]:
+    """More like the title of page ``entry`` (:func:`title_page`): its work's ``nf-…`` ID, or
+    its name, looked up in the release's discovery models (co-viewing for catalog titles,
+    co-charting for imported Netflix titles). Each neighbour links to its page where it has
+    one. No model, or none that knows the title: no titles and a ``note`` saying why."""
+    from starchart.discovery.answers import NotTrainedError
+
+    key = entry.get("title_id") or title_name(entry["show_title"], entry.get("season_title"))
+    try:
+        found = charts.similar(str(key), limit=limit)
+    except NotTrainedError:
+        return {"title_id": None, "similar": [], "note": "No discovery model has been "
+                "trained on these charts yet ('starchart train', or 'starchart build')."}
+    except LookupError:
+        return {"title_id": None, "similar": [],
+                "note": "The discovery models do not know this title yet."}
+    rows = []
+    for r in found["similar"]:
+        slug = (r["title_id"] if r["title_id"].startswith("nf-")
+                else title_slug(r["show_title"], r["season_title"]))
+        linked = charts.has_page(slug, source=source)
+        rows.append({**r, "url": with_query(title_url(slug), {"source": source})
+                     if linked else None})
+    return {"title_id": found["title_id"], "similar": rows, "note": None}
+
+
+def similar_page(charts: Charts, slug: str, *, limit: int = 12,
+                 source: str | None = None) -> dict[str, Any]:
+    """The "more like this" page of the title at ``slug`` (or ``nf-…`` ID): the title, its
+    nearest titles best first with their scores and links (:func:`similar_to`)."""
+    entry = title_page(charts, slug, source=source)
+    found = similar_to(charts, entry, limit=limit, source=source)
+    params = {"limit": limit, "source": source}
+    here = entry["links"]["html"] if entry["page"] == "title" else title_url(slug)
+    return {
+        "show_title": entry["show_title"],
+        "season_title": entry.get("season_title"),
+        "kind": entry.get("kind"),
+        **found,
+        "links": {"title": here, "html": with_query(f"{here}/similar", params),
+                  "json": with_query(f"{here}/similar.json", params)},
+    }
+
+
 def title_page(
     charts: Charts, slug: str, *, show: bool = False, source: str | None = None
 ) -> dict[str, Any]:

@@ -271,6 +271,18 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         return json_response(page)
 
     @app.get(
+        "/title/{slug}/similar.json",
+        tags=JSON_TAGS,
+        summary="More like this: the titles closest to one title, best first",
+        responses=ERRORS,
+    )
+    def similar_json(
+        view: View, slug: SlugParam, limit: Limit = 12, source: SourceParam = None
+    ) -> Response:
+        return json_response(view.data("similar", pages.similar_page, slug=slug, limit=limit,
+                                       source=view.check_source(source)))
+
+    @app.get(
         "/show/{slug}.json",
         tags=JSON_TAGS,
         summary="A show over all its seasons",
@@ -488,6 +500,16 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
             return RedirectResponse(pages.week_url(week, code), status_code=301)
         return render_week(view, request, week_data(view, week, code, source), source=source)
 
+    def more_like_this(view: PageView, page: dict[str, Any], source: str | None
+                       ) -> dict[str, Any] | None:
+        """The title page's "More like this" panel: six titles and a link to the rest."""
+        if page["page"] != "title":
+            return None
+        found = pages.similar_to(view.charts(), page, limit=6, source=view.check_source(source))
+        here = page["links"]["html"]
+        return {**found, "links": {"html": pages.with_query(f"{here}/similar",
+                                                           {"source": source})}}
+
     def render_title(
         view: PageView, request: Request, page: dict[str, Any], source: str | None
     ) -> Response:
@@ -499,6 +521,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
                 "plot": plot.run_svg(run, label=f"Weekly rank of {page.get('show_title', '')}"),
                 "plot_key": plot.legend(run),
                 "spread": views.spread(page, listed),
+                "more_like_this": more_like_this(view, page, source),
             }
 
         return view.render(request, "title.html", page, section="title", source=source, extra=extra)
@@ -511,6 +534,15 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         if page["page"] == "show":
             return RedirectResponse(page["links"]["html"], status_code=308)
         return render_title(view, request, page, source)
+
+    @app.get("/title/{slug}/similar", include_in_schema=False)
+    def similar_html(
+        view: View, request: Request, slug: SlugParam, limit: Limit = 12,
+        source: SourceParam = None,
+    ) -> Response:
+        page = view.data("similar", pages.similar_page, slug=slug, limit=limit,
+                         source=view.check_source(source))
+        return view.render(request, "similar.html", page, section="title", source=source)
 
     @app.get("/show/{slug}", include_in_schema=False)
     def show_page(
