@@ -179,6 +179,7 @@ def build(
     spark_master: str | None = None,
     full: bool = False,
     memory_limit: str | None = None,
+    train: bool = True,  # noqa: F811 - the parameter, not api.train
     progress: ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Compute the weekly charts and Most Popular lists (see docs/engine-charts.md).
@@ -189,7 +190,9 @@ def build(
     reads ``catalog`` and ``events`` files straight into Spark (``spark_master`` or local),
     validates them as ``ingest`` does and writes the three export files plus
     ``quarantine.tsv`` into ``out``. ``progress(description, done, total)`` is called per step.
-    Returns weeks built, rows per table and timings.
+    On DuckDB, ``train`` (default) then trains the discovery models (``training``: seconds,
+    rows learnt from; skipped when no week was built and a model is stored). Returns weeks
+    built, rows per table and timings.
     """
     from starchart.weeks import parse_week
 
@@ -208,8 +211,11 @@ def build(
 
         assert catalog is not None and events is not None and out is not None
         paths = [events] if isinstance(events, str | Path) else list(events)
-        return build_spark(catalog, paths, out, round_to=round_to,
-                           spark_master=spark_master, progress=progress)
+        result = build_spark(catalog, paths, out, round_to=round_to,
+                             spark_master=spark_master, progress=progress)
+        result["training"] = {"trained": False, "reason": "the Spark build writes files, not "
+                              "a store: train on Spark with 'starchart train --engine spark'"}
+        return result
     if engine != "duckdb":
         raise ValueError(f"unknown engine {engine!r}: choose duckdb or spark")
     if catalog is not None or events or out is not None or spark_master is not None:
@@ -217,12 +223,21 @@ def build(
             "{catalog}, {events}, {out} and {spark_master} belong to {engine} spark; on DuckDB, "
             "ingest the files into the store, then build and export"
         )
+    from starchart.discovery.train import train_after_build
     from starchart.engine.build import build as build_duckdb
 
     sunday = None if week is None else parse_week(str(week))
     with store.reporting_waits(progress):  # while another process holds the store
         report = build_duckdb(db, week=sunday, full=full, memory_limit=memory_limit,
                               progress=progress)
+        report["training"] = {"trained": False, "reason": "not asked (train=False)"}
+        if train:
+            try:
+                report["training"] = train_after_build(db, len(report["weeks"]),
+                                                       progress=progress)
+            except BaseException:
+                _published(report, db, progress)  # the charts are saved: publish them
+                raise
     return _published(report, db, progress)
 
 

@@ -508,6 +508,33 @@ def train_duckdb(db: str | Path | None = None, *, progress: Progress | None = No
     return _report("duckdb", db, viewing, charting, rows, steps, started)
 
 
+def train_after_build(db: str | Path | None, weeks_built: int, *,
+                      progress: Progress | None = None) -> dict[str, Any]:
+    """What ``starchart build`` trains after the charts (DuckDB): every model, unless the
+    store has nothing to learn from, or the build built no week and models are stored (no
+    new data since they were trained). ``{"trained", "seconds", "rows", ...}`` or
+    ``{"trained": False, "reason"}``."""
+    with store.opened(db, read_only=True) as con:
+        [(models,)] = con.execute("SELECT count(*) FROM discovery_models").fetchall()
+        [(charts,)] = con.execute(
+            "SELECT EXISTS (SELECT 1 FROM chart_country WHERE source = $s) "
+            "OR EXISTS (SELECT 1 FROM chart_global WHERE source = $s)",
+            {"s": store.NETFLIX_SOURCE}).fetchall()
+        learnable = charts or _has_viewing(con)
+    if not learnable:
+        return {"trained": False, "reason": "nothing to learn from yet: no viewing events "
+                "and no imported Netflix charts"}
+    if models and not weeks_built:
+        return {"trained": False, "reason": "no new data since the last build: the stored "
+                "models stand"}
+    report = train_duckdb(db, progress=progress)
+    return {"trained": True, "seconds": report["timings"]["wall"],
+            "rows": sum(int(m.get("interactions", m.get("entries", 0)))
+                        for m in report["models"]),
+            "written": report["rows"], "models": report["models"],
+            "timings": report["timings"]}
+
+
 def train_spark(catalog: str | Path, events: Sequence[str | Path], *,
                 db: str | Path | None = None, spark: Any = None,
                 spark_master: str | None = None, progress: Progress | None = None,
