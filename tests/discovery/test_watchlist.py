@@ -152,3 +152,18 @@ def test_cli_watch_and_import_section(store: Path, tmp_path: Path) -> None:
     assert "Watchlist" in out.output and "was #1: South Korea (TV)" in out.output
     removed = runner.invoke(app, ["watch", "remove", "Night Market", "--db", str(store)])
     assert removed.exit_code == 0 and api.watchlist(db=store) == []
+
+
+def test_update_reports_watched_titles(store: Path, tmp_path: Path) -> None:
+    api.watch_add("Night Market", db=store)
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    countries_file(folder / "all-weeks-countries.tsv", 3)
+    out = CliRunner().invoke(app, ["update", "--from", str(folder), "--file",
+                                   "all-weeks-countries.tsv", "--db", str(store)])
+    assert out.exit_code == 0, out.output
+    assert "Watchlist (1 watched): 3 events" in out.output
+    assert "entered the Top 10: Japan (TV)" in out.output
+    countries_file(folder / "all-weeks-countries.tsv", 4)
+    result = api.update(source=folder, files=["all-weeks-countries.tsv"], db=store)
+    assert result["watchlist"]["watched"] == 1 and result["watchlist"]["events"] == []

@@ -32,10 +32,11 @@ def print_watchlist(result: dict[str, Any]) -> None:
     release = found.get("release")
     where = f" in release {release}" if release is not None else ""
     if not events:
-        console.print(f"Watchlist ({found['watched']} titles): nothing new{where}",
+        console.print(f"Watchlist ({found['watched']} watched): nothing new{where}",
                       highlight=False)
         return
-    console.print(f"Watchlist ({found['watched']} titles), {len(events)} events{where}:",
+    count = f"{len(events)} event{'' if len(events) == 1 else 's'}"
+    console.print(f"Watchlist ({found['watched']} watched): {count}{where}:",
                   highlight=False)
     for e in events[:SHOWN]:
         console.print(Text(f"  {e['summary']}"))

@@ -25,7 +25,9 @@ from starchart.web.schemas import (
     LeadersPage,
     MostPopularPage,
     SearchPage,
+    SimilarPage,
     TitlePage,
+    WatchlistPage,
     WeekPage,
     WeeksPage,
 )
@@ -274,7 +276,7 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         "/title/{slug}/similar.json",
         tags=JSON_TAGS,
         summary="More like this: the titles closest to one title, best first",
-        responses=ERRORS,
+        responses={200: {"model": SimilarPage}, **ERRORS},
     )
     def similar_json(
         view: View, slug: SlugParam, limit: Limit = 12, source: SourceParam = None
@@ -614,14 +616,14 @@ def register_routes(app: FastAPI, site: Site) -> None:  # noqa: C901 - one place
         "/watchlist.json",
         tags=JSON_TAGS,
         summary="What watched titles did: entered a list, #1 somewhere, new countries",
-        responses=ERRORS,
+        responses={200: {"model": WatchlistPage}, **ERRORS},
     )
     def watchlist_json(view: View, since: SinceRelease = None, limit: Limit = 50) -> Response:
         return json_response(view.data("watchlist", pages.watchlist_page, since=since,
                                        limit=limit))
 
     @app.get("/watchlist.atom", summary="The watchlist's events as an Atom feed",
-             response_class=Response,
+             tags=["Feeds"], response_class=Response,
              responses={200: {"content": {atom.MEDIA_TYPE: {}}, "description": "Atom"}})
     def watchlist_atom(
         view: View, request: Request, since: SinceRelease = None, limit: Limit = 50
