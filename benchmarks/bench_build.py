@@ -58,7 +58,7 @@ def main() -> int:
         ingest_s = time.perf_counter() - started
         n = int(ingested["accepted"])
         started = time.perf_counter()
-        built = api.build(db=db)
+        built = api.build(db=db, train=False)
         build_s = time.perf_counter() - started
         started = time.perf_counter()
         api.export(root / "duckdb-out", db=db)

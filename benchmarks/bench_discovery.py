@@ -346,7 +346,7 @@ def _child(task: str, args: list[str]) -> None:
         catalog, events_dir, db = args
         out = {"accepted": api.ingest(catalog=catalog, events=[events_dir], db=db)["accepted"]}
     elif task == "build":
-        out = {"timings": api.build(db=args[0])["timings"]}
+        out = {"timings": api.build(db=args[0], train=False)["timings"]}
     elif task == "train":
         out = api.train(db=args[0])
     out["wall"] = time.perf_counter() - started

@@ -30,6 +30,16 @@ from starchart import store
 from starchart.api_countries import CountryQuestions
 from starchart.api_countries import number_ones as number_ones  # re-exported: api.number_ones
 from starchart.api_countries import week_number_ones as week_number_ones
+from starchart.api_discovery import (  # noqa: F401 - re-exported: api.similar, api.watch_add...
+    names_of,
+    picks,
+    similar,
+    train,
+    watch_add,
+    watch_remove,
+    watchlist,
+    watchlist_events,
+)
 from starchart.errors import UsageError
 from starchart.export import export_charts
 from starchart.progress import ProgressCallback
@@ -81,6 +91,18 @@ def _publish_after_write(db: str | Path | None,
         # another writer took the store in between: its release will include these charts
         return {"published": False, "reason": "another process is writing the store; the "
                 "release it publishes will include these charts"}
+
+
+def _published(report: dict[str, Any], db: str | Path | None,
+               progress: ProgressCallback | None) -> dict[str, Any]:
+    """``report`` with ``release`` (what publishing did) and ``watchlist`` (what watched
+    titles did in that release: :func:`starchart.watchlist.prepare_events`)."""
+    release = _publish_after_write(db, progress)
+    watched = release.pop("watchlist", None) or {"watched": None, "events": []}
+    report["release"] = release
+    report["watchlist"] = {"release": release.get("release") if release.get("published")
+                           else None, **watched}
+    return report
 
 
 # --- engine: ingest, build, quarantine (starchart.engine) ---------------------------------
@@ -160,6 +182,7 @@ def build(
     spark_master: str | None = None,
     full: bool = False,
     memory_limit: str | None = None,
+    train: bool = True,  # noqa: F811 - the parameter, not api.train
     progress: ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Compute the weekly charts and Most Popular lists (see docs/engine-charts.md).
@@ -170,7 +193,9 @@ def build(
     reads ``catalog`` and ``events`` files straight into Spark (``spark_master`` or local),
     validates them as ``ingest`` does and writes the three export files plus
     ``quarantine.tsv`` into ``out``. ``progress(description, done, total)`` is called per step.
-    Returns weeks built, rows per table and timings.
+    On DuckDB, ``train`` (default) then trains the discovery models (``training``: seconds,
+    rows learnt from; skipped when no week was built and a model is stored). Returns weeks
+    built, rows per table and timings.
     """
     from starchart.weeks import parse_week
 
@@ -189,8 +214,11 @@ def build(
 
         assert catalog is not None and events is not None and out is not None
         paths = [events] if isinstance(events, str | Path) else list(events)
-        return build_spark(catalog, paths, out, round_to=round_to,
-                           spark_master=spark_master, progress=progress)
+        result = build_spark(catalog, paths, out, round_to=round_to,
+                             spark_master=spark_master, progress=progress)
+        result["training"] = {"trained": False, "reason": "the Spark build writes files, not "
+                              "a store: train on Spark with 'starchart train --engine spark'"}
+        return result
     if engine != "duckdb":
         raise ValueError(f"unknown engine {engine!r}: choose duckdb or spark")
     if catalog is not None or events or out is not None or spark_master is not None:
@@ -198,14 +226,22 @@ def build(
             "{catalog}, {events}, {out} and {spark_master} belong to {engine} spark; on DuckDB, "
             "ingest the files into the store, then build and export"
         )
+    from starchart.discovery.train import train_after_build
     from starchart.engine.build import build as build_duckdb
 
     sunday = None if week is None else parse_week(str(week))
     with store.reporting_waits(progress):  # while another process holds the store
         report = build_duckdb(db, week=sunday, full=full, memory_limit=memory_limit,
                               progress=progress)
-    report["release"] = _publish_after_write(db, progress)
-    return report
+        report["training"] = {"trained": False, "reason": "not asked (train=False)"}
+        if train:
+            try:
+                report["training"] = train_after_build(db, len(report["weeks"]),
+                                                       progress=progress)
+            except BaseException:
+                _published(report, db, progress)  # the charts are saved: publish them
+                raise
+    return _published(report, db, progress)
 
 
 # --- published charts: import, changes, questions (starchart.published) -------------------
@@ -233,8 +269,7 @@ def import_netflix(
     items = [paths] if isinstance(paths, str | Path) else list(paths)
     with store.reporting_waits(progress):  # while another process holds the store
         report = import_files(items, db=db, progress=progress, overrides=overrides)
-    report["release"] = _publish_after_write(db, progress)
-    return report
+    return _published(report, db, progress)
 
 
 def update(
@@ -257,8 +292,7 @@ def update(
     with store.reporting_waits(progress):  # while another process holds the store
         report = run(source=source, files=tuple(files or DEFAULT_FILES), db=db, keep=keep,
                      progress=progress, overrides=overrides)
-    report["release"] = _publish_after_write(db, progress)
-    return report
+    return _published(report, db, progress)
 
 
 class Memo:
@@ -494,12 +528,30 @@ class Charts(CountryQuestions):
 
         return picks_on(self.con, profile_id, limit=limit)
 
+    def has_page(self, slug: str, *, source: str | None = None) -> bool:
+        """True when ``slug`` (a title's slug in ``source``, or a work's ``nf-…`` ID) has a
+        page in this release: what a link to it may rely on."""
+        from starchart.queries.record import is_title_id
+
+        key = slug.strip().lower()
+        if is_title_id(key):
+            return any(key in self._pages(s).by_work for s in self.sources())
+        return key in self._pages(self._source(source)).by_slug
+
     def names_of(self, title_ids: list[str]) -> dict[str, str]:
         """How each title the discovery models know reads (``Show: Season 2``), by
         ``title_id``: for showing a pick's ``because``."""
         from starchart.discovery.answers import title_names
 
         return title_names(self.con, sorted(set(title_ids)))
+
+    def watchlist_events(self, *, since: int | None = None, limit: int = 50
+                         ) -> list[dict[str, Any]]:
+        """What watched titles did, release by release (newest first): entered a list,
+        #1 somewhere, new countries (see :mod:`starchart.watchlist`)."""
+        from starchart.watchlist import events
+
+        return events(self.con, since=since, limit=limit)
 
     def changes(self) -> pd.DataFrame:
         """What re-imports found Netflix had rewritten: imported_at, file, kind ('renamed',
@@ -710,67 +762,6 @@ def most_popular(
     """:meth:`Charts.most_popular` of the current release of the store at ``db``."""
     with open(db) as charts:
         return charts.most_popular(category=category, source=source)
-
-# --- discovery: more like this, picks, training (starchart.discovery) ----------------------
-# Shapes: docs/discovery.md. Unknown titles and profiles raise LookupError whose args[1]
-# lists suggestions; a store with no trained model raises LookupError saying what to run.
-
-
-def similar(title_id: str, *, limit: int = 10, db: str | Path | None = None) -> dict[str, Any]:
-    """:meth:`Charts.similar` of the current release of the store at ``db``."""
-    with open(db) as charts:
-        return charts.similar(title_id, limit=limit)
-
-
-def picks(profile_id: str, *, limit: int = 10, db: str | Path | None = None) -> dict[str, Any]:
-    """:meth:`Charts.picks` of the current release of the store at ``db``."""
-    with open(db) as charts:
-        return charts.picks(profile_id, limit=limit)
-
-
-def names_of(title_ids: list[str], *, db: str | Path | None = None) -> dict[str, str]:
-    """:meth:`Charts.names_of` of the current release of the store at ``db``."""
-    with open(db) as charts:
-        return charts.names_of(title_ids)
-
-
-def train(
-    *,
-    db: str | Path | None = None,
-    engine: str = "duckdb",
-    catalog: str | Path | None = None,
-    events: Sequence[str | Path] | None = None,
-    spark_master: str | None = None,
-    progress: ProgressCallback | None = None,
-) -> dict[str, Any]:
-    """Train the discovery models and store them (replacing the last ones, all or nothing).
-
-    ``engine="duckdb"`` learns from the store's viewing; ``engine="spark"`` reads
-    ``catalog`` and ``events`` files into Spark (``spark_master`` or local) for the viewing
-    model. Both also learn co-charting from imported Netflix charts in the store. Then
-    publishes a release (``release`` in the answer), which :func:`similar` and
-    :func:`picks` read.
-    """
-    from starchart.discovery import train as training
-
-    if engine == "spark":
-        if not catalog or not events:
-            raise ValueError("training on Spark reads the input files itself: give --catalog "
-                             "FILE --events PATH...")
-        with store.reporting_waits(progress):
-            report = training.train_spark(catalog, list(events), db=db,
-                                          spark_master=spark_master, progress=progress)
-    else:
-        if engine != "duckdb":
-            raise ValueError(f"unknown engine {engine!r}: choose duckdb or spark")
-        if catalog is not None or events or spark_master is not None:
-            raise ValueError("--catalog/--events/--spark-master belong to --engine spark; on "
-                             "DuckDB run 'starchart ingest', then 'starchart train'")
-        with store.reporting_waits(progress):
-            report = training.train_duckdb(db, progress=progress)
-    report["release"] = _publish_after_write(db, progress)
-    return report
-
 
 # --- simulator (starchart.simulate) -------------------------------------------------------
 

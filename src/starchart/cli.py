@@ -16,6 +16,7 @@ from starchart.commands import (
     facts,
     published,
     simulate,
+    watch,
     web,
 )
 
@@ -28,7 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for area in (demo, engine, published, countries, facts, simulate, web, discovery):
+for area in (demo, engine, published, countries, facts, simulate, web, discovery, watch):
     area.register(app)
 
 

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from starchart import coverage, store
+from starchart import coverage, store, watchlist
 from starchart.errors import WriteFailed, advice, write_failure
 from starchart.queries.base import NotFound, chart_sources, insert_arrow
 
@@ -278,6 +278,8 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerp
             reuse = False
         counts["changes"] = prepare_feed(rel, number, published_at,
                                          None if previous is None else previous_number)
+        counts["watchlist"] = watchlist.prepare_events(rel, con, number, published_at,
+                                             has_previous=previous is not None)
         if reuse:
             counts["works_changed"] = mark_changed_works(rel)
         step(1)
@@ -342,7 +344,8 @@ def publish(
                     current.close()
                 if same:
                     return {"published": False, "release": latest, "reason": "unchanged",
-                            "seconds": round(time.perf_counter() - started, 4), "pruned": []}
+                            "seconds": round(time.perf_counter() - started, 4), "pruned": [],
+                            "watchlist": {"watched": watchlist.watched_count(reader), "events": []}}
             number = (latest or 0) + 1
             final = release_file(where, number)
             temporary = where / f".{number:06d}.{os.getpid()}.tmp"
@@ -351,6 +354,7 @@ def publish(
                                 previous=None if latest is None else release_file(where, latest),
                                 previous_number=latest, store_name=path.name, started=started,
                                 full=full, progress=progress)
+                watched = watchlist.watched_count(reader)
                 os.chmod(temporary, 0o444)  # a release never changes
                 _fsync(temporary)
                 os.replace(temporary, final)
@@ -372,7 +376,9 @@ def publish(
         pruned = prune(where, kept_count)
     return {"published": True, "release": number, "previous": latest,
             "seconds": round(time.perf_counter() - started, 4), "pruned": pruned,
-            "changes": counts.pop("changes"), "rows": counts}
+            "changes": counts.pop("changes"),
+            "watchlist": {"watched": watched, "events": counts.pop("watchlist")},
+            "rows": counts}
 
 
 def _publish_failed(exc: BaseException, path: Path) -> PublishError | None:

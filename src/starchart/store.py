@@ -254,7 +254,7 @@ CREATE TABLE IF NOT EXISTS coverage (
 
 -- Discovery (starchart.discovery): the models 'starchart train' fits, replaced whole by each
 -- run. 'viewing' learns from what profiles watched (EASE + catalog metadata); 'charting'
--- from which imported Netflix titles share weekly lists (its title_id is the title's slug).
+-- from which imported Netflix titles share weekly lists (title_id: the work's 'nf-…' ID).
 CREATE TABLE IF NOT EXISTS discovery_models (
     model        VARCHAR PRIMARY KEY,  -- 'viewing' | 'charting'
     algorithm    VARCHAR NOT NULL,     -- 'ease+metadata' | 'co-charting cosine'
@@ -307,6 +307,15 @@ CREATE TABLE IF NOT EXISTS discovery_profiles (
     profile_id   VARCHAR NOT NULL,
     titles       BIGINT NOT NULL,
     finished     BIGINT NOT NULL
+);
+
+-- The titles someone watches (starchart watch add): what each release reports on
+-- (watchlist_events in the release). Not a release table: watching changes no chart.
+CREATE TABLE IF NOT EXISTS watchlist (
+    title_id     VARCHAR PRIMARY KEY,  -- a catalog title_id (engine) or a work's 'nf-…'
+    show_title   VARCHAR NOT NULL,     -- its names when added
+    season_title VARCHAR,
+    added_at     TIMESTAMP NOT NULL    -- UTC
 );
 """
 """The whole schema, as :func:`connect` creates it in a writable store: the one place
@@ -446,6 +455,21 @@ CREATE TABLE IF NOT EXISTS release_changes (
     after_season_title  VARCHAR,
     after_hours         DOUBLE,
     after_views         DOUBLE
+);
+
+-- What watched titles did in each release, carried from release to release like the feed:
+-- one row per title, event and chart week (starchart.watchlist decides the events).
+CREATE TABLE IF NOT EXISTS watchlist_events (
+    release      INTEGER   NOT NULL,
+    published_at TIMESTAMP NOT NULL,   -- UTC
+    source       VARCHAR   NOT NULL,
+    title_id     VARCHAR   NOT NULL,
+    show_title   VARCHAR   NOT NULL,
+    season_title VARCHAR,
+    event        VARCHAR   NOT NULL,   -- 'entered' | 'number-one' | 'new-countries'
+    week         DATE      NOT NULL,
+    lists        STRUCT(country VARCHAR, country_name VARCHAR, category VARCHAR,
+                        weekly_rank INTEGER)[] NOT NULL  -- country NULL: a global list
 );
 """
 """What a chart release holds besides :data:`RELEASE_TABLES`: what pages show, computed once

@@ -46,14 +46,22 @@ def charts_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
+def work_ids(db: Path) -> dict[str, str]:
+    """Each imported work's nf- ID by its name, as the importer linked them."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        return dict(con.execute("SELECT name, title_id FROM titles").fetchall())
+
+
 def test_titles_that_chart_together(charts_db: Path) -> None:
-    answer = api.similar("night-market--season-1", db=charts_db)
-    assert answer["title_id"] == "night-market--season-1"
-    ids = [r["title_id"] for r in answer["similar"]]
-    assert ids[0] == "moon-harbour--season-2"
-    assert "iron-lantern" not in ids and "cold-harbor" not in ids  # never on the same list
-    west = [r["title_id"] for r in api.similar("iron-lantern", db=charts_db)["similar"]]
-    assert west[0] == "cold-harbor" and "night-market--season-1" not in west
+    ids = work_ids(charts_db)
+    night, moon = ids["Night Market: Season 1"], ids["Moon Harbour: Season 2"]
+    answer = api.similar(night, db=charts_db)
+    assert answer["title_id"] == night and night.startswith("nf-")
+    found = [r["title_id"] for r in answer["similar"]]
+    assert found[0] == moon
+    assert ids["Iron Lantern"] not in found and ids["Cold Harbor"] not in found  # never met
+    west = [r["title_id"] for r in api.similar(ids["Iron Lantern"], db=charts_db)["similar"]]
+    assert west[0] == ids["Cold Harbor"] and night not in west
     first = answer["similar"][0]
     assert first["show_title"] == "Moon Harbour"
     assert first["season_title"] == "Moon Harbour: Season 2"
@@ -62,16 +70,20 @@ def test_titles_that_chart_together(charts_db: Path) -> None:
 
 
 def test_a_hit_charting_everywhere_is_a_weaker_tie(charts_db: Path) -> None:
+    ids = work_ids(charts_db)
     scores = {r["title_id"]: r["score"] for r in
-              api.similar("night-market--season-1", db=charts_db)["similar"]}
-    assert scores["everywhere"] < scores["moon-harbour--season-2"]
+              api.similar(ids["Night Market: Season 1"], db=charts_db)["similar"]}
+    assert scores[ids["Everywhere"]] < scores[ids["Moon Harbour: Season 2"]]
 
 
-def test_charting_titles_found_by_name(charts_db: Path) -> None:
-    assert api.similar("Iron Lantern", db=charts_db)["title_id"] == "iron-lantern"
+def test_charting_titles_found_by_name_or_slug(charts_db: Path) -> None:
+    ids = work_ids(charts_db)
+    assert api.similar("Iron Lantern", db=charts_db)["title_id"] == ids["Iron Lantern"]
+    by_slug = api.similar("night-market--season-1", db=charts_db)
+    assert by_slug["title_id"] == ids["Night Market: Season 1"]
     with pytest.raises(LookupError) as err:
         api.similar("Iron Lanturn", db=charts_db)
-    assert err.value.args[1][0]["title_id"] == "iron-lantern"
+    assert err.value.args[1][0]["title_id"] == ids["Iron Lantern"]
 
 
 def test_picks_need_viewing(charts_db: Path) -> None:
@@ -83,8 +95,8 @@ def test_co_charting_stored_with_counts(charts_db: Path) -> None:
     with duckdb.connect(str(charts_db), read_only=True) as con:
         model = con.execute("SELECT algorithm, source, profiles, titles, interactions "
                             "FROM discovery_models").fetchall()
-        lists = con.execute("SELECT viewers FROM discovery_titles WHERE title_id = "
-                            "'everywhere'").fetchone()[0]
+        lists = con.execute("SELECT viewers FROM discovery_titles WHERE title_id = ?",
+                            [work_ids(charts_db)["Everywhere"]]).fetchone()[0]
     # 6 countries x 4 weeks; every title and list entry of the (filled) file
     rows = [line.split("\t") for line in
             (charts_db.parent / "all-weeks-countries.tsv").read_text().splitlines()[1:]]

@@ -15,6 +15,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from fastapi.testclient import TestClient
@@ -85,6 +86,13 @@ CASES: dict[str, list[tuple[str, int]]] = {
         ("/title/revelations.json?source=bogus", 400),
         ("/title/revelatons.json", 404),
     ],
+    "/title/{slug}/similar.json": [
+        ("/title/revelations/similar.json", 200),
+        ("/title/revelations/similar.json?limit=0", 400),
+        ("/title/revelatons/similar.json", 404),
+    ],
+    "/watchlist.json": [("/watchlist.json", 200), ("/watchlist.json?limit=0", 400)],
+    "/watchlist.atom": [("/watchlist.atom", 200), ("/watchlist.atom?since=-1", 400)],
     "/show/{slug}.json": [
         ("/show/squid-game.json", 200),
         ("/show/revelations.json", 308),
@@ -191,6 +199,9 @@ def test_the_answer_is_as_documented(
     elif media == "text/csv":
         rows = list(csv.reader(io.StringIO(response.text)))
         assert rows and rows[0], url  # a header row at least
+    elif media == "application/atom+xml":
+        feed = ElementTree.fromstring(response.content)
+        assert feed.tag == "{http://www.w3.org/2005/Atom}feed", url
     else:
         assert response.text.startswith(f"{status} "), url
 

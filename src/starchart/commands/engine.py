@@ -16,6 +16,7 @@ from starchart.commands.common import (
     print_json,
     run_or_fail,
 )
+from starchart.commands.watch import print_watchlist
 from starchart.progress import progress_bar
 
 MemoryOption = Annotated[
@@ -79,11 +80,16 @@ def build_cmd(
     full: Annotated[
         bool, typer.Option("--full", help="Rebuild every week, not only those new data touched.")
     ] = False,
+    no_train: Annotated[
+        bool, typer.Option("--no-train", help="Do not train the discovery models (more like "
+                           "this, picks) after the charts.")
+    ] = False,
     memory_limit: MemoryOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Compute the weekly Top 10 lists and Most Popular from the viewing rollup."""
+    """Compute the weekly Top 10 lists and Most Popular from the viewing rollup, then train
+    the discovery models (unless --no-train)."""
     paths = [*(events or []), *(more_events or [])]
     if more_events and not events:
         raise fail(f"unexpected argument {more_events[0]}: events paths follow --events "
@@ -92,7 +98,7 @@ def build_cmd(
         result = run_or_fail(lambda: api.build(
             week=week, db=db, engine=engine, catalog=catalog, events=paths or None, out=out,
             round_to=round_to, spark_master=spark_master, full=full,
-            memory_limit=memory_limit, progress=report,
+            memory_limit=memory_limit, train=not no_train, progress=report,
         ))
     if as_json:
         print_json(result)
@@ -105,6 +111,14 @@ def build_cmd(
         console.print(f"  {table:<14} {n:>8,} rows")
     for path in result.get("files", []):
         console.print(f"  wrote {path}")
+    training = result.get("training") or {}
+    if training.get("trained"):
+        models = ", ".join(m["model"] for m in training["models"])
+        console.print(f"trained the discovery models ({models}) from {training['rows']:,} "
+                      f"rows in {training['seconds']:.1f} s", highlight=False)
+    elif training and not no_train:
+        console.print(f"discovery models not trained: {training['reason']}", highlight=False)
+    print_watchlist(result)
 
 
 def ingest_cmd(

@@ -17,6 +17,7 @@ from rich.text import Text
 from starchart import api
 from starchart.commands.common import DbOption, JsonOption, console, print_json, run_or_fail
 from starchart.commands.facts import print_facts
+from starchart.commands.watch import print_watchlist
 from starchart.display import compact, missing, move, plural, runtime_hm
 from starchart.progress import progress_bar
 from starchart.queries.slugs import title_name
@@ -118,6 +119,7 @@ def print_import(result: dict[str, Any]) -> None:
                       highlight=False)
     if result["changes"]:
         console.print("Netflix rewrote weeks already stored: see [bold]starchart changes[/].")
+    print_watchlist(result)
 
 
 def update_cmd(

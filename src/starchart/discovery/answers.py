@@ -6,7 +6,7 @@ is one lookup that DuckDB's zone maps narrow to one block (bench_discovery.py me
 
 * ``similar``: the title's stored neighbours, best first. A title the viewing model knows
   (a catalog ``title_id``) answers from co-viewing; a title only in imported Netflix charts
-  (its slug) answers from co-charting.
+  (its nf-… ID, name or slug) answers from co-charting.
 * ``picks``: the profile's picks as training scored them with the full model (EASE's
   ``x_u B``, negative weights included); titles the profile had finished are never among
   them; ``because`` names the watched titles that contributed most, strongest first.

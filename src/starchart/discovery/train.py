@@ -271,17 +271,20 @@ def fit_picks(viewing: Viewing, model: ViewingModel, *, n: int = PICKS,
 
 def chart_lists(backend: Any, source: str) -> ir.Table:
     """One row per title on a list: ``profile_id`` names the list (a country's week, or a
-    global list's week), with ``show_title`` and ``season_title``."""
+    global list's week), with the title's ``title_id`` (a work's ``nf-…`` ID; NULL where
+    the rows are not linked), ``show_title``, ``season_title`` and the ``week``."""
     country = backend.table("chart_country")
     country = country.filter(country.source == source)
     glob = backend.table("chart_global")
     glob = glob.filter(glob.source == source)
     a = country.select(
         profile_id=ibis.literal("c:") + country.country_iso2 + ":" + country.week.cast("string"),
-        show_title=country.show_title, season_title=country.season_title)
+        title_id=country.title_id, show_title=country.show_title,
+        season_title=country.season_title, week=country.week)
     b = glob.select(
         profile_id=ibis.literal("g:") + glob.category + ":" + glob.week.cast("string"),
-        show_title=glob.show_title, season_title=glob.season_title)
+        title_id=glob.title_id, show_title=glob.show_title, season_title=glob.season_title,
+        week=glob.week)
     return a.union(b, distinct=False)
 
 
@@ -289,39 +292,49 @@ def fit_charting(backend: Any, source: str = store.NETFLIX_SOURCE, *,
                  k: int = NEIGHBOURS, shrink: float = CHARTING_SHRINK) -> ChartingModel | None:
     """Co-charting similarity of ``source``'s titles, or None if it has no weekly lists.
 
-    Titles are known by their slug (Netflix's files carry no ids)."""
+    Titles are known by their stable ``nf-…`` IDs (the importer links every row to its
+    work), so a renamed title stays one title and answers link to the work's page; rows
+    without one (a store imported before title IDs) are known by their slug. A title's
+    names are those of its latest week on a list."""
     lists = chart_lists(backend, source)
-    names = lists.select("show_title", "season_title").distinct().to_pyarrow().to_pylist()
+    keyed = lists.mutate(season_key=lists.season_title.fill_null(""),
+                         id_key=lists.title_id.fill_null(""))
+    names = (keyed.group_by(["id_key", "show_title", "season_key", "season_title"])
+             .aggregate(last=keyed.week.max()).to_pyarrow().to_pylist())
     if not names:
         return None
-    by_slug: dict[str, dict[str, Any]] = {}
-    keys: list[tuple[str, str, str]] = []
-    for row in sorted(names, key=lambda r: (r["show_title"], r["season_title"] or "")):
-        slug = title_slug(row["show_title"], row["season_title"])
-        by_slug.setdefault(slug, {"title_id": slug, "show_title": row["show_title"],
-                                  "season_title": row["season_title"]})
-        keys.append((row["show_title"], row["season_title"] or "", slug))
-    slugs = sorted(by_slug)
-    ix = {s: i for i, s in enumerate(slugs)}
+    by_key: dict[str, dict[str, Any]] = {}
+    latest: dict[str, Any] = {}
+    keys: list[tuple[str, str, str, str]] = []
+    for row in sorted(names, key=lambda r: (r["id_key"], r["show_title"], r["season_key"])):
+        key = row["id_key"] or title_slug(row["show_title"], row["season_title"])
+        if key not in latest or row["last"] > latest[key]:
+            latest[key] = row["last"]
+            by_key[key] = {"title_id": key, "show_title": row["show_title"],
+                           "season_title": row["season_title"]}
+        keys.append((row["id_key"], row["show_title"], row["season_key"], key))
+    ordered = sorted(by_key)
+    ix = {s: i for i, s in enumerate(ordered)}
     mapping = _registered(backend.con, backend, pa.table({
-        "show_title": pa.array([k_[0] for k_ in keys], pa.string()),
-        "season_key": pa.array([k_[1] for k_ in keys], pa.string()),
-        "ix": pa.array([ix[k_[2]] for k_ in keys], pa.int32()),
+        "id_key": pa.array([k_[0] for k_ in keys], pa.string()),
+        "show_title": pa.array([k_[1] for k_ in keys], pa.string()),
+        "season_key": pa.array([k_[2] for k_ in keys], pa.string()),
+        "ix": pa.array([ix[k_[3]] for k_ in keys], pa.int32()),
     }))
-    keyed = lists.mutate(season_key=lists.season_title.fill_null(""))
-    joined = keyed.join(mapping, ["show_title", "season_key"])
+    joined = keyed.join(mapping, ["id_key", "show_title", "season_key"])
     baskets = feedback.unit_weights(joined.select("profile_id", "ix").distinct())
     count = feedback.totals(baskets.mutate(title_id=baskets.ix)).to_pyarrow().to_pylist()[0]
-    gram = models.sparse_gram(len(slugs), _pairs(feedback.gram(baskets)))
+    gram = models.sparse_gram(len(ordered), _pairs(feedback.gram(baskets)))
     cols, vals = models.top_k_sparse(models.sparse_cosine(gram, shrink), k)
     appearances = gram.diagonal()
-    titles = [{**by_slug[s], "viewers": int(round(appearances[i])), "finished": 0}
-              for i, s in enumerate(slugs)]
+    titles = [{**by_key[s], "viewers": int(round(appearances[i])), "finished": 0}
+              for i, s in enumerate(ordered)]
     return ChartingModel(
         source=source, titles=titles, neighbours=cols, scores=vals,
         lists=int(count["profiles"]), entries=int(count["interactions"]),
         parameters={"algorithm": "co-charting cosine", "shrink": shrink, "neighbours": k,
-                    "lists": "country weekly lists and global weekly lists"},
+                    "lists": "country weekly lists and global weekly lists",
+                    "keys": "title IDs (nf-…), else slugs"},
     )
 
 
@@ -493,6 +506,33 @@ def train_duckdb(db: str | Path | None = None, *, progress: Progress | None = No
             rows = write_models(con, engine="duckdb", seconds=time.perf_counter() - started,
                                 viewing=viewing, charting=charting, picks=found)
     return _report("duckdb", db, viewing, charting, rows, steps, started)
+
+
+def train_after_build(db: str | Path | None, weeks_built: int, *,
+                      progress: Progress | None = None) -> dict[str, Any]:
+    """What ``starchart build`` trains after the charts (DuckDB): every model, unless the
+    store has nothing to learn from, or the build built no week and models are stored (no
+    new data since they were trained). ``{"trained", "seconds", "rows", ...}`` or
+    ``{"trained": False, "reason"}``."""
+    with store.opened(db, read_only=True) as con:
+        [(models,)] = con.execute("SELECT count(*) FROM discovery_models").fetchall()
+        [(charts,)] = con.execute(
+            "SELECT EXISTS (SELECT 1 FROM chart_country WHERE source = $s) "
+            "OR EXISTS (SELECT 1 FROM chart_global WHERE source = $s)",
+            {"s": store.NETFLIX_SOURCE}).fetchall()
+        learnable = charts or _has_viewing(con)
+    if not learnable:
+        return {"trained": False, "reason": "nothing to learn from yet: no viewing events "
+                "and no imported Netflix charts"}
+    if models and not weeks_built:
+        return {"trained": False, "reason": "no new data since the last build: the stored "
+                "models stand"}
+    report = train_duckdb(db, progress=progress)
+    return {"trained": True, "seconds": report["timings"]["wall"],
+            "rows": sum(int(m.get("interactions", m.get("entries", 0)))
+                        for m in report["models"]),
+            "written": report["rows"], "models": report["models"],
+            "timings": report["timings"]}
 
 
 def train_spark(catalog: str | Path, events: Sequence[str | Path], *,

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from starchart.display import whole_numbers
 from starchart.queries.lists import LEADER_METRICS, LEADERS, leader_metric
-from starchart.queries.slugs import title_name
+from starchart.queries.slugs import title_name, title_slug
 from starchart.weeks import chart_week, is_latest
 
 # the leaderboards and their words come from one table, shared with the api and the CLI
@@ -217,6 +217,70 @@ def changes_page(charts: Charts, *, since: int | None = None, limit: int = 20) -
             "html": with_query("/changes", params),
             "json": with_query("/changes.json", params),
         },
+    }
+
+
+def watchlist_page(charts: Charts, *, since: int | None = None, limit: int = 50
+                   ) -> dict[str, Any]:
+    """What watched titles did, release by release, newest first (the Atom feed's data):
+    each event links to the title's page."""
+    found = charts.watchlist_events(since=since, limit=limit)
+    for event in found:
+        slug = (event["title_id"] if event["title_id"].startswith("nf-")
+                else title_slug(event["show_title"], event["season_title"]))
+        event["url"] = with_query(title_url(slug), {"source": event["source"]})
+    params = {"since": since, "limit": limit}
+    return {
+        "release": charts.release.public(),
+        "since": since,
+        "events": found,
+        "links": {"atom": with_query("/watchlist.atom", params),
+                  "json": with_query("/watchlist.json", params)},
+    }
+
+
+def similar_to(charts: Charts, entry: Mapping[str, Any], *, limit: int = 12,
+               source: str | None = None) -> dict[str, Any]:
+    """More like the title of page ``entry`` (:func:`title_page`): its work's ``nf-…`` ID, or
+    its name, looked up in the release's discovery models (co-viewing for catalog titles,
+    co-charting for imported Netflix titles). Each neighbour links to its page where it has
+    one. No model, or none that knows the title: no titles and a ``note`` saying why."""
+    from starchart.discovery.answers import NotTrainedError
+
+    key = entry.get("title_id") or title_name(entry["show_title"], entry.get("season_title"))
+    try:
+        found = charts.similar(str(key), limit=limit)
+    except NotTrainedError:
+        return {"title_id": None, "similar": [], "note": "No discovery model has been "
+                "trained on these charts yet ('starchart train', or 'starchart build')."}
+    except LookupError:
+        return {"title_id": None, "similar": [],
+                "note": "The discovery models do not know this title yet."}
+    rows = []
+    for r in found["similar"]:
+        slug = (r["title_id"] if r["title_id"].startswith("nf-")
+                else title_slug(r["show_title"], r["season_title"]))
+        linked = charts.has_page(slug, source=source)
+        rows.append({**r, "url": with_query(title_url(slug), {"source": source})
+                     if linked else None})
+    return {"title_id": found["title_id"], "similar": rows, "note": None}
+
+
+def similar_page(charts: Charts, slug: str, *, limit: int = 12,
+                 source: str | None = None) -> dict[str, Any]:
+    """The "more like this" page of the title at ``slug`` (or ``nf-…`` ID): the title, its
+    nearest titles best first with their scores and links (:func:`similar_to`)."""
+    entry = title_page(charts, slug, source=source)
+    found = similar_to(charts, entry, limit=limit, source=source)
+    params = {"limit": limit, "source": source}
+    here = entry["links"]["html"] if entry["page"] == "title" else title_url(slug)
+    return {
+        "show_title": entry["show_title"],
+        "season_title": entry.get("season_title"),
+        "kind": entry.get("kind"),
+        **found,
+        "links": {"title": here, "html": with_query(f"{here}/similar", params),
+                  "json": with_query(f"{here}/similar.json", params)},
     }
 
 

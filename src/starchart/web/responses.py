@@ -154,7 +154,7 @@ def error_response(
     }
     if wants_json(request):
         return json_response(body, status_code=status)
-    if request.url.path.endswith(".csv"):
+    if request.url.path.endswith((".csv", ".atom")):  # a download or a feed: one text line
         return Response(f"{status} {message}\n", status_code=status, media_type="text/plain")
     try:
         return templates.TemplateResponse(

@@ -17,7 +17,7 @@ from fastapi import FastAPI, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from starchart import releases
-from starchart.web import pages, plot, views
+from starchart.web import atom, pages, plot, views
 from starchart.web.engagement import engagement_page
 from starchart.web.number_ones import (
     SpanSince,
@@ -28,7 +28,16 @@ from starchart.web.number_ones import (
     title_maps,
     week_number_ones_page,
 )
-from starchart.web.registry import Canonical, Moved, Pages, Table, View
+from starchart.web.registry import (
+    CSV_RESPONSES,
+    ERRORS,
+    JSON_TAGS,
+    Canonical,
+    Moved,
+    Pages,
+    Table,
+    View,
+)
 from starchart.web.responses import json_response
 from starchart.web.schemas import (
     ChangesPage,
@@ -38,7 +47,9 @@ from starchart.web.schemas import (
     LeadersPage,
     MostPopularPage,
     SearchPage,
+    SimilarPage,
     TitlePage,
+    WatchlistPage,
     WeekNumberOnesPage,
     WeekPage,
     WeeksPage,
@@ -217,6 +228,16 @@ def countries_rows(page: Mapping[str, Any]) -> Rows:
 # --- what a title page draws besides its data ------------------------------------------------
 
 
+def more_like_this(view: PageView, page: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The title page's "More like this" panel: six titles and a link to the rest."""
+    if page["page"] != "title":
+        return None
+    source = page.get("source")
+    found = pages.similar_to(view.charts(), page, limit=6, source=source)
+    here = page["links"]["html"]
+    return {**found, "links": {"html": pages.with_query(f"{here}/similar", {"source": source})}}
+
+
 def title_extras(view: PageView, page: Mapping[str, Any]) -> dict[str, Any]:
     listed = [c["iso2"] for c in view.chrome()["nav_countries"]]
     run = views.plot_rows(page)
@@ -228,6 +249,7 @@ def title_extras(view: PageView, page: Mapping[str, Any]) -> dict[str, Any]:
         "plot_key": plot.legend(run),
         "plot_note": plot.gap_note(run),
         "spread": views.spread(page, listed),
+        "more_like_this": more_like_this(view, page),
     }
 
 
@@ -323,6 +345,16 @@ def show(view: View, slug: SlugParam, source: SourceParam = None) -> dict[str, A
     if page["page"] != "show":
         raise Moved(page["links"])
     return page
+
+
+@PAGES.page(
+    "/title/{slug}/similar", name="similar", template="similar.html", section="title",
+    summary="More like this: the titles closest to one title, best first", model=SimilarPage,
+)
+def similar(
+    view: View, slug: SlugParam, limit: Limit = 12, source: SourceParam = None
+) -> dict[str, Any]:
+    return dict(view.data("similar", pages.similar_page, slug=slug, limit=limit, source=source))
 
 
 @PAGES.page(
@@ -473,6 +505,27 @@ def register_routes(app: FastAPI) -> None:
             raise LookupError("no engagement report has been imported")
         target = app.url_path_for("engagement", period=periods[0]["period"])
         return RedirectResponse(target, status_code=307)
+
+    @app.get(
+        "/watchlist.json", tags=JSON_TAGS, name="watchlist.json",
+        summary="What watched titles did: entered a list, #1 somewhere, new countries",
+        responses={200: {"model": WatchlistPage}, **ERRORS},
+    )
+    def watchlist_json(view: View, since: SinceRelease = None, limit: Limit = 50) -> Response:
+        return json_response(view.data("watchlist", pages.watchlist_page, since=since,
+                                       limit=limit))
+
+    @app.get("/watchlist.atom", summary="The watchlist's events as an Atom feed",
+             tags=["Feeds"], response_class=Response, name="watchlist.atom",
+             responses={200: {"content": {atom.MEDIA_TYPE: {"schema": {"type": "string"}}},
+                              "description": "Atom"},
+                        **{k: v for k, v in CSV_RESPONSES.items() if k != 200}})
+    def watchlist_atom(
+        view: View, request: Request, since: SinceRelease = None, limit: Limit = 50
+    ) -> Response:
+        page = view.data("watchlist", pages.watchlist_page, since=since, limit=limit)
+        return Response(atom.watchlist_feed(page, str(request.base_url)),
+                        media_type=atom.MEDIA_TYPE)
 
     @app.get("/api", include_in_schema=False, name="api")
     def api_page(view: View, request: Request) -> Response:

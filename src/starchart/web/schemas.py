@@ -560,3 +560,53 @@ class CountryNumberOnesPage(_Open):
     coverage: LeadersCoverage
     lists: list[CountryListAtOne]
     links: dict[str, str]
+
+
+class SimilarTitle(_Open):
+    title_id: str
+    show_title: str
+    season_title: str | None
+    score: float
+    url: str | None = Field(description="The title's page; null when it has none")
+
+
+class SimilarPage(_Open):
+    """More like this: a title's nearest titles, best first (docs/discovery.md)."""
+
+    title_id: str | None = Field(description="The title as the models know it; null: unknown")
+    show_title: str
+    season_title: str | None
+    kind: str | None
+    similar: list[SimilarTitle]
+    note: str | None = Field(description="Why there are no titles, when there are none")
+    links: dict[str, str]
+
+
+class WatchedList(_Open):
+    country: str | None = Field(description="ISO alpha-2; null for a global list")
+    country_name: str | None
+    category: str
+    weekly_rank: int
+
+
+class WatchlistEvent(_Open):
+    release: int
+    published_at: str
+    source: str
+    title_id: str
+    show_title: str
+    season_title: str | None
+    event: Literal["entered", "number-one", "new-countries"]
+    week: str
+    lists: list[WatchedList]
+    summary: str
+    url: str
+
+
+class WatchlistPage(_Open):
+    """What watched titles did, release by release, newest first."""
+
+    release: ReleaseInfo
+    since: int | None
+    events: list[WatchlistEvent]
+    links: dict[str, str]
