@@ -421,8 +421,8 @@ def leaders(
         check_country_metric(key)
         if wanted.global_category:
             raise ValueError(f"a country's lists are Films and TV, not {wanted.global_category}")
-        frame = _frame(_with_slugs(country_leaders(con, source, key, country, wanted.kind,
-                                                   start, end, limit), key))
+        frame = _frame(_with_slugs(con, source, country_leaders(
+            con, source, key, country, wanted.kind, start, end, limit), key))
         frame.attrs["coverage"] = country_leaders_coverage(con, source, country, start, end)
         return frame
     if start is None and end is None and limit <= PREPARED_LIMIT:
@@ -461,11 +461,13 @@ def _leaders(con: duckdb.DuckDBPyConnection, source: str, key: str, wanted: Cate
         table = _country_leaders(con, source, wanted, start, end, limit)
     else:
         table = _global_leaders(con, key, source, wanted, start, end, limit)
-    return _with_slugs(table, key)
+    return _with_slugs(con, source, table, key)
 
 
-def _with_slugs(table: pa.Table, key: str) -> pa.Table:
-    """A leaderboard's query answer with ``slug`` after the titles and weeks as text."""
+def _with_slugs(con: duckdb.DuckDBPyConnection, source: str, table: pa.Table, key: str
+                ) -> pa.Table:
+    """A leaderboard's query answer with ``slug`` after the titles, ``name`` (an unnumbered
+    first season named as season 1) and weeks as text."""
     shows = table.column("show_title").to_pylist()
     seasons = table.column("season_title").to_pylist()
     table = table.add_column(3, "slug", pa.array(
