@@ -15,9 +15,8 @@ from fastapi.testclient import TestClient
 
 from starchart import api
 from starchart.web.app import create_app
-from tests.web.conftest import start_server, stop_server
+from tests.web.conftest import ARGS, CHROMIUM, start_server, stop_server
 from tests.web.sample_store import build_store
-from tests.web.test_browser import ARGS, CHROMIUM
 
 SLUG = "squid-game--season-2"
 

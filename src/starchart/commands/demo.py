@@ -63,8 +63,10 @@ def _show(result: DemoResult) -> None:
     if start > "2025-03-21":
         console.print(
             f"This world starts on {start}, after the slate's 2025 launches, so the table shows "
-            "its back-catalogue life. To watch the launches: [bold]starchart demo --end "
-            "2025-12-28 --weeks 42 --fresh[/]", highlight=False)
+            "its back-catalogue life. To watch the launches:", highlight=False)
+        # the command on a line of its own, never wrapped, so it can be copied as it is
+        console.print("  .venv/bin/starchart demo --end 2025-12-28 --weeks 42 --fresh",
+                      style="bold", highlight=False, soft_wrap=True)
     unit = ("exact whole numbers (the unit is 1)" if result.round_to == 1
             else f"rounded to the nearest {result.round_to:,}")
     console.print(
