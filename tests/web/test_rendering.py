@@ -116,7 +116,8 @@ def test_run_plot_collapses_long_gaps_into_marked_breaks() -> None:
     weeks = [first + dt.timedelta(weeks=i) for i in range(19)]
     weeks += [dt.date(2021, 12, 12)]  # 4 weeks off the list: kept on the axis as a gap
     weeks += [dt.date(2024, 3, 3) + dt.timedelta(weeks=i) for i in range(3)]
-    run = [{"week": w.isoformat(), "category": "Films (English)", "rank": 5} for w in weeks]
+    run = [{"week": w.isoformat(), "category": "Films (English)", "weekly_rank": 5}
+           for w in weeks]
     axis = plot.Axis.of((w - first).days // 7 for w in weeks)
     assert axis.spans == ((0, 23), (139, 141))
     assert axis.slots == 24 + plot.BREAK_SLOTS + 3
