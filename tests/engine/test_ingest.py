@@ -607,3 +607,24 @@ def test_read_is_accepted_plus_quarantined_plus_duplicates(
         )
     assert len(stored_events(db)) == expected["accepted"]
     assert len(api.quarantine(db=db)) == report["quarantined"]
+
+
+def test_progress_names_every_file_while_hashing_and_reading(
+    tmp_db: Path, tmp_path: Path, catalog: Path
+) -> None:
+    """The bar never stands still over a step it does not name: each file is named while it
+    is fingerprinted and while it is read, counts never go back within a pass, and the load
+    ends at its total."""
+    paths = [write_events(tmp_path / f"part-{n}.parquet", [ev(event_id=f"e{n}")])
+             for n in range(3)]
+    calls: list[tuple[str, int, int]] = []
+    api.ingest(catalog=catalog, events=paths, db=tmp_db,
+               progress=lambda *args: calls.append(args))
+    said = [c[0] for c in calls]
+    for path in paths:
+        assert said.index(f"fingerprinting {path.name}") < said.index(f"reading {path.name}")
+    for step in ("fingerprinting", "reading"):
+        done = [c[1] for c in calls if c[0].startswith(step)]
+        assert done == [0, 1, 2], step
+    assert all(c[2] == 3 for c in calls)
+    assert calls[-1] == ("ingested", 3, 3)

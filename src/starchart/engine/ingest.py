@@ -365,7 +365,11 @@ def ingest_into(
         raise ValueError("keeping events needs a store file: the archive is written beside it")
     loaded = read_catalog_file(Path(catalog).resolve()) if catalog is not None else None
     infos = [inspect_file(p.resolve(), REQUIRED_EVENT_COLUMNS) for p in expand_paths(events)]
-    digests = [sha256_file(info.path) for info in infos]
+    digests = []
+    for i, info in enumerate(infos):  # hashing a big load takes seconds: say so, file by file
+        if progress is not None:
+            progress(f"fingerprinting {info.path.name}", i, len(infos))
+        digests.append(sha256_file(info.path))
     if infos and loaded is None:
         row = con.execute("SELECT count(*) FROM catalog").fetchone()
         if not row or row[0] == 0:
@@ -421,6 +425,8 @@ def ingest_into(
                 _drop_classified(con)
                 timings["read_and_classify"] += time.perf_counter() - step
                 if staged >= part_rows:  # roll this part up before staging more
+                    if progress is not None:
+                        progress(f"rolling up part {part + 1}", i + 1, len(infos))
                     _roll_up_part(con, infos, files, keep, part, merged, timings)
                     part, staged = part + 1, 0
             if progress is not None:
