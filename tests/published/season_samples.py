@@ -57,3 +57,12 @@ def folder(path: Path) -> Path:
     s.write(path, "all-weeks-global.tsv", GLOBAL)
     e.write_report(path / e.NAMES["2023H1"], ENGAGEMENT, "2023H1")
     return path
+
+
+def imported_store(root: Path) -> Path:
+    """The samples written under ``root`` and imported into a store of their own there."""
+    from starchart import api
+
+    db = root / "store.duckdb"
+    api.import_netflix(folder(root / "files"), db=db)
+    return db

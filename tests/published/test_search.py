@@ -24,10 +24,7 @@ LOOK_ALIKES = {"Pink", "Shaolin", "Upin & Ipin: The Lone Gibbon Kris"}
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("seasons")
-    store = folder / "store.duckdb"
-    api.import_netflix(season_samples.folder(folder / "files"), db=store)
-    return store
+    return season_samples.imported_store(tmp_path_factory.mktemp("seasons"))
 
 
 @pytest.fixture(scope="module")

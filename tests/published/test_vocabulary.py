@@ -26,10 +26,7 @@ WEEKLY = {"weekly_rank", "weekly_hours_viewed", "weekly_views"}
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("vocabulary")
-    store = folder / "store.duckdb"
-    api.import_netflix(season_samples.folder(folder / "files"), db=store)
-    return store
+    return season_samples.imported_store(tmp_path_factory.mktemp("vocabulary"))
 
 
 @pytest.fixture(scope="module")

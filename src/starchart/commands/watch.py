@@ -45,30 +45,30 @@ def print_watchlist(result: dict[str, Any]) -> None:
                       "--json' or /watchlist.atom", highlight=False)
 
 
-def add_cmd(title: TitleArgument, db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Watch a title."""
-    result = run_or_fail(lambda: _with_suggestions(
-        lambda: api.watch_add(" ".join(title), db=db)))
+def _report_change(result: dict[str, Any], as_json: bool, done: str, not_done: str,
+                   changed: bool) -> None:
+    """What ``watch add`` or ``watch remove`` did, as JSON or one line."""
     if as_json:
         print_json(result)
         return
     name = title_name(result["show_title"], result["season_title"])
-    verb = "now watching" if result["added"] else "already watching"
+    verb = done if changed else not_done
     console.print(Text(f"{verb} {name} ({result['title_id']}); {result['watched']} "
                        "watched in all"))
+
+
+def add_cmd(title: TitleArgument, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Watch a title."""
+    result = run_or_fail(lambda: _with_suggestions(
+        lambda: api.watch_add(" ".join(title), db=db)))
+    _report_change(result, as_json, "now watching", "already watching", result["added"])
 
 
 def remove_cmd(title: TitleArgument, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Stop watching a title."""
     result = run_or_fail(lambda: _with_suggestions(
         lambda: api.watch_remove(" ".join(title), db=db)))
-    if as_json:
-        print_json(result)
-        return
-    name = title_name(result["show_title"], result["season_title"])
-    verb = "stopped watching" if result["removed"] else "was not watching"
-    console.print(Text(f"{verb} {name} ({result['title_id']}); {result['watched']} "
-                       "watched in all"))
+    _report_change(result, as_json, "stopped watching", "was not watching", result["removed"])
 
 
 def list_cmd(db: DbOption = None, as_json: JsonOption = False) -> None:
