@@ -193,9 +193,10 @@ def build(
     reads ``catalog`` and ``events`` files straight into Spark (``spark_master`` or local),
     validates them as ``ingest`` does and writes the three export files plus
     ``quarantine.tsv`` into ``out``. ``progress(description, done, total)`` is called per step.
-    On DuckDB, ``train`` (default) then trains the discovery models (``training``: seconds,
-    rows learnt from; skipped when no week was built and a model is stored). Returns weeks
-    built, rows per table and timings.
+    ``train`` (default) then trains the discovery models (``training``: seconds, rows learnt
+    from): on DuckDB into the store (skipped when no week was built and a model is stored);
+    on Spark, from the files it read, into ``out/discovery.duckdb``. Returns weeks built,
+    rows per table and timings.
     """
     from starchart.weeks import parse_week
 
@@ -214,10 +215,14 @@ def build(
 
         assert catalog is not None and events is not None and out is not None
         paths = [events] if isinstance(events, str | Path) else list(events)
-        result = build_spark(catalog, paths, out, round_to=round_to,
-                             spark_master=spark_master, progress=progress)
-        result["training"] = {"trained": False, "reason": "the Spark build writes files, not "
-                              "a store: train on Spark with 'starchart train --engine spark'"}
+        from starchart.discovery.train import train_after_spark_build
+
+        def then(session: Any, inputs: Any, folder: Path) -> dict[str, Any]:
+            return train_after_spark_build(session, inputs, folder, progress=progress)
+
+        result = build_spark(catalog, paths, out, round_to=round_to, spark_master=spark_master,
+                             progress=progress, then=then if train else None)
+        result.setdefault("training", {"trained": False, "reason": "not asked (train=False)"})
         return result
     if engine != "duckdb":
         raise ValueError(f"unknown engine {engine!r}: choose duckdb or spark")

@@ -1,4 +1,5 @@
-"""Training on Spark gives the DuckDB model: same Ibis expressions, same solve.
+"""Training on Spark gives the DuckDB model: same Ibis expressions, same solve -- whether
+asked for (``train --engine spark``) or done by ``build --engine spark`` with the charts.
 
 Tolerance: the Gram matrix's sums run in a different order on each backend, so scores may
 differ in the last bits; they must agree within 1e-9 (relative), and each title's neighbour
@@ -54,24 +55,22 @@ def _assert_same(duck: dict[str, list[tuple[str, float]]],
                 assert abs(scores[na] - scores.get(nb, -1.0)) <= TOLERANCE * abs(sa), title
 
 
-def test_spark_and_duckdb_models_agree(spark: Any, tmp_path: Path) -> None:
-    world = api.simulate(tmp_path / "world", weeks=1, profiles=2_000, titles=100, seed=5,
-                         end="2025-04-13", events_per_week=10_000)
-    duck_db = tmp_path / "duck.duckdb"
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return api.simulate(tmp_path_factory.mktemp("world"), weeks=1, profiles=2_000, titles=100,
+                        seed=5, end="2025-04-13", events_per_week=10_000)
+
+
+@pytest.fixture(scope="module")
+def duck(world: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
+         ) -> tuple[Path, dict[str, Any]]:
+    """The world ingested and trained on DuckDB: the store and the training report."""
+    duck_db = tmp_path_factory.mktemp("duck") / "duck.duckdb"
     api.ingest(catalog=world["catalog"], events=[world["events_dir"]], db=duck_db)
-    duck_report = api.train(db=duck_db)
+    return duck_db, api.train(db=duck_db)
 
-    spark_db = tmp_path / "spark.duckdb"
-    result = runner.invoke(app, [
-        "train", "--engine", "spark", "--catalog", world["catalog"], "--events",
-        world["events_dir"], "--db", str(spark_db), "--json"])
-    assert result.exit_code == 0, result.output
-    spark_report = json.loads(result.stdout)
-    assert spark_report["engine"] == "spark"
-    assert spark_report["inputs"]["accepted"] == world["events"]
-    assert spark_report["models"][0]["profiles"] == duck_report["models"][0]["profiles"]
-    assert spark_report["rows"] == duck_report["rows"]
 
+def _assert_same_models(duck_db: Path, spark_db: Path) -> None:
     duck_lists, duck_picks, duck_profiles = _model(duck_db)
     spark_lists, spark_picks, spark_profiles = _model(spark_db)
     assert duck_profiles == spark_profiles
@@ -85,9 +84,55 @@ def test_spark_and_duckdb_models_agree(spark: Any, tmp_path: Path) -> None:
     profile = sorted(duck_picks)[0]
     a = api.picks(profile, db=duck_db)["picks"]
     b = api.picks(profile, db=spark_db)["picks"]
-    assert [p["title_id"] for p in a] == [p["title_id"] for p in b]
+    assert a and [p["title_id"] for p in a] == [p["title_id"] for p in b]
+    title = sorted(duck_lists)[0]
+    assert ([r["title_id"] for r in api.similar(title, db=duck_db)["similar"]]
+            == [r["title_id"] for r in api.similar(title, db=spark_db)["similar"]])
     with duckdb.connect(str(spark_db), read_only=True) as con:
         assert con.execute("SELECT engine FROM discovery_models").fetchall() == [("spark",)]
+
+
+def test_spark_and_duckdb_models_agree(spark: Any, world: dict[str, Any],
+                                       duck: tuple[Path, dict[str, Any]],
+                                       tmp_path: Path) -> None:
+    duck_db, duck_report = duck
+    spark_db = tmp_path / "spark.duckdb"
+    result = runner.invoke(app, [
+        "train", "--engine", "spark", "--catalog", world["catalog"], "--events",
+        world["events_dir"], "--db", str(spark_db), "--json"])
+    assert result.exit_code == 0, result.output
+    spark_report = json.loads(result.stdout)
+    assert spark_report["engine"] == "spark"
+    assert spark_report["inputs"]["accepted"] == world["events"]
+    assert spark_report["models"][0]["profiles"] == duck_report["models"][0]["profiles"]
+    assert spark_report["rows"] == duck_report["rows"]
+    _assert_same_models(duck_db, spark_db)
+
+
+def test_spark_build_trains_the_model_with_the_charts(
+        spark: Any, world: dict[str, Any], duck: tuple[Path, dict[str, Any]],
+        tmp_path: Path) -> None:
+    duck_db, duck_report = duck
+    out = tmp_path / "out"
+    args = ["build", "--engine", "spark", "--catalog", world["catalog"], "--events",
+            world["events_dir"], "--json"]
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["weeks"] and (out / "all-weeks-global.tsv").exists()
+    training = report["training"]
+    models_db = out / "discovery.duckdb"
+    assert training["trained"] and training["db"] == str(models_db)
+    assert training["rows"] == duck_report["models"][0]["interactions"]
+    assert training["models"] == [m for m in duck_report["models"] if m["model"] == "viewing"]
+    assert training["written"]["discovery_picks"] == duck_report["rows"]["discovery_picks"]
+    assert 0 < training["seconds"] < report["timings"]["wall"]
+    _assert_same_models(duck_db, models_db)
+
+    skipped = runner.invoke(app, [*args, "--out", str(tmp_path / "no-train"), "--no-train"])
+    assert skipped.exit_code == 0, skipped.output
+    assert json.loads(skipped.stdout)["training"]["trained"] is False
+    assert not (tmp_path / "no-train" / "discovery.duckdb").exists()
 
 
 def test_spark_training_refuses_missing_files(spark: Any, tmp_path: Path) -> None:

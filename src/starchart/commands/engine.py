@@ -115,7 +115,9 @@ def build_cmd(
     if training.get("trained"):
         models = ", ".join(m["model"] for m in training["models"])
         console.print(f"trained the discovery models ({models}) from {training['rows']:,} "
-                      f"rows in {training['seconds']:.1f} s", highlight=False)
+                      f"rows in {training['seconds']:.1f} s"
+                      + (f" into {training['db']}" if training.get("db") else ""),
+                      highlight=False)
     elif training and not no_train:
         console.print(f"discovery models not trained: {training['reason']}", highlight=False)
     print_watchlist(result)

@@ -535,6 +535,28 @@ def train_after_build(db: str | Path | None, weeks_built: int, *,
             "timings": report["timings"]}
 
 
+def _fit_spark(session: Any, inputs: Any, steps: Steps, *, k: int, l2_scale: float,
+               metadata_weight: float) -> tuple[ViewingModel, ProfilePicks]:
+    """The viewing model and every profile's picks from events Spark holds (``inputs``:
+    :class:`starchart.engine.spark_inputs.SparkInputs`, validated as ``ingest`` validates):
+    the profile x title summary is aggregated on Spark, the rest is :func:`fit_viewing`."""
+    view = f"starchart_titles_{uuid.uuid4().hex[:12]}"
+    try:
+        with steps.run("read", STEPS[0]):
+            titles = catalog_titles(inputs.catalog.to_pyarrow())
+            # a Spark view, not an Ibis memtable: the PySpark backend does not register
+            # memtables in every path
+            session.createDataFrame(title_index(titles)).createOrReplaceTempView(view)
+            profile_title = feedback.profile_title_from_events(inputs.accepted)
+            inter = feedback.interactions(profile_title, inputs.con.table(view))
+            matrix = read_viewing(inter, len(titles))
+    finally:
+        session.catalog.dropTempView(view)
+    viewing = fit_viewing(matrix, titles, k=k, l2_scale=l2_scale,
+                          metadata_weight=metadata_weight, steps=steps)
+    return viewing, fit_picks(matrix, viewing, steps=steps)
+
+
 def train_spark(catalog: str | Path, events: Sequence[str | Path], *,
                 db: str | Path | None = None, spark: Any = None,
                 spark_master: str | None = None, progress: Progress | None = None,
@@ -552,19 +574,9 @@ def train_spark(catalog: str | Path, events: Sequence[str | Path], *,
     steps = Steps(progress)
     session = spark if spark is not None else get_spark(spark_master)
     inputs = load_inputs(session, str(catalog), [str(p) for p in events])
-    view = f"starchart_titles_{uuid.uuid4().hex[:12]}"
     try:
-        with steps.run("read", STEPS[0]):
-            titles = catalog_titles(inputs.catalog.to_pyarrow())
-            # a Spark view, not an Ibis memtable: the PySpark backend does not register
-            # memtables in every path
-            session.createDataFrame(title_index(titles)).createOrReplaceTempView(view)
-            profile_title = feedback.profile_title_from_events(inputs.accepted)
-            inter = feedback.interactions(profile_title, inputs.con.table(view))
-            matrix = read_viewing(inter, len(titles))
-        viewing = fit_viewing(matrix, titles, k=k, l2_scale=l2_scale,
-                              metadata_weight=metadata_weight, steps=steps)
-        found = fit_picks(matrix, viewing, steps=steps)
+        viewing, found = _fit_spark(session, inputs, steps, k=k, l2_scale=l2_scale,
+                                    metadata_weight=metadata_weight)
         with store.opened(db) as con:
             with steps.run("charting", STEPS[5]):
                 charting = fit_charting(ibis.duckdb.from_connection(con),
@@ -573,12 +585,39 @@ def train_spark(catalog: str | Path, events: Sequence[str | Path], *,
                 rows = write_models(con, engine="spark", seconds=time.perf_counter() - started,
                                     viewing=viewing, charting=charting, picks=found)
     finally:
-        session.catalog.dropTempView(view)
         inputs.close()
     report = _report("spark", db, viewing, charting, rows, steps, started)
     report["master"] = session.sparkContext.master
     report["inputs"] = {k_: v for k_, v in inputs.counts.items() if k_ != "files"}
     return report
+
+
+#: The store file ``starchart build --engine spark`` writes its models into, in ``--out``.
+SPARK_BUILD_MODELS = "discovery.duckdb"
+
+
+def train_after_spark_build(session: Any, inputs: Any, out: str | Path, *,
+                            progress: Progress | None = None) -> dict[str, Any]:
+    """What ``starchart build --engine spark`` trains after the charts: the viewing model,
+    on Spark, from the events the build has just validated (read once for both), written
+    beside the export files as ``OUT/discovery.duckdb`` -- a store holding only the models,
+    which ``similar``/``picks --db OUT/discovery.duckdb`` answer from. The Spark build has
+    no store, so no imported charts: there is no co-charting model. Reported as
+    :func:`train_after_build` reports (plus ``db``)."""
+    if not inputs.counts.get("accepted"):
+        return {"trained": False, "reason": "nothing to learn from: no accepted events"}
+    started = time.perf_counter()
+    steps = Steps(progress)
+    viewing, found = _fit_spark(session, inputs, steps, k=NEIGHBOURS, l2_scale=L2_SCALE,
+                                metadata_weight=METADATA_WEIGHT)
+    path = Path(out) / SPARK_BUILD_MODELS
+    with store.opened(path) as con, steps.run("write", STEPS[6]):
+        rows = write_models(con, engine="spark", seconds=time.perf_counter() - started,
+                            viewing=viewing, charting=None, picks=found)
+    report = _report("spark", path, viewing, None, rows, steps, started)
+    return {"trained": True, "db": report["db"], "seconds": report["timings"]["wall"],
+            "rows": viewing.interactions, "written": rows, "models": report["models"],
+            "timings": report["timings"]}
 
 
 def _report(engine: str, db: str | Path | None, viewing: ViewingModel | None,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -79,12 +79,16 @@ def build_spark(
     spark_master: str | None = None,
     spark: Any = None,
     progress: Progress | None = None,
+    then: Callable[[Any, Any, Path], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Validate the input files and build every complete week's charts on Spark; write
     ``all-weeks-global.tsv``, ``all-weeks-countries.tsv``, ``most-popular.tsv`` and
     ``quarantine.tsv`` into ``out``.
 
     ``spark`` reuses a session; otherwise one is started (local, or ``spark_master``).
+    ``then(session, inputs, out)``, if given, runs after the charts while the validated
+    inputs are still cached (the build trains the discovery models there, reading the
+    files once); its answer is the report's ``training``.
     """
     from starchart.engine.spark_inputs import load_inputs
     from starchart.engine.spark_session import get_spark
@@ -116,6 +120,8 @@ def build_spark(
                 exported = export_charts(mem, out_dir, source=store.ENGINE_SOURCE,
                                          round_to_unit=unit)
             n_quarantined = write_quarantine(inputs.quarantined_df, out_dir / QUARANTINE_FILE)
+        charts_done = time.perf_counter()
+        training = None if then is None else then(session, inputs, out_dir)
     finally:
         inputs.close()
     report = summary(
@@ -125,5 +131,8 @@ def build_spark(
         exported_rows=exported["rows"], quarantined=n_quarantined,
         inputs={k: v for k, v in inputs.counts.items()},
     )
+    report["timings"]["charts"] = round(charts_done - started, 4)
     report["timings"]["wall"] = round(time.perf_counter() - started, 4)
+    if training is not None:
+        report["training"] = training
     return report
