@@ -179,13 +179,15 @@ def test_feedback_expressions_match_the_oracle_on_duckdb() -> None:
     assert totals == {"profiles": 3, "interactions": len(want_inter)}
 
 
-def test_picks_match_brute_force() -> None:
+@pytest.mark.parametrize("workers", [1, 3])  # in turn, and blocks on threads
+def test_picks_match_brute_force(workers: int) -> None:
     rng = np.random.default_rng(8)
     dense = (rng.random((40, 15)) < 0.3) * rng.random((40, 15))
     x = sp.csr_matrix(dense)
     finished = sp.csr_matrix((dense > 0.5) & (dense > 0))
     b = models.ease(dense.T @ dense, 2.0)
-    got = models.picks(x, finished, b, 5, because=2, chunk=7)  # chunks cut across profiles
+    got = models.picks(x, finished, b, 5, because=2, chunk=7,  # chunks cut across profiles
+                       workers=workers)
     for u in range(40):
         scores = dense[u] @ b
         scores[finished[u].toarray().ravel()] = -np.inf

@@ -182,29 +182,32 @@ class Viewing:
 
 
 def read_viewing(inter: ir.Table, n_titles: int) -> Viewing:
-    """Bring :func:`.feedback.interactions` to the driver as sparse rows, in one pass."""
-    ordered = inter.select("profile_id", "ix", "weight", "finished").order_by(
-        ["profile_id", "ix"])
-    backend = ordered._find_backend()
+    """Bring :func:`.feedback.interactions` to the driver as sparse rows, in one pass.
+
+    The rows come unsorted and are put in profile order here, in numpy (the profile ids
+    encoded once in Arrow, then one integer sort), where an ``ORDER BY`` on the backend
+    cost more than the whole read on DuckDB at 5M rows (docs/discovery.md). Profiles are
+    ordered by id, as the backends order strings (bytewise)."""
+    chosen = inter.select("profile_id", "ix", "weight", "finished")
+    backend = chosen._find_backend()
     if backend.name == "duckdb":  # see _batches
-        table = backend.con.sql(str(ibis.to_sql(ordered, dialect="duckdb"))).to_arrow_table()
+        table = backend.con.sql(str(ibis.to_sql(chosen, dialect="duckdb"))).to_arrow_table()
     else:
-        table = ordered.to_pyarrow()
-    ids = table.column("profile_id").combine_chunks()
-    n = len(ids)
-    if n:  # rows are sorted by profile: a profile starts where the id changes (in Arrow,
-        # so that only one Python string per profile is ever made)
-        changed = pc.not_equal(ids.slice(1), ids.slice(0, n - 1)).to_numpy(
-            zero_copy_only=False)
-        starts = np.flatnonzero(np.r_[True, changed])
-    else:
-        starts = np.array([], dtype=np.int64)
-    indptr = np.r_[starts, n].astype(np.int64)
-    cols = table.column("ix").to_numpy(zero_copy_only=False).astype(np.int64)
-    weights = table.column("weight").to_numpy(zero_copy_only=False).astype(np.float64)
-    done = table.column("finished").to_numpy(zero_copy_only=False).astype(bool)
-    shape = (len(starts), n_titles)
-    return Viewing(ids.take(pa.array(starts, pa.int64())).to_pylist(),
+        table = chosen.to_pyarrow()
+    encoded = pc.dictionary_encode(table.column("profile_id")).combine_chunks()
+    names = encoded.dictionary
+    by_name = pc.sort_indices(names).to_numpy()
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[by_name] = np.arange(len(names), dtype=np.int64)
+    row = rank[encoded.indices.to_numpy(zero_copy_only=False)]
+    cols = table.column("ix").to_numpy().astype(np.int64)
+    order = np.argsort(row * max(n_titles, 1) + cols)  # unique (profile, title) keys
+    row, cols = row[order], cols[order]
+    weights = table.column("weight").to_numpy().astype(np.float64)[order]
+    done = table.column("finished").to_numpy(zero_copy_only=False).astype(bool)[order]
+    indptr = np.searchsorted(row, np.arange(len(names) + 1)).astype(np.int64)
+    shape = (len(names), n_titles)
+    return Viewing(names.take(pa.array(by_name)).to_pylist(),
                    sp.csr_matrix((weights, cols, indptr), shape=shape),
                    sp.csr_matrix((done, cols, indptr), shape=shape))
 
@@ -375,34 +378,38 @@ def _title_rows(model: str, titles: Sequence[dict[str, Any]]) -> pa.Table:
     })
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table, order: str) -> None:
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table,
+            order: str | None) -> None:
+    """Append ``rows`` to ``table``, sorted by ``order`` (None: ``rows`` are in key order
+    already, and DuckDB keeps insertion order)."""
     name = f"_starchart_{uuid.uuid4().hex[:10]}"
     con.register(name, rows)
     try:
-        con.execute(f"INSERT INTO {table} SELECT * FROM {name} ORDER BY {order}")
+        by = f" ORDER BY {order}" if order else ""
+        con.execute(f"INSERT INTO {table} SELECT * FROM {name}{by}")
     finally:
         con.unregister(name)
 
 
 def _pick_rows(found: ProfilePicks, titles: Sequence[dict[str, Any]]) -> pa.Table:
-    """``discovery_picks`` rows: profile, rank, title, score, because (title ids)."""
-    ids = _names(titles)[0]
+    """``discovery_picks`` rows: profile, rank, title, score, because (title ids).
+
+    The ids are taken from Arrow arrays by index (no Python string per row: 3M picks)."""
+    ids = pa.array([str(t["title_id"]) for t in titles], pa.string())
     p = found.picks
     have = p.titles >= 0
     row_ix, rank_ix = np.nonzero(have)
     because = p.because[row_ix, rank_ix]  # (rows, BECAUSE), -1 padded
     lengths = (because >= 0).sum(axis=1)
     offsets = np.r_[0, np.cumsum(lengths)].astype(np.int32)
-    flat = ids[because[because >= 0]]  # row-major: each row's ids in order
-    profiles = np.array(found.profiles, dtype=object)
-    chosen = p.titles[row_ix, rank_ix]
+    flat = ids.take(pa.array(because[because >= 0]))  # row-major: each row's ids in order
+    profiles = pa.array(found.profiles, pa.string())
     return pa.table({
-        "profile_id": pa.array(profiles[row_ix], pa.string()),
+        "profile_id": profiles.take(pa.array(row_ix)),
         "rank": pa.array(rank_ix.astype(np.int32) + 1),
-        "title_id": pa.array(ids[chosen], pa.string()),
+        "title_id": ids.take(pa.array(p.titles[row_ix, rank_ix])),
         "score": pa.array(p.scores[row_ix, rank_ix], pa.float64()),
-        "because": pa.ListArray.from_arrays(pa.array(offsets, pa.int32()),
-                                            pa.array(flat, pa.string())),
+        "because": pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), flat),
     })
 
 
@@ -446,8 +453,9 @@ def write_models(con: duckdb.DuckDBPyConnection, *, engine: str, seconds: float,
                  json.dumps(m.parameters, sort_keys=True), round(seconds, 4)])
         if viewing is not None and picks is not None:
             table = _pick_rows(picks, viewing.titles)
-            _insert(con, "discovery_picks", table, "profile_id, rank")
-            _insert(con, "discovery_profiles", _profile_rows(picks), "profile_id")
+            # made in profile (sorted ids) and rank order: no sort of 3M rows
+            _insert(con, "discovery_picks", table, None)
+            _insert(con, "discovery_profiles", _profile_rows(picks), None)
             rows["discovery_picks"] = table.num_rows
             rows["discovery_profiles"] = len(picks.profiles)
     return rows
@@ -458,8 +466,14 @@ def write_models(con: duckdb.DuckDBPyConnection, *, engine: str, seconds: float,
 
 def _store_profile_title(backend: Any) -> ir.Table:
     """The store's ``profile_title`` summary, which ingest keeps up to date (raw events are
-    not stored)."""
-    return backend.table("profile_title").select(*feedback.PROFILE_TITLE_COLUMNS)
+    not stored). The view adds up ingest's runs; while there is one run (a store loaded
+    once, or just compacted), each of its rows already is one profile x title, so it is
+    read as it is: the view's aggregation over millions of string keys is most of the read
+    time otherwise."""
+    [(runs,)] = backend.con.execute(
+        "SELECT count(DISTINCT run) FROM profile_title_runs").fetchall()
+    name = "profile_title_runs" if runs <= 1 else "profile_title"
+    return backend.table(name).select(*feedback.PROFILE_TITLE_COLUMNS)
 
 
 def _registered(con: duckdb.DuckDBPyConnection, backend: Any, table: pa.Table) -> ir.Table:
