@@ -347,6 +347,13 @@ RELEASE_TABLES: tuple[str, ...] = (
 """The tables a chart release copies from the store: what the site, the CLI's questions and
 notebooks read. A new table joins every release by being named here."""
 
+TRAINED_TABLES: frozenset[str] = frozenset({
+    "discovery_neighbours", "discovery_titles", "discovery_picks", "discovery_profiles"})
+"""Release tables written only by a training run, which replaces all of them together with
+``discovery_models`` (one transaction, a new ``trained_at``): :func:`fingerprint` counts
+their rows and lets ``discovery_models``' digest stand for their contents (hashing 3M
+picks cost ~0.8 s on every ``api.similar``/``api.picks`` that opened the store)."""
+
 
 RELEASE_SCHEMA = """
 -- Which release this is: one row.
@@ -696,15 +703,17 @@ def default_source(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
-    """A digest of every row of :data:`RELEASE_TABLES`: equal digests, equal charts. A full
-    scan of the chart tables (milliseconds), so a release is published only when they
-    changed."""
+    """A digest of every row of :data:`RELEASE_TABLES` (of :data:`TRAINED_TABLES`, through
+    ``discovery_models``): equal digests, equal charts. A full scan of the chart tables
+    (milliseconds), so a release is published only when they changed."""
+    present = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables").fetchall()}
     parts = []
     for name in RELEASE_TABLES:
-        if not has_table(con, name):
+        if name not in present:
             parts.append(f"{name}:-")
             continue
-        [(rows, digest)] = con.execute(
-            f"SELECT count(*), sum(hash(t)) FROM {name} AS t").fetchall()
+        digest = "count(*), NULL" if name in TRAINED_TABLES else "count(*), sum(hash(t))"
+        [(rows, digest)] = con.execute(f"SELECT {digest} FROM {name} AS t").fetchall()
         parts.append(f"{name}:{rows}:{digest}")
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
