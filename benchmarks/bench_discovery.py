@@ -281,15 +281,16 @@ def bench_simulated(root: Path, *, profiles: int, titles: int, weeks: int, event
     db = root / "sim.duckdb"
     api.ingest(catalog=world["catalog"], events=[world["events_dir"]], db=db)
     with duckdb.connect(str(db)) as con:
+        # the store keeps no raw events: the profile x title summary has what the split needs
         rows = con.execute(
-            "SELECT e.profile_id, e.title_id, epoch(min(e.started_at)), "
-            "sum(e.seconds_viewed) / (any_value(c.runtime_minutes) * 60) "
-            "FROM events e JOIN catalog c USING (title_id) GROUP BY ALL").fetchall()
+            "SELECT p.profile_id, p.title_id, epoch(p.first_watched), "
+            "p.seconds_viewed / (c.runtime_minutes * 60) "
+            "FROM profile_title p JOIN catalog c USING (title_id)").fetchall()
         split = evaluate.time_split((p, t, s) for p, t, s, _ in rows)
         held = [(p, t) for p, ts in split.test.items() for t in ts]
         con.execute("CREATE TEMP TABLE held (profile_id VARCHAR, title_id VARCHAR)")
         con.executemany("INSERT INTO held VALUES (?, ?)", held)
-        con.execute("DELETE FROM events WHERE (profile_id, title_id) IN "
+        con.execute("DELETE FROM profile_title_runs WHERE (profile_id, title_id) IN "
                     "(SELECT (profile_id, title_id) FROM held)")
     api.train(db=db)
     picks, _ = store_picks(db)

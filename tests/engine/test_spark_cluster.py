@@ -148,3 +148,7 @@ def test_build_on_a_standalone_cluster_matches_duckdb(
     for name in EXPORTS:
         assert (out / name).read_bytes() == (duck / name).read_bytes(), name
     assert len((out / EXPORTS[0]).read_text().splitlines()) > 100
+    # the build trained the viewing model on the cluster too, beside the exports
+    training = report["training"]
+    assert training["trained"] and training["db"] == str(out / "discovery.duckdb")
+    assert training["rows"] > 0 and training["models"][0]["profiles"] > 0
