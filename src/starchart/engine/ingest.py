@@ -109,7 +109,8 @@ def _classify_sql(con: duckdb.DuckDBPyConnection, cache: dict[Any, str] = _COMPI
 @functools.cache
 def _duplicates_sql() -> str:
     keys = ibis.table(
-        {"key": "decimal(38, 0)", "source_index": "int32", "source_row": "int64"}, name=_KEYS
+        {"key": "decimal(38, 0)", "bucket": "uint64", "source_index": "int32",
+         "source_row": "int64"}, name=_KEYS
     )
     known = ibis.table({"key": "decimal(38, 0)"}, name=_KNOWN)
     return str(ibis.to_sql(duplicate_rows(keys, known), dialect="duckdb"))
@@ -333,7 +334,9 @@ def _find_duplicates(con: duckdb.DuckDBPyConnection) -> dict[int, int]:
     """Fill ``_DUPES`` with the load's duplicate rows; return their number per file."""
     con.execute(f"CREATE OR REPLACE TEMP VIEW {_KNOWN} AS "
                 "SELECT fingerprint AS key FROM event_fingerprints")
+    # (the bucket: the fingerprint's upper 64 bits, which equal fingerprints share)
     con.execute(f"CREATE OR REPLACE TEMP VIEW {_KEYS} AS SELECT fingerprint AS key, "
+                "CAST(fingerprint >> 64 AS UBIGINT) AS bucket, "
                 f"source_index, source_row FROM {_ROWS} WHERE fingerprint IS NOT NULL")
     # (a fingerprint is only computed for a countable row, so keys are countable rows)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {_DUPES} AS {_duplicates_sql()}")
