@@ -221,9 +221,10 @@ def _remove(path: Path) -> None:
 def _copy_charts(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyConnection) -> None:
     reader = con.cursor()  # its own results: the caller's connection may hold one open
     try:
+        present = store.table_names(reader)
         for name in store.RELEASE_TABLES:
             rel.execute(store.TABLES[name])
-            if store.has_table(reader, name):
+            if name in present:
                 insert_arrow(rel, name, reader.sql(f"SELECT * FROM {name}").to_arrow_table())
     finally:
         reader.close()
