@@ -26,6 +26,7 @@ import datetime as dt
 import fcntl
 import os
 import re
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -218,41 +219,125 @@ def _remove(path: Path) -> None:
             stale.unlink()
 
 
-def _copy_charts(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyConnection) -> None:
+# The tables a release carries from the one before and adds to (the change feed).
+_CARRIED = ("release_log", "release_weeks", "release_changes", "watchlist_events")
+# The release's own tables (RELEASE_SCHEMA's), by name.
+_RELEASE_OWN = tuple(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", store.RELEASE_SCHEMA))
+# Store tables compared and patched part by part (a week of one source's lists), not whole.
+_PARTS = {"chart_global": ("source", "week"), "chart_country": ("source", "week")}
+
+
+def _copy_charts(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyConnection, *,
+                 patch: bool = False) -> dict[str, int]:
+    """Copy :data:`starchart.store.RELEASE_TABLES` from the store behind ``con`` into the
+    release ``rel``. ``patch``: ``rel`` began as a copy of the previous release, so only
+    what differs is written (a table whose rows differ, and of the chart lists only the
+    weeks that differ), and unchanged history is not rewritten. Returns the rows written."""
     reader = con.cursor()  # its own results: the caller's connection may hold one open
+    written: dict[str, int] = {}
     try:
         present = store.table_names(reader)
         for name in store.RELEASE_TABLES:
             rel.execute(store.TABLES[name])
-            if name in present:
-                insert_arrow(rel, name, reader.sql(f"SELECT * FROM {name}").to_arrow_table())
+            if not patch:
+                if name in present:
+                    rows = reader.sql(f"SELECT * FROM {name}").to_arrow_table()
+                    insert_arrow(rel, name, rows)
+                    written[name] = rows.num_rows
+                continue
+            if name not in present:
+                rel.execute(f"DELETE FROM {name}")
+                continue
+            parts = _PARTS.get(name, ())
+            changed = _changed_parts(reader, rel, name, parts)
+            if changed is None:
+                continue
+            if not parts:
+                rel.execute(f"DELETE FROM {name}")
+                rows = reader.sql(f"SELECT * FROM {name}").to_arrow_table()
+            else:
+                keys = ", ".join(parts)
+                rel.register("_changed_parts", changed)
+                try:
+                    same = " AND ".join(f"c.{k} = {name}.{k}" for k in parts)
+                    rel.execute(f"DELETE FROM {name} USING _changed_parts c WHERE {same}")
+                finally:
+                    rel.unregister("_changed_parts")
+                reader.register("_changed_parts", changed)
+                try:
+                    rows = reader.sql(f"SELECT * FROM {name} SEMI JOIN _changed_parts "
+                                      f"USING ({keys})").to_arrow_table()
+                finally:
+                    reader.unregister("_changed_parts")
+            insert_arrow(rel, name, rows)
+            written[name] = rows.num_rows
     finally:
         reader.close()
     # the spans of exactly these charts (an engine build does not refresh the store's)
     coverage.refresh(rel)
     rel.execute(store.RELEASE_SCHEMA)
+    return written
 
 
-def _same_tables(rel: duckdb.DuckDBPyConnection) -> bool:
-    """True when the previous release's copied tables have this release's columns (what
-    reusing its pages compares row by row)."""
-    columns = """SELECT table_name, column_name, data_type, ordinal_position
-                 FROM information_schema.columns
-                 WHERE table_catalog = ? AND table_schema = 'main'
-                   AND table_name IN (SELECT unnest(?::VARCHAR[]))"""
-    [(here,)] = rel.execute("SELECT current_database()").fetchall()
-    tables = list(store.RELEASE_TABLES)
-    mine = set(rel.execute(columns, [here, tables]).fetchall())
-    theirs = set(rel.execute(columns, ["previous_release", tables]).fetchall())
-    return mine == theirs
+def _changed_parts(reader: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyConnection,
+                   name: str, parts: tuple[str, ...]) -> Any:
+    """Where table ``name`` of the store (``reader``) differs from the release's: None when
+    nowhere, else the Arrow table of the ``parts`` keys whose rows differ (no columns when
+    ``parts`` is empty: the table differs). Compared by row count and a sum of row hashes,
+    as :func:`starchart.store.fingerprint` compares stores."""
+    keys = ", ".join(parts)
+    select = f"SELECT {keys + ', ' if keys else ''}count(*) AS n, sum(hash(t)) AS h " \
+             f"FROM {name} AS t {'GROUP BY ' + keys if keys else ''}"
+    theirs = reader.sql(select).to_arrow_table()
+    rel.register("_store_parts", theirs)
+    try:
+        on = " AND ".join(f"s.{k} IS NOT DISTINCT FROM r.{k}" for k in parts) or "true"
+        pick = ", ".join(f"coalesce(s.{k}, r.{k}) AS {k}" for k in parts) or "1 AS one"
+        changed = rel.sql(
+            f"""SELECT {pick} FROM _store_parts s FULL OUTER JOIN ({select}) r ON {on}
+                WHERE s.n IS DISTINCT FROM r.n OR s.h IS DISTINCT FROM r.h""").to_arrow_table()
+    finally:
+        rel.unregister("_store_parts")
+    if changed.num_rows == 0:
+        return None
+    return changed if parts else changed.drop_columns(["one"])
+
+
+def _reusable(previous: Path) -> bool:
+    """True when release file ``previous`` was written in this :data:`FORMAT` with this
+    schema, so the next release may begin as a copy of it."""
+    scratch = duckdb.connect()
+    try:
+        for name in store.RELEASE_TABLES:
+            scratch.execute(store.TABLES[name])
+        scratch.execute(store.RELEASE_SCHEMA)
+        scratch.execute("ATTACH ? AS previous_release (READ_ONLY)", [str(previous)])
+        [(earlier,)] = scratch.execute(
+            "SELECT max(format) FROM previous_release.release_info").fetchall()
+        if earlier != FORMAT:
+            return False
+        columns = """SELECT table_name, column_name, data_type, ordinal_position
+                     FROM information_schema.columns
+                     WHERE table_catalog = ? AND table_schema = 'main'"""
+        mine = set(scratch.execute(columns, ["memory"]).fetchall())
+        theirs = set(scratch.execute(columns, ["previous_release"]).fetchall())
+        return mine == theirs
+    except duckdb.Error:
+        return False
+    finally:
+        scratch.close()
 
 
 def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerprint: str,
            previous: Path | None, previous_number: int | None, store_name: str,
            started: float, full: bool, progress: ProgressCallback | None) -> dict[str, Any]:
-    """Write release ``number`` from the store behind ``con`` into ``target``: what did not
-    change since ``previous`` is copied from it (unless ``full``, or it was written in
-    another format), the rest computed."""
+    """Write release ``number`` from the store behind ``con`` into ``target``.
+
+    Unless ``full`` (or ``previous`` was written in another format), the release begins as
+    a byte copy of ``previous``: the store's tables are patched where they differ, the
+    change feed is carried as it is and added to, and of the pages only those whose rows
+    changed are computed (the others are copied from ``previous``). So a release that adds
+    a week writes that week, not the history."""
     from starchart.queries.feed import prepare_feed
     from starchart.queries.lists import prepare_leaders, prepare_weeks
     from starchart.queries.record import mark_changed_works
@@ -265,22 +350,28 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerp
 
     published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     counts: dict[str, Any] = {}
+    reuse = previous is not None and not full and _reusable(previous)
+    if reuse:
+        assert previous is not None
+        shutil.copyfile(previous, target)
+        os.chmod(target, 0o644)  # the copy of a read-only release is written, then sealed
     rel = duckdb.connect(str(target))
     try:
         step(0)
-        _copy_charts(con, rel)
+        if reuse:
+            for name in (*_RELEASE_OWN, "coverage"):
+                if name not in _CARRIED:  # the pages: copied back below where unchanged
+                    rel.execute(f"DELETE FROM {name}")
+        counts["store_rows_written"] = _copy_charts(con, rel, patch=reuse)
         sources = chart_sources(rel)
         if previous is not None:
             rel.execute("ATTACH ? AS previous_release (READ_ONLY)", [str(previous)])
-            [(earlier,)] = rel.execute(
-                "SELECT max(format) FROM previous_release.release_info").fetchall()
-            reuse = not full and earlier == FORMAT and _same_tables(rel)
-        else:
-            reuse = False
         counts["changes"] = prepare_feed(rel, number, published_at,
-                                         None if previous is None else previous_number)
+                                         None if previous is None else previous_number,
+                                         carried=reuse)
         counts["watchlist"] = watchlist.prepare_events(rel, con, number, published_at,
-                                             has_previous=previous is not None)
+                                                       has_previous=previous is not None,
+                                                       carried=reuse)
         if reuse:
             counts["works_changed"] = mark_changed_works(rel)
         step(1)

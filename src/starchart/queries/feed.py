@@ -95,14 +95,15 @@ WHERE ol.week IS NULL OR nl.prev IS DISTINCT FROM ol.prev OR nl.next IS DISTINCT
 
 
 def prepare_feed(con: duckdb.DuckDBPyConnection, number: int, published_at: dt.datetime,
-                 previous_number: int | None) -> dict[str, int]:
+                 previous_number: int | None, *, carried: bool = False) -> dict[str, int]:
     """Fill the feed tables of release ``number`` (``con``: the release being written, its
     chart tables copied; the previous release, if any, attached as ``previous_release``):
-    the previous feed, then this release's changes against it (all weeks added when there
+    the previous feed (``carried``: already there, the release began as a copy of the
+    previous one), then this release's changes against it (all weeks added when there
     is none). Leaves the temporary tables ``changed_titles`` and ``changed_weeks`` (what
     this release must compute afresh). Returns this release's counts."""
     if previous_number is not None:
-        for table in ("release_log", "release_weeks", "release_changes"):
+        for table in () if carried else ("release_log", "release_weeks", "release_changes"):
             con.execute(f"INSERT INTO {table} SELECT * FROM previous_release.{table}")
         old = _POSITIONS.format(db="previous_release.")
     else:
