@@ -219,10 +219,8 @@ def _remove(path: Path) -> None:
             stale.unlink()
 
 
-# The tables a release carries from the one before and adds to (the change feed).
-_CARRIED = ("release_log", "release_weeks", "release_changes", "watchlist_events")
-# The release's own tables (RELEASE_SCHEMA's), by name.
-_RELEASE_OWN = tuple(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", store.RELEASE_SCHEMA))
+# The pages a release keeps from the one before where their rows did not change.
+_PAGES = ("title_pages", "week_pages", "leader_pages", "work_index")
 # Store tables compared and patched part by part (a week of one source's lists), not whole.
 _PARTS = {"chart_global": ("source", "week"), "chart_country": ("source", "week")}
 
@@ -358,12 +356,15 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerp
     rel = duckdb.connect(str(target))
     try:
         step(0)
-        if reuse:
-            for name in (*_RELEASE_OWN, "coverage"):
-                if name not in _CARRIED:  # the pages: copied back below where unchanged
-                    rel.execute(f"DELETE FROM {name}")
+        if reuse:  # computed whole each time (the pages are kept where unchanged)
+            for name in ("release_info", "title_index", "coverage"):
+                rel.execute(f"DELETE FROM {name}")
         counts["store_rows_written"] = _copy_charts(con, rel, patch=reuse)
         sources = chart_sources(rel)
+        if reuse:  # the pages of a source no longer charted
+            for name in _PAGES:
+                rel.execute(f"DELETE FROM {name} WHERE source NOT IN "
+                            "(SELECT unnest(?::VARCHAR[]))", [sources])
         if previous is not None:
             rel.execute("ATTACH ? AS previous_release (READ_ONLY)", [str(previous)])
         counts["changes"] = prepare_feed(rel, number, published_at,

@@ -191,14 +191,21 @@ FROM wanted w JOIN lists l USING (scope, week)
 GROUP BY ALL
 """
 
-# The previous release's pages of weeks whose rows, and whose neighbours' rows, did not
-# change (changed_weeks: see starchart.queries.feed.prepare_feed).
+# Of the pages copied with the previous release, those to compute again: of weeks whose
+# rows, or whose neighbours' rows, changed (changed_weeks: see
+# starchart.queries.feed.prepare_feed), and of weeks no longer listed.
 _REUSE_WEEKS = """
-INSERT INTO week_pages
-SELECT p.* FROM previous_release.week_pages p
-WHERE p.source = $source
-  AND NOT EXISTS (SELECT 1 FROM changed_weeks c WHERE c.source = p.source
-                  AND c.country IS NOT DISTINCT FROM p.country AND c.week = p.week)
+DELETE FROM week_pages
+WHERE source = $source
+  AND (EXISTS (SELECT 1 FROM changed_weeks c WHERE c.source = week_pages.source
+               AND c.country IS NOT DISTINCT FROM week_pages.country
+               AND c.week = week_pages.week)
+       OR (country IS NULL AND NOT EXISTS (
+             SELECT 1 FROM chart_global g WHERE g.source = week_pages.source
+             AND g.week = week_pages.week))
+       OR (country IS NOT NULL AND NOT EXISTS (
+             SELECT 1 FROM chart_country g WHERE g.source = week_pages.source
+             AND g.country_iso2 = week_pages.country AND g.week = week_pages.week)))
 """
 
 
@@ -206,8 +213,9 @@ def prepare_weeks(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool = 
     """Fill ``week_pages`` for ``source`` (publishing a release): every week's global lists
     and every country's, as :func:`week` answers them. Returns the weeks computed.
 
-    ``reuse``: copy the previous release's pages (attached as ``previous_release``) of the
-    weeks not in the temporary table ``changed_weeks``, and compute only the others."""
+    ``reuse``: the release began as a copy of the previous one; keep its pages of the
+    weeks not in the temporary table ``changed_weeks`` (nor gone), and compute only the
+    others."""
     names = {code: display_country(code, name)
              for code, name in country_names(con, source).items()}
     titles = con.execute(
@@ -540,17 +548,15 @@ def prepare_leaders(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool 
     :data:`PREPARED_LIMIT` of every all-time leaderboard, overall, per global list and per
     kind. Returns the boards computed.
 
-    ``reuse``: when no list of ``source`` changed since the previous release (attached as
-    ``previous_release``; the temporary table ``changed_titles`` is empty for it), its
-    boards are copied."""
+    ``reuse``: the release began as a copy of the previous one; when no list of ``source``
+    changed since (the temporary table ``changed_titles`` is empty for it), its boards are
+    kept."""
     if reuse:
         [(changed,)] = con.execute(
             "SELECT count(*) FROM changed_titles WHERE source = ?", [source]).fetchall()
         if not changed:
-            con.execute("""INSERT INTO leader_pages
-                           SELECT * FROM previous_release.leader_pages WHERE source = ?""",
-                        [source])
             return 0
+        con.execute("DELETE FROM leader_pages WHERE source = ?", [source])
     filters = [CategoryFilter(), *(CategoryFilter(global_category=c) for c in GLOBAL_CATEGORIES),
                CategoryFilter(kind="film"), CategoryFilter(kind="tv")]
     out: dict[str, list[Any]] = {"source": [], "board": [], "category": [], "rows": [],

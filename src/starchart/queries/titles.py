@@ -331,10 +331,11 @@ def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool =
     work's ID and its own names (``work``: the work's page, made by
     :func:`starchart.queries.works.prepare_works`, is read with it).
 
-    ``reuse``: the previous release is attached as ``previous_release`` and the temporary
-    table ``changed_titles`` names the titles whose rows changed since
-    (:func:`starchart.queries.feed.prepare_feed`); every other record is copied, so a
-    weekly update computes the titles of its week, not the history's."""
+    ``reuse``: the release began as a copy of the previous one (attached as
+    ``previous_release``) and the temporary table ``changed_titles`` names the titles whose
+    rows changed since (:func:`starchart.queries.feed.prepare_feed`); their pages, and those
+    of titles no longer listed, are deleted and computed again, every other is kept as it
+    is, so a weekly update computes the titles of its week, not the history's."""
     titles = universe(con, source)  # most charted first: the winner of a slug clash
     briefs = _briefs(con) if has_identities(con) else {}
     linked = {key: [tid for tid in ids if tid in briefs]
@@ -416,23 +417,24 @@ def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool =
     return table.num_rows
 
 
-# The previous release's pages of titles still listed whose rows did not change (a show's
-# when none of its seasons' did).
+# Of the pages copied with the previous release, those to compute again: of titles whose
+# rows changed (a show's when one of its seasons' did) or no longer listed.
 _REUSE_PAGES = """
-INSERT INTO title_pages
-SELECT p.* FROM previous_release.title_pages p
-WHERE p.source = $source AND p.page IN ('title', 'show')
-  AND NOT EXISTS (
-    SELECT 1 FROM changed_titles c
-    WHERE c.source = p.source AND c.show_title = p.show_title
-      AND (p.page = 'show' OR (c.season_title IS NOT DISTINCT FROM p.season_title
-                               AND c.kind = p.kind)))
-  AND EXISTS (
-    SELECT 1 FROM title_index i
-    WHERE i.source = p.source AND i.show_title = p.show_title
-      AND ((p.page = 'show' AND i.kind = 'tv')
-           OR (p.page = 'title' AND i.season_title IS NOT DISTINCT FROM p.season_title
-               AND i.kind = p.kind)))
+DELETE FROM title_pages
+WHERE title_pages.source = $source AND title_pages.page IN ('title', 'show')
+  AND (EXISTS (
+         SELECT 1 FROM changed_titles c
+         WHERE c.source = title_pages.source AND c.show_title = title_pages.show_title
+           AND (title_pages.page = 'show'
+                OR (c.season_title IS NOT DISTINCT FROM title_pages.season_title
+                    AND c.kind = title_pages.kind)))
+       OR NOT EXISTS (
+         SELECT 1 FROM title_index i
+         WHERE i.source = title_pages.source AND i.show_title = title_pages.show_title
+           AND ((title_pages.page = 'show' AND i.kind = 'tv')
+                OR (title_pages.page = 'title'
+                    AND i.season_title IS NOT DISTINCT FROM title_pages.season_title
+                    AND i.kind = title_pages.kind))))
 """
 
 _REPOSITION = ("""
