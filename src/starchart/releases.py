@@ -7,6 +7,11 @@ named in :data:`starchart.store.RELEASE_TABLES`, plus what pages show, computed 
 is published (every title's record, every week's lists, the all-time leaderboards, the
 search index) and the change feed against the release before it.
 
+A release costs what changed, not the history: it begins as a byte copy of the release
+before, the store's tables are patched where their rows differ, the change feed is carried
+and added to, and only the pages of changed titles and weeks are computed again
+(:func:`_write`).
+
 A release is written under a temporary name, flushed to disk and renamed into place, so a
 reader never sees half of one; the highest number is the current release. Readers never
 open the store, so a writer works on it while they read, and a reader that opened release
