@@ -246,7 +246,8 @@ def _copy_charts(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyConnection,
                 if name in present:
                     rows = reader.sql(f"SELECT * FROM {name}").to_arrow_table()
                     insert_arrow(rel, name, rows)
-                    written[name] = rows.num_rows
+                    if rows.num_rows:
+                        written[name] = rows.num_rows
                 continue
             if name not in present:
                 rel.execute(f"DELETE FROM {name}")
