@@ -238,6 +238,8 @@ def _copy_charts(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyConnection,
     weeks that differ), and unchanged history is not rewritten. Returns the rows written."""
     reader = con.cursor()  # its own results: the caller's connection may hold one open
     written: dict[str, int] = {}
+    # the chart weeks patched (queries.feed.IN_CHANGED_PARTS): all that can differ
+    rel.execute("CREATE TEMP TABLE changed_parts (source VARCHAR, week DATE)")
     try:
         present = store.table_names(reader)
         for name in store.RELEASE_TABLES:
@@ -250,7 +252,10 @@ def _copy_charts(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyConnection,
                         written[name] = rows.num_rows
                 continue
             if name not in present:
-                rel.execute(f"DELETE FROM {name}")
+                [(gone,)] = rel.execute(f"SELECT count(*) FROM {name}").fetchall()
+                if gone:
+                    rel.execute(f"DELETE FROM {name}")
+                    written[name] = 0
                 continue
             parts = _PARTS.get(name, ())
             changed = _changed_parts(reader, rel, name, parts)
@@ -265,6 +270,7 @@ def _copy_charts(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyConnection,
                 try:
                     same = " AND ".join(f"c.{k} = {name}.{k}" for k in parts)
                     rel.execute(f"DELETE FROM {name} USING _changed_parts c WHERE {same}")
+                    rel.execute(f"INSERT INTO changed_parts SELECT {keys} FROM _changed_parts")
                 finally:
                     rel.unregister("_changed_parts")
                 reader.register("_changed_parts", changed)
@@ -380,7 +386,7 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerp
                                                        has_previous=previous is not None,
                                                        carried=reuse)
         if reuse:
-            counts["works_changed"] = mark_changed_works(rel)
+            counts["works_changed"] = mark_changed_works(rel, counts["store_rows_written"])
         step(1)
         pages = 0
         for s in sources:
