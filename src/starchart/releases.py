@@ -244,6 +244,8 @@ def _copy_charts(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyConnection,
         present = store.table_names(reader)
         for name in store.RELEASE_TABLES:
             rel.execute(store.TABLES[name])
+            if name == "coverage":  # computed below from the release's own charts
+                continue
             if not patch:
                 if name in present:
                     rows = reader.sql(f"SELECT * FROM {name}").to_arrow_table()
@@ -346,8 +348,8 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerp
     Unless ``full`` (or ``previous`` was written in another format), the release begins as
     a byte copy of ``previous``: the store's tables are patched where they differ, the
     change feed is carried as it is and added to, and of the pages only those whose rows
-    changed are computed (the others are copied from ``previous``). So a release that adds
-    a week writes that week, not the history."""
+    changed are computed (the others stay as they are). So a release that adds a week
+    writes that week, not the history."""
     from starchart.queries.feed import prepare_feed
     from starchart.queries.lists import prepare_leaders, prepare_weeks
     from starchart.queries.record import mark_changed_works
@@ -369,7 +371,7 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerp
     try:
         step(0)
         if reuse:  # computed whole each time (the pages are kept where unchanged)
-            for name in ("release_info", "title_index", "coverage"):
+            for name in ("release_info", "title_index"):
                 rel.execute(f"DELETE FROM {name}")
         counts["store_rows_written"] = _copy_charts(con, rel, patch=reuse)
         sources = chart_sources(rel)
