@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import os
 import re
 import shutil
@@ -54,11 +55,12 @@ DEFAULT_KEEP = 10
 _RELEASE_FILE = re.compile(r"^(\d{6,})\.duckdb$")
 _STEPS = ("copying the charts and the change feed", "titles", "weeks", "leaderboards",
           "writing")
-FORMAT = 3
+FORMAT = 4
 """What the prepared tables of a release look like; a release of another format is not
 reused by the next (everything is computed afresh). Raise it when a prepare step changes.
 (2: the works of issue 9: title IDs, work pages, engagement and coverage in the answers;
-3: issue 11: season numbers and original titles in the index, a show's pages per season.)"""
+3: issue 11: season numbers and original titles in the index, a show's pages per season;
+4: sums of hours and views in a fixed order, the same bytes however the rows are stored.)"""
 
 
 class NoReleaseError(FileNotFoundError):
@@ -315,29 +317,26 @@ def _changed_parts(reader: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyConnec
     return changed if parts else changed.drop_columns(["one"])
 
 
-def _reusable(previous: Path) -> bool:
-    """True when release file ``previous`` was written in this :data:`FORMAT` with this
-    schema, so the next release may begin as a copy of it."""
-    scratch = duckdb.connect()
+SCHEMA_DIGEST = hashlib.sha256("\n".join(
+    [str(FORMAT), *(store.TABLES[name] for name in store.RELEASE_TABLES), store.RELEASE_SCHEMA]
+).encode()).hexdigest()[:16]
+"""What the tables of a release written by this code look like (its :data:`FORMAT` and
+every table's definition); kept as the comment of ``release_info``. A release begins as a
+copy of the previous one only when that one has the same digest."""
+
+
+def _written_like_this(release: Release) -> bool:
+    """True when ``release`` was written in this :data:`FORMAT` with these tables (its
+    ``release_info`` comment is :data:`SCHEMA_DIGEST`), so the next may begin as a copy."""
+    cursor = release.cursor()
     try:
-        for name in store.RELEASE_TABLES:
-            scratch.execute(store.TABLES[name])
-        scratch.execute(store.RELEASE_SCHEMA)
-        scratch.execute("ATTACH ? AS previous_release (READ_ONLY)", [str(previous)])
-        [(earlier,)] = scratch.execute(
-            "SELECT max(format) FROM previous_release.release_info").fetchall()
-        if earlier != FORMAT:
-            return False
-        columns = """SELECT table_name, column_name, data_type, ordinal_position
-                     FROM information_schema.columns
-                     WHERE table_catalog = ? AND table_schema = 'main'"""
-        mine = set(scratch.execute(columns, ["memory"]).fetchall())
-        theirs = set(scratch.execute(columns, ["previous_release"]).fetchall())
-        return mine == theirs
-    except duckdb.Error:
-        return False
+        found = cursor.execute(
+            """SELECT comment FROM duckdb_tables()
+               WHERE database_name = current_database() AND table_name = 'release_info'"""
+        ).fetchall()
     finally:
-        scratch.close()
+        cursor.close()
+    return bool(found) and found[0][0] == SCHEMA_DIGEST
 
 
 def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerprint: str,
@@ -345,8 +344,9 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerp
            started: float, full: bool, progress: ProgressCallback | None) -> dict[str, Any]:
     """Write release ``number`` from the store behind ``con`` into ``target``.
 
-    Unless ``full`` (or ``previous`` was written in another format), the release begins as
-    a byte copy of ``previous``: the store's tables are patched where they differ, the
+    Unless ``full`` (the caller's choice, or ``previous`` was written in another format or
+    with other tables: :data:`SCHEMA_DIGEST`), the release begins as a byte copy of
+    ``previous``: the store's tables are patched where they differ, the
     change feed is carried as it is and added to, and of the pages only those whose rows
     changed are computed (the others stay as they are). So a release that adds a week
     writes that week, not the history."""
@@ -362,7 +362,7 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerp
 
     published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     counts: dict[str, Any] = {}
-    reuse = previous is not None and not full and _reusable(previous)
+    reuse = previous is not None and not full
     if reuse:
         assert previous is not None
         shutil.copyfile(previous, target)
@@ -405,6 +405,7 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerp
         rel.execute("INSERT INTO release_info VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [number, published_at, fingerprint, previous_number, store_name,
                      round(time.perf_counter() - started, 4), FORMAT])
+        rel.execute(f"COMMENT ON TABLE release_info IS '{SCHEMA_DIGEST}'")  # hex digits
         rel.execute("CHECKPOINT")
     finally:
         rel.close()
@@ -443,13 +444,15 @@ def publish(
             fingerprint = store.fingerprint(reader)
             kept = numbers(where)
             latest = kept[-1] if kept else None
-            if latest is not None and not force:
+            same = reusable = False
+            if latest is not None:
                 current = Release(release_file(where, latest))
                 try:
                     same = current.info.fingerprint == fingerprint
+                    reusable = _written_like_this(current)
                 finally:
                     current.close()
-                if same:
+                if same and not force:
                     return {"published": False, "release": latest, "reason": "unchanged",
                             "seconds": round(time.perf_counter() - started, 4), "pruned": [],
                             "watchlist": {"watched": watchlist.watched_count(reader), "events": []}}
@@ -460,7 +463,7 @@ def publish(
                 counts = _write(reader, temporary, number=number, fingerprint=fingerprint,
                                 previous=None if latest is None else release_file(where, latest),
                                 previous_number=latest, store_name=path.name, started=started,
-                                full=full, progress=progress)
+                                full=full or not reusable, progress=progress)
                 watched = watchlist.watched_count(reader)
                 os.chmod(temporary, 0o444)  # a release never changes
                 _fsync(temporary)

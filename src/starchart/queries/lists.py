@@ -335,7 +335,8 @@ def _global_leaders(con: duckdb.DuckDBPyConnection, by: str, src: str,
                      count(*) AS weeks_in_top_10,
                      count(*) FILTER (WHERE weekly_rank = 1) AS weeks_at_1,
                      min(weekly_rank) AS peak_rank,
-                     sum(weekly_hours_viewed) AS hours_viewed, sum(weekly_views) AS views,
+                     sum(weekly_hours_viewed ORDER BY week) AS hours_viewed,
+                     sum(weekly_views ORDER BY week) AS views,
                      count(weekly_views) AS views_weeks, min(title_id) AS title_id,
                      min(week) AS first_week, max(week) AS last_week
               FROM chart_global

@@ -130,13 +130,16 @@ def engagement_by_work(con: duckdb.DuckDBPyConnection, source: str,
         f"""SELECT e.title_id, e.period, e.period_start, e.period_end, e.title,
                    e.hours_viewed, e.views, e.runtime, e.runtime_text, e.available_globally,
                    e.release_date, e.sheet, e.row_number,
-                   count(g.week) AS weeks, sum(g.weekly_views) AS top10_views,
-                   sum(g.weekly_hours_viewed) AS top10_hours,
+                   count(g.week) AS weeks, sum(g.weekly_views ORDER BY g.week) AS top10_views,
+                   sum(g.weekly_hours_viewed ORDER BY g.week) AS top10_hours,
                    count(g.weekly_views) AS weeks_with_views,
                    min(g.week) AS first_week, max(g.week) AS last_week
             FROM engagement e
-            LEFT JOIN (SELECT title_id, week, sum(weekly_views) AS weekly_views,
-                              sum(weekly_hours_viewed) AS weekly_hours_viewed
+            LEFT JOIN (SELECT title_id, week,
+                              sum(weekly_views ORDER BY category, weekly_rank)
+                                AS weekly_views,
+                              sum(weekly_hours_viewed ORDER BY category, weekly_rank)
+                                AS weekly_hours_viewed
                        FROM chart_global WHERE source = $s AND title_id LIKE 'nf-%'
                        GROUP BY title_id, week) g
               ON g.title_id = e.title_id AND g.week BETWEEN e.period_start AND e.period_end

@@ -48,13 +48,15 @@ Key = tuple[str, str | None, str]
 
 
 # Every record in one statement, nested by DuckDB (lists of structs arrive as Python lists of
-# dicts; hours and views stay the exact doubles DuckDB summed). {key} names the record
-# (a title, or a show and its seasons), {only} restricts a show to TV lists; both are fixed
-# text from records(), never input.
+# dicts; hours and views stay the exact doubles DuckDB summed, in a fixed order: a sum of
+# doubles depends on it, and a page must be the same bytes however the rows are stored).
+# {key} names the record (a title, or a show and its seasons), {only} restricts a show to TV
+# lists; both are fixed text from records(), never input.
 _RECORDS = """
 WITH g AS (
   SELECT {key}, week, category, min(weekly_rank) AS rank,
-         sum(weekly_hours_viewed) AS hours, sum(weekly_views) AS views
+         sum(weekly_hours_viewed ORDER BY weekly_rank) AS hours,
+         sum(weekly_views ORDER BY weekly_rank) AS views
   FROM chart_global WHERE source = $source {only} GROUP BY ALL),
 c AS (
   SELECT {key}, week, country_iso2 AS iso2, min(country_name) AS name,
@@ -72,7 +74,7 @@ gl AS (  -- per record and global list
   SELECT show_title, season_title, kind, category, count(*) AS weeks_in_top_10,
          count(*) FILTER (WHERE rank = 1) AS weeks_at_1, min(rank) AS peak_rank,
          min(week) AS first_week, max(week) AS last_week,
-         sum(hours) AS hours_viewed, sum(views) AS views
+         sum(hours ORDER BY week) AS hours_viewed, sum(views ORDER BY week) AS views
   FROM g GROUP BY ALL),
 lists AS (
   SELECT show_title, season_title, kind,
@@ -246,7 +248,8 @@ SELECT show_title, season_title, category, count(*) AS weeks_in_top_10,
        count(*) FILTER (WHERE weekly_rank = 1) AS weeks_at_1, min(weekly_rank) AS peak_rank,
        strftime(min(week), '%Y-%m-%d') AS first_week,
        strftime(max(week), '%Y-%m-%d') AS last_week,
-       sum(weekly_hours_viewed) AS hours_viewed, sum(weekly_views) AS views,
+       sum(weekly_hours_viewed ORDER BY week) AS hours_viewed,
+       sum(weekly_views ORDER BY week) AS views,
        list({{'week': strftime(week, '%Y-%m-%d'), 'category': category,
               'weekly_rank': weekly_rank, 'weekly_hours_viewed': weekly_hours_viewed,
               'weekly_views': weekly_views}} ORDER BY week) AS run
