@@ -94,3 +94,20 @@ def test_releases_begun_as_copies_do_not_grow_without_new_charts(tmp_path: Path)
         sizes.append(releases.release_file(releases.folder(db), release["release"]).stat()
                      .st_size)
     assert sizes[-1] <= sizes[0] * 1.25, sizes
+
+
+def test_a_release_written_with_other_tables_is_not_copied(tmp_path: Path) -> None:
+    """A release whose tables another starchart defined (its release_info comment is
+    another digest, or none: written before digests) is never the start of the next."""
+    db = tmp_path / "store.duckdb"
+    first = import_top10(tmp_path / "one", db, GLOBAL)
+    path = releases.release_file(releases.folder(db), first["release"])
+    path.chmod(0o644)
+    with duckdb.connect(str(path)) as con:
+        con.execute("COMMENT ON TABLE release_info IS 'another starchart'")
+    path.chmod(0o444)
+    again = releases.publish(db, force=True)
+    assert again["rows"]["reused"] is False
+    assert again["rows"]["store_rows_written"]["chart_global"] > 40  # every week, afresh
+    assert releases.publish(db, force=True)["rows"]["reused"] is True  # its own, copied
+    same_tables(db, first["release"], again["release"])
