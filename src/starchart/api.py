@@ -231,7 +231,6 @@ def build(
             "{catalog}, {events}, {out} and {spark_master} belong to {engine} spark; on DuckDB, "
             "ingest the files into the store, then build and export"
         )
-    from starchart.discovery.train import train_after_build
     from starchart.engine.build import build as build_duckdb
 
     sunday = None if week is None else parse_week(str(week))
@@ -239,7 +238,9 @@ def build(
         report = build_duckdb(db, week=sunday, full=full, memory_limit=memory_limit,
                               progress=progress)
         report["training"] = {"trained": False, "reason": "not asked (train=False)"}
-        if train:
+        if train:  # imported only then: the models' libraries cost most of a second
+            from starchart.discovery.train import train_after_build
+
             try:
                 report["training"] = train_after_build(db, len(report["weeks"]),
                                                        progress=progress)

@@ -47,13 +47,19 @@ def whole_numbers(value: Any) -> Any:
     """``value`` with every whole float as an int, recursively (dicts, lists): counts such
     as hours viewed and views read ``14100000``, never ``14100000.0``, in JSON as in
     Netflix's files; a figure with a fraction (an engine's exact hours) stays a float."""
+    kind = type(value)
+    if kind in _AS_IS:  # most leaves: no call per value (pages hold tens of thousands)
+        return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else value
     if isinstance(value, dict):
-        return {k: whole_numbers(v) for k, v in value.items()}
+        return {k: v if type(v) in _AS_IS else whole_numbers(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [whole_numbers(v) for v in value]
+        return [v if type(v) in _AS_IS else whole_numbers(v) for v in value]
     return value
+
+
+_AS_IS = frozenset({str, int, bool, type(None)})
 
 
 # --- on screen (CLI tables, pages) -------------------------------------------------------------

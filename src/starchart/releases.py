@@ -7,6 +7,11 @@ named in :data:`starchart.store.RELEASE_TABLES`, plus what pages show, computed 
 is published (every title's record, every week's lists, the all-time leaderboards, the
 search index) and the change feed against the release before it.
 
+A release costs what changed, not the history: it begins as a byte copy of the release
+before, the store's tables are patched where their rows differ, the change feed is carried
+and added to, and only the pages of changed titles and weeks are computed again
+(:func:`_write`).
+
 A release is written under a temporary name, flushed to disk and renamed into place, so a
 reader never sees half of one; the highest number is the current release. Readers never
 open the store, so a writer works on it while they read, and a reader that opened release
@@ -24,8 +29,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import os
 import re
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -48,11 +55,12 @@ DEFAULT_KEEP = 10
 _RELEASE_FILE = re.compile(r"^(\d{6,})\.duckdb$")
 _STEPS = ("copying the charts and the change feed", "titles", "weeks", "leaderboards",
           "writing")
-FORMAT = 3
+FORMAT = 4
 """What the prepared tables of a release look like; a release of another format is not
 reused by the next (everything is computed afresh). Raise it when a prepare step changes.
 (2: the works of issue 9: title IDs, work pages, engagement and coverage in the answers;
-3: issue 11: season numbers and original titles in the index, a show's pages per season.)"""
+3: issue 11: season numbers and original titles in the index, a show's pages per season;
+4: sums of hours and views in a fixed order, the same bytes however the rows are stored.)"""
 
 
 class NoReleaseError(FileNotFoundError):
@@ -218,40 +226,130 @@ def _remove(path: Path) -> None:
             stale.unlink()
 
 
-def _copy_charts(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyConnection) -> None:
+# The pages a release keeps from the one before where their rows did not change.
+_PAGES = ("title_pages", "week_pages", "leader_pages", "work_index")
+# Store tables compared and patched part by part (a week of one source's lists), not whole.
+_PARTS = {"chart_global": ("source", "week"), "chart_country": ("source", "week")}
+
+
+def _copy_charts(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyConnection, *,
+                 patch: bool = False) -> dict[str, int]:
+    """Copy :data:`starchart.store.RELEASE_TABLES` from the store behind ``con`` into the
+    release ``rel``. ``patch``: ``rel`` began as a copy of the previous release, so only
+    what differs is written (a table whose rows differ, and of the chart lists only the
+    weeks that differ), and unchanged history is not rewritten. Returns the rows written."""
     reader = con.cursor()  # its own results: the caller's connection may hold one open
+    written: dict[str, int] = {}
+    # the chart weeks patched (queries.feed.IN_CHANGED_PARTS): all that can differ
+    rel.execute("CREATE TEMP TABLE changed_parts (source VARCHAR, week DATE)")
     try:
+        present = store.table_names(reader)
         for name in store.RELEASE_TABLES:
             rel.execute(store.TABLES[name])
-            if store.has_table(reader, name):
-                insert_arrow(rel, name, reader.sql(f"SELECT * FROM {name}").to_arrow_table())
+            if name == "coverage":  # computed below from the release's own charts
+                continue
+            if not patch:
+                if name in present:
+                    rows = reader.sql(f"SELECT * FROM {name}").to_arrow_table()
+                    insert_arrow(rel, name, rows)
+                    if rows.num_rows:
+                        written[name] = rows.num_rows
+                continue
+            if name not in present:
+                [(gone,)] = rel.execute(f"SELECT count(*) FROM {name}").fetchall()
+                if gone:
+                    rel.execute(f"DELETE FROM {name}")
+                    written[name] = 0
+                continue
+            parts = _PARTS.get(name, ())
+            changed = _changed_parts(reader, rel, name, parts)
+            if changed is None:
+                continue
+            if not parts:
+                rel.execute(f"DELETE FROM {name}")
+                rows = reader.sql(f"SELECT * FROM {name}").to_arrow_table()
+            else:
+                keys = ", ".join(parts)
+                rel.register("_changed_parts", changed)
+                try:
+                    same = " AND ".join(f"c.{k} = {name}.{k}" for k in parts)
+                    rel.execute(f"DELETE FROM {name} USING _changed_parts c WHERE {same}")
+                    rel.execute(f"INSERT INTO changed_parts SELECT {keys} FROM _changed_parts")
+                finally:
+                    rel.unregister("_changed_parts")
+                reader.register("_changed_parts", changed)
+                try:
+                    rows = reader.sql(f"SELECT * FROM {name} SEMI JOIN _changed_parts "
+                                      f"USING ({keys})").to_arrow_table()
+                finally:
+                    reader.unregister("_changed_parts")
+            insert_arrow(rel, name, rows)
+            written[name] = rows.num_rows
     finally:
         reader.close()
     # the spans of exactly these charts (an engine build does not refresh the store's)
     coverage.refresh(rel)
     rel.execute(store.RELEASE_SCHEMA)
+    return written
 
 
-def _same_tables(rel: duckdb.DuckDBPyConnection) -> bool:
-    """True when the previous release's copied tables have this release's columns (what
-    reusing its pages compares row by row)."""
-    columns = """SELECT table_name, column_name, data_type, ordinal_position
-                 FROM information_schema.columns
-                 WHERE table_catalog = ? AND table_schema = 'main'
-                   AND table_name IN (SELECT unnest(?::VARCHAR[]))"""
-    [(here,)] = rel.execute("SELECT current_database()").fetchall()
-    tables = list(store.RELEASE_TABLES)
-    mine = set(rel.execute(columns, [here, tables]).fetchall())
-    theirs = set(rel.execute(columns, ["previous_release", tables]).fetchall())
-    return mine == theirs
+def _changed_parts(reader: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyConnection,
+                   name: str, parts: tuple[str, ...]) -> Any:
+    """Where table ``name`` of the store (``reader``) differs from the release's: None when
+    nowhere, else the Arrow table of the ``parts`` keys whose rows differ (no columns when
+    ``parts`` is empty: the table differs). Compared by row count and a sum of row hashes,
+    as :func:`starchart.store.fingerprint` compares stores."""
+    keys = ", ".join(parts)
+    select = f"SELECT {keys + ', ' if keys else ''}count(*) AS n, sum(hash(t)) AS h " \
+             f"FROM {name} AS t {'GROUP BY ' + keys if keys else ''}"
+    theirs = reader.sql(select).to_arrow_table()
+    rel.register("_store_parts", theirs)
+    try:
+        on = " AND ".join(f"s.{k} IS NOT DISTINCT FROM r.{k}" for k in parts) or "true"
+        pick = ", ".join(f"coalesce(s.{k}, r.{k}) AS {k}" for k in parts) or "1 AS one"
+        changed = rel.sql(
+            f"""SELECT {pick} FROM _store_parts s FULL OUTER JOIN ({select}) r ON {on}
+                WHERE s.n IS DISTINCT FROM r.n OR s.h IS DISTINCT FROM r.h""").to_arrow_table()
+    finally:
+        rel.unregister("_store_parts")
+    if changed.num_rows == 0:
+        return None
+    return changed if parts else changed.drop_columns(["one"])
+
+
+SCHEMA_DIGEST = hashlib.sha256("\n".join(
+    [str(FORMAT), *(store.TABLES[name] for name in store.RELEASE_TABLES), store.RELEASE_SCHEMA]
+).encode()).hexdigest()[:16]
+"""What the tables of a release written by this code look like (its :data:`FORMAT` and
+every table's definition); kept as the comment of ``release_info``. A release begins as a
+copy of the previous one only when that one has the same digest."""
+
+
+def _written_like_this(release: Release) -> bool:
+    """True when ``release`` was written in this :data:`FORMAT` with these tables (its
+    ``release_info`` comment is :data:`SCHEMA_DIGEST`), so the next may begin as a copy."""
+    cursor = release.cursor()
+    try:
+        found = cursor.execute(
+            """SELECT comment FROM duckdb_tables()
+               WHERE database_name = current_database() AND table_name = 'release_info'"""
+        ).fetchall()
+    finally:
+        cursor.close()
+    return bool(found) and found[0][0] == SCHEMA_DIGEST
 
 
 def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerprint: str,
            previous: Path | None, previous_number: int | None, store_name: str,
            started: float, full: bool, progress: ProgressCallback | None) -> dict[str, Any]:
-    """Write release ``number`` from the store behind ``con`` into ``target``: what did not
-    change since ``previous`` is copied from it (unless ``full``, or it was written in
-    another format), the rest computed."""
+    """Write release ``number`` from the store behind ``con`` into ``target``.
+
+    Unless ``full`` (the caller's choice, or ``previous`` was written in another format or
+    with other tables: :data:`SCHEMA_DIGEST`), the release begins as a byte copy of
+    ``previous``: the store's tables are patched where they differ, the
+    change feed is carried as it is and added to, and of the pages only those whose rows
+    changed are computed (the others stay as they are). So a release that adds a week
+    writes that week, not the history."""
     from starchart.queries.feed import prepare_feed
     from starchart.queries.lists import prepare_leaders, prepare_weeks
     from starchart.queries.record import mark_changed_works
@@ -264,24 +362,33 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerp
 
     published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     counts: dict[str, Any] = {}
+    reuse = previous is not None and not full
+    if reuse:
+        assert previous is not None
+        shutil.copyfile(previous, target)
+        os.chmod(target, 0o644)  # the copy of a read-only release is written, then sealed
     rel = duckdb.connect(str(target))
     try:
         step(0)
-        _copy_charts(con, rel)
+        if reuse:  # computed whole each time (the pages are kept where unchanged)
+            for name in ("release_info", "title_index"):
+                rel.execute(f"DELETE FROM {name}")
+        counts["store_rows_written"] = _copy_charts(con, rel, patch=reuse)
         sources = chart_sources(rel)
+        if reuse:  # the pages of a source no longer charted
+            for name in _PAGES:
+                rel.execute(f"DELETE FROM {name} WHERE source NOT IN "
+                            "(SELECT unnest(?::VARCHAR[]))", [sources])
         if previous is not None:
             rel.execute("ATTACH ? AS previous_release (READ_ONLY)", [str(previous)])
-            [(earlier,)] = rel.execute(
-                "SELECT max(format) FROM previous_release.release_info").fetchall()
-            reuse = not full and earlier == FORMAT and _same_tables(rel)
-        else:
-            reuse = False
         counts["changes"] = prepare_feed(rel, number, published_at,
-                                         None if previous is None else previous_number)
+                                         None if previous is None else previous_number,
+                                         carried=reuse)
         counts["watchlist"] = watchlist.prepare_events(rel, con, number, published_at,
-                                             has_previous=previous is not None)
+                                                       has_previous=previous is not None,
+                                                       carried=reuse)
         if reuse:
-            counts["works_changed"] = mark_changed_works(rel)
+            counts["works_changed"] = mark_changed_works(rel, counts["store_rows_written"])
         step(1)
         pages = 0
         for s in sources:
@@ -298,6 +405,7 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerp
         rel.execute("INSERT INTO release_info VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [number, published_at, fingerprint, previous_number, store_name,
                      round(time.perf_counter() - started, 4), FORMAT])
+        rel.execute(f"COMMENT ON TABLE release_info IS '{SCHEMA_DIGEST}'")  # hex digits
         rel.execute("CHECKPOINT")
     finally:
         rel.close()
@@ -336,13 +444,15 @@ def publish(
             fingerprint = store.fingerprint(reader)
             kept = numbers(where)
             latest = kept[-1] if kept else None
-            if latest is not None and not force:
+            same = reusable = False
+            if latest is not None:
                 current = Release(release_file(where, latest))
                 try:
                     same = current.info.fingerprint == fingerprint
+                    reusable = _written_like_this(current)
                 finally:
                     current.close()
-                if same:
+                if same and not force:
                     return {"published": False, "release": latest, "reason": "unchanged",
                             "seconds": round(time.perf_counter() - started, 4), "pruned": [],
                             "watchlist": {"watched": watchlist.watched_count(reader), "events": []}}
@@ -353,7 +463,7 @@ def publish(
                 counts = _write(reader, temporary, number=number, fingerprint=fingerprint,
                                 previous=None if latest is None else release_file(where, latest),
                                 previous_number=latest, store_name=path.name, started=started,
-                                full=full, progress=progress)
+                                full=full or not reusable, progress=progress)
                 watched = watchlist.watched_count(reader)
                 os.chmod(temporary, 0o444)  # a release never changes
                 _fsync(temporary)

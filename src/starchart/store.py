@@ -678,6 +678,13 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         raise
 
 
+def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The names :func:`has_table` finds, in one query (a catalog query costs milliseconds:
+    ask once for many names)."""
+    return {r[0] for r in con.execute(
+        "SELECT DISTINCT table_name FROM information_schema.tables").fetchall()}
+
+
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """True when the database behind ``con`` has the table (a read-only store written by an
     older starchart may lack a newer one)."""
@@ -709,6 +716,7 @@ def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     present = {r[0] for r in con.execute(
         "SELECT table_name FROM information_schema.tables").fetchall()}
     parts = []
+    present = table_names(con)
     for name in RELEASE_TABLES:
         if name not in present:
             parts.append(f"{name}:-")

@@ -194,13 +194,16 @@ def listing(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 
 def prepare_events(rel: duckdb.DuckDBPyConnection, source_con: duckdb.DuckDBPyConnection,
-                   number: int, published_at: dt.datetime, *, has_previous: bool
-                   ) -> list[dict[str, Any]]:
+                   number: int, published_at: dt.datetime, *, has_previous: bool,
+                   carried: bool = False) -> list[dict[str, Any]]:
     """Fill ``watchlist_events`` of release ``number`` (``rel``: the release being written,
     its charts copied; the previous release attached as ``previous_release`` when
     ``has_previous``): the previous release's events, then this release's, from the
-    watchlist of the store behind ``source_con``. Returns this release's events."""
-    if has_previous and store.has_table(rel, "watchlist_events") and _previous_has_events(rel):
+    watchlist of the store behind ``source_con`` (``carried``: the previous events are
+    there already, the release began as a copy of the previous one). Returns this release's
+    events."""
+    if (has_previous and not carried and store.has_table(rel, "watchlist_events")
+            and _previous_has_events(rel)):
         rel.execute("INSERT INTO watchlist_events "
                     "SELECT * FROM previous_release.watchlist_events")
     watched = pa.table({"title_id": pa.array([], pa.string()),

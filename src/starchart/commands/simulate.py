@@ -10,13 +10,13 @@ import typer
 from starchart import api
 from starchart.commands.common import JsonOption, console, print_json, run_or_fail
 from starchart.progress import progress_bar
-from starchart.simulate.world import (
+from starchart.simulate.defaults import (
     DEFAULT_PROFILES,
+    DEFAULT_ROWS_PER_FILE,
     DEFAULT_SEED,
     DEFAULT_TITLES,
     DEFAULT_WEEKS,
 )
-from starchart.simulate.writer import DEFAULT_ROWS_PER_FILE
 
 
 def simulate_cmd(

@@ -66,6 +66,18 @@ LEFT JOIN dw ON dw.source = coalesce(nw.source, ow.source)
 WHERE nw.week IS NULL OR ow.week IS NULL OR dw.n IS NOT NULL
 """
 
+# A release that began as a copy of the previous one differs from it, in its chart lists,
+# only in the weeks its publisher patched: the temporary table changed_parts (source, week),
+# written by starchart.releases. {alias}: a chart table's alias (fixed text, never input).
+IN_CHANGED_PARTS = """EXISTS (SELECT 1 FROM changed_parts c
+                              WHERE c.source = {alias}.source AND c.week = {alias}.week)"""
+
+# Every list scope's weeks ({db}: '' or 'previous_release.'), for their neighbours.
+_WEEK_LIST = """
+SELECT DISTINCT source, '' AS scope, week FROM {db}chart_global
+UNION ALL
+SELECT DISTINCT source, country_iso2, week FROM {db}chart_country"""
+
 # What this release must compute afresh (the rest is copied from the previous release): the
 # titles with a changed row, and the weeks whose page changed: added, revised, revised the
 # week before (its moves), or with another week before or after it than it had.
@@ -81,10 +93,10 @@ WHERE show_title IS NOT NULL;
 
 CREATE TEMP TABLE changed_weeks AS
 WITH nl AS (SELECT source, scope, week, lag(week) OVER w AS prev, lead(week) OVER w AS next
-            FROM (SELECT DISTINCT source, scope, week FROM feed_new)
+            FROM feed_new_weeks
             WINDOW w AS (PARTITION BY source, scope ORDER BY week)),
      ol AS (SELECT source, scope, week, lag(week) OVER w AS prev, lead(week) OVER w AS next
-            FROM (SELECT DISTINCT source, scope, week FROM feed_old)
+            FROM feed_old_weeks
             WINDOW w AS (PARTITION BY source, scope ORDER BY week))
 SELECT nl.source, nullif(nl.scope, '') AS country, nl.week
 FROM nl LEFT JOIN ol ON ol.source = nl.source AND ol.scope = nl.scope AND ol.week = nl.week
@@ -95,20 +107,29 @@ WHERE ol.week IS NULL OR nl.prev IS DISTINCT FROM ol.prev OR nl.next IS DISTINCT
 
 
 def prepare_feed(con: duckdb.DuckDBPyConnection, number: int, published_at: dt.datetime,
-                 previous_number: int | None) -> dict[str, int]:
+                 previous_number: int | None, *, carried: bool = False) -> dict[str, int]:
     """Fill the feed tables of release ``number`` (``con``: the release being written, its
     chart tables copied; the previous release, if any, attached as ``previous_release``):
     the previous feed, then this release's changes against it (all weeks added when there
-    is none). Leaves the temporary tables ``changed_titles`` and ``changed_weeks`` (what
-    this release must compute afresh). Returns this release's counts."""
+    is none). ``carried``: the release began as a copy of the previous one, so the feed is
+    there already, and only the weeks of the temporary table ``changed_parts`` can differ
+    (only they are compared: the cost of the weeks changed, not of the history). Leaves the
+    temporary tables ``changed_titles`` and ``changed_weeks`` (what this release must
+    compute afresh). Returns this release's counts."""
+    within = f" WHERE {IN_CHANGED_PARTS.format(alias='p')}" if carried else ""
     if previous_number is not None:
-        for table in ("release_log", "release_weeks", "release_changes"):
+        for table in () if carried else ("release_log", "release_weeks", "release_changes"):
             con.execute(f"INSERT INTO {table} SELECT * FROM previous_release.{table}")
-        old = _POSITIONS.format(db="previous_release.")
-    else:
-        old = _POSITIONS.format(db="") + " LIMIT 0"  # the first release: all is new
+        old = f"SELECT * FROM ({_POSITIONS.format(db='previous_release.')}) p{within}"
+        old_weeks = _WEEK_LIST.format(db="previous_release.")
+    else:  # the first release: all is new
+        old = _POSITIONS.format(db="") + " LIMIT 0"
+        old_weeks = _WEEK_LIST.format(db="") + " LIMIT 0"
     con.execute(f"CREATE TEMP TABLE feed_old AS {old}")
-    con.execute(f"CREATE TEMP TABLE feed_new AS {_POSITIONS.format(db='')}")
+    con.execute(f"CREATE TEMP TABLE feed_new AS SELECT * FROM ({_POSITIONS.format(db='')}) p"
+                + within)
+    con.execute(f"CREATE TEMP TABLE feed_old_weeks AS {old_weeks}")
+    con.execute(f"CREATE TEMP TABLE feed_new_weeks AS {_WEEK_LIST.format(db='')}")
     con.execute(_DIFF)
     con.execute(_WEEKS)
     con.execute(
@@ -132,7 +153,8 @@ def prepare_feed(con: duckdb.DuckDBPyConnection, number: int, published_at: dt.d
     con.execute("INSERT INTO release_log VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [number, published_at, previous_number, added, revised, removed, positions])
     con.execute(_CHANGED)
-    for table in ("feed_old", "feed_new", "feed_diff", "feed_weeks"):
+    for table in ("feed_old", "feed_new", "feed_diff", "feed_weeks", "feed_old_weeks",
+                  "feed_new_weeks"):
         con.execute(f"DROP TABLE {table}")
     return {"weeks_added": added, "weeks_revised": revised, "weeks_removed": removed,
             "positions_changed": positions}

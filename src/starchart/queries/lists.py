@@ -8,7 +8,7 @@ fixed tables in this module (metric expressions), never from the caller.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,9 +19,7 @@ import pyarrow.compute as pc
 from starchart.coverage import has_table
 from starchart.display import whole_numbers
 from starchart.queries.base import (
-    FILM_SQL,
     KIND_SQL,
-    TV_SQL,
     CategoryFilter,
     NotFound,
     as_date,
@@ -193,14 +191,21 @@ FROM wanted w JOIN lists l USING (scope, week)
 GROUP BY ALL
 """
 
-# The previous release's pages of weeks whose rows, and whose neighbours' rows, did not
-# change (changed_weeks: see starchart.queries.feed.prepare_feed).
+# Of the pages copied with the previous release, those to compute again: of weeks whose
+# rows, or whose neighbours' rows, changed (changed_weeks: see
+# starchart.queries.feed.prepare_feed), and of weeks no longer listed.
 _REUSE_WEEKS = """
-INSERT INTO week_pages
-SELECT p.* FROM previous_release.week_pages p
-WHERE p.source = $source
-  AND NOT EXISTS (SELECT 1 FROM changed_weeks c WHERE c.source = p.source
-                  AND c.country IS NOT DISTINCT FROM p.country AND c.week = p.week)
+DELETE FROM week_pages
+WHERE source = $source
+  AND (EXISTS (SELECT 1 FROM changed_weeks c WHERE c.source = week_pages.source
+               AND c.country IS NOT DISTINCT FROM week_pages.country
+               AND c.week = week_pages.week)
+       OR (country IS NULL AND NOT EXISTS (
+             SELECT 1 FROM chart_global g WHERE g.source = week_pages.source
+             AND g.week = week_pages.week))
+       OR (country IS NOT NULL AND NOT EXISTS (
+             SELECT 1 FROM chart_country g WHERE g.source = week_pages.source
+             AND g.country_iso2 = week_pages.country AND g.week = week_pages.week)))
 """
 
 
@@ -208,8 +213,9 @@ def prepare_weeks(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool = 
     """Fill ``week_pages`` for ``source`` (publishing a release): every week's global lists
     and every country's, as :func:`week` answers them. Returns the weeks computed.
 
-    ``reuse``: copy the previous release's pages (attached as ``previous_release``) of the
-    weeks not in the temporary table ``changed_weeks``, and compute only the others."""
+    ``reuse``: the release began as a copy of the previous one; keep its pages of the
+    weeks not in the temporary table ``changed_weeks`` (nor gone), and compute only the
+    others."""
     names = {code: display_country(code, name)
              for code, name in country_names(con, source).items()}
     titles = con.execute(
@@ -292,52 +298,81 @@ _GLOBAL_METRICS = {
 }
 
 
-def _kind_sql(wanted: CategoryFilter) -> str:
-    if wanted.kind == "film":
-        return FILM_SQL
-    if wanted.kind == "tv":
-        return TV_SQL
-    return "true"
+# Each leaderboard asked for, by its index: a global list (category), a kind, or all lists.
+_BOARDS = """boards AS (SELECT unnest($boards::INTEGER[]) AS board,
+                            unnest($categories::VARCHAR[]) AS board_category,
+                            unnest($kinds::VARCHAR[]) AS board_kind)"""
+_ON_BOARD = """JOIN boards ON (board_category IS NULL OR category = board_category)
+               AND (board_kind IS NULL OR kind = board_kind)"""
 
 
-def _global_leaders(con: duckdb.DuckDBPyConnection, by: str, src: str, wanted: CategoryFilter,
-                    since: dt.date | None, until: dt.date | None, limit: int) -> pa.Table:
+def _board_params(src: str, boards: Sequence[CategoryFilter], since: dt.date | None,
+                  until: dt.date | None, limit: int) -> dict[str, Any]:
+    return {"source": src, "since": since, "until": until, "limit": limit,
+            "boards": list(range(len(boards))),
+            "categories": [b.global_category for b in boards],
+            "kinds": [b.kind for b in boards]}
+
+
+def _split(table: pa.Table, count: int) -> list[pa.Table]:
+    """One table per board from a query's ``board`` column (the board's index)."""
+    boards = table.column("board")
+    rows = table.drop_columns(["board"])
+    return [rows.filter(pc.equal(boards, i)) for i in range(count)]
+
+
+def _global_leaders(con: duckdb.DuckDBPyConnection, by: str, src: str,
+                    boards: Sequence[CategoryFilter], since: dt.date | None,
+                    until: dt.date | None, limit: int) -> list[pa.Table]:
+    """The leaderboards ``boards`` of the global lists by ``by``, from one pass over them."""
     metric, then = _GLOBAL_METRICS[by]
-    return _arrow(con,
-        f"""WITH t AS (
+    order = (f"{metric} DESC, {then}, first_week, show_title, season_title NULLS FIRST, "
+             "category")
+    return _split(_arrow(con,
+        f"""WITH {_BOARDS},
+            t AS (
               SELECT show_title, season_title, category, {KIND_SQL} AS kind,
                      count(*) AS weeks_in_top_10,
                      count(*) FILTER (WHERE weekly_rank = 1) AS weeks_at_1,
                      min(weekly_rank) AS peak_rank,
-                     sum(weekly_hours_viewed) AS hours_viewed, sum(weekly_views) AS views,
+                     sum(weekly_hours_viewed ORDER BY week) AS hours_viewed,
+                     sum(weekly_views ORDER BY week) AS views,
                      count(weekly_views) AS views_weeks, min(title_id) AS title_id,
                      min(week) AS first_week, max(week) AS last_week
               FROM chart_global
-              WHERE source = ? AND (?::VARCHAR IS NULL OR category = ?) AND {_kind_sql(wanted)}
-                AND (?::DATE IS NULL OR week >= ?) AND (?::DATE IS NULL OR week <= ?)
+              WHERE source = $source
+                AND ($since::DATE IS NULL OR week >= $since)
+                AND ($until::DATE IS NULL OR week <= $until)
               GROUP BY show_title, season_title, category)
-            SELECT rank() OVER (ORDER BY {metric} DESC) AS rank, show_title, season_title,
-                   category, {metric} AS value, kind, weeks_in_top_10, weeks_at_1, peak_rank,
-                   hours_viewed, views, views_weeks, first_week, last_week, title_id
-            FROM t WHERE {metric} > 0
-            ORDER BY value DESC, {then}, first_week, show_title, season_title NULLS FIRST
-            LIMIT ?""",
-        [src, wanted.global_category, wanted.global_category, since, since, until, until,
-         limit],
-    )
+            SELECT board, rank() OVER (PARTITION BY board ORDER BY {metric} DESC) AS rank,
+                   show_title, season_title, category, {metric} AS value, kind,
+                   weeks_in_top_10, weeks_at_1, peak_rank, hours_viewed, views, views_weeks,
+                   first_week, last_week, title_id
+            FROM t {_ON_BOARD}
+            WHERE {metric} > 0
+            QUALIFY row_number() OVER (PARTITION BY board ORDER BY {order}) <= $limit
+            ORDER BY board, {order}""",
+        _board_params(src, boards, since, until, limit)), len(boards))
 
 
-def _country_leaders(con: duckdb.DuckDBPyConnection, src: str, wanted: CategoryFilter,
-                     since: dt.date | None, until: dt.date | None, limit: int) -> pa.Table:
-    return _arrow(con,
-        f"""WITH c AS (
+def _country_leaders(con: duckdb.DuckDBPyConnection, src: str,
+                     boards: Sequence[CategoryFilter], since: dt.date | None,
+                     until: dt.date | None, limit: int) -> list[pa.Table]:
+    """The leaderboards ``boards`` by countries in the Top 10, from one pass over the
+    country lists (a title's category: its global list's, else its country list's)."""
+    order = ("countries DESC, countries_at_1 DESC, first_week, show_title, "
+             "season_title NULLS FIRST, category")
+    return _split(_arrow(con,
+        f"""WITH {_BOARDS},
+            c AS (
               SELECT show_title, season_title, category, country_iso2, week, weekly_rank
               FROM chart_country
-              WHERE source = ? AND {_kind_sql(wanted)}
-                AND (?::DATE IS NULL OR week >= ?) AND (?::DATE IS NULL OR week <= ?)),
+              WHERE source = $source
+                AND ($since::DATE IS NULL OR week >= $since)
+                AND ($until::DATE IS NULL OR week <= $until)),
             g AS (
               SELECT show_title, season_title, {KIND_SQL} AS kind, min(category) AS category
-              FROM chart_global WHERE source = ?
+              FROM chart_global WHERE source = $source
               GROUP BY show_title, season_title, kind),
             per_week AS (
               SELECT show_title, season_title, category, week,
@@ -365,16 +400,14 @@ def _country_leaders(con: duckdb.DuckDBPyConnection, src: str, wanted: CategoryF
               JOIN best_week b ON b.show_title = c.show_title AND b.category = c.category
                  AND b.season_title IS NOT DISTINCT FROM c.season_title
               GROUP BY c.show_title, c.season_title, c.category)
-            SELECT rank() OVER (ORDER BY countries DESC) AS rank, show_title, season_title,
-                   category, countries AS value, kind, countries_at_1, max_in_one_week,
-                   max_in_one_week_week, weeks, first_week, last_week
-            FROM t WHERE (?::VARCHAR IS NULL OR category = ?)
-            ORDER BY value DESC, countries_at_1 DESC, first_week, show_title,
-                     season_title NULLS FIRST
-            LIMIT ?""",
-        [src, since, since, until, until, src, wanted.global_category,
-         wanted.global_category, limit],
-    )
+            SELECT board, rank() OVER (PARTITION BY board ORDER BY countries DESC) AS rank,
+                   show_title, season_title, category, countries AS value, kind,
+                   countries_at_1, max_in_one_week, max_in_one_week_week, weeks, first_week,
+                   last_week
+            FROM t {_ON_BOARD}
+            QUALIFY row_number() OVER (PARTITION BY board ORDER BY {order}) <= $limit
+            ORDER BY board, {order}""",
+        _board_params(src, boards, since, until, limit)), len(boards))
 
 
 PREPARED_LIMIT = 200
@@ -421,8 +454,9 @@ def leaders(
         check_country_metric(key)
         if wanted.global_category:
             raise ValueError(f"a country's lists are Films and TV, not {wanted.global_category}")
-        frame = _frame(_with_slugs(con, source, country_leaders(
-            con, source, key, country, wanted.kind, start, end, limit), key))
+        frame = _frame(_with_slugs(country_leaders(
+            con, source, key, country, wanted.kind, start, end, limit), key,
+            _labels(con, source)))
         frame.attrs["coverage"] = country_leaders_coverage(con, source, country, start, end)
         return frame
     if start is None and end is None and limit <= PREPARED_LIMIT:
@@ -435,7 +469,8 @@ def leaders(
                 frame = _frame(stream.read_all().slice(0, limit))
             frame.attrs["coverage"] = unpack(found[0][1])
             return frame
-    frame = _frame(_leaders(con, source, key, wanted, start, end, limit))
+    [board] = _leaders(con, source, key, [wanted], start, end, limit)
+    frame = _frame(board)
     frame.attrs["coverage"] = leaders_coverage(con, source, key, start, end)
     return frame
 
@@ -445,7 +480,7 @@ def _board(wanted: CategoryFilter) -> str | None:
     return wanted.global_category or wanted.kind
 
 
-def _arrow(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> pa.Table:
+def _arrow(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> pa.Table:
     cursor = con.cursor()  # its own result: the caller's may hold one open
     try:
         return cursor.sql(sql, params=params).to_arrow_table()
@@ -453,26 +488,26 @@ def _arrow(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> pa.Ta
         cursor.close()
 
 
-def _leaders(con: duckdb.DuckDBPyConnection, source: str, key: str, wanted: CategoryFilter,
-             start: dt.date | None, end: dt.date | None, limit: int) -> pa.Table:
-    """A leaderboard as an Arrow table: the query's columns, with ``slug`` after the titles
-    and weeks as 'YYYY-MM-DD'."""
+def _leaders(con: duckdb.DuckDBPyConnection, source: str, key: str,
+             boards: Sequence[CategoryFilter], start: dt.date | None, end: dt.date | None,
+             limit: int) -> list[pa.Table]:
+    """The leaderboards ``boards`` by ``key`` as Arrow tables: the query's columns, with
+    ``slug`` after the titles and weeks as 'YYYY-MM-DD'."""
     if key == "countries":
-        table = _country_leaders(con, source, wanted, start, end, limit)
+        tables = _country_leaders(con, source, boards, start, end, limit)
     else:
-        table = _global_leaders(con, key, source, wanted, start, end, limit)
-    return _with_slugs(con, source, table, key)
+        tables = _global_leaders(con, key, source, boards, start, end, limit)
+    labels = _labels(con, source)
+    return [_with_slugs(table, key, labels) for table in tables]
 
 
-def _with_slugs(con: duckdb.DuckDBPyConnection, source: str, table: pa.Table, key: str
-                ) -> pa.Table:
+def _with_slugs(table: pa.Table, key: str, labels: dict[str, str]) -> pa.Table:
     """A leaderboard's query answer with ``slug`` after the titles, ``name`` (an unnumbered
-    first season named as season 1) and weeks as text."""
+    first season named as season 1: ``labels``, :func:`_labels`) and weeks as text."""
     shows = table.column("show_title").to_pylist()
     seasons = table.column("season_title").to_pylist()
     table = table.add_column(3, "slug", pa.array(
         [title_slug(s, t) for s, t in zip(shows, seasons, strict=True)], pa.string()))
-    labels = _labels(con, source)
     kinds = table.column("kind").to_pylist()
     table = table.append_column("name", pa.array(
         [(labels.get(s) if t is None and k == "tv" else None) or title_name(s, t)
@@ -514,25 +549,23 @@ def prepare_leaders(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool 
     :data:`PREPARED_LIMIT` of every all-time leaderboard, overall, per global list and per
     kind. Returns the boards computed.
 
-    ``reuse``: when no list of ``source`` changed since the previous release (attached as
-    ``previous_release``; the temporary table ``changed_titles`` is empty for it), its
-    boards are copied."""
+    ``reuse``: the release began as a copy of the previous one; when no list of ``source``
+    changed since (the temporary table ``changed_titles`` is empty for it), its boards are
+    kept."""
     if reuse:
         [(changed,)] = con.execute(
             "SELECT count(*) FROM changed_titles WHERE source = ?", [source]).fetchall()
         if not changed:
-            con.execute("""INSERT INTO leader_pages
-                           SELECT * FROM previous_release.leader_pages WHERE source = ?""",
-                        [source])
             return 0
+        con.execute("DELETE FROM leader_pages WHERE source = ?", [source])
     filters = [CategoryFilter(), *(CategoryFilter(global_category=c) for c in GLOBAL_CATEGORIES),
                CategoryFilter(kind="film"), CategoryFilter(kind="tv")]
     out: dict[str, list[Any]] = {"source": [], "board": [], "category": [], "rows": [],
                                  "coverage": []}
-    for key in LEADER_METRICS:
+    for key in LEADER_METRICS:  # every board of a metric from one query
         covered = pack(leaders_coverage(con, source, key, None, None))
-        for wanted in filters:
-            board = _leaders(con, source, key, wanted, None, None, PREPARED_LIMIT)
+        boards = _leaders(con, source, key, filters, None, None, PREPARED_LIMIT)
+        for wanted, board in zip(filters, boards, strict=True):
             # rebuilt from its values: DuckDB leaves stray bytes under NULLs and splits
             # results at will, and the same board must be the same bytes in every release
             board = pa.Table.from_pylist(board.to_pylist(), schema=board.schema)

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 import duckdb
 
 from starchart import coverage
 from starchart.queries.base import KIND_SQL, iso
+from starchart.queries.feed import IN_CHANGED_PARTS
 
 ID_PATTERN = re.compile(r"^nf-[a-z2-7]{8,52}$")
 NameKey = tuple[str, str | None, str]
@@ -129,13 +130,16 @@ def engagement_by_work(con: duckdb.DuckDBPyConnection, source: str,
         f"""SELECT e.title_id, e.period, e.period_start, e.period_end, e.title,
                    e.hours_viewed, e.views, e.runtime, e.runtime_text, e.available_globally,
                    e.release_date, e.sheet, e.row_number,
-                   count(g.week) AS weeks, sum(g.weekly_views) AS top10_views,
-                   sum(g.weekly_hours_viewed) AS top10_hours,
+                   count(g.week) AS weeks, sum(g.weekly_views ORDER BY g.week) AS top10_views,
+                   sum(g.weekly_hours_viewed ORDER BY g.week) AS top10_hours,
                    count(g.weekly_views) AS weeks_with_views,
                    min(g.week) AS first_week, max(g.week) AS last_week
             FROM engagement e
-            LEFT JOIN (SELECT title_id, week, sum(weekly_views) AS weekly_views,
-                              sum(weekly_hours_viewed) AS weekly_hours_viewed
+            LEFT JOIN (SELECT title_id, week,
+                              sum(weekly_views ORDER BY category, weekly_rank)
+                                AS weekly_views,
+                              sum(weekly_hours_viewed ORDER BY category, weekly_rank)
+                                AS weekly_hours_viewed
                        FROM chart_global WHERE source = $s AND title_id LIKE 'nf-%'
                        GROUP BY title_id, week) g
               ON g.title_id = e.title_id AND g.week BETWEEN e.period_start AND e.period_end
@@ -212,15 +216,26 @@ _WORK_TABLES = ("chart_global", "chart_country", "most_popular", "engagement", "
                 "title_names", "title_links")
 
 
-def mark_changed_works(con: duckdb.DuckDBPyConnection) -> int:
+def mark_changed_works(con: duckdb.DuckDBPyConnection, written: Collection[str]) -> int:
     """Fill the temporary table ``changed_works`` (the IDs whose answer changed since the
     previous release) and add to ``changed_titles`` and ``changed_weeks`` (see
     :func:`starchart.queries.feed.prepare_feed`) the names linked to them and the weeks
-    whose rows changed their link. Returns the number of works changed."""
+    whose rows changed their link. Returns the number of works changed.
+
+    The release began as a copy of the previous one: only the tables ``written`` differ
+    from it, and of the chart lists only the weeks in the temporary table ``changed_parts``,
+    so only those are compared."""
+    def rows(table: str, db: str) -> str:
+        if table in ("chart_global", "chart_country"):
+            return f"(SELECT * FROM {db}{table} p WHERE {IN_CHANGED_PARTS.format(alias='p')})"
+        return f"{db}{table}"
+
     parts = " UNION ".join(
-        f"""SELECT title_id FROM (SELECT * FROM {t} EXCEPT SELECT * FROM previous_release.{t})
-            UNION SELECT title_id FROM (SELECT * FROM previous_release.{t}
-                                        EXCEPT SELECT * FROM {t})""" for t in _WORK_TABLES)
+        f"""SELECT title_id FROM (SELECT * FROM {rows(t, '')}
+                                  EXCEPT SELECT * FROM {rows(t, 'previous_release.')})
+            UNION SELECT title_id FROM (SELECT * FROM {rows(t, 'previous_release.')}
+                                        EXCEPT SELECT * FROM {rows(t, '')})"""
+        for t in _WORK_TABLES if t in written) or "SELECT NULL::VARCHAR AS title_id LIMIT 0"
     con.execute(f"CREATE TEMP TABLE changed_works AS SELECT DISTINCT title_id FROM ({parts}) "
                 "WHERE title_id LIKE 'nf-%'")
     named = " UNION ALL ".join(
@@ -232,16 +247,18 @@ def mark_changed_works(con: duckdb.DuckDBPyConnection) -> int:
             SELECT DISTINCT source, show_title, season_title, {KIND_SQL}
             FROM ({named}) WHERE title_id IN (SELECT title_id FROM changed_works)""")
     con.execute(
-        """INSERT INTO changed_weeks
+        f"""INSERT INTO changed_weeks
            SELECT DISTINCT source, NULL, week FROM (
-             SELECT source, week, category, weekly_rank, title_id FROM chart_global
+             SELECT source, week, category, weekly_rank, title_id FROM chart_global p
+             WHERE {IN_CHANGED_PARTS.format(alias='p')}
              EXCEPT SELECT source, week, category, weekly_rank, title_id
-             FROM previous_release.chart_global)
+             FROM previous_release.chart_global p WHERE {IN_CHANGED_PARTS.format(alias='p')})
            UNION SELECT DISTINCT source, country_iso2, week FROM (
              SELECT source, country_iso2, week, category, weekly_rank, title_id
-             FROM chart_country
+             FROM chart_country p WHERE {IN_CHANGED_PARTS.format(alias='p')}
              EXCEPT SELECT source, country_iso2, week, category, weekly_rank, title_id
-             FROM previous_release.chart_country)""")
+             FROM previous_release.chart_country p
+             WHERE {IN_CHANGED_PARTS.format(alias='p')})""")
     [(changed,)] = con.execute("SELECT count(*) FROM changed_works").fetchall()
     return int(changed)
 

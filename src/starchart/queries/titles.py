@@ -48,13 +48,15 @@ Key = tuple[str, str | None, str]
 
 
 # Every record in one statement, nested by DuckDB (lists of structs arrive as Python lists of
-# dicts; hours and views stay the exact doubles DuckDB summed). {key} names the record
-# (a title, or a show and its seasons), {only} restricts a show to TV lists; both are fixed
-# text from records(), never input.
+# dicts; hours and views stay the exact doubles DuckDB summed, in a fixed order: a sum of
+# doubles depends on it, and a page must be the same bytes however the rows are stored).
+# {key} names the record (a title, or a show and its seasons), {only} restricts a show to TV
+# lists; both are fixed text from records(), never input.
 _RECORDS = """
 WITH g AS (
   SELECT {key}, week, category, min(weekly_rank) AS rank,
-         sum(weekly_hours_viewed) AS hours, sum(weekly_views) AS views
+         sum(weekly_hours_viewed ORDER BY weekly_rank) AS hours,
+         sum(weekly_views ORDER BY weekly_rank) AS views
   FROM chart_global WHERE source = $source {only} GROUP BY ALL),
 c AS (
   SELECT {key}, week, country_iso2 AS iso2, min(country_name) AS name,
@@ -72,7 +74,7 @@ gl AS (  -- per record and global list
   SELECT show_title, season_title, kind, category, count(*) AS weeks_in_top_10,
          count(*) FILTER (WHERE rank = 1) AS weeks_at_1, min(rank) AS peak_rank,
          min(week) AS first_week, max(week) AS last_week,
-         sum(hours) AS hours_viewed, sum(views) AS views
+         sum(hours ORDER BY week) AS hours_viewed, sum(views ORDER BY week) AS views
   FROM g GROUP BY ALL),
 lists AS (
   SELECT show_title, season_title, kind,
@@ -246,7 +248,8 @@ SELECT show_title, season_title, category, count(*) AS weeks_in_top_10,
        count(*) FILTER (WHERE weekly_rank = 1) AS weeks_at_1, min(weekly_rank) AS peak_rank,
        strftime(min(week), '%Y-%m-%d') AS first_week,
        strftime(max(week), '%Y-%m-%d') AS last_week,
-       sum(weekly_hours_viewed) AS hours_viewed, sum(weekly_views) AS views,
+       sum(weekly_hours_viewed ORDER BY week) AS hours_viewed,
+       sum(weekly_views ORDER BY week) AS views,
        list({{'week': strftime(week, '%Y-%m-%d'), 'category': category,
               'weekly_rank': weekly_rank, 'weekly_hours_viewed': weekly_hours_viewed,
               'weekly_views': weekly_views}} ORDER BY week) AS run
@@ -331,10 +334,11 @@ def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool =
     work's ID and its own names (``work``: the work's page, made by
     :func:`starchart.queries.works.prepare_works`, is read with it).
 
-    ``reuse``: the previous release is attached as ``previous_release`` and the temporary
-    table ``changed_titles`` names the titles whose rows changed since
-    (:func:`starchart.queries.feed.prepare_feed`); every other record is copied, so a
-    weekly update computes the titles of its week, not the history's."""
+    ``reuse``: the release began as a copy of the previous one (attached as
+    ``previous_release``) and the temporary table ``changed_titles`` names the titles whose
+    rows changed since (:func:`starchart.queries.feed.prepare_feed`); their pages, and those
+    of titles no longer listed, are deleted and computed again, every other is kept as it
+    is, so a weekly update computes the titles of its week, not the history's."""
     titles = universe(con, source)  # most charted first: the winner of a slug clash
     briefs = _briefs(con) if has_identities(con) else {}
     linked = {key: [tid for tid in ids if tid in briefs]
@@ -416,23 +420,24 @@ def prepare_titles(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool =
     return table.num_rows
 
 
-# The previous release's pages of titles still listed whose rows did not change (a show's
-# when none of its seasons' did).
+# Of the pages copied with the previous release, those to compute again: of titles whose
+# rows changed (a show's when one of its seasons' did) or no longer listed.
 _REUSE_PAGES = """
-INSERT INTO title_pages
-SELECT p.* FROM previous_release.title_pages p
-WHERE p.source = $source AND p.page IN ('title', 'show')
-  AND NOT EXISTS (
-    SELECT 1 FROM changed_titles c
-    WHERE c.source = p.source AND c.show_title = p.show_title
-      AND (p.page = 'show' OR (c.season_title IS NOT DISTINCT FROM p.season_title
-                               AND c.kind = p.kind)))
-  AND EXISTS (
-    SELECT 1 FROM title_index i
-    WHERE i.source = p.source AND i.show_title = p.show_title
-      AND ((p.page = 'show' AND i.kind = 'tv')
-           OR (p.page = 'title' AND i.season_title IS NOT DISTINCT FROM p.season_title
-               AND i.kind = p.kind)))
+DELETE FROM title_pages
+WHERE title_pages.source = $source AND title_pages.page IN ('title', 'show')
+  AND (EXISTS (
+         SELECT 1 FROM changed_titles c
+         WHERE c.source = title_pages.source AND c.show_title = title_pages.show_title
+           AND (title_pages.page = 'show'
+                OR (c.season_title IS NOT DISTINCT FROM title_pages.season_title
+                    AND c.kind = title_pages.kind)))
+       OR NOT EXISTS (
+         SELECT 1 FROM title_index i
+         WHERE i.source = title_pages.source AND i.show_title = title_pages.show_title
+           AND ((title_pages.page = 'show' AND i.kind = 'tv')
+                OR (title_pages.page = 'title'
+                    AND i.season_title IS NOT DISTINCT FROM title_pages.season_title
+                    AND i.kind = title_pages.kind))))
 """
 
 _REPOSITION = ("""

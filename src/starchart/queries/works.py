@@ -28,17 +28,16 @@ from starchart.queries.titles import empty_core, work_records
 # The previous release's pages of works still known whose rows did not change
 # (changed_works: see starchart.queries.record.mark_changed_works).
 _REUSE_WORKS = """
-INSERT INTO title_pages
-SELECT p.* FROM previous_release.title_pages p
-WHERE p.source = $source AND p.page = 'work'
-  AND p.slug NOT IN (SELECT title_id FROM changed_works)
-  AND p.slug IN (SELECT title_id FROM titles)
+DELETE FROM title_pages
+WHERE source = $source AND page = 'work'
+  AND (slug IN (SELECT title_id FROM changed_works)
+       OR NOT EXISTS (SELECT 1 FROM titles t WHERE t.title_id = title_pages.slug))
 """
 _REUSE_NAMES = """
-INSERT INTO work_index
-SELECT w.* FROM previous_release.work_index w
-WHERE w.source = $source AND w.title_id NOT IN (SELECT title_id FROM changed_works)
-  AND w.title_id IN (SELECT title_id FROM titles)
+DELETE FROM work_index
+WHERE source = $source
+  AND (title_id IN (SELECT title_id FROM changed_works)
+       OR NOT EXISTS (SELECT 1 FROM titles t WHERE t.title_id = work_index.title_id))
 """
 
 
@@ -92,11 +91,14 @@ def prepare_works(con: duckdb.DuckDBPyConnection, source: str, *, reuse: bool = 
     """Fill the ``work`` pages of ``title_pages`` and ``work_index`` for ``source``
     (publishing a release). Returns the pages computed.
 
-    ``reuse``: the previous release is attached as ``previous_release`` and the temporary
-    table ``changed_works`` names the works whose rows changed since
-    (:func:`starchart.queries.record.mark_changed_works`); the pages and names of the
-    others are copied."""
+    ``reuse``: the release began as a copy of the previous one (attached as
+    ``previous_release``) and the temporary table ``changed_works`` names the works whose
+    rows changed since (:func:`starchart.queries.record.mark_changed_works`); their pages
+    and names, and those of works gone, are deleted and computed again, the others kept."""
     if not has_works(con, source):
+        if reuse:  # the previous release's, if it had any
+            con.execute("DELETE FROM title_pages WHERE source = ? AND page = 'work'", [source])
+            con.execute("DELETE FROM work_index WHERE source = ?", [source])
         return 0
     ids: list[str] | None = None  # every work
     if reuse:

@@ -21,6 +21,12 @@ import numpy as np
 from starchart.simulate import audience
 from starchart.simulate.behaviour import EPOCH, Behaviour, Knobs
 from starchart.simulate.catalog import Catalog, make_catalog, write_catalog_csv
+from starchart.simulate.defaults import (  # re-exported here, as before
+    DEFAULT_PROFILES,
+    DEFAULT_SEED,
+    DEFAULT_TITLES,
+    DEFAULT_WEEKS,
+)
 from starchart.simulate.slate import SLATE
 from starchart.simulate.writer import (
     DEFAULT_ROW_GROUP_ROWS,
@@ -30,10 +36,6 @@ from starchart.simulate.writer import (
 )
 from starchart.weeks import last_complete_week, parse_week
 
-DEFAULT_WEEKS = 26
-DEFAULT_PROFILES = 100_000
-DEFAULT_TITLES = 400
-DEFAULT_SEED = 2025
 #: Sessions per profile per week when no events budget is given (~2M sessions a week).
 SESSIONS_PER_PROFILE_WEEK = 3.0
 MAX_CHUNK = 1_000_000

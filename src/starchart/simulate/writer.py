@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from starchart.simulate.behaviour import Sessions
+from starchart.simulate.defaults import DEFAULT_ROWS_PER_FILE
 
 EVENT_SCHEMA = pa.schema([
     ("event_id", pa.string()),
@@ -29,7 +30,6 @@ EVENT_SCHEMA = pa.schema([
     ("seconds_viewed", pa.int64()),
 ])
 PART_GLOB = "part-*.parquet"
-DEFAULT_ROWS_PER_FILE = 2_000_000
 DEFAULT_ROW_GROUP_ROWS = 500_000
 
 
