@@ -517,8 +517,11 @@ class Charts(CountryQuestions):
         """Titles like this one (a catalog ``title_id``, an exact name, or an imported
         title's slug), best first: ``{"title_id", "similar": [{"title_id", "show_title",
         "season_title", "score"}]}`` (see docs/discovery.md)."""
-        from starchart.discovery.answers import similar_on
+        from starchart.discovery.answers import require_trained, similar_on, trained_models
 
+        # a release's models never change: without any, no query is asked (every title page
+        # asks for its "more like this")
+        require_trained(self.memo.get("discovery_models", lambda: trained_models(self.con)))
         return similar_on(self.con, title, limit=limit)
 
     def picks(self, profile_id: str, *, limit: int = 10) -> dict[str, Any]:

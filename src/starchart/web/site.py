@@ -37,6 +37,7 @@ class ServedRelease:
 
     def __init__(self, release: releases.Release, cache_bytes: int) -> None:
         self.release = release
+        one_thread(release)
         self.memo = api.Memo()
         self.pages = ResponseCache(cache_bytes)
         self.searches = ResponseCache(max(1, cache_bytes // 16))  # never evicts a page
@@ -48,6 +49,18 @@ class ServedRelease:
     def charts(self) -> api.Charts:
         """A Charts of this release on a connection of its own."""
         return api.Charts(self.release.cursor(), release=self.release.info, memo=self.memo)
+
+
+def one_thread(release: releases.Release) -> None:
+    """Answer the release's queries on one DuckDB thread each. A page's queries are point
+    reads of prepared rows; spread over threads on a shared 2-core machine they wait for
+    each other (a read of one title's record took 1.6 ms instead of 0.8 ms, a discovery
+    lookup 4.5 ms instead of 0.5 ms), and the site runs many requests side by side anyway."""
+    cursor = release.cursor()
+    try:
+        cursor.execute("SET threads = 1")
+    finally:
+        cursor.close()
 
 
 class ResponseCache:
