@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from starchart import api, releases
-from starchart.web import pages
+from starchart.web import pages, views
 from starchart.web.responses import json_response, wants_json
 
 log = logging.getLogger("starchart.web")
@@ -266,15 +266,24 @@ class PageView:
             countries = memo.get(
                 ("nav_countries", source), lambda: pages.country_spans(charts, source=source)
             )
+            week_picker = memo.get(
+                ("week_picker", country, source), lambda: views.WeekPicker(weeks)
+            )
+            country_picker = memo.get(
+                ("country_picker", source), lambda: views.CountryPicker(countries)
+            )
             sources = self.sources()
             release = charts.release.public()
             current = self.site.releases.current().number
         except Exception:  # the chrome must never break a page (or its error page)
             log.debug("page chrome unavailable", exc_info=True)
             weeks, countries, sources, release, current = [], [], [], None, None
+            week_picker, country_picker = views.WeekPicker([]), views.CountryPicker([])
         return {
             "nav_weeks": weeks,
             "nav_countries": countries,
+            "week_picker": week_picker,
+            "country_picker": country_picker,
             "sources": sources,
             "source": source,
             "release": release,

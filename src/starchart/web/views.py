@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from starchart.display import plural, week_label
 from starchart.web import maps
 
@@ -147,3 +149,61 @@ def spread(entry: Mapping[str, Any], listed: Iterable[str]) -> dict[str, Any]:
         "legend": maps.legend(),
         "coverage": (entry.get("countries") or {}).get("coverage"),
     }
+
+
+class WeekPicker:
+    """The week picker's ``<option>`` list, escaped and labelled once per release (a week
+    page drew its 260 options through Jinja on every request: most of its time); a page
+    only marks its own week."""
+
+    def __init__(self, weeks: Iterable[str]) -> None:
+        self.options = [
+            (str(w), f'<option value="{escape(str(w))}">{escape(week_label(w))}</option>')
+            for w in weeks
+        ]
+
+    def html(self, selected: Any) -> Markup:
+        mark = f'<option value="{escape(str(selected))}">'
+        return Markup(
+            "".join(
+                html.replace(mark, mark[:-1] + " selected>", 1) if week == selected else html
+                for week, html in self.options
+            )
+        )
+
+
+class CountryPicker:
+    """The country picker's options for a week: countries with a list that week first, the
+    others after, named with the weeks their lists cover (made once per release)."""
+
+    def __init__(self, countries: Iterable[Mapping[str, Any]]) -> None:
+        self.countries = [
+            (c["iso2"], c.get("first_week"), c.get("last_week"), escape(c["iso2"]),
+             escape(c["name"]))
+            for c in countries
+        ]
+        self.spans = {
+            c[0]: escape(f" (lists {week_label(c[1])} – {week_label(c[2])})") if c[1] else ""
+            for c in self.countries
+        }
+
+    def covering(self, week: str) -> bool:
+        """True when some country has a list for ``week``."""
+        return any(first and first <= week <= last for _, first, last, _, _ in self.countries)
+
+    def html(self, week: str, selected: str | None) -> Markup:
+        here: list[str] = []
+        other: list[str] = []
+        for iso2, first, last, code, name in self.countries:
+            chosen = " selected" if iso2 == selected else ""
+            if first and first <= week <= last:
+                here.append(f'<option value="{code}"{chosen}>{name}</option>')
+            else:
+                other.append(f'<option value="{code}"{chosen}>{name}{self.spans[iso2]}</option>')
+        out = []
+        if here:
+            out.append(f'<optgroup label="With lists for this week">{"".join(here)}</optgroup>')
+        if other:
+            out.append('<optgroup label="No list this week: opens its latest">'
+                       f'{"".join(other)}</optgroup>')
+        return Markup("".join(out))
