@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starchart import display, releases
 from starchart.queries.slugs import title_name
 from starchart.web import maps, pages
+from starchart.web.carry import release_line
 from starchart.web.registry import url_builder
 from starchart.web.responses import error_response
 from starchart.web.routes import register_routes
@@ -83,6 +84,7 @@ def make_templates() -> Jinja2Templates:
         move=display.move,
         leader_words=pages.LEADER_WORDS,
         leader_short=pages.LEADER_SHORT,
+        release_line=release_line,
     )
     env.trim_blocks = True
     env.lstrip_blocks = True

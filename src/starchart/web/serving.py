@@ -9,7 +9,8 @@ compute it; searches have their own, smaller cache, so they never push pages out
 response says how long the server took (``Server-Timing: app;dur=<ms>``) and which release
 answered (``Starchart-Release``); a cacheable one, whether it came from the cache
 (``Starchart-Cache: hit``), was computed for it (``miss``) or waited for another request
-computing it (``wait``).
+computing it (``wait``), or was kept from the previous release because nothing it reads
+changed (``kept``, see :mod:`starchart.web.carry`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from starchart.web.carry import Carry
 from starchart.web.responses import wants_json
 from starchart.web.site import ResponseCache, ServedRelease, Site
 
@@ -80,6 +82,11 @@ class CachedResponses:
         cache = served.searches if path.startswith("/search") else served.pages
         answer = cache.get(key)
         how = "hit"
+        if answer is None and cache is served.pages and served.carry is not None:
+            answer = _carried(served.carry, key)
+            if answer is not None:
+                cache.put(key, answer)
+                how = "kept"
         if answer is None:
             answer, how = await self._compute(
                 scope, receive, cache, (served.number, id(cache), key)
@@ -189,6 +196,17 @@ class CachedResponses:
             await send(message)
 
         return timed
+
+
+def _carried(carry: Carry, key: tuple[str, str, bytes]) -> Answer | None:
+    """The previous release's answer to ``key``, as the current release gives it (its
+    release line rewritten), when nothing it reads changed."""
+    found = carry.answer(key)
+    if found is None:
+        return None
+    answer, (old_line, new_line) = found
+    body = answer.body.replace(old_line, new_line) if old_line else answer.body
+    return Answer(answer.status, answer.headers, body)
 
 
 def _stamp(started: float, served: ServedRelease | None) -> list[tuple[bytes, bytes]]:

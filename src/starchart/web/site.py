@@ -23,6 +23,7 @@ from fastapi.templating import Jinja2Templates
 
 from starchart import api, releases
 from starchart.web import pages, views
+from starchart.web.carry import Carry, Digest
 from starchart.web.responses import json_response, wants_json
 
 log = logging.getLogger("starchart.web")
@@ -41,6 +42,17 @@ class ServedRelease:
         self.memo = api.Memo()
         self.pages = ResponseCache(cache_bytes)
         self.searches = ResponseCache(max(1, cache_bytes // 16))  # never evicts a page
+        self.carry: Carry | None = None  # the previous release's answers still true here
+
+    def digest(self) -> Digest:
+        """What this release's title and week pages read (see :mod:`starchart.web.carry`)."""
+        found: Digest = self.memo.get("carry_digest", lambda: Digest(self.release))
+        return found
+
+    def default_source(self) -> str:
+        """The source a page without ``?source=`` shows."""
+        with self.charts() as charts:
+            return charts.source(None)
 
     @property
     def number(self) -> int:
@@ -109,8 +121,9 @@ class SiteReleases:
     """The releases the site serves: the current one (switched when a newer appears) and a
     few older ones asked for by number."""
 
-    def __init__(self, db: Path | None, *, cache_bytes: int) -> None:
+    def __init__(self, db: Path | None, *, cache_bytes: int, carry_over: bool = True) -> None:
         self.db = db
+        self.carry_over = carry_over
         self.folder = releases.folder(db)
         self.cache_bytes = cache_bytes
         self._current: ServedRelease | None = None
@@ -140,6 +153,10 @@ class SiteReleases:
                 newer = ServedRelease(opened, self.cache_bytes)
                 if self._current is not None:
                     log.info("serving release %d (was %d)", newer.number, self._current.number)
+                    if self.carry_over:
+                        older = self._current
+                        newer.carry = Carry(older.pages, older.digest, newer.digest,
+                                            newer.default_source)
                     self._retire(self._current)
                 self._current = newer
             self._stamp = stamp
@@ -152,6 +169,7 @@ class SiteReleases:
         """Keep a replaced release for ?release=N (requests still on it finish with it; its
         connection closes when the last of them lets go)."""
         served.pages = ResponseCache(1)
+        served.carry = None
         self._older[served.number] = served
         while len(self._older) > KEPT_OPEN:
             self._older.popitem(last=False)
@@ -189,7 +207,7 @@ class Site:
         self.db = db
         self.templates = templates
         self.cache = cache
-        self.releases = SiteReleases(db, cache_bytes=cache_bytes)
+        self.releases = SiteReleases(db, cache_bytes=cache_bytes, carry_over=cache)
 
     def view(
         self, served: ServedRelease | None = None, problem: Exception | None = None

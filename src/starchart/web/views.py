@@ -177,7 +177,7 @@ class CountryPicker:
     others after, named with the weeks their lists cover (made once per release)."""
 
     def __init__(self, countries: Iterable[Mapping[str, Any]]) -> None:
-        self.countries = [
+        self.countries: list[tuple[str, str | None, str | None, Markup, Markup]] = [
             (c["iso2"], c.get("first_week"), c.get("last_week"), escape(c["iso2"]),
              escape(c["name"]))
             for c in countries
@@ -189,14 +189,15 @@ class CountryPicker:
 
     def covering(self, week: str) -> bool:
         """True when some country has a list for ``week``."""
-        return any(first and first <= week <= last for _, first, last, _, _ in self.countries)
+        return any(bool(first and last and first <= week <= last)
+                   for _, first, last, _, _ in self.countries)
 
     def html(self, week: str, selected: str | None) -> Markup:
         here: list[str] = []
         other: list[str] = []
         for iso2, first, last, code, name in self.countries:
             chosen = " selected" if iso2 == selected else ""
-            if first and first <= week <= last:
+            if first and last and first <= week <= last:
                 here.append(f'<option value="{code}"{chosen}>{name}</option>')
             else:
                 other.append(f'<option value="{code}"{chosen}>{name}{self.spans[iso2]}</option>')
