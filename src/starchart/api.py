@@ -392,6 +392,12 @@ class Charts(CountryQuestions):
         found: PageIndex = self.memo.get(("pages", src), lambda: PageIndex.load(self.con, src))
         return found
 
+    def keep_records(self) -> None:
+        """Read every title record of this release into memory, so that a title's answer
+        asks no query (what a site serving many titles wants; a single question does not)."""
+        for src in self.sources():
+            self._pages(src).keep_records(self.con, src)
+
     def _index(self, src: str) -> TitleIndex:
         from starchart.queries.search import TitleIndex
 

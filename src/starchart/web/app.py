@@ -31,7 +31,7 @@ from starchart.web.carry import release_line
 from starchart.web.registry import url_builder
 from starchart.web.responses import error_response
 from starchart.web.routes import register_routes
-from starchart.web.serving import CachedResponses
+from starchart.web.serving import GZIP_LEVEL, GZIP_MIN_BYTES, CachedResponses
 from starchart.web.site import DEFAULT_CACHE_BYTES, Site
 
 log = logging.getLogger("starchart.web")
@@ -154,7 +154,7 @@ def create_app(
     site = Site(db, templates, cache=cache, cache_bytes=cache_bytes)
     app.state.site = site
     app.openapi = lambda: true_openapi(app)  # type: ignore[method-assign]
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=GZIP_LEVEL)
     app.add_middleware(CachedResponses, site=site)
     app.add_middleware(HeadAsGet)
 

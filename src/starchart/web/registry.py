@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Annotated, Any, Literal
@@ -46,9 +46,11 @@ Form = Literal["html", "json", "csv"]
 PageData = dict[str, Any]
 
 
-def request_view(request: Request) -> Any:
+async def request_view(request: Request) -> AsyncIterator[PageView]:
     """The request's one view of the charts: the release pinned when it began (see
-    :mod:`starchart.web.serving`), at most one connection, closed after it."""
+    :mod:`starchart.web.serving`), at most one connection, closed after it. Async: making
+    and closing it waits for nothing, and a plain generator would cost every page two trips
+    through the thread pool."""
     state = request.state
     site = request.app.state.site
     with site.view(getattr(state, "served", None), getattr(state, "release_problem", None)) as view:

@@ -43,6 +43,18 @@ class ServedRelease:
         self.pages = ResponseCache(cache_bytes)
         self.searches = ResponseCache(max(1, cache_bytes // 16))  # never evicts a page
         self.carry: Carry | None = None  # the previous release's answers still true here
+        threading.Thread(target=self._keep_records, name="starchart-records",
+                         daemon=True).start()
+
+    def _keep_records(self) -> None:
+        """Every title record of the release in memory, read in the background (until then
+        a title page reads its record with a query)."""
+        try:
+            with self.charts() as charts:
+                charts.keep_records()
+        except Exception:  # the pages still read each record from the release
+            log.warning("could not keep release %d's title records in memory", self.number,
+                        exc_info=True)
 
     def digest(self) -> Digest:
         """What this release's title and week pages read (see :mod:`starchart.web.carry`)."""
