@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from starchart import display, releases
 from starchart.queries.slugs import title_name
-from starchart.web import maps, pages
+from starchart.web import maps, pages, views
 from starchart.web.carry import release_line
 from starchart.web.registry import url_builder
 from starchart.web.responses import error_response
@@ -85,9 +85,11 @@ def make_templates() -> Jinja2Templates:
         leader_words=pages.LEADER_WORDS,
         leader_short=pages.LEADER_SHORT,
         release_line=release_line,
+        list_table=views.list_table,
     )
     env.trim_blocks = True
     env.lstrip_blocks = True
+    env.auto_reload = False  # compiled once: no stat of each template file per page
     return templates
 
 

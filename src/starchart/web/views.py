@@ -11,7 +11,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from starchart.display import plural, week_label
+from starchart.display import compact, grouped, move, plural, runtime_hm, week_label
+from starchart.queries.slugs import title_name
 from starchart.web import maps
 
 MAX_MULTIPLES = 60  # per-week small maps drawn on one page (the real country files hold 35)
@@ -182,6 +183,10 @@ class CountryPicker:
              escape(c["name"]))
             for c in countries
         ]
+        firsts = [c[1] for c in self.countries if c[1]]
+        lasts = [c[2] for c in self.countries if c[2]]
+        # the weeks any country's lists cover, first and last (None: no country lists)
+        self.span = (min(firsts), max(lasts)) if firsts and lasts else None
         self.spans = {
             c[0]: escape(f" (lists {week_label(c[1])} – {week_label(c[2])})") if c[1] else ""
             for c in self.countries
@@ -208,3 +213,59 @@ class CountryPicker:
             out.append('<optgroup label="No list this week: opens its latest">'
                        f'{"".join(other)}</optgroup>')
         return Markup("".join(out))
+
+
+def _shown(row: Mapping[str, Any], key: str) -> str:
+    """A row's value as Jinja printed it: absent -> empty, None -> ``None``."""
+    return str(escape(row[key])) if key in row else ""
+
+
+def _change_cell(row: Mapping[str, Any]) -> str:
+    kind, mark, words = move(row.get("change"), row.get("weekly_rank"),  # type: ignore[arg-type]
+                             row.get("previous_weekly_rank"),
+                             row.get("cumulative_weeks_in_top_10"))
+    said = escape(words)
+    return (f'<span class="chg {escape(kind)}" title="{said}"><span aria-hidden="true">'
+            f'{escape(mark)}</span><span class="visually-hidden">{said}</span></span>')
+
+
+def list_table(lst: Mapping[str, Any], caption: str, with_numbers: bool) -> Markup:
+    """One list of a week page as a table: rank, title (linked), the move, weeks in the Top
+    10 and, for global lists, views, hours and runtime. Written here rather than as Jinja
+    macros: three macro calls a row were most of a week page's time."""
+    out = [
+        '<div class="table-scroll">\n<table>\n'
+        f"  <caption>{escape(caption)}</caption>\n"
+        '  <thead>\n    <tr>\n      <th scope="col">Rank</th>\n'
+        '      <th scope="col">Title</th>\n'
+        '      <th scope="col" class="col-chg">Change</th>\n'
+        '      <th scope="col" class="num">Weeks<span class="visually-hidden"> in the Top 10'
+        "</span></th>\n"
+    ]
+    if with_numbers:
+        out.append('      <th scope="col" class="num">Views</th>\n'
+                   '      <th scope="col" class="num col-opt">Hours</th>\n'
+                   '      <th scope="col" class="num col-opt">Runtime</th>\n')
+    out.append("    </tr>\n  </thead>\n  <tbody>\n")
+    for row in lst.get("rows") or []:
+        name = escape(title_name(row.get("show_title"), row.get("season_title")))
+        url = row.get("url")
+        linked = f'<a href="{escape(url)}">{name}</a>' if url else str(name)
+        change = _change_cell(row)
+        out.append(
+            f'    <tr>\n      <td class="rank">{_shown(row, "weekly_rank")}</td>\n'
+            f'      <th scope="row" class="title-cell">\n  {linked}\n'
+            f'  <span class="chg-inline">{change}</span>\n</th>\n'
+            f'      <td class="col-chg">{change}</td>\n'
+            f'      <td class="num">{_shown(row, "cumulative_weeks_in_top_10")}</td>\n'
+        )
+        if with_numbers:
+            views, hours = row.get("weekly_views"), row.get("weekly_hours_viewed")
+            out.append(
+                f'      <td class="num" title="{grouped(views)}">{compact(views)}</td>\n'
+                f'      <td class="num col-opt" title="{grouped(hours)}">{compact(hours)}</td>\n'
+                f'      <td class="num col-opt">{runtime_hm(row.get("runtime"))}</td>\n'
+            )
+        out.append("    </tr>\n")
+    out.append("  </tbody>\n</table>\n</div>")
+    return Markup("".join(out))
