@@ -86,6 +86,8 @@ def make_templates() -> Jinja2Templates:
         leader_short=pages.LEADER_SHORT,
         release_line=release_line,
         list_table=views.list_table,
+        run_rows=views.run_rows,
+        country_rows=views.country_rows,
     )
     env.trim_blocks = True
     env.lstrip_blocks = True

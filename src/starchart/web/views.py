@@ -6,7 +6,7 @@ rearrange it for display.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -269,3 +269,38 @@ def list_table(lst: Mapping[str, Any], caption: str, with_numbers: bool) -> Mark
         out.append("    </tr>\n")
     out.append("  </tbody>\n</table>\n</div>")
     return Markup("".join(out))
+
+
+def run_rows(run: Iterable[Mapping[str, Any]], url: Callable[..., str]) -> Markup:
+    """The rows of a title page's week-by-week table (hundreds for a long run: written here,
+    not through Jinja, like :func:`list_table`)."""
+    out = []
+    for r in run:
+        category = r.get("category") or "Country lists only"
+        season = f" · {escape(r['season_title'])}" if r.get("season_title") else ""
+        rank = f"#{escape(r['weekly_rank'])}" if r.get("weekly_rank") else "–"
+        c_in, c_at1 = r.get("countries_in_top_10"), r.get("countries_at_1")
+        link = escape(url("week", week=r["week"]))
+        out.append(
+            f'        <tr>\n          <th scope="row"><a href="{link}">'
+            f'{escape(week_label(r["week"]))}</a></th>\n'
+            f"          <td>{escape(category)}{season}</td>\n"
+            f'          <td class="num">{rank}</td>\n'
+            f'          <td class="num">{compact(r.get("weekly_views"))}</td>\n'
+            f'          <td class="num col-opt">{compact(r.get("weekly_hours_viewed"))}</td>\n'
+            f'          <td class="num">{escape(c_in) if c_in is not None else "–"}</td>\n'
+            f'          <td class="num col-opt">{escape(c_at1) if c_at1 is not None else "–"}'
+            "</td>\n        </tr>\n"
+        )
+    return Markup("".join(out))
+
+
+def country_rows(table: Iterable[Mapping[str, Any]], url: Callable[..., str]) -> Markup:
+    """The rows of a title page's table of countries (up to ~90)."""
+    return Markup("".join(
+        f'        <tr><th scope="row"><a href="{escape(url("country", iso2=c["iso2"]))}">'
+        f'{escape(c["name"])}</a></th><td class="num">{escape(c["weeks"])}</td>'
+        f'<td class="num">{escape(c["weeks_at_1"])}</td>'
+        f'<td class="num">{"#" + str(escape(c["best"])) if c.get("best") else "–"}</td></tr>\n'
+        for c in table
+    ))
