@@ -303,14 +303,24 @@ class Memo:
     def __init__(self) -> None:
         self._values: dict[Hashable, Any] = {}
         self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.RLock] = {}
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The answer for ``key``, computed once: concurrent first askers wait for the one
+        computing it (forty pages at once each loading a release's title index took
+        seconds), and a slow first answer blocks no other key."""
         with self._lock:
             if key in self._values:
                 return self._values[key]
-        value = compute()  # outside the lock: a slow first answer blocks no other key
-        with self._lock:
-            return self._values.setdefault(key, value)
+            gate = self._computing.setdefault(key, threading.RLock())
+        with gate:
+            with self._lock:
+                if key in self._values:
+                    return self._values[key]
+            value = compute()
+            with self._lock:
+                self._computing.pop(key, None)
+                return self._values.setdefault(key, value)
 
 
 class Charts(CountryQuestions):

@@ -16,8 +16,9 @@ in both:
 - a week page (``/week/<week>``): the week's prepared lists, and no revision of the week in
   the new release (its "revised since first published" story).
 
-Both releases' digests are read in a background thread (a few hundred milliseconds on the
-real files); until they are ready, or for any other page or query string, a miss is computed
+The comparison is made while the new release is prepared, before the site switches to it
+(both releases' digests: a few hundred milliseconds on the real files, the current one's
+read in the background beforehand); for any other page or query string, a miss is computed
 as before. A carried HTML page has its one release-dependent line (the footer naming the
 release, :func:`release_line`) rewritten for the new release, so a page always shows the
 release that answers it.
@@ -56,7 +57,7 @@ def release_line(release: dict[str, Any] | None) -> Markup:
 
 class Digest:
     """What a release's title and week pages read, by source, as comparable values (read
-    once per release, in the background)."""
+    once per release)."""
 
     def __init__(self, release: releases.Release) -> None:
         cursor = release.cursor()
@@ -125,8 +126,7 @@ class Carry:
         self._changed_weeks: set[tuple[str, str]] = set()
         self._default = ""
         self._lines = (b"", b"")
-        threading.Thread(target=self._compare, args=(old, new, default_source),
-                         name="starchart-carry", daemon=True).start()
+        self._compare(old, new, default_source)
 
     def _compare(self, old_digest: Callable[[], Digest], new_digest: Callable[[], Digest],
                  default_source: Callable[[], str]) -> None:

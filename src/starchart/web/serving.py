@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -32,6 +33,7 @@ from starchart.web.site import ResponseCache, ServedRelease, Site
 log = logging.getLogger("starchart.web")
 
 GZIP_MIN_BYTES = 1024
+COMPUTING = 4  # answers computed at once (see CachedResponses._gate)
 # zlib's fastest level: a 187 KB title page compressed in ~2 ms instead of ~3-10 ms at 6,
 # ~20% more bytes; an uncached page pays it once, and uncached pages are what load is made of
 GZIP_LEVEL = 1
@@ -60,6 +62,18 @@ class CachedResponses:
         self.app = app
         self.site = site
         self._computing: dict[Any, asyncio.Event] = {}
+        self._gates: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+    def _gate(self) -> asyncio.Semaphore:
+        """At most COMPUTING answers computed at once (per event loop). Computing is CPU
+        work under one interpreter lock: forty threads at it at once took no more pages a
+        second, but made the event loop, which sends every cached answer, wait its turn
+        behind all of them; the others wait here, costing nothing."""
+        loop = asyncio.get_running_loop()
+        gate = self._gates.get(loop)
+        if gate is None:
+            gate = self._gates[loop] = asyncio.Semaphore(COMPUTING)
+        return gate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -67,7 +81,7 @@ class CachedResponses:
             return
         started = time.perf_counter()
         path: str = scope["path"]
-        served, problem = self._pin(scope)
+        served, problem = await self._pin(scope)
         state = scope.setdefault("state", {})
         state["served"], state["release_problem"] = served, problem
         cacheable = (
@@ -100,18 +114,23 @@ class CachedResponses:
         accepts = request.headers.get("accept-encoding", "")
         await self._send(answer, send, started, served, how, gzip_ok="gzip" in accepts)
 
-    def _pin(self, scope: Scope) -> tuple[ServedRelease | None, Exception | None]:
-        """The release this request reads, or why there is none."""
+    async def _pin(self, scope: Scope) -> tuple[ServedRelease | None, Exception | None]:
+        """The release this request reads, or why there is none. Opening or preparing a
+        release reads files for a while: that is done in a worker thread, never on the
+        event loop that every other request is waiting on."""
         wanted = None
         for part in scope.get("query_string", b"").split(b"&"):
             if part.startswith(b"release="):
                 wanted = part[len(b"release=") :].decode("latin-1")
+        served = self.site.releases
         try:
             if wanted is None:
-                return self.site.releases.current(), None
+                if served.settled():
+                    return served.current(), None
+                return await run_in_threadpool(served.current), None
             if not wanted.isdigit() or len(wanted) > 9:
                 raise ValueError(f"release must be a release number, got {wanted!r}")
-            return self.site.releases.numbered(int(wanted)), None
+            return await run_in_threadpool(served.numbered, int(wanted)), None
         except Exception as exc:  # answered by the routes' error handlers, as HTML or JSON
             return None, exc
 
@@ -130,7 +149,8 @@ class CachedResponses:
                 return found, "wait"
         event = self._computing[key] = asyncio.Event()
         try:
-            answer = await self._capture(scope, receive)
+            async with self._gate():
+                answer = await self._capture(scope, receive)
             if answer.status == 200:
                 cache.put(key[2], answer)
             return answer, "miss"

@@ -36,25 +36,29 @@ class ServedRelease:
     """A release as the site serves it: the open release, what its answers share (the
     :class:`starchart.api.Memo`), and its own response caches (dropped with it)."""
 
-    def __init__(self, release: releases.Release, cache_bytes: int) -> None:
+    def __init__(self, release: releases.Release, cache_bytes: int, *,
+                 digest: bool = False, background: bool = True) -> None:
         self.release = release
         one_thread(release)
         self.memo = api.Memo()
         self.pages = ResponseCache(cache_bytes)
         self.searches = ResponseCache(max(1, cache_bytes // 16))  # never evicts a page
         self.carry: Carry | None = None  # the previous release's answers still true here
-        threading.Thread(target=self._keep_records, name="starchart-records",
-                         daemon=True).start()
+        if background:
+            threading.Thread(target=self.warm, args=(digest,), name="starchart-warm",
+                             daemon=True).start()
 
-    def _keep_records(self) -> None:
-        """Every title record of the release in memory, read in the background (until then
-        a title page reads its record with a query)."""
+    def warm(self, digest: bool = False) -> None:
+        """Every title record of the release read into memory (until then a title page
+        reads its record with a query) and, with ``digest``, what its pages read (what the
+        next release is compared with)."""
         try:
             with self.charts() as charts:
                 charts.keep_records()
+            if digest:
+                self.digest()
         except Exception:  # the pages still read each record from the release
-            log.warning("could not keep release %d's title records in memory", self.number,
-                        exc_info=True)
+            log.warning("could not prepare release %d in memory", self.number, exc_info=True)
 
     def digest(self) -> Digest:
         """What this release's title and week pages read (see :mod:`starchart.web.carry`)."""
@@ -142,6 +146,7 @@ class SiteReleases:
         self._stamp: int | None = None
         self._older: OrderedDict[int, ServedRelease] = OrderedDict()
         self._lock = threading.Lock()
+        self._switching = False  # a request is preparing a newer release
 
     def _folder_stamp(self) -> int | None:
         try:
@@ -149,33 +154,62 @@ class SiteReleases:
         except FileNotFoundError:
             return None
 
+    def settled(self) -> bool:
+        """True when :meth:`current` answers at once (one ``stat``), without opening or
+        preparing a release."""
+        return self._current is not None and (
+            self._switching or self._folder_stamp() == self._stamp
+        )
+
     def current(self) -> ServedRelease:
         """The newest release (NoReleaseError when there is none). Costs one ``stat`` while
-        nothing changes."""
+        nothing changes.
+
+        When a newer release appears, the request that notices it prepares it (its title
+        records in memory, and which of the current release's cached pages it keeps: a
+        second or so under load) and then switches; requests arriving meanwhile are served
+        by the current release, as they would have been a moment earlier, instead of piling
+        up on a release with nothing loaded."""
         stamp = self._folder_stamp()
         served = self._current
-        if served is not None and stamp == self._stamp:
+        if served is not None and (stamp == self._stamp or self._switching):
             return served
         with self._lock:
-            if self._current is not None and stamp == self._stamp:
+            if self._current is not None and (stamp == self._stamp or self._switching):
                 return self._current
             kept = releases.numbers(self.folder)
-            if kept and (self._current is None or kept[-1] != self._current.number):
-                opened = releases.open_release(self.db, kept[-1])
-                newer = ServedRelease(opened, self.cache_bytes)
-                if self._current is not None:
-                    log.info("serving release %d (was %d)", newer.number, self._current.number)
-                    if self.carry_over:
-                        older = self._current
-                        newer.carry = Carry(older.pages, older.digest, newer.digest,
-                                            newer.default_source)
-                    self._retire(self._current)
-                self._current = newer
+            if not kept or (self._current is not None and kept[-1] == self._current.number):
+                self._stamp = stamp
+                if self._current is None:
+                    releases.open_release(self.db)  # raises NoReleaseError naming what to do
+                assert self._current is not None
+                return self._current
+            older = self._current
+            self._switching = older is not None
+        try:
+            newer = self._prepare(kept[-1], older)
+        finally:
+            self._switching = False
+        with self._lock:
+            if older is not None:
+                log.info("serving release %d (was %d)", newer.number, older.number)
+                self._retire(older)
+            self._current = newer
             self._stamp = stamp
-            if self._current is None:
-                releases.open_release(self.db)  # raises NoReleaseError naming what to do
-            assert self._current is not None
-            return self._current
+            return newer
+
+    def _prepare(self, number: int, older: ServedRelease | None) -> ServedRelease:
+        """Release ``number`` ready to serve: opened, its records in memory and, after
+        ``older``, which of older's cached pages it keeps (see :mod:`starchart.web.carry`).
+        The first release is prepared in the background instead: nothing is served yet."""
+        opened = releases.open_release(self.db, number)
+        if older is None:
+            return ServedRelease(opened, self.cache_bytes, digest=self.carry_over)
+        newer = ServedRelease(opened, self.cache_bytes, background=False)
+        newer.warm(digest=self.carry_over)
+        if self.carry_over:
+            newer.carry = Carry(older.pages, older.digest, newer.digest, newer.default_source)
+        return newer
 
     def _retire(self, served: ServedRelease) -> None:
         """Keep a replaced release for ?release=N (requests still on it finish with it; its
@@ -194,8 +228,10 @@ class SiteReleases:
         with self._lock:
             served = self._older.get(number)
             if served is None:
-                served = ServedRelease(
-                    releases.open_release(self.db, number), self.cache_bytes // 8
+                served = ServedRelease(  # an old release asked for now and then: its
+                    releases.open_release(self.db, number),  # records stay in the file
+                    self.cache_bytes // 8,
+                    background=False,
                 )
                 self._older[number] = served
                 while len(self._older) > KEPT_OPEN:
