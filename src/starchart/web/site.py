@@ -185,26 +185,33 @@ class SiteReleases:
                 assert self._current is not None
                 return self._current
             older = self._current
-            self._switching = older is not None
+            if older is None:  # the first release: opened at once, prepared in the background
+                self._current = ServedRelease(releases.open_release(self.db, kept[-1]),
+                                              self.cache_bytes, digest=self.carry_over)
+                self._stamp = stamp
+                return self._current
+            self._switching = True
         try:
             newer = self._prepare(kept[-1], older)
+        except Exception:  # keep serving what we have until the folder changes again
+            log.warning("could not open release %d; still serving release %d", kept[-1],
+                        older.number, exc_info=True)
+            with self._lock:
+                self._stamp = stamp
+            return older
         finally:
             self._switching = False
         with self._lock:
-            if older is not None:
-                log.info("serving release %d (was %d)", newer.number, older.number)
-                self._retire(older)
+            log.info("serving release %d (was %d)", newer.number, older.number)
+            self._retire(older)
             self._current = newer
             self._stamp = stamp
             return newer
 
-    def _prepare(self, number: int, older: ServedRelease | None) -> ServedRelease:
-        """Release ``number`` ready to serve: opened, its records in memory and, after
-        ``older``, which of older's cached pages it keeps (see :mod:`starchart.web.carry`).
-        The first release is prepared in the background instead: nothing is served yet."""
+    def _prepare(self, number: int, older: ServedRelease) -> ServedRelease:
+        """Release ``number`` ready to serve: opened, its records in memory and which of
+        ``older``'s cached pages it keeps (see :mod:`starchart.web.carry`)."""
         opened = releases.open_release(self.db, number)
-        if older is None:
-            return ServedRelease(opened, self.cache_bytes, digest=self.carry_over)
         newer = ServedRelease(opened, self.cache_bytes, background=False)
         newer.warm(digest=self.carry_over)
         if self.carry_over:
