@@ -223,6 +223,7 @@ class SiteReleases:
         connection closes when the last of them lets go)."""
         served.pages = ResponseCache(1)
         served.carry = None
+        served.memo = api.Memo()  # its records and indexes (~20 MB): loaded again if asked
         self._older[served.number] = served
         while len(self._older) > KEPT_OPEN:
             self._older.popitem(last=False)
