@@ -309,14 +309,24 @@ class Memo:
     def __init__(self) -> None:
         self._values: dict[Hashable, Any] = {}
         self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.RLock] = {}
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The answer for ``key``, computed once: concurrent first askers wait for the one
+        computing it (forty pages at once each loading a release's title index took
+        seconds), and a slow first answer blocks no other key."""
         with self._lock:
             if key in self._values:
                 return self._values[key]
-        value = compute()  # outside the lock: a slow first answer blocks no other key
-        with self._lock:
-            return self._values.setdefault(key, value)
+            gate = self._computing.setdefault(key, threading.RLock())
+        with gate:
+            with self._lock:
+                if key in self._values:
+                    return self._values[key]
+            value = compute()
+            with self._lock:
+                self._computing.pop(key, None)
+                return self._values.setdefault(key, value)
 
 
 class Charts(CountryQuestions):
@@ -397,6 +407,12 @@ class Charts(CountryQuestions):
 
         found: PageIndex = self.memo.get(("pages", src), lambda: PageIndex.load(self.con, src))
         return found
+
+    def keep_records(self) -> None:
+        """Read every title record of this release into memory, so that a title's answer
+        asks no query (what a site serving many titles wants; a single question does not)."""
+        for src in self.sources():
+            self._pages(src).keep_records(self.con, src)
 
     def _index(self, src: str) -> TitleIndex:
         from starchart.queries.search import TitleIndex
@@ -523,8 +539,11 @@ class Charts(CountryQuestions):
         """Titles like this one (a catalog ``title_id``, an exact name, or an imported
         title's slug), best first: ``{"title_id", "similar": [{"title_id", "show_title",
         "season_title", "score"}]}`` (see docs/discovery.md)."""
-        from starchart.discovery.answers import similar_on
+        from starchart.discovery.answers import require_trained, similar_on, trained_models
 
+        # a release's models never change: without any, no query is asked (every title page
+        # asks for its "more like this")
+        require_trained(self.memo.get("discovery_models", lambda: trained_models(self.con)))
         return similar_on(self.con, title, limit=limit)
 
     def picks(self, profile_id: str, *, limit: int = 10) -> dict[str, Any]:

@@ -10,6 +10,7 @@ them as they are; only the screen displays (:func:`compact`, :func:`runtime_hm`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from typing import Any
 
@@ -136,8 +137,10 @@ def change_text(change: str | None, previous_rank: int | None) -> str:
 # --- weeks and counts ----------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def week_label(week: str | dt.date | None) -> str:
-    """``2025-03-30`` -> ``30 Mar 2025`` (the week is named by its Sunday)."""
+    """``2025-03-30`` -> ``30 Mar 2025`` (the week is named by its Sunday; remembered: a
+    page labels hundreds of weeks, from a few hundred there are)."""
     if week is None:
         return ""
     day = week if isinstance(week, dt.date) else dt.date.fromisoformat(str(week)[:10])

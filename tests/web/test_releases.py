@@ -27,7 +27,7 @@ from starchart.web import pages
 from starchart.web.app import create_app
 from tests.published.complete_lists import complete
 from tests.web.conftest import start_server, stop_server
-from tests.web.sample_store import LATEST, build_store
+from tests.web.sample_store import LATEST, WEEKS, build_store
 
 GLOBAL_HEADER = ("week\tcategory\tweekly_rank\tshow_title\tseason_title\tweekly_hours_viewed"
                  "\truntime\tweekly_views\tcumulative_weeks_in_top_10\n")
@@ -240,6 +240,36 @@ def test_the_site_switches_to_a_new_release_without_a_restart(db: Path, tmp_path
         assert after.headers["starchart-release"] == "2"
         assert client.get("/healthz").json()["release"] == 2
         assert "2025-04-06" in client.get("/").text  # HTML too, its cache not carried over
+
+
+def test_a_new_release_keeps_the_cached_pages_it_did_not_change(db: Path,
+                                                               tmp_path: Path) -> None:
+    """An import revising the latest week: the title and week pages it did not touch are
+    answered from release 1's cache (``kept``), exactly as release 2 computes them, naming
+    release 2; the pages it changed are computed again."""
+    untouched = ["/title/the-man-the-myth", "/title/the-man-the-myth.json", f"/week/{WEEKS[1]}",
+                 f"/week/{WEEKS[1]}.json"]
+    touched = ["/title/revelations", "/title/revelations.json", f"/week/{LATEST}",
+               f"/week/{LATEST}.json"]
+    app = create_app(db)
+    with TestClient(app) as client:
+        for path in untouched + touched:
+            assert client.get(path).headers["starchart-cache"] == "miss"
+        api.import_netflix([one_week(tmp_path / "rev", LATEST, [("Revelations", 1, 16_000_000)])],
+                           db=db)
+        assert client.get("/healthz").json()["release"] == 2
+        carry = app.state.site.releases.current().carry
+        assert carry is not None and carry.wait(30)
+        answers = {path: client.get(path) for path in untouched + touched}
+    with TestClient(create_app(db, cache=False)) as fresh:
+        for path, answer in answers.items():
+            assert answer.headers["starchart-release"] == "2"
+            assert answer.headers["starchart-cache"] == ("kept" if path in untouched else "miss")
+            assert answer.content == fresh.get(path).content, path
+    assert "Release 2 of the charts" in answers["/title/the-man-the-myth"].text
+    assert "Release 1 of the charts" not in answers["/title/the-man-the-myth"].text
+    views = answers["/title/revelations.json"].json()["run"][-1]["weekly_views"]
+    assert views == 16_000_000
 
 
 def test_a_week_as_first_published_and_the_change_feed(db: Path, tmp_path: Path) -> None:

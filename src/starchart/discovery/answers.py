@@ -77,7 +77,12 @@ def trained_models(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, Any]]:
 
 def _require(con: duckdb.DuckDBPyConnection, model: str | None = None
              ) -> dict[str, dict[str, Any]]:
-    found = trained_models(con)
+    return require_trained(trained_models(con), model)
+
+
+def require_trained(found: dict[str, dict[str, Any]], model: str | None = None
+                    ) -> dict[str, dict[str, Any]]:
+    """``found`` (:func:`trained_models`), or NotTrainedError saying what to run."""
     if not found:
         raise NotTrainedError("no discovery model in the store yet: run 'starchart train' "
                               "(after 'starchart ingest' or 'starchart import netflix')")

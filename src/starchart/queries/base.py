@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import orjson
 import pyarrow as pa
 import zstandard
 
@@ -189,4 +190,8 @@ def unpack(blob: bytes) -> Any:
     codec = getattr(_codecs, "decompress", None)
     if codec is None:
         codec = _codecs.decompress = zstandard.ZstdDecompressor()
-    return json.loads(codec.decompress(blob))
+    text = codec.decompress(blob)
+    try:  # orjson reads a title's record several times faster (every uncached page reads one)
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:  # NaN, which json.dumps writes and orjson refuses
+        return json.loads(text)

@@ -26,11 +26,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from starchart import display, releases
 from starchart.queries.slugs import title_name
-from starchart.web import maps, pages
+from starchart.web import maps, pages, views
+from starchart.web.carry import release_line
 from starchart.web.registry import url_builder
 from starchart.web.responses import error_response
 from starchart.web.routes import register_routes
-from starchart.web.serving import CachedResponses
+from starchart.web.serving import GZIP_LEVEL, GZIP_MIN_BYTES, CachedResponses
 from starchart.web.site import DEFAULT_CACHE_BYTES, Site
 
 log = logging.getLogger("starchart.web")
@@ -83,9 +84,14 @@ def make_templates() -> Jinja2Templates:
         move=display.move,
         leader_words=pages.LEADER_WORDS,
         leader_short=pages.LEADER_SHORT,
+        release_line=release_line,
+        list_table=views.list_table,
+        run_rows=views.run_rows,
+        country_rows=views.country_rows,
     )
     env.trim_blocks = True
     env.lstrip_blocks = True
+    env.auto_reload = False  # compiled once: no stat of each template file per page
     return templates
 
 
@@ -152,7 +158,7 @@ def create_app(
     site = Site(db, templates, cache=cache, cache_bytes=cache_bytes)
     app.state.site = site
     app.openapi = lambda: true_openapi(app)  # type: ignore[method-assign]
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=GZIP_LEVEL)
     app.add_middleware(CachedResponses, site=site)
     app.add_middleware(HeadAsGet)
 

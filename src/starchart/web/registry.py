@@ -26,8 +26,9 @@ for names that are not in the path; ``None`` values dropped).
 
 from __future__ import annotations
 
+import functools
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Annotated, Any, Literal
@@ -45,9 +46,11 @@ Form = Literal["html", "json", "csv"]
 PageData = dict[str, Any]
 
 
-def request_view(request: Request) -> Any:
+async def request_view(request: Request) -> AsyncIterator[PageView]:
     """The request's one view of the charts: the release pinned when it began (see
-    :mod:`starchart.web.serving`), at most one connection, closed after it."""
+    :mod:`starchart.web.serving`), at most one connection, closed after it. Async: making
+    and closing it waits for nothing, and a plain generator would cost every page two trips
+    through the thread pool."""
     state = request.state
     site = request.app.state.site
     with site.view(getattr(state, "served", None), getattr(state, "release_problem", None)) as view:
@@ -326,20 +329,34 @@ def _path_names(path: str) -> set[str]:
 def url_builder(app: FastAPI) -> Callable[..., str]:
     """``url(name, **params)``: the address of the route called ``name`` (a page's form such
     as ``week.json``, or any named route), path parameters filled in and the others as a
-    query string (``None`` and ``""`` left out). Addresses are site-relative."""
-    routes: dict[str, set[str]] = {}
+    query string (``None`` and ``""`` left out). Addresses are site-relative.
+
+    Templates call it for every link of a page (a long run's table has hundreds), so each
+    name goes straight to its route, not through Starlette's search of every route, and the
+    addresses made are remembered (they never change while the app runs)."""
+    routes: dict[str, tuple[Any, frozenset[str]]] = {}
     for route in app.router.routes:
         if isinstance(route, Route) or hasattr(route, "param_convertors"):
-            routes[getattr(route, "name", "")] = set(getattr(route, "param_convertors", {}))
+            name = getattr(route, "name", "")
+            routes.setdefault(name, (route, frozenset(getattr(route, "param_convertors", {}))))
 
-    def url(name: str, /, **params: Any) -> str:
-        in_path = routes.get(name)
-        if in_path is None:
+    @functools.lru_cache(maxsize=8192)
+    def made(name: str, params: tuple[tuple[str, Any], ...]) -> str:
+        found = routes.get(name)
+        if found is None:
             raise LookupError(f"no route called {name!r}")
-        path = app.url_path_for(name, **{k: str(params[k]) for k in in_path})
+        route, in_path = found
+        given = dict(params)
+        path = route.url_path_for(name, **{k: str(given[k]) for k in in_path})
         query = {
-            k: v for k, v in params.items() if k not in in_path and v is not None and v != ""
+            k: v for k, v in given.items() if k not in in_path and v is not None and v != ""
         }
         return f"{path}?{urlencode(query)}" if query else str(path)
+
+    def url(name: str, /, **params: Any) -> str:
+        try:
+            return made(name, tuple(params.items()))
+        except TypeError:  # an unhashable parameter value: made afresh
+            return made.__wrapped__(name, tuple(params.items()))
 
     return url

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import logging
 from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
+import orjson
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -51,29 +51,23 @@ def _quality(accept: str, media: str) -> float:
 
 
 class StarchartJSON(JSONResponse):
-    """JSON without escaping non-ASCII titles, dates and numpy values made plain."""
+    """JSON without escaping non-ASCII titles, dates and numpy values made plain, NaN as
+    null. Written by orjson, several times faster than the standard library on a title
+    page's 87 KB (a good part of an uncached answer)."""
 
     def render(self, content: Any) -> bytes:
         try:  # most answers come JSON-safe from a release: no second walk over them
-            text = json.dumps(
-                content, ensure_ascii=False, allow_nan=False, separators=(",", ":"),
-                default=_plain,
-            )
-        except ValueError:  # a NaN somewhere: jsonable() makes it null
-            text = json.dumps(
-                jsonable(content), ensure_ascii=False, allow_nan=False, separators=(",", ":")
-            )
-        return text.encode("utf-8")
+            return orjson.dumps(content, default=_plain)
+        except TypeError:  # a key that is not text, or a value only jsonable() can write
+            return orjson.dumps(jsonable(content), option=orjson.OPT_NON_STR_KEYS)
 
 
 def _plain(value: Any) -> Any:
-    """A value json cannot write as it is (a date, a numpy number): as jsonable() writes it;
-    NaN inside it is refused, so the caller falls back to jsonable() for the whole answer."""
+    """A value orjson cannot write as it is (a numpy number, pandas' NA): as jsonable()
+    writes it."""
     plain = jsonable(value)
     if plain is value:
         raise TypeError(f"not JSON: {type(value).__name__}")
-    if plain is None:
-        raise ValueError("a missing value inside")
     return plain
 
 

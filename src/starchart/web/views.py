@@ -6,10 +6,13 @@ rearrange it for display.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from starchart.display import plural, week_label
+from markupsafe import Markup, escape
+
+from starchart.display import compact, grouped, move, plural, runtime_hm, week_label
+from starchart.queries.slugs import title_name
 from starchart.web import maps
 
 MAX_MULTIPLES = 60  # per-week small maps drawn on one page (the real country files hold 35)
@@ -147,3 +150,157 @@ def spread(entry: Mapping[str, Any], listed: Iterable[str]) -> dict[str, Any]:
         "legend": maps.legend(),
         "coverage": (entry.get("countries") or {}).get("coverage"),
     }
+
+
+class WeekPicker:
+    """The week picker's ``<option>`` list, escaped and labelled once per release (a week
+    page drew its 260 options through Jinja on every request: most of its time); a page
+    only marks its own week."""
+
+    def __init__(self, weeks: Iterable[str]) -> None:
+        self.options = [
+            (str(w), f'<option value="{escape(str(w))}">{escape(week_label(w))}</option>')
+            for w in weeks
+        ]
+
+    def html(self, selected: Any) -> Markup:
+        mark = f'<option value="{escape(str(selected))}">'
+        return Markup(
+            "".join(
+                html.replace(mark, mark[:-1] + " selected>", 1) if week == selected else html
+                for week, html in self.options
+            )
+        )
+
+
+class CountryPicker:
+    """The country picker's options for a week: countries with a list that week first, the
+    others after, named with the weeks their lists cover (made once per release)."""
+
+    def __init__(self, countries: Iterable[Mapping[str, Any]]) -> None:
+        self.countries: list[tuple[str, str | None, str | None, Markup, Markup]] = [
+            (c["iso2"], c.get("first_week"), c.get("last_week"), escape(c["iso2"]),
+             escape(c["name"]))
+            for c in countries
+        ]
+        firsts = [c[1] for c in self.countries if c[1]]
+        lasts = [c[2] for c in self.countries if c[2]]
+        # the weeks any country's lists cover, first and last (None: no country lists)
+        self.span = (min(firsts), max(lasts)) if firsts and lasts else None
+        self.spans = {
+            c[0]: escape(f" (lists {week_label(c[1])} – {week_label(c[2])})") if c[1] else ""
+            for c in self.countries
+        }
+
+    def covering(self, week: str) -> bool:
+        """True when some country has a list for ``week``."""
+        return any(bool(first and last and first <= week <= last)
+                   for _, first, last, _, _ in self.countries)
+
+    def html(self, week: str, selected: str | None) -> Markup:
+        here: list[str] = []
+        other: list[str] = []
+        for iso2, first, last, code, name in self.countries:
+            chosen = " selected" if iso2 == selected else ""
+            if first and last and first <= week <= last:
+                here.append(f'<option value="{code}"{chosen}>{name}</option>')
+            else:
+                other.append(f'<option value="{code}"{chosen}>{name}{self.spans[iso2]}</option>')
+        out = []
+        if here:
+            out.append(f'<optgroup label="With lists for this week">{"".join(here)}</optgroup>')
+        if other:
+            out.append('<optgroup label="No list this week: opens its latest">'
+                       f'{"".join(other)}</optgroup>')
+        return Markup("".join(out))
+
+
+def _shown(row: Mapping[str, Any], key: str) -> str:
+    """A row's value as Jinja printed it: absent -> empty, None -> ``None``."""
+    return str(escape(row[key])) if key in row else ""
+
+
+def _change_cell(row: Mapping[str, Any]) -> str:
+    kind, mark, words = move(row.get("change"), row.get("weekly_rank"),  # type: ignore[arg-type]
+                             row.get("previous_weekly_rank"),
+                             row.get("cumulative_weeks_in_top_10"))
+    said = escape(words)
+    return (f'<span class="chg {escape(kind)}" title="{said}"><span aria-hidden="true">'
+            f'{escape(mark)}</span><span class="visually-hidden">{said}</span></span>')
+
+
+def list_table(lst: Mapping[str, Any], caption: str, with_numbers: bool) -> Markup:
+    """One list of a week page as a table: rank, title (linked), the move, weeks in the Top
+    10 and, for global lists, views, hours and runtime. Written here rather than as Jinja
+    macros: three macro calls a row were most of a week page's time."""
+    out = [
+        '<div class="table-scroll">\n<table>\n'
+        f"  <caption>{escape(caption)}</caption>\n"
+        '  <thead>\n    <tr>\n      <th scope="col">Rank</th>\n'
+        '      <th scope="col">Title</th>\n'
+        '      <th scope="col" class="col-chg">Change</th>\n'
+        '      <th scope="col" class="num">Weeks<span class="visually-hidden"> in the Top 10'
+        "</span></th>\n"
+    ]
+    if with_numbers:
+        out.append('      <th scope="col" class="num">Views</th>\n'
+                   '      <th scope="col" class="num col-opt">Hours</th>\n'
+                   '      <th scope="col" class="num col-opt">Runtime</th>\n')
+    out.append("    </tr>\n  </thead>\n  <tbody>\n")
+    for row in lst.get("rows") or []:
+        name = escape(title_name(row.get("show_title"), row.get("season_title")))
+        url = row.get("url")
+        linked = f'<a href="{escape(url)}">{name}</a>' if url else str(name)
+        change = _change_cell(row)
+        out.append(
+            f'    <tr>\n      <td class="rank">{_shown(row, "weekly_rank")}</td>\n'
+            f'      <th scope="row" class="title-cell">\n  {linked}\n'
+            f'  <span class="chg-inline">{change}</span>\n</th>\n'
+            f'      <td class="col-chg">{change}</td>\n'
+            f'      <td class="num">{_shown(row, "cumulative_weeks_in_top_10")}</td>\n'
+        )
+        if with_numbers:
+            views, hours = row.get("weekly_views"), row.get("weekly_hours_viewed")
+            out.append(
+                f'      <td class="num" title="{grouped(views)}">{compact(views)}</td>\n'
+                f'      <td class="num col-opt" title="{grouped(hours)}">{compact(hours)}</td>\n'
+                f'      <td class="num col-opt">{runtime_hm(row.get("runtime"))}</td>\n'
+            )
+        out.append("    </tr>\n")
+    out.append("  </tbody>\n</table>\n</div>")
+    return Markup("".join(out))
+
+
+def run_rows(run: Iterable[Mapping[str, Any]], url: Callable[..., str]) -> Markup:
+    """The rows of a title page's week-by-week table (hundreds for a long run: written here,
+    not through Jinja, like :func:`list_table`)."""
+    out = []
+    for r in run:
+        category = r.get("category") or "Country lists only"
+        season = f" · {escape(r['season_title'])}" if r.get("season_title") else ""
+        rank = f"#{escape(r['weekly_rank'])}" if r.get("weekly_rank") else "–"
+        c_in, c_at1 = r.get("countries_in_top_10"), r.get("countries_at_1")
+        link = escape(url("week", week=r["week"]))
+        out.append(
+            f'        <tr>\n          <th scope="row"><a href="{link}">'
+            f'{escape(week_label(r["week"]))}</a></th>\n'
+            f"          <td>{escape(category)}{season}</td>\n"
+            f'          <td class="num">{rank}</td>\n'
+            f'          <td class="num">{compact(r.get("weekly_views"))}</td>\n'
+            f'          <td class="num col-opt">{compact(r.get("weekly_hours_viewed"))}</td>\n'
+            f'          <td class="num">{escape(c_in) if c_in is not None else "–"}</td>\n'
+            f'          <td class="num col-opt">{escape(c_at1) if c_at1 is not None else "–"}'
+            "</td>\n        </tr>\n"
+        )
+    return Markup("".join(out))
+
+
+def country_rows(table: Iterable[Mapping[str, Any]], url: Callable[..., str]) -> Markup:
+    """The rows of a title page's table of countries (up to ~90)."""
+    return Markup("".join(
+        f'        <tr><th scope="row"><a href="{escape(url("country", iso2=c["iso2"]))}">'
+        f'{escape(c["name"])}</a></th><td class="num">{escape(c["weeks"])}</td>'
+        f'<td class="num">{escape(c["weeks_at_1"])}</td>'
+        f'<td class="num">{"#" + str(escape(c["best"])) if c.get("best") else "–"}</td></tr>\n'
+        for c in table
+    ))
