@@ -30,6 +30,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -515,14 +516,58 @@ def prune(where: Path, keep: int) -> list[int]:
     return gone
 
 
+#: Where :func:`catch_up` notes the store's file stamps it last found published.
+CHECKED_FILE = "store-checked.json"
+
+
+def _store_stamp(path: Path) -> list[int]:
+    """The store's and its write-ahead log's inode, size and modification time: any write to
+    the store changes one of them."""
+    stamp: list[int] = []
+    for file in (path, path.with_name(path.name + ".wal")):
+        try:
+            st = os.stat(file)
+        except FileNotFoundError:
+            stamp += [0, 0, 0]
+        else:
+            stamp += [st.st_ino, st.st_size, st.st_mtime_ns]
+    return stamp
+
+
+def _checked(where: Path) -> dict[str, Any] | None:
+    with contextlib.suppress(OSError, ValueError):
+        found = json.loads((where / CHECKED_FILE).read_text(encoding="utf-8"))
+        return found if isinstance(found, dict) else None
+    return None
+
+
+def _note_checked(where: Path, stamp: list[int], number: int) -> None:
+    """Remember that the store as stamped is what release ``number`` holds (best effort: a
+    reader without write access to the folder simply checks again next time)."""
+    temporary = where / f".checked.{os.getpid()}.tmp"  # (prune removes a stray one)
+    with contextlib.suppress(OSError):
+        temporary.write_text(json.dumps({"stamp": stamp, "release": number}), encoding="utf-8")
+        os.replace(temporary, where / CHECKED_FILE)
+
+
 def catch_up(db: str | os.PathLike[str] | None = None, *, wait: float | None = 0,
              progress: ProgressCallback | None = None) -> dict[str, Any] | None:
     """Publish the store's charts if the current release does not hold them: a build or
     import that died before publishing, or a store from before releases. Does nothing (None)
     when there is no store, or when another process is writing it (that process publishes
-    when it is done). ``wait``: how long to wait for that process (default: not at all)."""
+    when it is done). ``wait``: how long to wait for that process (default: not at all).
+
+    Every question asks this first, so the common answer is made cheap: when the store's
+    files carry the same stamps (inode, size, modification time) as when the current release
+    was last found to hold its charts, nothing was written since and the store is not opened
+    (opening it and digesting its charts cost ~100 ms a call)."""
     path = store.resolve_db_path(db)
     if not path.exists():
+        return None
+    where = folder(path)
+    stamp = _store_stamp(path)  # taken before reading: a later write changes it
+    kept = numbers(where)
+    if kept and _checked(where) == {"stamp": stamp, "release": kept[-1]}:
         return None
     try:
         con = store.connect(path, read_only=True, wait=wait, progress=progress)
@@ -533,9 +578,12 @@ def catch_up(db: str | os.PathLike[str] | None = None, *, wait: float | None = 0
             return None
         raise
     try:
-        return publish(path, con=con, progress=progress)
+        result = publish(path, con=con, progress=progress)
     finally:
         con.close()
+    if result.get("published") or result.get("reason") == "unchanged":
+        _note_checked(where, stamp, int(result["release"]))
+    return result
 
 
 def releases(db: str | os.PathLike[str] | None = None) -> list[ReleaseInfo]:

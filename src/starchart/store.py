@@ -713,8 +713,6 @@ def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     """A digest of every row of :data:`RELEASE_TABLES` (of :data:`TRAINED_TABLES`, through
     ``discovery_models``): equal digests, equal charts. A full scan of the chart tables
     (milliseconds), so a release is published only when they changed."""
-    present = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables").fetchall()}
     parts = []
     present = table_names(con)
     for name in RELEASE_TABLES:

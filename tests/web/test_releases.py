@@ -172,6 +172,39 @@ def test_a_publish_lost_with_a_killed_process_is_caught_up(db: Path, tmp_path: P
     assert result.exit_code == 0 and '"published": false' in result.stdout
 
 
+def test_a_question_opens_the_store_only_when_it_was_written_since_last_checked(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every question first checks that the current release holds the store's charts; once
+    checked, that costs a stat of the store's files, not opening it (~100 ms a call). A
+    write after the check, even one that never published (a killed import), is still seen."""
+    api.week(db=db)  # checks, and notes the store's stamps
+    opened: list[str] = []
+    real = duckdb.connect
+
+    def counting(database: str = ":memory:", *args: object, **kwargs: object) -> object:
+        opened.append(Path(str(database)).name)
+        return real(database, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(duckdb, "connect", counting)
+    assert api.week(db=db)["week"] == LATEST
+    assert db.name not in opened and opened  # the release only
+    monkeypatch.undo()
+    newer = one_week(tmp_path / "new", "2025-04-06", [("Havoc", 1, 9_000_000)])
+    code = (
+        "import os, signal, sys\n"
+        "from starchart import api, releases\n"
+        "releases.publish = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "api.import_netflix([sys.argv[2]], db=sys.argv[1])\n"
+    )
+    died = subprocess.run([sys.executable, "-c", code, str(db), str(newer)],
+                          capture_output=True, text=True, timeout=120)
+    assert died.returncode == -9, died.stderr
+    assert kept(db) == [1]
+    assert api.week(db=db)["week"] == "2025-04-06"  # the write was seen and published
+    assert kept(db) == [1, 2]
+
+
 def test_the_first_reader_publishes_a_store_that_predates_releases(tmp_path: Path) -> None:
     db = build_store(tmp_path / "old")
     shutil.rmtree(releases.folder(db))
