@@ -147,9 +147,9 @@ def test_old_releases_are_pruned_and_no_temporary_file_stays(db: Path, tmp_path:
         api.open(db, release=1)
 
 
-def test_a_publish_lost_with_a_killed_process_is_caught_up(db: Path, tmp_path: Path) -> None:
-    """An import killed right after its commit, before its release: the store has the
-    charts, the releases do not; the next reader (or 'starchart publish') publishes them."""
+def import_killed_before_publishing(db: Path, tmp_path: Path) -> None:
+    """Import a week of 2025-04-06 in a process killed right after its commit, before it
+    publishes its release."""
     newer = one_week(tmp_path / "new", "2025-04-06", [("Havoc", 1, 9_000_000)])
     code = (
         "import os, signal, sys\n"
@@ -160,6 +160,12 @@ def test_a_publish_lost_with_a_killed_process_is_caught_up(db: Path, tmp_path: P
     died = subprocess.run([sys.executable, "-c", code, str(db), str(newer)],
                           capture_output=True, text=True, timeout=120)
     assert died.returncode == -9, died.stderr
+
+
+def test_a_publish_lost_with_a_killed_process_is_caught_up(db: Path, tmp_path: Path) -> None:
+    """An import killed right after its commit, before its release: the store has the
+    charts, the releases do not; the next reader (or 'starchart publish') publishes them."""
+    import_killed_before_publishing(db, tmp_path)  # the week of 2025-04-06
     with duckdb.connect(str(db), read_only=True) as con:  # committed...
         assert con.execute("SELECT max(week) FROM chart_global").fetchall()[0][0].isoformat() \
             == "2025-04-06"
@@ -190,16 +196,7 @@ def test_a_question_opens_the_store_only_when_it_was_written_since_last_checked(
     assert api.week(db=db)["week"] == LATEST
     assert db.name not in opened and opened  # the release only
     monkeypatch.undo()
-    newer = one_week(tmp_path / "new", "2025-04-06", [("Havoc", 1, 9_000_000)])
-    code = (
-        "import os, signal, sys\n"
-        "from starchart import api, releases\n"
-        "releases.publish = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)\n"
-        "api.import_netflix([sys.argv[2]], db=sys.argv[1])\n"
-    )
-    died = subprocess.run([sys.executable, "-c", code, str(db), str(newer)],
-                          capture_output=True, text=True, timeout=120)
-    assert died.returncode == -9, died.stderr
+    import_killed_before_publishing(db, tmp_path)  # the week of 2025-04-06
     assert kept(db) == [1]
     assert api.week(db=db)["week"] == "2025-04-06"  # the write was seen and published
     assert kept(db) == [1, 2]
