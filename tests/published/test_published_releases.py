@@ -28,14 +28,18 @@ def top10(folder: Path, countries: str = COUNTRIES) -> Path:
     return folder
 
 
-def same_prepared_tables(db: Path, one: int, other: int) -> None:
-    """Releases ``one`` and ``other`` hold the same prepared answers, row for row."""
+PREPARED = ("title_index", "title_pages", "work_index", "week_pages", "leader_pages")
+
+
+def same_prepared_tables(db: Path, one: int, other: int,
+                         tables: tuple[str, ...] = PREPARED) -> None:
+    """Releases ``one`` and ``other`` hold the same rows in ``tables`` (by default the
+    prepared answers), row for row."""
     folder = releases.folder(db)
     with duckdb.connect() as con:
         con.execute(f"ATTACH '{releases.release_file(folder, one)}' AS a (READ_ONLY)")
         con.execute(f"ATTACH '{releases.release_file(folder, other)}' AS b (READ_ONLY)")
-        for table in ("title_index", "title_pages", "work_index", "week_pages",
-                      "leader_pages"):
+        for table in tables:
             for x, y in (("a", "b"), ("b", "a")):
                 [(extra,)] = con.execute(
                     f"SELECT count(*) FROM (SELECT * FROM {x}.{table} EXCEPT ALL "

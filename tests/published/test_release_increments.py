@@ -14,6 +14,8 @@ from starchart import api, releases, store
 from starchart.queries.base import NotFound
 from tests.published import netflix_samples as s
 from tests.published.test_published_facts import COUNTRIES, GLOBAL
+from tests.published.test_published_releases import PREPARED as PAGES
+from tests.published.test_published_releases import same_prepared_tables
 
 # The global lists' next week (s.tsv fills the other ranks and lists: 40 rows).
 NEXT_WEEK = s.tsv(
@@ -21,7 +23,6 @@ NEXT_WEEK = s.tsv(
     "2025-04-13|Films (Non-English)|7|Revelations|N/A|1500000|2.0333|700000|4",
     *GLOBAL.splitlines()[1:],
 )
-PAGES = ("title_index", "title_pages", "work_index", "week_pages", "leader_pages")
 
 
 def import_top10(folder: Path, db: Path, global_lists: str) -> dict:
@@ -32,16 +33,7 @@ def import_top10(folder: Path, db: Path, global_lists: str) -> dict:
 
 def same_tables(db: Path, one: int, other: int) -> None:
     """Releases ``one`` and ``other`` hold the same charts and pages, row for row."""
-    folder = releases.folder(db)
-    with duckdb.connect() as con:
-        con.execute(f"ATTACH '{releases.release_file(folder, one)}' AS a (READ_ONLY)")
-        con.execute(f"ATTACH '{releases.release_file(folder, other)}' AS b (READ_ONLY)")
-        for table in (*store.RELEASE_TABLES, *PAGES):
-            for x, y in (("a", "b"), ("b", "a")):
-                [(extra,)] = con.execute(
-                    f"SELECT count(*) FROM (SELECT * FROM {x}.{table} EXCEPT ALL "
-                    f"SELECT * FROM {y}.{table})").fetchall()
-                assert extra == 0, (table, x)
+    same_prepared_tables(db, one, other, (*store.RELEASE_TABLES, *PAGES))
 
 
 def test_a_release_that_adds_a_week_writes_that_week(tmp_path: Path) -> None:
