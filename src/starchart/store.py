@@ -298,7 +298,9 @@ CREATE TABLE IF NOT EXISTS discovery_picks (
     rank         INTEGER NOT NULL,     -- 1 = best
     title_id     VARCHAR NOT NULL,
     score        DOUBLE  NOT NULL,     -- EASE's predicted interest
-    because      VARCHAR[] NOT NULL    -- title_ids watched, strongest contribution first
+    because      VARCHAR[] NOT NULL,   -- title_ids watched, strongest contribution first
+    show_title   VARCHAR,              -- the title's names, so an answer is one lookup (NULL
+    season_title VARCHAR               -- in picks trained before they were kept: see ADDED)
 );
 
 -- The profiles the viewing model learnt from: titles watched and finished when trained
@@ -320,6 +322,13 @@ CREATE TABLE IF NOT EXISTS watchlist (
 """
 """The whole schema, as :func:`connect` creates it in a writable store: the one place
 starchart's tables are written."""
+
+ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("discovery_picks", "show_title", "VARCHAR"),
+    ("discovery_picks", "season_title", "VARCHAR"),
+)
+"""Columns added to a table after stores were made with it (table, column, type), always at
+its end: :func:`connect` adds the missing ones to an older store, which keeps working."""
 
 TABLES: dict[str, str] = {
     m.group(1): m.group(0)
@@ -618,10 +627,22 @@ def connect(
     con = _open_waiting(path, read_only=False, wait=seconds, progress=report)
     try:
         con.execute(SCHEMA)
+        _add_missing_columns(con)
     except duckdb.Error as exc:
         con.close()
         raise as_write_error(exc, path) or exc from exc
     return con
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring a store made by an older starchart up to :data:`ADDED_COLUMNS` (a read when
+    nothing is missing)."""
+    have = {(t, c) for t, c in con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' "
+        "AND NOT internal").fetchall()}
+    for table, column, kind in ADDED_COLUMNS:
+        if (table, column) not in have:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
 
 def as_write_error(exc: BaseException, store_path: Path,

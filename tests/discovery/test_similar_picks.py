@@ -131,6 +131,43 @@ def test_picks_shape(groups_db: Path) -> None:
     assert answer["picks"][0]["score"] >= answer["picks"][1]["score"]
 
 
+def test_picks_answer_the_same_from_a_store_trained_before_picks_kept_names(
+    groups_db: Path, tmp_path: Path
+) -> None:
+    """Picks carry their titles' names (one lookup, no join). A store whose picks were
+    trained before that (names NULL), or made before the columns existed (a release
+    published then, read as it is), answers exactly the same through the join; opening
+    such a store for writing adds the columns."""
+    import shutil
+
+    from starchart import store
+
+    old = tmp_path / "old.duckdb"
+    shutil.copy(groups_db, old)
+    with duckdb.connect(str(old), read_only=True) as con:
+        expected = picks_on(con, "a-p005")
+        names = dict(con.execute("SELECT title_id, show_title FROM discovery_titles "
+                                 "WHERE model = 'viewing'").fetchall())
+    assert expected["picks"] and all(
+        p["show_title"] == names[p["title_id"]] for p in expected["picks"])
+    with duckdb.connect(str(old)) as con:
+        con.execute("UPDATE discovery_picks SET show_title = NULL, season_title = NULL")
+    with duckdb.connect(str(old), read_only=True) as con:
+        assert picks_on(con, "a-p005") == expected
+    with duckdb.connect(str(old)) as con:
+        con.execute("ALTER TABLE discovery_picks DROP COLUMN show_title")
+        con.execute("ALTER TABLE discovery_picks DROP COLUMN season_title")
+    with duckdb.connect(str(old), read_only=True) as con:
+        assert picks_on(con, "a-p005") == expected
+    con = store.connect(old)  # writable: the store is brought up to date
+    try:
+        columns = [r[0] for r in con.execute("DESCRIBE discovery_picks").fetchall()]
+        assert columns[-2:] == ["show_title", "season_title"]
+        assert picks_on(con, "a-p005") == expected
+    finally:
+        con.close()
+
+
 def test_unknown_profile_is_a_clear_error(groups_db: Path) -> None:
     with pytest.raises(LookupError) as err:
         api.picks("a-p0050", db=groups_db)

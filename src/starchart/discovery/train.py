@@ -392,10 +392,13 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table,
 
 
 def _pick_rows(found: ProfilePicks, titles: Sequence[dict[str, Any]]) -> pa.Table:
-    """``discovery_picks`` rows: profile, rank, title, score, because (title ids).
+    """``discovery_picks`` rows: profile, rank, title, score, because (title ids), and the
+    title's names (so that an answer needs no join: a third of its time, most of its tail).
 
     The ids are taken from Arrow arrays by index (no Python string per row: 3M picks)."""
     ids = pa.array([str(t["title_id"]) for t in titles], pa.string())
+    shows = pa.array([t["show_title"] for t in titles], pa.string())
+    seasons = pa.array([t["season_title"] for t in titles], pa.string())
     p = found.picks
     have = p.titles >= 0
     row_ix, rank_ix = np.nonzero(have)
@@ -404,12 +407,15 @@ def _pick_rows(found: ProfilePicks, titles: Sequence[dict[str, Any]]) -> pa.Tabl
     offsets = np.r_[0, np.cumsum(lengths)].astype(np.int32)
     flat = ids.take(pa.array(because[because >= 0]))  # row-major: each row's ids in order
     profiles = pa.array(found.profiles, pa.string())
+    picked = pa.array(p.titles[row_ix, rank_ix])
     return pa.table({
         "profile_id": profiles.take(pa.array(row_ix)),
         "rank": pa.array(rank_ix.astype(np.int32) + 1),
-        "title_id": ids.take(pa.array(p.titles[row_ix, rank_ix])),
+        "title_id": ids.take(picked),
         "score": pa.array(p.scores[row_ix, rank_ix], pa.float64()),
         "because": pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), flat),
+        "show_title": shows.take(picked),
+        "season_title": seasons.take(picked),
     })
 
 
