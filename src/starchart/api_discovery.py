@@ -61,7 +61,7 @@ def train(
     publishes a release (``release`` in the answer), which :func:`similar` and
     :func:`picks` read.
     """
-    from starchart import api
+    from starchart.api_writes import with_release
     from starchart.discovery import train as training
 
     if engine == "spark":
@@ -79,7 +79,7 @@ def train(
                              "DuckDB run 'starchart ingest', then 'starchart train'")
         with store.reporting_waits(progress):
             report = training.train_duckdb(db, progress=progress)
-    return api._published(report, db, progress)
+    return with_release(report, db, progress)
 
 # --- watchlist (starchart.watchlist) ----------------------------------------------------------
 # A watched title is reported on by every release after it: the ``watchlist`` key of build,
