@@ -236,6 +236,39 @@ def sparse_gram(n: int, pairs: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray
                          shape=(n, n))
 
 
+def gram(x: sp.csr_matrix, workers: int | None = None) -> np.ndarray:
+    """The dense Gram matrix ``X'X`` (titles x titles, float64) of the profile rows ``x``.
+
+    Accumulated pair by pair into the dense matrix (:func:`.scoring.gram_upper`), its
+    upper triangle split between ``workers`` threads by rows of equal work, then mirrored:
+    at 10M events / 5,000 titles about half the time of scipy's sparse product, whose
+    sparse result (as large as the dense one) is then made dense."""
+    from starchart.discovery.scoring import gram_upper
+
+    x = sp.csr_matrix(x, dtype=np.float64)
+    if not x.has_sorted_indices:
+        x = x.sorted_indices()  # a copy: the caller's matrix is left as it was
+    n = x.shape[1]
+    out = np.zeros((n, n), dtype=np.float64)
+    if not x.nnz:
+        return out
+    indptr, indices = x.indptr.astype(np.int64), x.indices.astype(np.int32)
+    # the pairs each row of the upper triangle receives: one per later title in the profile
+    later = np.repeat(indptr[1:], np.diff(indptr)) - np.arange(x.nnz)
+    work = np.cumsum(np.bincount(indices, weights=later, minlength=n))
+    threads = max(1, min(workers or min(4, os.cpu_count() or 1), n))
+    cuts = [0, *np.searchsorted(work, work[-1] * np.arange(1, threads) / threads).tolist(), n]
+    spans = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    if len(spans) == 1:
+        gram_upper(indptr, indices, x.data, out, 0, n)
+    else:
+        with ThreadPoolExecutor(len(spans), thread_name_prefix="starchart-gram") as pool:
+            for _ in pool.map(lambda ab: gram_upper(indptr, indices, x.data, out, *ab), spans):
+                pass
+    _symmetrise_from_upper(out)
+    return out
+
+
 def default_l2(gram: np.ndarray, scale: float) -> float:
     """EASE's penalty as a multiple of the mean viewing mass per title (the Gram matrix's
     mean diagonal), so one setting fits a 900-profile and a 500,000-profile store."""
@@ -297,8 +330,9 @@ def picks(x: sp.csr_matrix, finished: sp.csr_matrix, weights: np.ndarray, n: int
     if n == 0 or profiles == 0:
         return Picks(out_t, out_s, out_b)
     x = sp.csr_matrix(x, dtype=np.float32)
-    x.sort_indices()  # because: equal contributions go to the lower title
-    done = sp.csr_matrix(finished, dtype=bool)
+    if not x.has_sorted_indices:  # because: equal contributions go to the lower title
+        x = x.sorted_indices()
+    done = sp.csr_matrix(finished, dtype=bool, copy=True)  # may share arrays with x
     done.eliminate_zeros()
     b32 = np.ascontiguousarray(weights, dtype=np.float32)
     indptr, indices = x.indptr.astype(np.int64), x.indices.astype(np.int32)

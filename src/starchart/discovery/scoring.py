@@ -101,3 +101,23 @@ def score_block(indptr: Any, indices: Any, data: Any, fin_indptr: Any, fin_indic
                 if part > 0.0:
                     held[s] = _insert(parts[s], out_because[u, s], held[s], part,
                                       indices[p])
+
+
+@numba.njit(**_JIT)
+def gram_upper(indptr: Any, indices: Any, data: Any, out: Any, first: int, stop: int) -> None:
+    """``out += X'X`` on and above the diagonal, rows ``first`` to ``stop`` only, for CSR
+    rows with sorted titles: each profile adds the products of its own weights, pair by
+    pair, into the dense matrix (no sparse intermediate). Threads given disjoint row
+    ranges share one ``out``; the caller mirrors the upper triangle."""
+    for u in range(indptr.shape[0] - 1):
+        end = indptr[u + 1]
+        for p in range(indptr[u], end):
+            i = indices[p]
+            if i < first:
+                continue
+            if i >= stop:
+                break
+            row = out[i]
+            w = data[p]
+            for q in range(p, end):
+                row[indices[q]] += w * data[q]
