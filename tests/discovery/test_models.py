@@ -201,3 +201,34 @@ def test_picks_match_brute_force(workers: int) -> None:
             have = [i for i in got.because[u, slot] if i >= 0]
             assert np.allclose(parts[have], parts[want])
             assert not finished[u, j]
+
+
+@pytest.mark.parametrize("workers", [1, 2, 5])  # one matrix, rows split between threads
+def test_gram_matches_the_sparse_product(workers: int) -> None:
+    rng = np.random.default_rng(4)
+    dense = (rng.random((60, 23)) < 0.25) * rng.random((60, 23))
+    dense[7] = 0.0  # a profile with no viewing
+    dense[:, 5] = 0.0  # a title nobody watched
+    ordered = sp.csr_matrix(dense)
+    # the same rows reversed, each with its titles in descending order (not CSR's usual)
+    x = sp.csr_matrix((ordered.data[::-1].copy(), ordered.indices[::-1].copy(),
+                       ordered.nnz - ordered.indptr[::-1]), shape=dense.shape)
+    assert not x.has_sorted_indices
+    got = models.gram(x, workers=workers)
+    assert np.allclose(got, dense[::-1].T @ dense[::-1], rtol=1e-12, atol=0)
+    assert np.array_equal(got, got.T)
+    assert not models.gram(sp.csr_matrix((3, 4))).any()
+
+
+def test_picks_break_ties_by_title() -> None:
+    # both profiles watched titles 0 and 1; titles 2..4 score equally, and titles 0 and 1
+    # contribute equally to each pick: the lower title comes first every time
+    b = np.zeros((5, 5))
+    b[0, 2:] = b[1, 2:] = 0.5
+    x = sp.csr_matrix(np.array([[1.0, 1.0, 0, 0, 0], [1.0, 1.0, 0, 0, 1.0]]))
+    finished = sp.csr_matrix(np.array([[True, True, False, False, False],
+                                       [True, True, False, False, True]]))
+    got = models.picks(x, finished, b, 3, because=2)
+    assert got.titles.tolist() == [[2, 3, 4], [2, 3, -1]]  # finished title 4 left out
+    assert got.scores.tolist() == [[1.0, 1.0, 1.0], [1.0, 1.0, 0.0]]
+    assert got.because.tolist() == [[[0, 1]] * 3, [[0, 1], [0, 1], [-1, -1]]]

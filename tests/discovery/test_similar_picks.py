@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from starchart import api, releases
+from starchart import api, releases, store
 from starchart.discovery.answers import picks_on, similar_on
 from starchart.discovery.feedback import FINISHED_SHARE
 from tests.discovery.worlds import (
@@ -304,3 +304,37 @@ def test_trains_from_the_stores_profile_title_summary(tmp_path: Path) -> None:
     for title in ("a1", "b3", "a-new"):
         assert api.similar(title, db=in_two) == api.similar(title, db=at_once)
     assert api.picks("a-p004", db=in_two) == api.picks("a-p004", db=at_once)
+
+
+def _same_trained_tables(db: Path, release: Path) -> bool:
+    with duckdb.connect() as con:
+        con.execute(f"ATTACH '{db}' AS s (READ_ONLY)")
+        con.execute(f"ATTACH '{release}' AS r (READ_ONLY)")
+        for name in ("discovery_models", *sorted(store.TRAINED_TABLES)):
+            [(rows,)] = con.execute(f"SELECT count(*) FROM s.{name}").fetchall()
+            [(differ,)] = con.execute(
+                f"SELECT count(*) FROM ((FROM s.{name} EXCEPT ALL FROM r.{name}) UNION ALL "
+                f"(FROM r.{name} EXCEPT ALL FROM s.{name}))").fetchall()
+            if differ or not rows:
+                return False
+    return True
+
+
+def test_a_release_carries_the_trained_tables_exactly_when_training_replaced_them(
+        tmp_path: Path) -> None:
+    """A release begins as a copy of the one before: the trained tables are written again
+    after a training run (which replaces them with discovery_models) and only then."""
+    db = tmp_path / "s.duckdb"
+    first, more = two_groups(tmp_path / "w1", profiles=12), two_groups(tmp_path / "w2")
+    api.ingest(catalog=first.catalog, events=[first.events], db=db)
+    api.train(db=db)
+    api.ingest(catalog=more.catalog, events=[more.events], db=db)  # 18 more profiles
+    again = api.train(db=db)["release"]
+    assert again["previous"] is not None and again["rows"]["reused"] is True
+    assert again["rows"]["store_rows_written"]["discovery_profiles"] == 60
+    current = releases.release_file(releases.folder(db), again["release"])
+    assert _same_trained_tables(db, current)
+    forced = releases.publish(db, force=True)  # nothing trained since: nothing rewritten
+    assert not set(forced["rows"]["store_rows_written"]) & set(store.TRAINED_TABLES)
+    assert _same_trained_tables(db, releases.release_file(releases.folder(db),
+                                                          forced["release"]))
