@@ -203,6 +203,16 @@ class Charts(CountryQuestions):
         for src in self.sources():
             self._pages(src).keep_records(self.con, src)
 
+    def prepare(self) -> None:
+        """Everything the answers of this release share, read once into its memo now: the
+        title records (:meth:`keep_records`), and per source the title index and the global
+        weeks. A site calls it before serving a release, so that no page's first request
+        pays a second of shared work under the interpreter lock while others wait."""
+        self.keep_records()
+        for src in self.sources():
+            self._index(src)
+            self._weeks(src, None)
+
     def _index(self, src: str) -> TitleIndex:
         from starchart.queries.search import TitleIndex
 

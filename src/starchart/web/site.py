@@ -49,12 +49,15 @@ class ServedRelease:
                              daemon=True).start()
 
     def warm(self, digest: bool = False) -> None:
-        """Every title record of the release read into memory (until then a title page
-        reads its record with a query) and, with ``digest``, what its pages read (what the
-        next release is compared with)."""
+        """What the release's pages share read into memory (:meth:`api.Charts.prepare`:
+        every title record, the title index, the weeks; the header's pickers) and, with
+        ``digest``, what its pages read (what the next release is compared with). Until
+        then the first page to need each pays for it (a second for the title index of
+        Netflix's files, while every other request waits on the interpreter lock)."""
         try:
             with self.charts() as charts:
-                charts.keep_records()
+                charts.prepare()
+                self.chrome_parts(charts, None, None)
             if digest:
                 self.digest()
         except Exception:  # the pages still read each record from the release
@@ -64,6 +67,23 @@ class ServedRelease:
         """What this release's title and week pages read (see :mod:`starchart.web.carry`)."""
         found: Digest = self.memo.get("carry_digest", lambda: Digest(self.release))
         return found
+
+    def chrome_parts(self, charts: api.Charts, country: str | None, source: str | None
+                     ) -> tuple[list[str], list[dict[str, Any]], views.WeekPicker,
+                                views.CountryPicker]:
+        """The header's week and country lists and pickers, made once per release."""
+        memo = self.memo
+        weeks = memo.get(
+            ("nav_weeks", country, source), lambda: charts.weeks(country=country, source=source)
+        )
+        countries = memo.get(
+            ("nav_countries", source), lambda: pages.country_spans(charts, source=source)
+        )
+        week_picker = memo.get(("week_picker", country, source), lambda: views.WeekPicker(weeks))
+        country_picker = memo.get(
+            ("country_picker", source), lambda: views.CountryPicker(countries)
+        )
+        return weeks, countries, week_picker, country_picker
 
     def default_source(self) -> str:
         """The source a page without ``?source=`` shows."""
@@ -333,18 +353,8 @@ class PageView:
         and the release shown."""
         try:
             charts = self.charts()
-            memo = self.served.memo
-            weeks = memo.get(
-                ("nav_weeks", country, source), lambda: charts.weeks(country=country, source=source)
-            )
-            countries = memo.get(
-                ("nav_countries", source), lambda: pages.country_spans(charts, source=source)
-            )
-            week_picker = memo.get(
-                ("week_picker", country, source), lambda: views.WeekPicker(weeks)
-            )
-            country_picker = memo.get(
-                ("country_picker", source), lambda: views.CountryPicker(countries)
+            weeks, countries, week_picker, country_picker = self.served.chrome_parts(
+                charts, country, source
             )
             sources = self.sources()
             release = charts.release.public()
