@@ -144,6 +144,12 @@ class ResponseCache:
                 _, dropped = self._data.popitem(last=False)
                 self.used -= len(dropped)
 
+    def keys(self, *, newest_first: bool = False) -> list[Any]:
+        """The addresses held, least recently used first (or newest first)."""
+        with self._lock:
+            found = list(self._data)
+        return found[::-1] if newest_first else found
+
     def __contains__(self, key: Any) -> bool:
         with self._lock:
             return key in self._data
@@ -235,7 +241,8 @@ class SiteReleases:
         newer = ServedRelease(opened, self.cache_bytes, background=False)
         newer.warm(digest=self.carry_over)
         if self.carry_over:
-            newer.carry = Carry(older.pages, older.digest, newer.digest, newer.default_source)
+            newer.carry = Carry(older.pages, older.digest, newer.digest, newer.default_source,
+                                before=older.carry, max_bytes=self.cache_bytes)
         return newer
 
     def _retire(self, served: ServedRelease) -> None:
