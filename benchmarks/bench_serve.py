@@ -58,6 +58,7 @@ class Sample:
     server_ms: float
     cache: str
     release: str
+    at: float = 0.0  # scheduled start, seconds from the first request
 
 
 def free_port() -> int:
@@ -204,16 +205,18 @@ async def open_loop(url: str, paths: list[str], rate: float, until: threading.Ev
                 timing = headers.get("server-timing", "app;dur=nan").split("dur=")[1]
                 samples.append(Sample(path, status, (loop.time() - scheduled) * 1000,
                                       float(timing), headers.get("starchart-cache", "-"),
-                                      headers.get("starchart-release", "-")))
+                                      headers.get("starchart-release", "-"),
+                                      scheduled - began))
             except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
                 samples.append(Sample(path, 0, (loop.time() - scheduled) * 1000,
-                                      float("nan"), type(exc).__name__, "-"))
+                                      float("nan"), type(exc).__name__, "-",
+                                      scheduled - began))
                 writer.close()
                 reader, writer = await asyncio.open_connection(host, int(port))
         writer.close()
 
-    workers = [asyncio.create_task(worker()) for _ in range(connections)]
     began = loop.time()
+    workers = [asyncio.create_task(worker()) for _ in range(connections)]
     i = 0
     while True:
         elapsed = loop.time() - began
@@ -348,6 +351,17 @@ def main() -> None:
         print(f"  {len(samples)} requests over {wall:.0f} s ({args.rate:.0f}/s scheduled), "
               f"{len(errors)} errors, {misses} computed (cache misses), releases served: "
               f"{', '.join(releases_seen)}")
+        fill = len(paths) / args.rate  # the first pass: every request a distinct address
+        first = [s.latency_ms for s in samples if s.at < fill]
+        rest = [s.latency_ms for s in samples if s.at >= fill]
+        print(f"  while the cold cache fills (first {fill:.1f} s, each address asked once): "
+              f"{summary(first)}")
+        if rest:
+            print(f"  afterwards (releases switched while the imports publish): {summary(rest)}")
+        windows = sorted({int(s.at // 2) for s in samples})
+        print("  p99 per 2 s window (ms): " + " ".join(
+            f"{pct([s.latency_ms for s in samples if int(s.at // 2) == w], 0.99):.0f}"
+            for w in windows))
         for run in imports:
             print(f"  import while serving: {run['wall']:.1f} s (publishing release "
                   f"{run['release']:.0f}: {run['publish']:.2f} s)")

@@ -203,6 +203,32 @@ class Charts(CountryQuestions):
         for src in self.sources():
             self._pages(src).keep_records(self.con, src)
 
+    def prepare(self) -> None:
+        """Everything the answers of this release share, read once into its memo now: the
+        title records (:meth:`keep_records`), per source the title index, the global weeks and
+        which release published each week, the weeks with country lists, and the discovery
+        models. A site calls it before serving a release, so that no page's first request
+        pays up to a second of shared work under the interpreter lock while others wait."""
+        self.keep_records()
+        for src in self.sources():
+            self._index(src)
+            self._weeks(src, None)
+            self._stories(src)
+            self.country_list_weeks(source=src)
+        self._models()
+
+    def _stories(self, src: str) -> Any:
+        """Which release first published and which revised each week of ``src``."""
+        from starchart.queries.feed import story_index
+
+        return self.memo.get(("stories", src), lambda: story_index(self.con, src))
+
+    def _models(self) -> Any:
+        """The release's trained discovery models (a release's models never change)."""
+        from starchart.discovery.answers import trained_models
+
+        return self.memo.get("discovery_models", lambda: trained_models(self.con))
+
     def _index(self, src: str) -> TitleIndex:
         from starchart.queries.search import TitleIndex
 
@@ -328,11 +354,11 @@ class Charts(CountryQuestions):
         """Titles like this one (a catalog ``title_id``, an exact name, or an imported
         title's slug), best first: ``{"title_id", "similar": [{"title_id", "show_title",
         "season_title", "score"}]}`` (see docs/discovery.md)."""
-        from starchart.discovery.answers import require_trained, similar_on, trained_models
+        from starchart.discovery.answers import require_trained, similar_on
 
         # a release's models never change: without any, no query is asked (every title page
         # asks for its "more like this")
-        require_trained(self.memo.get("discovery_models", lambda: trained_models(self.con)))
+        require_trained(self._models())
         return similar_on(self.con, title, limit=limit)
 
     def picks(self, profile_id: str, *, limit: int = 10) -> dict[str, Any]:
@@ -394,11 +420,11 @@ class Charts(CountryQuestions):
         """A week as first published vs. now: the release that first published it, and each
         release that revised it with the positions it changed."""
         from starchart.queries.base import wanted_week
-        from starchart.queries.feed import story_index, week_story
+        from starchart.queries.feed import week_story
 
         src = self._source(source)
         code = self._country(src, country)
-        index = self.memo.get(("stories", src), lambda: story_index(self.con, src))
+        index = self._stories(src)
         asked = wanted_week(week) or next(iter(self._weeks(src, code)), None)  # 'latest'
         if asked is None:
             raise LookupError(f"no weeks for {code or 'the global lists'} (source {src})", [])

@@ -302,6 +302,32 @@ def test_a_new_release_keeps_the_cached_pages_it_did_not_change(db: Path,
     assert views == 16_000_000
 
 
+def test_a_page_not_asked_for_during_one_release_is_still_kept_by_the_next(
+        db: Path, tmp_path: Path) -> None:
+    """Pages cached on release 1, not asked for while release 2 was served, are still kept
+    by release 3 (two imports that touch neither), as release 3 computes them; a page one
+    of the imports changed is computed again."""
+    untouched = ["/title/the-man-the-myth", "/title/the-man-the-myth.json", f"/week/{WEEKS[1]}",
+                 f"/week/{WEEKS[1]}.json"]
+    app = create_app(db)
+    with TestClient(app) as client:
+        for path in [*untouched, "/title/revelations"]:
+            assert client.get(path).headers["starchart-cache"] == "miss"
+        for number, views in ((2, 16_000_000), (3, 17_000_000)):
+            api.import_netflix([one_week(tmp_path / f"rev{number}", LATEST,
+                                         [("Revelations", 1, views)])], db=db)
+            assert client.get("/healthz").json()["release"] == number  # nothing else asked
+        answers = {path: client.get(path) for path in [*untouched, "/title/revelations"]}
+    with TestClient(create_app(db, cache=False)) as fresh:
+        for path, answer in answers.items():
+            assert answer.headers["starchart-release"] == "3"
+            assert answer.headers["starchart-cache"] == (
+                "miss" if path == "/title/revelations" else "kept"), path
+            assert answer.content == fresh.get(path).content, path
+    assert "Release 3 of the charts" in answers["/title/the-man-the-myth"].text
+    assert "Release 1 of the charts" not in answers["/title/the-man-the-myth"].text
+
+
 def test_a_week_as_first_published_and_the_change_feed(db: Path, tmp_path: Path) -> None:
     revised = one_week(tmp_path / "rev", LATEST, [("Revelations", 1, 16_000_000)])
     api.import_netflix([revised], db=db)

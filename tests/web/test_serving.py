@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import subprocess
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -115,3 +118,38 @@ def test_the_response_cache_keeps_the_most_recently_used_within_its_bytes() -> N
     assert "b" not in cache and "a" in cache and "c" in cache and cache.used == 8
     cache.put("huge", b"x" * 11)  # larger than the whole cache: not kept, nothing evicted
     assert "huge" not in cache and len(cache) == 2
+
+
+def test_a_started_site_has_prepared_what_its_first_pages_share(tmp_path: Path) -> None:
+    """Before any page is asked for, the site has opened its release and read what pages
+    share (the title index, the weeks' stories, the country weeks, the discovery models, the
+    header's pickers) and compiled every template: no first request pays for them while
+    others wait."""
+    db = build_store(tmp_path / "site")
+    app = create_app(db)
+    site = app.state.site
+    served = site.releases._current  # opened as the site started, before any request
+    assert served is not None
+    deadline = time.monotonic() + 30
+    wanted = {("index", "netflix"), ("stories", "netflix"), ("number_one_weeks", "netflix"),
+              "discovery_models", ("week_picker", None, None), ("pages", "netflix")}
+    while not wanted <= set(served.memo._values) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert wanted <= set(served.memo._values)
+    assert served.memo._values[("pages", "netflix")].records  # every title record in memory
+    compiled = {name for _, name in site.templates.env.cache}
+    assert {"title.html", "week.html", "base.html"} <= compiled
+    with TestClient(app) as client:  # and the pages answer from what was prepared
+        assert client.get("/title/revelations").status_code == 200
+    assert site.releases.current() is served
+
+
+def test_more_like_this_does_not_import_the_training_code() -> None:
+    """The site's "more like this" answers from trained models without importing what
+    trains them (ibis, SciPy: most of a second of a serving process's first title page)."""
+    code = ("import sys, starchart.web.app, starchart.discovery.answers; "
+            "print(sorted(m for m in ('ibis', 'scipy', 'starchart.discovery.train') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"

@@ -19,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-from starchart.discovery.train import CHARTING, VIEWING
+from starchart.discovery.names import CHARTING, VIEWING
 from starchart.queries.base import NotFound
 from starchart.queries.search import Title, rank_titles
 from starchart.queries.slugs import normalise, title_name

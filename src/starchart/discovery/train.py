@@ -34,10 +34,9 @@ import scipy.sparse as sp
 
 from starchart import store
 from starchart.discovery import feedback, models
+from starchart.discovery.names import CHARTING, VIEWING
 from starchart.queries.slugs import title_slug
 
-VIEWING = "viewing"
-CHARTING = "charting"
 #: Neighbours stored per title ("similar" answers at most this many).
 NEIGHBOURS = 100
 #: Picks stored per profile ("picks" answers at most this many), each with up to

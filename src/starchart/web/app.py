@@ -156,6 +156,10 @@ def create_app(
         log.warning("could not publish the store's charts at start", exc_info=True)
     templates = make_templates()
     site = Site(db, templates, cache=cache, cache_bytes=cache_bytes)
+    try:  # the first release opened, and prepared in the background, before any request
+        site.releases.current()
+    except Exception:  # served as a 503 until a release exists (and said so then)
+        log.info("no chart release to serve yet", exc_info=True)
     app.state.site = site
     app.openapi = lambda: true_openapi(app)  # type: ignore[method-assign]
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=GZIP_LEVEL)
@@ -289,4 +293,8 @@ def create_app(
     app.mount("/static/swagger-ui", StaticFiles(directory=str(SWAGGER_DIR)), name="swagger-ui")
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     templates.env.globals["url"] = url_builder(app)
+    for name in templates.env.list_templates(extensions=["html"]):
+        # compiled now, not by the first page of each kind (a third of a second each,
+        # under the interpreter lock, while every other request waits)
+        templates.env.get_template(name)
     return app

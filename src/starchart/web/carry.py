@@ -118,7 +118,8 @@ class Carry:
     """The previous release's answers the new one may reuse (see the module docstring)."""
 
     def __init__(self, old_answers: Any, old: Callable[[], Digest],
-                 new: Callable[[], Digest], default_source: Callable[[], str]) -> None:
+                 new: Callable[[], Digest], default_source: Callable[[], str], *,
+                 before: Carry | None = None, max_bytes: int = 0) -> None:
         self.old_answers = old_answers
         self._ready = threading.Event()
         self._same_source: dict[str, bool] = {}
@@ -126,7 +127,14 @@ class Carry:
         self._changed_weeks: set[tuple[str, str]] = set()
         self._default = ""
         self._lines = (b"", b"")
+        # answers the previous release could still have taken from the one before it but
+        # was never asked for (each with the release line it shows): a page asked for only
+        # every other release is kept too, not computed again because nobody asked for it
+        # between two imports (up to ``max_bytes`` of them, most recently used first)
+        self._inherited: dict[Any, tuple[Any, bytes]] = {}
         self._compare(old, new, default_source)
+        if before is not None and self.old_answers is not None:
+            self._inherit(before, max_bytes)
 
     def _compare(self, old_digest: Callable[[], Digest], new_digest: Callable[[], Digest],
                  default_source: Callable[[], str]) -> None:
@@ -154,6 +162,27 @@ class Carry:
             log.warning("could not compare releases to keep cached pages", exc_info=True)
             self.old_answers = None
 
+    def _inherit(self, before: Carry, max_bytes: int) -> None:
+        """Take from ``before`` (the previous release's carry) the answers it still holds
+        good that the previous release's own cache lacks, while they fit ``max_bytes``."""
+        room = max_bytes - self.old_answers.used
+        for key in before.candidates():
+            if room <= 0:
+                break
+            if key in self.old_answers:
+                continue
+            found = before.answer(key)
+            if found is not None:
+                answer, (line, _) = found
+                self._inherited[key] = (answer, line)
+                room -= len(answer)
+
+    def candidates(self) -> list[Any]:
+        """The keys this carry may answer, most recently used first."""
+        if self.old_answers is None:
+            return []
+        return [*self.old_answers.keys(newest_first=True), *self._inherited]
+
     def wait(self, timeout: float) -> bool:
         """Wait until the releases are compared (True), at most ``timeout`` seconds."""
         return self._ready.wait(timeout)
@@ -175,5 +204,8 @@ class Carry:
             return None
         found_answer = self.old_answers.get(key)
         if found_answer is None:
-            return None
+            inherited = self._inherited.get(key)
+            if inherited is None:
+                return None
+            return inherited[0], (inherited[1], self._lines[1])
         return found_answer, self._lines

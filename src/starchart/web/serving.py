@@ -229,6 +229,8 @@ def _carried(carry: Carry, key: tuple[str, str, bytes]) -> Answer | None:
         return None
     answer, (old_line, new_line) = found
     body = answer.body.replace(old_line, new_line) if old_line else answer.body
+    if body == answer.body:  # a JSON answer: the same bytes, compressed already
+        return Answer(answer.status, answer.headers, answer.body, answer.compressed)
     return Answer(answer.status, answer.headers, body)
 
 

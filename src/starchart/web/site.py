@@ -9,6 +9,7 @@ release it started with to its end, so no page mixes two.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -49,14 +50,22 @@ class ServedRelease:
                              daemon=True).start()
 
     def warm(self, digest: bool = False) -> None:
-        """Every title record of the release read into memory (until then a title page
-        reads its record with a query) and, with ``digest``, what its pages read (what the
-        next release is compared with)."""
+        """What the release's pages share read into memory (:meth:`api.Charts.prepare`:
+        every title record, the title index, the weeks; the header's pickers) and, with
+        ``digest``, what its pages read (what the next release is compared with). Until
+        then the first page to need each pays for it (a second for the title index of
+        Netflix's files, while every other request waits on the interpreter lock)."""
         try:
             with self.charts() as charts:
-                charts.keep_records()
+                charts.prepare()
+                self.chrome_parts(charts, None, None)
             if digest:
                 self.digest()
+            # what was just read lives as long as the release: the collector stops
+            # scanning it (a full collection over it paused every request 60-280 ms,
+            # several times a minute while the cache fills); frozen objects are still
+            # freed when the release is dropped, as nothing in it refers back to itself
+            gc.freeze()
         except Exception:  # the pages still read each record from the release
             log.warning("could not prepare release %d in memory", self.number, exc_info=True)
 
@@ -64,6 +73,23 @@ class ServedRelease:
         """What this release's title and week pages read (see :mod:`starchart.web.carry`)."""
         found: Digest = self.memo.get("carry_digest", lambda: Digest(self.release))
         return found
+
+    def chrome_parts(self, charts: api.Charts, country: str | None, source: str | None
+                     ) -> tuple[list[str], list[dict[str, Any]], views.WeekPicker,
+                                views.CountryPicker]:
+        """The header's week and country lists and pickers, made once per release."""
+        memo = self.memo
+        weeks = memo.get(
+            ("nav_weeks", country, source), lambda: charts.weeks(country=country, source=source)
+        )
+        countries = memo.get(
+            ("nav_countries", source), lambda: pages.country_spans(charts, source=source)
+        )
+        week_picker = memo.get(("week_picker", country, source), lambda: views.WeekPicker(weeks))
+        country_picker = memo.get(
+            ("country_picker", source), lambda: views.CountryPicker(countries)
+        )
+        return weeks, countries, week_picker, country_picker
 
     def default_source(self) -> str:
         """The source a page without ``?source=`` shows."""
@@ -123,6 +149,12 @@ class ResponseCache:
             while self.used > self.max_bytes and self._data:
                 _, dropped = self._data.popitem(last=False)
                 self.used -= len(dropped)
+
+    def keys(self, *, newest_first: bool = False) -> list[Any]:
+        """The addresses held, least recently used first (or newest first)."""
+        with self._lock:
+            found = list(self._data)
+        return found[::-1] if newest_first else found
 
     def __contains__(self, key: Any) -> bool:
         with self._lock:
@@ -215,7 +247,8 @@ class SiteReleases:
         newer = ServedRelease(opened, self.cache_bytes, background=False)
         newer.warm(digest=self.carry_over)
         if self.carry_over:
-            newer.carry = Carry(older.pages, older.digest, newer.digest, newer.default_source)
+            newer.carry = Carry(older.pages, older.digest, newer.digest, newer.default_source,
+                                before=older.carry, max_bytes=self.cache_bytes)
         return newer
 
     def _retire(self, served: ServedRelease) -> None:
@@ -333,18 +366,8 @@ class PageView:
         and the release shown."""
         try:
             charts = self.charts()
-            memo = self.served.memo
-            weeks = memo.get(
-                ("nav_weeks", country, source), lambda: charts.weeks(country=country, source=source)
-            )
-            countries = memo.get(
-                ("nav_countries", source), lambda: pages.country_spans(charts, source=source)
-            )
-            week_picker = memo.get(
-                ("week_picker", country, source), lambda: views.WeekPicker(weeks)
-            )
-            country_picker = memo.get(
-                ("country_picker", source), lambda: views.CountryPicker(countries)
+            weeks, countries, week_picker, country_picker = self.served.chrome_parts(
+                charts, country, source
             )
             sources = self.sources()
             release = charts.release.public()
