@@ -80,6 +80,7 @@ _ROWS = "starchart_load_rows"
 _KEYS = "starchart_load_keys"
 _KNOWN = "starchart_known_keys"
 _DUPES = "starchart_load_dupes"
+_PROFILE_ROWS = "starchart_load_profile_rows"
 _COUNTRIES = "starchart_countries"
 #: The chart-relevant catalog columns: changing one of a title with viewing dirties its weeks.
 _CHART_COLUMNS = ("show_title", "season_title", "kind", "original_language",
@@ -295,11 +296,15 @@ def _roll_up_part(
     part: int,
     merged: dict[str, int],
     timings: dict[str, float],
+    *,
+    last: bool,
 ) -> None:
     """Settle the staged rows of a part of the load: find their duplicates (against the store,
     earlier parts included), keep the new fingerprints, roll the rest up, empty the stage.
 
-    A big load is rolled up in parts so that the staged rows stay within the memory limit.
+    A big load is settled in parts so that the staged rows stay within the memory limit. Its
+    days are merged part by part (a day's rollup is small); its profile x title summary is
+    summed once for the whole load (see :func:`_roll_up_profiles`).
     """
     step = time.perf_counter()
     duplicates = _find_duplicates(con)
@@ -314,15 +319,36 @@ def _roll_up_part(
                 "WHERE fingerprint IS NOT NULL")
     timings["duplicates"] += time.perf_counter() - step
     step = time.perf_counter()
-    for key, n in rollup.add_accepted(con, _ACCEPTED, compact=False).items():
-        merged[key] += n
+    merged["days"] += rollup.add_daily(con, _ACCEPTED)
     if keep is not None:
         _stage_archive(con, infos, keep, part)
+    timings["merge"] += time.perf_counter() - step
+    step = time.perf_counter()
+    merged["profile_title_rows"] += _roll_up_profiles(con, part=part, last=last)
+    timings["profiles"] += time.perf_counter() - step
     for name in (_ACCEPTED, _KEYS, _KNOWN):
         con.execute(f"DROP VIEW IF EXISTS {name}")
     con.execute(f"DROP TABLE IF EXISTS {_DUPES}")
     con.execute(f"DELETE FROM {_ROWS}")
-    timings["merge"] += time.perf_counter() - step
+
+
+def _roll_up_profiles(con: duckdb.DuckDBPyConnection, *, part: int, last: bool) -> int:
+    """Add the load's profile x title summary to the store as one run; return its rows.
+
+    A load of one part is summed straight from its accepted rows. A bigger one keeps each
+    part's accepted rows (four columns) until the last, then sums them in one aggregation,
+    which DuckDB spills to disk as needed: summing each part and then merging the parts'
+    sums added up nearly twice the rows (most profile x title pairs of a part are new).
+    """
+    if last and part == 0:
+        return rollup.append_profile_run(con, _ACCEPTED)
+    con.execute(f"INSERT INTO {_PROFILE_ROWS} SELECT profile_id, title_id, started_at, "
+                f"seconds_viewed FROM {_ACCEPTED}")
+    if not last:
+        return 0
+    rows = rollup.append_profile_run(con, _PROFILE_ROWS)
+    con.execute(f"DROP TABLE {_PROFILE_ROWS}")
+    return rows
 
 
 def _drop_classified(con: duckdb.DuckDBPyConnection) -> None:
@@ -385,7 +411,7 @@ def ingest_into(
     load_id = uuid.uuid4().hex[:16]
     keep = (db_path, load_id) if keep_events and db_path is not None else None
     files = [new_figures(info, digest) for info, digest in zip(infos, digests, strict=True)]
-    timings = {"read_and_classify": 0.0, "duplicates": 0.0, "merge": 0.0}
+    timings = {"read_and_classify": 0.0, "duplicates": 0.0, "merge": 0.0, "profiles": 0.0}
     part_rows = rows_per_part(con)
     cache = _COMPILED
     catalog_figures: dict[str, Any] | None = None
@@ -404,9 +430,11 @@ def ingest_into(
                 title_id VARCHAR, country VARCHAR, started_at TIMESTAMP,
                 seconds_viewed BIGINT{event_id})"""
             )
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE {_PROFILE_ROWS} (profile_id VARCHAR,
+                title_id VARCHAR, started_at TIMESTAMP, seconds_viewed BIGINT)"""
+            )
             seen: dict[str, int] = {}
-            first_run = con.execute(
-                "SELECT coalesce(max(run), 0) + 1 FROM profile_title_runs").fetchall()[0][0]
             staged = 0
             merged = {"days": 0, "profile_title_rows": 0}
             part = 0
@@ -430,14 +458,15 @@ def ingest_into(
                 if staged >= part_rows:  # roll this part up before staging more
                     if progress is not None:
                         progress(f"rolling up part {part + 1}", i + 1, len(infos))
-                    _roll_up_part(con, infos, files, keep, part, merged, timings)
+                    _roll_up_part(con, infos, files, keep, part, merged, timings, last=False)
                     part, staged = part + 1, 0
             if progress is not None:
                 progress("rolling up", len(infos), len(infos))
-            _roll_up_part(con, infos, files, keep, part, merged, timings)
+            _roll_up_part(con, infos, files, keep, part, merged, timings, last=True)
             step = time.perf_counter()
-            rollup.compact_runs(con, load_runs_from=int(first_run))
-            con.execute(f"DROP TABLE IF EXISTS {_ROWS}")
+            rollup.compact_runs(con)
+            for name in (_ROWS, _PROFILE_ROWS):
+                con.execute(f"DROP TABLE IF EXISTS {name}")
             for entry in files:
                 _record_file(con, entry)
             if infos:

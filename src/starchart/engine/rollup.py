@@ -50,15 +50,22 @@ def add_accepted(
     """Roll the accepted events of relation ``source`` (the :data:`ACCEPTED_SCHEMA` columns)
     into the store, inside the caller's transaction: merge their daily rollup into the days
     they touch (marking those weeks dirty) and append their profile x title summary as a run
-    (then merge runs, unless ``compact`` is False: a load of several parts merges once).
+    (then merge runs, unless ``compact`` is False).
     """
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {_NEW_DAILY} AS {rollup_sql(source, 'daily')}")
-    days = _merge_daily(con)
-    con.execute(f"DROP TABLE {_NEW_DAILY}")
-    rows = _append_profile_run(con, source)
+    days = add_daily(con, source)
+    rows = append_profile_run(con, source)
     if compact:
         compact_runs(con)
     return {"days": days, "profile_title_rows": rows}
+
+
+def add_daily(con: duckdb.DuckDBPyConnection, source: str) -> int:
+    """Merge the daily rollup of ``source`` into the days it touches and mark their weeks
+    dirty; return the number of days touched."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {_NEW_DAILY} AS {rollup_sql(source, 'daily')}")
+    days = _merge_daily(con)
+    con.execute(f"DROP TABLE {_NEW_DAILY}")
+    return days
 
 
 def _merge_daily(con: duckdb.DuckDBPyConnection) -> int:
@@ -99,7 +106,8 @@ _PROFILE_AGGREGATE = """
     max(last_watched) AS last_watched"""
 
 
-def _append_profile_run(con: duckdb.DuckDBPyConnection, source: str) -> int:
+def append_profile_run(con: duckdb.DuckDBPyConnection, source: str) -> int:
+    """Append the profile x title summary of ``source`` as a new run; return its rows."""
     row = con.execute("SELECT coalesce(max(run), 0) + 1 FROM profile_title_runs").fetchall()
     run = int(row[0][0])
     inserted = con.execute(
@@ -109,16 +117,13 @@ def _append_profile_run(con: duckdb.DuckDBPyConnection, source: str) -> int:
     return int(inserted[0]) if inserted else 0
 
 
-def compact_runs(con: duckdb.DuckDBPyConnection, load_runs_from: int | None = None) -> None:
+def compact_runs(con: duckdb.DuckDBPyConnection) -> None:
     """Merge runs so that there are few, at the cost of the new data.
 
-    The runs of one load (``load_runs_from`` on: the parts of a big load) always become one.
-    Then the suffix of runs to merge is extended backwards while its total size is at least
+    The suffix of runs to merge is extended backwards while its total size is at least
     1/MERGE_RATIO of the next older run, and merged in one aggregation: over many loads each
     row is rewritten a logarithmic number of times, never the whole history per load.
     """
-    if load_runs_from is not None:
-        _merge_runs_from(con, load_runs_from, only_if_several=True)
     sizes = con.execute(
         "SELECT run, count(*) FROM profile_title_runs GROUP BY run ORDER BY run"
     ).fetchall()
@@ -133,13 +138,11 @@ def compact_runs(con: duckdb.DuckDBPyConnection, load_runs_from: int | None = No
         _merge_runs_from(con, runs[first][0])
 
 
-def _merge_runs_from(
-    con: duckdb.DuckDBPyConnection, oldest: int, *, only_if_several: bool = False
-) -> None:
+def _merge_runs_from(con: duckdb.DuckDBPyConnection, oldest: int) -> None:
     """Replace the runs numbered ``oldest`` and up by one run of their sums."""
     found = con.execute("SELECT count(DISTINCT run), max(run) FROM profile_title_runs "
                         "WHERE run >= ?", [oldest]).fetchall()[0]
-    if not found[0] or (only_if_several and found[0] < 2):
+    if not found[0]:
         return
     merged_run = int(found[1]) + 1
     con.execute(
