@@ -24,10 +24,11 @@ _NON_ASCII_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def _fold(text: str) -> str:
-    """NFKD, drop combining marks and invisible format characters, map special letters."""
+    """NFKD, drop combining marks and invisible format characters, map special letters
+    (after decomposing, which can make them: "𐞢" -> "ø")."""
     if text.isascii():  # none of those in ASCII: the common case, ten times faster
         return text.translate(_APOSTROPHES)
-    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
+    decomposed = unicodedata.normalize("NFKD", text).translate(_SPECIAL_LETTERS)
     kept = (
         ch for ch in decomposed
         if unicodedata.category(ch) not in ("Mn", "Me", "Cf")
