@@ -19,6 +19,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable, Hashable
@@ -215,7 +216,7 @@ class Charts(CountryQuestions):
         from starchart.queries.lists import week_answers
 
         for src in self.sources():
-            self.memo.get(("week_answers", src), lambda src=src: week_answers(self.con, src))
+            self.memo.get(("week_answers", src), functools.partial(week_answers, self.con, src))
 
     def prepare(self) -> None:
         """Everything the answers of this release share, read once into its memo now: the
