@@ -222,9 +222,15 @@ def _shown(row: Mapping[str, Any], key: str) -> str:
 
 
 def _change_cell(row: Mapping[str, Any]) -> str:
-    kind, mark, words = move(row.get("change"), row.get("weekly_rank"),  # type: ignore[arg-type]
-                             row.get("previous_weekly_rank"),
-                             row.get("cumulative_weeks_in_top_10"))
+    return _change_html(row.get("change"), row.get("weekly_rank"),
+                        row.get("previous_weekly_rank"), row.get("cumulative_weeks_in_top_10"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _change_html(change: Any, rank: Any, previous: Any, weeks: Any) -> str:
+    """A list row's move as HTML: a few hundred distinct moves recur on every list page,
+    each written once."""
+    kind, mark, words = move(change, rank, previous, weeks)
     said = escape(words)
     return (f'<span class="chg {escape(kind)}" title="{said}"><span aria-hidden="true">'
             f'{escape(mark)}</span><span class="visually-hidden">{said}</span></span>')
