@@ -138,9 +138,11 @@ def change_text(change: str | None, previous_rank: int | None) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=8192)
 def week_label(week: str | dt.date | None) -> str:
     """``2025-03-30`` -> ``30 Mar 2025`` (the week is named by its Sunday; remembered: a
-    page labels hundreds of weeks, from a few hundred there are)."""
+    title page labels hundreds of weeks, from a few hundred there are, and ``strftime`` was
+    a tenth of its plot's time)."""
     if week is None:
         return ""
     day = week if isinstance(week, dt.date) else dt.date.fromisoformat(str(week)[:10])

@@ -136,3 +136,53 @@ def test_run_plot_collapses_long_gaps_into_marked_breaks() -> None:
     label = r'<text x="([\d.]+)" y="[\d.]+" text-anchor="(\w+)">(\d+ \w+ \d{4})<'
     labels = re.findall(label, narrow)
     assert labels[0][2].endswith("2021") and labels[-1][2].endswith("2024")
+
+
+def _jinja(source: str, **context: object) -> str:
+    """``source`` rendered as the site's templates are (autoescaped, blocks trimmed)."""
+    import jinja2
+
+    env = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters["week_label"] = display.week_label
+    return env.from_string(source).render(**context)
+
+
+def test_small_maps_and_country_rows_written_in_python_match_the_jinja_they_replace() -> None:
+    """The title page's small maps and table of countries are written in Python (a title
+    page's Jinja loops were a third of its time): the same bytes as the template wrote,
+    escaping included."""
+    from markupsafe import Markup
+
+    from starchart.web import views
+
+    multiples = [
+        {"week": "2021-10-03", "in_top_10": 94, "at_1": 90, "svg": Markup("<svg>a&amp;b</svg>")},
+        {"week": "2022-01-02", "in_top_10": 0, "at_1": 0, "svg": Markup("<svg/>")},
+    ]
+    old_multiples = (
+        '    <ol class="multiples">\n'
+        "      {% for m in sp.multiples %}\n"
+        '      <li>{{ m.svg }}<div class="cap"><strong>{{ m.week|week_label }}</strong>'
+        "<span>{{ m.in_top_10 }} · #1 {{ m.at_1 }}</span></div></li>\n"
+        "      {% endfor %}\n"
+        "    </ol>")
+    new_multiples = '    <ol class="multiples">\n{{ items(sp.multiples) }}    </ol>'
+    sp = {"multiples": multiples}
+    assert _jinja(new_multiples, sp=sp, items=views.multiples_items) == _jinja(
+        old_multiples, sp=sp)
+    assert _jinja(new_multiples, sp={"multiples": []}, items=views.multiples_items) == _jinja(
+        old_multiples, sp={"multiples": []})
+
+    def url(name: str, **params: str) -> str:
+        return f"/country/{params['iso2']}?x=1&y=<2>"
+
+    table = [{"iso2": "KR", "name": "Korea & <South>", "weeks": 12, "weeks_at_1": 3, "best": 1},
+             {"iso2": "GB", "name": "United Kingdom", "weeks": 1, "weeks_at_1": 0,
+              "best": None}]
+    rows = str(views.country_rows(table, url))
+    assert rows == (
+        '        <tr><th scope="row"><a href="/country/KR?x=1&amp;y=&lt;2&gt;">Korea &amp; '
+        '&lt;South&gt;</a></th><td class="num">12</td><td class="num">3</td>'
+        '<td class="num">#1</td></tr>\n'
+        '        <tr><th scope="row"><a href="/country/GB?x=1&amp;y=&lt;2&gt;">United Kingdom'
+        '</a></th><td class="num">1</td><td class="num">0</td><td class="num">–</td></tr>\n')

@@ -153,3 +153,37 @@ def test_more_like_this_does_not_import_the_training_code() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+class _NoQueries:
+    """A connection that fails the test if asked anything."""
+
+    def execute(self, *args: object, **kwargs: object) -> None:
+        raise AssertionError(f"a prepared release was queried: {args[0]!r}")
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_prepared_release_answers_week_pages_without_a_query(tmp_path: Path) -> None:
+    """Once prepared (as the site prepares each release), a week's answer, global or a
+    country's, is read from memory: the same answer as the query gives, and no query (a
+    country's weeks are looked up once per release, as before)."""
+    db = build_store(tmp_path / "site")
+    with api.open(db) as fresh:
+        wanted = [fresh.week(LATEST), fresh.week(LATEST, country="KR"),
+                  fresh.week(None), fresh.week(None, country="KR")]
+        older = fresh.weeks()[-1]
+        wanted_older = fresh.week(older)
+    with api.open(db) as charts:
+        charts.prepare()
+        kept = charts.memo.peek(("week_answers", "netflix"))
+        assert kept and len(kept) >= 2
+        charts.weeks(country="KR")  # the country's name and weeks: once per release
+        real, charts.con = charts.con, _NoQueries()  # type: ignore[assignment]
+        try:
+            assert [charts.week(LATEST), charts.week(LATEST, country="KR"),
+                    charts.week(None), charts.week(None, country="KR")] == wanted
+            assert charts.week(older) == wanted_older
+        finally:
+            charts.con = real

@@ -8,7 +8,7 @@ fixed tables in this module (metric expressions), never from the caller.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -108,6 +108,8 @@ def week(
     available: dict[dt.date, int],
     week: str | dt.date | None = None,
     country: str | None = None,
+    *,
+    answers: Mapping[int, bytes] | None = None,
 ) -> dict[str, Any]:
     """One week's lists (by default, or for ``latest``, the newest of ``available``,
     :func:`weeks`' answer; any day means the week containing it):
@@ -116,7 +118,8 @@ def week(
 
     ``previous_week``/``next_week`` are the neighbouring stored weeks (for browsing);
     ``compared_week`` is the week before when it is stored, else None, and then every row's
-    ``previous_weekly_rank`` and ``change`` are None: no data for the previous week."""
+    ``previous_weekly_rank`` and ``change`` are None: no data for the previous week.
+    ``answers`` (:func:`week_answers`, kept by a site) spares the query."""
     where = f"country {country}" if country else "the global lists"
     if not available:
         raise NotFound(f"no charts for {where} from source {source} in the store", [])
@@ -128,9 +131,18 @@ def week(
         raise NotFound(
             f"no week {target.isoformat()} in {where} (source {source}); nearest: "
             f"{', '.join(s['week'] for s in near)}", near)
-    [(answer,)] = con.execute("SELECT answer FROM week_pages WHERE rowid = ?",
-                              [rowid]).fetchall()
+    answer = answers.get(rowid) if answers is not None else None
+    if answer is None:
+        [(answer,)] = con.execute("SELECT answer FROM week_pages WHERE rowid = ?",
+                                  [rowid]).fetchall()
     return dict(unpack(answer))
+
+
+def week_answers(con: duckdb.DuckDBPyConnection, source: str) -> dict[int, bytes]:
+    """Every stored week answer of ``source`` (global and country lists) by row id, as
+    :func:`week` reads them."""
+    return dict(con.execute("SELECT rowid, answer FROM week_pages WHERE source = ?",
+                            [source]).fetchall())
 
 
 # Every week's answer in one statement, nested by DuckDB. Each scope (the global lists,

@@ -88,6 +88,7 @@ def make_templates() -> Jinja2Templates:
         list_table=views.list_table,
         run_rows=views.run_rows,
         country_rows=views.country_rows,
+        multiples_items=views.multiples_items,
     )
     env.trim_blocks = True
     env.lstrip_blocks = True

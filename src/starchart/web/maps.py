@@ -102,9 +102,10 @@ def map_svg(
         f'<use href="{SPRITE_URL}#geo-all" class="st-none"/>',
     ]
     dots: list[str] = []
-    for iso2 in sorted(statuses):
-        status = statuses[iso2]
-        words = "" if small else (details or {}).get(iso2) or STATUS_WORDS.get(status, status)
+    said = details or {}
+    for iso2, status in sorted(statuses.items()):
+        # a small map has no tooltips: up to 60 of them a page, so no words are looked up
+        words = "" if small else said.get(iso2) or STATUS_WORDS.get(status, status)
         shape, dot = _country(iso2, status, small, words)
         if shape:
             out.append(shape)

@@ -8,6 +8,7 @@ hundred points, and hand-placed SVG keeps the page light and readable by screen 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -29,7 +30,10 @@ BREAK_SLOTS = 2  # a break's width, in weeks drawn
 LABEL_PX = 76  # a week label ("16 Mar 2025") at 13 px
 
 
+@functools.lru_cache(maxsize=8192)
 def _week(value: Any) -> dt.date:
+    """A run row's week as a date (parsed once: a page's plots, key and note ask again for
+    each row)."""
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
@@ -183,7 +187,8 @@ def run_svg(
         )
     for number, (key, points) in enumerate(series.items()):
         cls = f"series s{number % 6}"
-        out.append(f'<g class="{cls}" data-series="{escape(key)}">')
+        said = escape(key)
+        out.append(f'<g class="{cls}" data-series="{said}">')
         for segment in _segments(points):
             if len(segment) > 1:
                 coords = " ".join(f"{x(i):.1f},{y(r):.1f}" for i, r in segment)
@@ -192,7 +197,7 @@ def run_svg(
             week = first + dt.timedelta(weeks=i)
             out.append(
                 f'<circle cx="{x(i):.1f}" cy="{y(rank):.1f}" r="{4 if step > 10 else 2.5}">'
-                f"<title>{escape(week_label(week))} · {escape(key)} · #{rank}</title></circle>"
+                f"<title>{_label(week)} · {said} · #{rank}</title></circle>"
             )
         out.append("</g>")
     if show_bars:
@@ -225,10 +230,16 @@ def run_svg(
         week = first + dt.timedelta(weeks=i)
         out.append(
             f'<text x="{x(i):.1f}" y="{axis_y}" text-anchor="{anchor}">'
-            f"{escape(week_label(week))}</text>"
+            f"{_label(week)}</text>"
         )
     out.append("</g></svg>")
     return Markup("".join(out))
+
+
+@functools.lru_cache(maxsize=8192)
+def _label(week: dt.date) -> str:
+    """A week's label, escaped for the drawing (a long run's plots repeat hundreds)."""
+    return escape(week_label(week))
 
 
 def _tick_weeks(

@@ -6,6 +6,7 @@ rearrange it for display.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -221,9 +222,15 @@ def _shown(row: Mapping[str, Any], key: str) -> str:
 
 
 def _change_cell(row: Mapping[str, Any]) -> str:
-    kind, mark, words = move(row.get("change"), row.get("weekly_rank"),  # type: ignore[arg-type]
-                             row.get("previous_weekly_rank"),
-                             row.get("cumulative_weeks_in_top_10"))
+    return _change_html(row.get("change"), row.get("weekly_rank"),
+                        row.get("previous_weekly_rank"), row.get("cumulative_weeks_in_top_10"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _change_html(change: Any, rank: Any, previous: Any, weeks: Any) -> str:
+    """A list row's move as HTML: a few hundred distinct moves recur on every list page,
+    each written once."""
+    kind, mark, words = move(change, rank, previous, weeks)
     said = escape(words)
     return (f'<span class="chg {escape(kind)}" title="{said}"><span aria-hidden="true">'
             f'{escape(mark)}</span><span class="visually-hidden">{said}</span></span>')
@@ -295,12 +302,35 @@ def run_rows(run: Iterable[Mapping[str, Any]], url: Callable[..., str]) -> Marku
     return Markup("".join(out))
 
 
+def _text(value: Any) -> str:
+    """``value`` as Jinja prints it, escaped (a whole number needs no escaping: the common
+    case, without making a Markup of it)."""
+    return str(value) if type(value) is int else str(escape(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _country_cell(url: Callable[..., str], iso2: str, name: str) -> str:
+    """A country's linked name in a title page's table of countries: the same few hundred
+    cells on every page, each written once."""
+    return f'<th scope="row"><a href="{escape(url("country", iso2=iso2))}">{escape(name)}</a></th>'
+
+
 def country_rows(table: Iterable[Mapping[str, Any]], url: Callable[..., str]) -> Markup:
     """The rows of a title page's table of countries (up to ~90)."""
     return Markup("".join(
-        f'        <tr><th scope="row"><a href="{escape(url("country", iso2=c["iso2"]))}">'
-        f'{escape(c["name"])}</a></th><td class="num">{escape(c["weeks"])}</td>'
-        f'<td class="num">{escape(c["weeks_at_1"])}</td>'
-        f'<td class="num">{"#" + str(escape(c["best"])) if c.get("best") else "–"}</td></tr>\n'
+        f'        <tr>{_country_cell(url, c["iso2"], c["name"])}'
+        f'<td class="num">{_text(c["weeks"])}</td>'
+        f'<td class="num">{_text(c["weeks_at_1"])}</td>'
+        f'<td class="num">{"#" + _text(c["best"]) if c.get("best") else "–"}</td></tr>\n'
         for c in table
+    ))
+
+
+def multiples_items(multiples: Iterable[Mapping[str, Any]]) -> Markup:
+    """The small maps of a title page, one ``<li>`` a week (up to 60 a page: written here,
+    not through Jinja, like :func:`list_table`)."""
+    return Markup("".join(
+        f'      <li>{m["svg"]}<div class="cap"><strong>{escape(week_label(m["week"]))}'
+        f'</strong><span>{_text(m["in_top_10"])} · #1 {_text(m["at_1"])}</span></div></li>\n'
+        for m in multiples
     ))
