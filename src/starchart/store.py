@@ -288,11 +288,15 @@ CREATE TABLE IF NOT EXISTS discovery_titles (
     show_title   VARCHAR NOT NULL,
     season_title VARCHAR,
     viewers      BIGINT NOT NULL,      -- profiles who watched it, or lists it was on
-    finished     BIGINT NOT NULL       -- profiles who finished it (0 for 'charting')
+    finished     BIGINT NOT NULL,      -- profiles who finished it (0 for 'charting')
+    ix           INTEGER               -- its number in discovery_profiles' picks ('viewing':
+                                       -- 0.. in title_id order; NULL for 'charting', and in
+                                       -- models trained before picks were kept as lists)
 );
 
--- Each profile's best titles under the viewing model (finished titles never among them), with
--- the profile's own titles that led to each, strongest first: what 'picks' answers.
+-- Picks as models trained before picks were kept in discovery_profiles (one row per profile
+-- and rank) stored them: older stores and releases answer from it until trained again; a
+-- training run now empties it. PICK_ROWS_SQL shows the new picks in this shape.
 CREATE TABLE IF NOT EXISTS discovery_picks (
     profile_id   VARCHAR NOT NULL,
     rank         INTEGER NOT NULL,     -- 1 = best
@@ -304,11 +308,21 @@ CREATE TABLE IF NOT EXISTS discovery_picks (
 );
 
 -- The profiles the viewing model learnt from: titles watched and finished when trained
--- (finished: seconds_viewed >= 90% of the runtime).
+-- (finished: seconds_viewed >= 90% of the runtime), and each profile's best titles under the
+-- model (finished titles never among them) with the profile's own titles that led to each:
+-- what 'picks' answers, in one row per profile (written in profile_id order, so one answer
+-- is one lookup). Titles are discovery_titles' 'viewing' ix numbers: 3M picks at 100,000
+-- profiles write several times faster as numbers in lists than as rows of names. The key's
+-- index finds a row in ~1 ms, against ~3.5 ms scanning the one row group of 100,000 ids; it
+-- costs ~0.2 s to write (a store made before keeps its table unkeyed; releases are keyed).
 CREATE TABLE IF NOT EXISTS discovery_profiles (
-    profile_id   VARCHAR NOT NULL,
+    profile_id   VARCHAR PRIMARY KEY,
     titles       BIGINT NOT NULL,
-    finished     BIGINT NOT NULL
+    finished     BIGINT NOT NULL,
+    picks        INTEGER[],            -- best first (NULL: trained before; see discovery_picks)
+    scores       FLOAT[],              -- EASE's predicted interest, one per pick
+    because      INTEGER[]             -- per pick, in order, the same number of titles
+                                       -- watched (strongest contribution first), -1 padded
 );
 
 -- The titles someone watches (starchart watch add): what each release reports on
@@ -326,6 +340,10 @@ starchart's tables are written."""
 ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("discovery_picks", "show_title", "VARCHAR"),
     ("discovery_picks", "season_title", "VARCHAR"),
+    ("discovery_titles", "ix", "INTEGER"),
+    ("discovery_profiles", "picks", "INTEGER[]"),
+    ("discovery_profiles", "scores", "FLOAT[]"),
+    ("discovery_profiles", "because", "INTEGER[]"),
 )
 """Columns added to a table after stores were made with it (table, column, type), always at
 its end: :func:`connect` adds the missing ones to an older store, which keeps working."""
@@ -362,6 +380,28 @@ TRAINED_TABLES: frozenset[str] = frozenset({
 ``discovery_models`` (one transaction, a new ``trained_at``): :func:`fingerprint` counts
 their rows and lets ``discovery_models``' digest stand for their contents (hashing 3M
 picks cost ~0.8 s on every ``api.similar``/``api.picks`` that opened the store)."""
+
+
+PICK_ROWS_SQL = """
+    WITH names AS (
+        SELECT list(title_id ORDER BY ix) AS id_of FROM discovery_titles WHERE model = 'viewing'
+    ), picked AS (
+        SELECT profile_id, unnest(range(len(picks))) AS at, unnest(picks) AS ix,
+               unnest(scores) AS score, len(because) // len(picks) AS per_pick, because
+        FROM discovery_profiles WHERE len(picks) > 0
+    )
+    SELECT p.profile_id, (p.at + 1)::INTEGER AS rank, t.title_id, p.score::DOUBLE AS score,
+           list_transform(list_filter(p.because[p.at * p.per_pick + 1:(p.at + 1) * p.per_pick],
+                                      lambda b: b >= 0),
+                          lambda b: names.id_of[b + 1]) AS because,
+           t.show_title, t.season_title
+    FROM picked p CROSS JOIN names
+    JOIN discovery_titles t ON t.model = 'viewing' AND t.ix = p.ix
+    ORDER BY p.profile_id, rank
+"""
+"""Every pick of ``discovery_profiles`` as a row, in the shape ``discovery_picks`` kept them
+(``profile_id, rank, title_id, score, because, show_title, season_title``), in profile and
+rank order: for notebooks and checks (answers read one profile's row)."""
 
 
 RELEASE_SCHEMA = """

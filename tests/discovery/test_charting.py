@@ -104,3 +104,24 @@ def test_co_charting_stored_with_counts(charts_db: Path) -> None:
     assert len(titles) > 5 and len(rows) == 6 * 4 * 2 * 10
     assert model == [("co-charting cosine", "netflix", 24, len(titles), len(rows))]
     assert lists == 24
+
+
+def test_both_models_stored_in_key_order(tmp_path: Path) -> None:
+    """With viewing and co-charting trained together, the neighbour and title rows are
+    written in (model, title, rank) order without a sort: what lets an answer's lookup read
+    one block."""
+    from tests.discovery.worlds import two_groups
+
+    db = tmp_path / "both.duckdb"
+    api.import_netflix([countries_file(tmp_path / "all-weeks-countries.tsv")], db=db)
+    world = two_groups(tmp_path / "w", profiles=6)
+    api.ingest(catalog=world.catalog, events=[world.events], db=db)
+    report = api.train(db=db)
+    assert sorted(m["model"] for m in report["models"]) == ["charting", "viewing"]
+    with duckdb.connect(str(db), read_only=True) as con:
+        for table, key in (("discovery_neighbours", "model, title_id, rank"),
+                           ("discovery_titles", "model, title_id")):
+            stored = con.execute(f"SELECT {key} FROM {table} ORDER BY rowid").fetchall()
+            assert stored == sorted(stored) and len({r[0] for r in stored}) == 2
+    assert api.similar("a1", db=db)["similar"]
+    assert api.similar(work_ids(db)["Everywhere"], db=db)["similar"]

@@ -1,8 +1,10 @@
 """Answer "similar" and "picks" from the stored models: a few reads, no model arithmetic.
 
 Training (:mod:`.train`) leaves each title's nearest titles in ``discovery_neighbours`` and
-each profile's best titles in ``discovery_picks``, both written in key order, so one answer
-is one lookup that DuckDB's zone maps narrow to one block (bench_discovery.py measures it).
+each profile's best titles in its ``discovery_profiles`` row (as title numbers, named from
+``discovery_titles``), both written in key order, so one answer is a lookup or two that
+DuckDB's zone maps narrow to one block (bench_discovery.py measures it). Stores and releases
+trained before that answer from their ``discovery_picks`` rows.
 
 * ``similar``: the title's stored neighbours, best first. A title the viewing model knows
   (a catalog ``title_id``) answers from co-viewing; a title only in imported Netflix charts
@@ -45,8 +47,24 @@ WHERE title_id = $title AND rank <= $limit AND model = '{VIEWING}'
 ORDER BY rank
 """
 
-#: The picks carry their titles' names: one scan of one block (p99 ~4 ms, against ~14 ms for
-#: the join with discovery_titles, which only picks trained before names were kept need).
+#: A profile's picks: one row, found in one block (rows are in profile_id order); titles by
+#: number, named by :data:`_TITLES_BY_NUMBER_SQL`. ``NULL`` picks: trained before picks were
+#: kept here (the store's discovery_picks rows answer).
+_PROFILE_PICKS_SQL = """
+SELECT picks[1:$limit], scores[1:$limit], because, len(picks)
+FROM discovery_profiles
+WHERE profile_id = $p
+"""
+
+_TITLES_BY_NUMBER_SQL = f"""
+SELECT ix, title_id, show_title, season_title
+FROM discovery_titles
+WHERE model = '{VIEWING}' AND ix BETWEEN $low AND $high AND list_contains($ix, ix)
+"""
+
+#: Picks trained before they were kept in discovery_profiles, with their names: one scan of
+#: one block (p99 ~4 ms, against ~14 ms for the join with discovery_titles, which only picks
+#: trained before names were kept need).
 _PICKS_SQL = """
 SELECT title_id, show_title, season_title, score, because
 FROM discovery_picks
@@ -198,9 +216,43 @@ def picks_on(con: duckdb.DuckDBPyConnection, profile_id: str, *, limit: int = DE
     "because": [title_id, ...]}]}``: never a title the profile finished."""
     _check_limit(limit)
     wanted = profile_id.strip()
-    rows: list[Any] = []
     asked = {"p": wanted, "limit": limit}
-    with suppress(duckdb.CatalogException):  # a known profile with picks: one query
+    found: list[Any] = []
+    with suppress(duckdb.CatalogException, duckdb.BinderException):  # (older releases)
+        found = con.execute(_PROFILE_PICKS_SQL, asked).fetchall()
+    if found and found[0][0] is not None:
+        picks = _named_picks(con, *found[0])
+    else:  # picks trained before they were kept per profile, or an unknown profile
+        picks = _picks_by_rows(con, asked)
+        if not picks:
+            _known_profile(con, wanted)
+    return {"profile_id": wanted, "picks": picks}
+
+
+def _named_picks(con: duckdb.DuckDBPyConnection, picked: list[int], scores: list[float],
+                 because: list[int], count: int) -> list[dict[str, Any]]:
+    """A ``discovery_profiles`` row's first picks, with their titles' ids and names (one
+    lookup of the numbers among the model's titles)."""
+    if not picked:
+        return []
+    per_pick = len(because) // count
+    because = because[:len(picked) * per_pick]
+    numbers = sorted({*picked, *(b for b in because if b >= 0)})
+    names = {r[0]: r[1:] for r in con.execute(_TITLES_BY_NUMBER_SQL, {
+        "ix": numbers, "low": numbers[0], "high": numbers[-1]}).fetchall()}
+    return [{"title_id": names[t][0], "show_title": names[t][1],
+             "season_title": names[t][2], "score": float(score),
+             "because": [names[b][0] for b in because[i * per_pick:(i + 1) * per_pick]
+                         if b >= 0]}
+            for i, (t, score) in enumerate(zip(picked, scores, strict=True))]
+
+
+def _picks_by_rows(con: duckdb.DuckDBPyConnection, asked: dict[str, Any]
+                   ) -> list[dict[str, Any]]:
+    """Picks as models trained before they were kept per profile stored them (one
+    ``discovery_picks`` row per pick, with or without the pick's names)."""
+    rows: list[Any] = []
+    with suppress(duckdb.CatalogException):  # a store made before discovery
         try:
             rows = con.execute(_PICKS_SQL, asked).fetchall()
             named = not rows or rows[0][1] is not None  # (None: trained before names kept)
@@ -208,12 +260,8 @@ def picks_on(con: duckdb.DuckDBPyConnection, profile_id: str, *, limit: int = DE
             named = False
         if not named:
             rows = con.execute(_PICKS_NAMED_BY_JOIN_SQL, asked).fetchall()
-    if not rows:
-        _known_profile(con, wanted)
-    return {"profile_id": wanted,
-            "picks": [{"title_id": r[0], "show_title": r[1], "season_title": r[2],
-                       "score": float(r[3]), "because": list(r[4])}
-                      for r in rows]}
+    return [{"title_id": r[0], "show_title": r[1], "season_title": r[2],
+             "score": float(r[3]), "because": list(r[4])} for r in rows]
 
 
 def _known_profile(con: duckdb.DuckDBPyConnection, wanted: str) -> None:

@@ -371,6 +371,9 @@ def _names(titles: Sequence[dict[str, Any]]) -> tuple[pa.Array, pa.Array, pa.Arr
 
 
 def _title_rows(model: str, titles: Sequence[dict[str, Any]]) -> pa.Table:
+    """``discovery_titles`` rows; ``ix`` (what picks name titles by) for the viewing model."""
+    numbers = pa.array(np.arange(len(titles), dtype=np.int32)) if model == VIEWING else \
+        pa.nulls(len(titles), pa.int32())
     return pa.table({
         "model": pa.array([model] * len(titles), pa.string()),
         "title_id": pa.array([str(t["title_id"]) for t in titles], pa.string()),
@@ -378,6 +381,7 @@ def _title_rows(model: str, titles: Sequence[dict[str, Any]]) -> pa.Table:
         "season_title": pa.array([t["season_title"] for t in titles], pa.string()),
         "viewers": pa.array([int(t["viewers"]) for t in titles], pa.int64()),
         "finished": pa.array([int(t["finished"]) for t in titles], pa.int64()),
+        "ix": numbers,
     })
 
 
@@ -389,42 +393,36 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table,
     con.register(name, rows)
     try:
         by = f" ORDER BY {order}" if order else ""
-        con.execute(f"INSERT INTO {table} SELECT * FROM {name}{by}")
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {name}{by}")
     finally:
         con.unregister(name)
 
 
-def _pick_rows(found: ProfilePicks, titles: Sequence[dict[str, Any]]) -> pa.Table:
-    """``discovery_picks`` rows: profile, rank, title, score, because (title ids), and the
-    title's names (so that an answer needs no join: a third of its time, most of its tail).
-
-    The ids are taken from Arrow arrays by index (no Python string per row: 3M picks)."""
-    ids, shows, seasons = _names(titles)
-    p = found.picks
-    have = p.titles >= 0
-    row_ix, rank_ix = np.nonzero(have)
-    because = p.because[row_ix, rank_ix]  # (rows, BECAUSE), -1 padded
-    lengths = (because >= 0).sum(axis=1)
-    offsets = np.r_[0, np.cumsum(lengths)].astype(np.int32)
-    flat = ids.take(pa.array(because[because >= 0]))  # row-major: each row's ids in order
-    profiles = pa.array(found.profiles, pa.string())
-    picked = pa.array(p.titles[row_ix, rank_ix])
-    return pa.table({
-        "profile_id": profiles.take(pa.array(row_ix)),
-        "rank": pa.array(rank_ix.astype(np.int32) + 1),
-        "title_id": ids.take(picked),
-        "score": pa.array(p.scores[row_ix, rank_ix], pa.float64()),
-        "because": pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), flat),
-        "show_title": shows.take(picked),
-        "season_title": seasons.take(picked),
-    })
-
-
 def _profile_rows(found: ProfilePicks) -> pa.Table:
+    """``discovery_profiles`` rows: one per profile, its picks as lists of title numbers
+    (the model's ``ix``, as ``discovery_titles`` keeps it), their scores and, per pick, the
+    ``BECAUSE`` watched titles behind it (-1 padded).
+
+    Made from the numpy arrays whole (no Python object per pick), and written in the
+    profile order training holds them in (sorted ids): at 100,000 profiles x 30 picks this
+    is 100,000 rows of number lists, where rows of names per pick (``discovery_picks``)
+    cost DuckDB several times longer to compress, in the store and again in the release
+    (docs/discovery.md)."""
+    p = found.picks
+    have = p.titles >= 0  # a profile's picks come first, -1 after them
+    counts = have.sum(axis=1)
+    per_pick = p.because.shape[2] if p.because.ndim == 3 else 0
+    offsets = pa.array(np.r_[0, np.cumsum(counts)].astype(np.int32))
+    because_offsets = pa.array(np.r_[0, np.cumsum(counts * per_pick)].astype(np.int32))
     return pa.table({
         "profile_id": pa.array(found.profiles, pa.string()),
         "titles": pa.array(found.titles.astype(np.int64)),
         "finished": pa.array(found.finished.astype(np.int64)),
+        "picks": pa.ListArray.from_arrays(offsets, pa.array(p.titles[have].astype(np.int32))),
+        "scores": pa.ListArray.from_arrays(offsets,
+                                           pa.array(p.scores[have].astype(np.float32))),
+        "because": pa.ListArray.from_arrays(
+            because_offsets, pa.array(p.because[have].ravel().astype(np.int32))),
     })
 
 
@@ -436,17 +434,19 @@ def write_models(con: duckdb.DuckDBPyConnection, *, engine: str, seconds: float,
     Rows are written in key order (title, profile) so that one answer reads few blocks.
     """
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    rows = dict.fromkeys(("discovery_neighbours", "discovery_titles", "discovery_picks",
-                          "discovery_profiles"), 0)
+    rows = dict.fromkeys(("discovery_neighbours", "discovery_titles", "discovery_profiles",
+                          "picks"), 0)
     with store.transaction(con):
-        for table in ("discovery_models", *rows):
-            con.execute(f"DELETE FROM {table}")
-        for name, m in ((VIEWING, viewing), (CHARTING, charting)):
+        for table in ("discovery_models", *store.TRAINED_TABLES):
+            con.execute(f"DELETE FROM {table}")  # discovery_picks: an older model's
+        # models in name order, each's rows made in title and rank order: the tables end up
+        # in key order without sorting 500,000 neighbour rows
+        for name, m in sorted(((VIEWING, viewing), (CHARTING, charting)), key=lambda e: e[0]):
             if m is None:
                 continue
             neighbours = _neighbour_rows(name, m.titles, m.neighbours, m.scores)
-            _insert(con, "discovery_neighbours", neighbours, "model, title_id, rank")
-            _insert(con, "discovery_titles", _title_rows(name, m.titles), "model, title_id")
+            _insert(con, "discovery_neighbours", neighbours, None)
+            _insert(con, "discovery_titles", _title_rows(name, m.titles), None)
             rows["discovery_neighbours"] += neighbours.num_rows
             rows["discovery_titles"] += len(m.titles)
             if isinstance(m, ViewingModel):
@@ -459,12 +459,9 @@ def write_models(con: duckdb.DuckDBPyConnection, *, engine: str, seconds: float,
                  now, source, profiles, len(m.titles), entries,
                  json.dumps(m.parameters, sort_keys=True), round(seconds, 4)])
         if viewing is not None and picks is not None:
-            table = _pick_rows(picks, viewing.titles)
-            # made in profile (sorted ids) and rank order: no sort of 3M rows
-            _insert(con, "discovery_picks", table, None)
-            _insert(con, "discovery_profiles", _profile_rows(picks), None)
-            rows["discovery_picks"] = table.num_rows
+            _insert(con, "discovery_profiles", _profile_rows(picks), None)  # in id order
             rows["discovery_profiles"] = len(picks.profiles)
+            rows["picks"] = int((picks.picks.titles >= 0).sum())
     return rows
 
 
