@@ -382,9 +382,11 @@ class Charts(CountryQuestions):
     def picks(self, profile_id: str, *, limit: int = 10) -> dict[str, Any]:
         """A profile's picks, never a title it finished: ``{"profile_id", "picks":
         [{"title_id", "show_title", "season_title", "score", "because": [title_id...]}]}``."""
-        from starchart.discovery.answers import picks_on
+        from starchart.discovery.answers import numbered_titles, picks_on
 
-        return picks_on(self.con, profile_id, limit=limit)
+        # a release's models never change: its titles are read once, not per answer
+        return picks_on(self.con, profile_id, limit=limit, titles=lambda: self.memo.get(
+            "numbered_titles", lambda: numbered_titles(self.con)))
 
     def has_page(self, slug: str, *, source: str | None = None) -> bool:
         """True when ``slug`` (a title's slug in ``source``, or a work's ``nf-…`` ID) has a

@@ -165,6 +165,31 @@ def test_picks_are_one_row_per_profile_and_read_as_rows(groups_db: Path) -> None
     assert by_profile == {p: a for p, a in answers.items() if a}
 
 
+def test_picks_named_from_a_releases_kept_titles_answer_as_looked_up(
+    groups_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A release's answers name picks from its titles read once (what the site does) and
+    answer exactly what a lookup per answer gives."""
+    from starchart.discovery import answers
+
+    with duckdb.connect(str(groups_db), read_only=True) as con:
+        profiles = [r[0] for r in con.execute(
+            "SELECT profile_id FROM discovery_profiles ORDER BY profile_id").fetchall()]
+        numbered = answers.numbered_titles(con)
+        looked_up = {(p, n): picks_on(con, p, limit=n) for p in profiles for n in (1, 30)}
+        kept = {(p, n): picks_on(con, p, limit=n, titles=lambda: numbered)
+                for p in profiles for n in (1, 30)}
+    assert kept == looked_up and any(a["picks"] for a in kept.values())
+    reads: list[int] = []
+    numbered_titles = answers.numbered_titles
+    monkeypatch.setattr(answers, "numbered_titles",
+                        lambda con: reads.append(1) or numbered_titles(con))
+    with api.open(groups_db) as charts:
+        through_api = {p: charts.picks(p, limit=30) for p in profiles}
+    assert through_api == {p: looked_up[p, 30] for p in profiles}
+    assert len(reads) == 1  # once for the release, not per answer
+
+
 def test_picks_answer_the_same_from_stores_and_releases_of_older_layouts(
     groups_db: Path, tmp_path: Path
 ) -> None:
