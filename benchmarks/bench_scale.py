@@ -9,7 +9,13 @@ with its peak resident memory (``/usr/bin/time``):
 * Polars (lazy scan, streaming) and pandas (up to ``--pandas-max`` events), the same lists;
 * ``starchart ingest`` of the history, then ``starchart build``;
 * adding the next week: ``starchart ingest`` of its files, then ``starchart build``, against
-  the floor computed on that week's files alone.
+  the floor computed on that week's files alone;
+* the writes floor: hand-written DuckDB SQL that writes into a DuckDB file only what the issue
+  requires an ingest to keep (a 128-bit fingerprint of each new event id, checked against the
+  stored ones; the daily rollup; the profile x title summary), under starchart's default
+  memory limit, for the history and then for the next week into the same file. It is a lower
+  bound of that work: it validates nothing, counts nothing, quarantines nothing, merges no
+  days and does not de-duplicate rows within a load. starchart's ingest is compared with it.
 
 Printed: seconds, events per second, peak RSS and the ratio to the floor, per size; a
 log-log plot of seconds against events goes to ``benchmarks/results/bench_scale.png``. For
@@ -33,6 +39,8 @@ import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+
+from starchart.engine.resources import default_memory_limit
 
 HERE = Path(__file__).resolve().parent
 VENV_BIN = Path(sys.executable).parent
@@ -67,6 +75,33 @@ cl AS (
                                ORDER BY views DESC, hours DESC, title_id) <= 10)
 SELECT (SELECT count(*) FROM gl), (SELECT count(*) FROM cl)''').fetchone()
 print(n)
+"""
+
+WRITES = r"""
+import duckdb, sys
+files, db, limit = sys.argv[1], sys.argv[2], sys.argv[3]
+con = duckdb.connect(db)
+con.execute(f"SET memory_limit = '{limit}'")
+con.execute("SET preserve_insertion_order = false")
+con.execute("SET enable_progress_bar = false")
+con.execute('''
+CREATE TABLE IF NOT EXISTS fingerprints (fingerprint UHUGEINT NOT NULL);
+CREATE TABLE IF NOT EXISTS daily (day DATE, country VARCHAR, title_id VARCHAR,
+    seconds_viewed BIGINT, events BIGINT);
+CREATE TABLE IF NOT EXISTS profile_title (profile_id VARCHAR, title_id VARCHAR,
+    seconds_viewed BIGINT, sessions BIGINT, first_watched TIMESTAMP, last_watched TIMESTAMP)''')
+con.execute("BEGIN")
+con.execute(f'''CREATE TEMP TABLE e AS SELECT md5_number(event_id) AS fingerprint, profile_id,
+    title_id, country, timezone('UTC', started_at) AS started_at, seconds_viewed
+    FROM read_parquet('{files}')''')
+con.execute('''INSERT INTO fingerprints SELECT e.fingerprint FROM e
+    ANTI JOIN fingerprints f ON e.fingerprint = f.fingerprint''')
+con.execute('''INSERT INTO daily SELECT CAST(started_at AS DATE), country, title_id,
+    sum(seconds_viewed), count(*) FROM e GROUP BY ALL''')
+con.execute('''INSERT INTO profile_title SELECT profile_id, title_id, sum(seconds_viewed),
+    count(*), min(started_at), max(started_at) FROM e GROUP BY ALL''')
+con.execute("COMMIT")
+print(con.execute("SELECT count(*) FROM fingerprints").fetchone()[0])
 """
 
 POLARS = r"""
@@ -198,8 +233,14 @@ def measure(data: Path, events: int, pandas_max: int, scratch: Path) -> dict[str
     if n <= pandas_max:
         runs["pandas"] = timed("pandas", [py, "-c", PANDAS, glob_history, str(catalog)], n)
     db = scratch / f"store-{events}.duckdb"
-    for leftover in scratch.glob(f"store-{events}*"):
+    writes_db = scratch / f"writes-{events}.duckdb"
+    for leftover in [*scratch.glob(f"store-{events}*"), *scratch.glob(f"writes-{events}*")]:
         shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+    limit = default_memory_limit()
+    runs["writes"] = timed("writes floor (hand-written SQL)",
+                           [py, "-c", WRITES, glob_history, str(writes_db), limit], n)
+    runs["writes_next"] = timed("writes floor, next week",
+                                [py, "-c", WRITES, glob_next, str(writes_db), limit], n_next)
     runs["ingest"] = timed("starchart ingest", [cli, "ingest", "--catalog", str(catalog),
                                                 str(history), "--db", str(db), "--json"], n)
     # the charts alone: training (bench_discovery.py measures it) is not what this compares
@@ -212,7 +253,7 @@ def measure(data: Path, events: int, pandas_max: int, scratch: Path) -> dict[str
                                 n_next)
     runs["build_next"] = timed("starchart build, next week",
                                [cli, "build", "--no-train", "--db", str(db), "--json"], n_next)
-    for path in scratch.glob(f"store-{events}*"):
+    for path in [*scratch.glob(f"store-{events}*"), *scratch.glob(f"writes-{events}*")]:
         shutil.rmtree(path) if path.is_dir() else path.unlink()
     return runs
 
@@ -244,6 +285,14 @@ def report(events: int, runs: dict[str, Run]) -> str:
     week = runs["ingest_next"].seconds + runs["build_next"].seconds
     lines.append(row("add a week: ingest + build", week, runs["floor_next"].events,
                      max(runs["ingest_next"].peak_mb, runs["build_next"].peak_mb), floor_next))
+    # what ingest must keep, written by hand: how far starchart's ingest is from that work
+    lines.append(f"  {'against the writes floor':<34} {'seconds':>8} {'events/s':>12} "
+                 f"{'peak RSS':>9} {'vs it':>9}")
+    for key, ingest in (("writes", "ingest"), ("writes_next", "ingest_next")):
+        base = runs[key]
+        lines.append(row(base.label, base.seconds, base.events, base.peak_mb, base.seconds))
+        r = runs[ingest]
+        lines.append(row(r.label, r.seconds, r.events, r.peak_mb, base.seconds, r.inside))
     return "\n".join(lines)
 
 
@@ -256,6 +305,7 @@ def plot(all_runs: dict[int, dict[str, Run]]) -> Path:
     sizes = sorted(all_runs)
     fig, ax = plt.subplots(figsize=(7.5, 5))
     series = {"DuckDB SQL floor": "floor", "Polars lazy": "polars", "pandas": "pandas",
+              "writes floor (what ingest keeps)": "writes",
               "starchart ingest": "ingest", "starchart build": "build"}
     for label, key in series.items():
         xs = [all_runs[s][key].events for s in sizes if key in all_runs[s]]
