@@ -281,10 +281,18 @@ def _settle(
     files: list[dict[str, Any]],
     keep: tuple[Path, str] | None,
     timings: dict[str, float],
+    progress: Progress | None,
 ) -> dict[str, int]:
     """Settle the load's staged rows: find their duplicates (within the load and against the
     store), keep the new fingerprints, roll the rest up into the days they touch and one
-    profile x title run, and archive them if asked. Returns the rollup's figures."""
+    profile x title run, and archive them if asked. Returns the rollup's figures.
+
+    Each step is a pass over every staged row (minutes for 100M events): each is reported."""
+    def say(i: int, what: str) -> None:
+        if progress is not None:
+            progress(what, i, 3)
+
+    say(0, "finding duplicates")
     step = time.perf_counter()
     duplicates = _find_duplicates(con)
     for i, n in duplicates.items():
@@ -297,11 +305,13 @@ def _settle(
     con.execute(f"INSERT INTO event_fingerprints SELECT fingerprint FROM {_ACCEPTED} "
                 "WHERE fingerprint IS NOT NULL")
     timings["duplicates"] += time.perf_counter() - step
+    say(1, "rolling up days")
     step = time.perf_counter()
     days = rollup.add_daily(con, _ACCEPTED)
     if keep is not None:
         _stage_archive(con, infos, keep)
     timings["merge"] += time.perf_counter() - step
+    say(2, "summing viewing per profile and title")
     step = time.perf_counter()
     rows = rollup.append_profile_run(con, _ACCEPTED)
     timings["profiles"] += time.perf_counter() - step
@@ -408,9 +418,7 @@ def ingest_into(
                             keep=keep is not None)
                 _drop_classified(con)
                 timings["read_and_classify"] += time.perf_counter() - step
-            if progress is not None:
-                progress("de-duplicating and rolling up", len(infos), len(infos))
-            merged = _settle(con, infos, files, keep, timings)
+            merged = _settle(con, infos, files, keep, timings, progress)
             step = time.perf_counter()
             rollup.compact_runs(con)
             for entry in files:
