@@ -167,6 +167,8 @@ class Run:
             report = json.loads(self.detail)
         except ValueError:
             return None
+        if not isinstance(report, dict):  # (a baseline's own output)
+            return None
         wall = report.get("timings", {}).get("wall", report.get("seconds"))
         return float(wall) if wall is not None else None
 
