@@ -32,8 +32,8 @@ from starchart.web.registry import url_builder
 from starchart.web.responses import error_response
 from starchart.web.routes import register_routes
 from starchart.web.serving import GZIP_LEVEL, GZIP_MIN_BYTES, CachedResponses
-from starchart.web.static_files import MemoryStaticFiles
 from starchart.web.site import DEFAULT_CACHE_BYTES, Site
+from starchart.web.static_files import MemoryStaticFiles
 
 log = logging.getLogger("starchart.web")
 
