@@ -46,6 +46,8 @@ class ServedRelease:
         self.pages = ResponseCache(cache_bytes)
         self.searches = ResponseCache(max(1, cache_bytes // 16))  # never evicts a page
         self.carry: Carry | None = None  # the previous release's answers still true here
+        # set once what pages share is in memory: its pages then read no file
+        self.prepared = threading.Event()
         if background:
             threading.Thread(target=self.warm, args=(digest,), name="starchart-warm",
                              daemon=True).start()
@@ -67,6 +69,7 @@ class ServedRelease:
             # several times a minute while the cache fills); frozen objects are still
             # freed when the release is dropped, as nothing in it refers back to itself
             gc.freeze()
+            self.prepared.set()
         except Exception:  # the pages still read each record from the release
             log.warning("could not prepare release %d in memory", self.number, exc_info=True)
 
@@ -280,6 +283,7 @@ class SiteReleases:
         connection closes when the last of them lets go)."""
         served.pages = ResponseCache(1)
         served.carry = None
+        served.prepared = threading.Event()  # its pages read the file again, in threads
         served.memo = api.Memo()  # its records and indexes (~20 MB): loaded again if asked
         self._older[served.number] = served
         while len(self._older) > KEPT_OPEN:
@@ -351,6 +355,12 @@ class PageView:
         if self._served is None:
             self._served = self.site.releases.current()
         return self._served
+
+    @property
+    def prepared(self) -> bool:
+        """True when the request's release has what its pages share in memory (see
+        :meth:`ServedRelease.warm`)."""
+        return self._served is not None and self._served.prepared.is_set()
 
     def charts(self) -> api.Charts:
         """The request's open charts (opened once, on first use)."""
