@@ -79,11 +79,13 @@ def start(db: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
         if proc.poll() is not None:
             err = proc.stderr.read().decode() if proc.stderr else ""
             raise SystemExit(f"starchart serve failed:\n{err}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+        try:  # up, and its release prepared (measured from then on)
+            health = httpx.get(f"{url}/healthz", timeout=2)
+            if health.status_code == 200 and health.json().get("prepared"):
                 return proc, url
         except httpx.HTTPError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
     proc.kill()
     raise SystemExit("starchart serve did not start within 120 s")
 

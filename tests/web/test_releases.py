@@ -516,7 +516,12 @@ def test_pages_of_a_prepared_release_are_computed_on_the_event_loop(
 
     app = create_app(db, cache=False)
     with TestClient(app) as client:
-        assert app.state.site.releases.settle(30).prepared.wait(30)
+        served = app.state.site.releases.settle(30)
+        assert served.prepared.wait(30)
+        assert client.get("/healthz").json()["prepared"] is True  # a readiness probe's word
+        served.prepared.clear()
+        assert client.get("/healthz").json()["prepared"] is False
+        served.prepared.set()
         monkeypatch.setattr(pages, "title_page", spy)
         assert client.get("/title/revelations").status_code == 200
         fast = client.get("/title/revelations.json")
