@@ -473,68 +473,37 @@ def test_concurrent_misses_for_one_page_are_computed_once(db: Path,
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     site = create_app(db)
-    served = site.state.site.releases.settle(30)
-    assert served.prepared.wait(30)
     monkeypatch.setattr(pages, "title_page", counted)
 
-    async def twenty(path: str) -> list[httpx.Response]:
+    async def twenty() -> list[httpx.Response]:
         transport = httpx.ASGITransport(app=site)
         async with httpx.AsyncClient(transport=transport, base_url="http://site") as http:
-            return await asyncio.gather(*(http.get(path) for _ in range(20)))
+            return await asyncio.gather(*(http.get("/title/revelations") for _ in range(20)))
 
-    # a prepared release's page is computed on the event loop: the others find it cached
-    answers = asyncio.run(twenty("/title/revelations"))
+    answers = asyncio.run(twenty())
     assert [a.status_code for a in answers] == [200] * 20
     assert len({a.content for a in answers}) == 1
     assert calls == ["revelations"]
-    # in worker threads (a release not prepared), the others wait for the one computing it
-    served.prepared.clear()
-    answers = asyncio.run(twenty("/title/the-man-the-myth"))
-    assert [a.status_code for a in answers] == [200] * 20
-    assert len({a.content for a in answers}) == 1
-    assert calls == ["revelations", "the-man-the-myth"]
-    assert "wait" in {a.headers["starchart-cache"] for a in answers}
 
 
-def test_pages_of_a_prepared_release_are_computed_on_the_event_loop(
-        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Title and week pages of a prepared release read only memory: computed on the event
-    loop, without a hop to a worker thread; an older release asked for by number (not
-    prepared: it reads its file) in a worker thread; the same answers either way."""
-    import asyncio
-
-    where: list[str] = []
-    real = pages.title_page
-
-    def spy(*args: object, **kwargs: object) -> object:
-        try:
-            asyncio.get_running_loop()
-            where.append("event loop")
-        except RuntimeError:
-            where.append("worker thread")
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    app = create_app(db, cache=False)
+def test_healthz_says_when_the_release_served_is_prepared(db: Path, tmp_path: Path) -> None:
+    """A readiness probe's word: the release served has what its pages share in memory;
+    a replaced release is no longer prepared (its memory is let go)."""
+    app = create_app(db)
     with TestClient(app) as client:
-        served = app.state.site.releases.settle(30)
-        assert served.prepared.wait(30)
-        assert client.get("/healthz").json()["prepared"] is True  # a readiness probe's word
-        served.prepared.clear()
+        first = app.state.site.releases.settle(30)
+        assert first.prepared.wait(30)
+        assert client.get("/healthz").json()["prepared"] is True
+        first.prepared.clear()
         assert client.get("/healthz").json()["prepared"] is False
-        served.prepared.set()
-        monkeypatch.setattr(pages, "title_page", spy)
-        assert client.get("/title/revelations").status_code == 200
-        fast = client.get("/title/revelations.json")
-        assert where == ["event loop", "event loop"]
+        first.prepared.set()
         api.import_netflix([one_week(tmp_path / "new", "2025-04-06",
                                      [("Havoc", 1, 9_000_000)])], db=db)
-        assert app.state.site.releases.settle(30).prepared.wait(30)
-        old = client.get("/title/revelations.json?release=1")
-        assert where[-1] == "worker thread" and old.headers["starchart-release"] == "1"
-        assert old.status_code == fast.status_code == 200
-        assert old.json()["run"] == fast.json()["run"]
-        assert client.get("/title/revelations?release=1").status_code == 200
-        assert where[-1] == "worker thread"
+        second = app.state.site.releases.settle(30)
+        assert second.number == 2 and second.prepared.is_set()
+        assert not first.prepared.is_set()
+        health = client.get("/healthz").json()
+        assert health["release"] == 2 and health["prepared"] is True
 
 
 def test_searches_never_evict_pages(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -36,7 +36,6 @@ from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
 
 from starchart.web.responses import csv_response, json_response
@@ -125,7 +124,6 @@ class Page:
     context: Callable[[PageView, PageData], Mapping[str, Any]] | None = None
     documented: bool = True
     moves: str | None = None
-    from_memory: bool = False  # its data is in a prepared release's memory (no file read)
 
 
 @dataclass(frozen=True)
@@ -162,12 +160,9 @@ class Pages:
         context: Callable[[PageView, PageData], Mapping[str, Any]] | None = None,
         documented: bool = True,
         moves: str | None = None,
-        from_memory: bool = False,
     ) -> Callable[[Callable[..., PageData]], Callable[..., PageData]]:
         """Register the decorated route function as the page ``name`` at ``path``;
-        ``moves`` says when it raises :class:`Moved` (documented as its 308);
-        ``from_memory`` that a prepared release answers it without reading a file, so it
-        is computed on the event loop (see :meth:`_endpoint`)."""
+        ``moves`` says when it raises :class:`Moved` (documented as its 308)."""
 
         def register(function: Callable[..., PageData]) -> Callable[..., PageData]:
             if name in self.pages:
@@ -185,7 +180,6 @@ class Pages:
                 context=context,
                 documented=documented,
                 moves=moves,
-                from_memory=from_memory,
             )
             return function
 
@@ -318,23 +312,10 @@ class Pages:
                 extra=extra,
             )
 
-        answer: Callable[..., Any] = endpoint
-        if page.from_memory and form != "csv":
-            async def inline(request: Request, view: PageView, **params: Any) -> Response:
-                """A page or its JSON from a prepared release is computed on the event loop:
-                it is Python reading memory, under the interpreter lock wherever it runs, and
-                a hop to a worker thread and back (each waiting for the lock and the OS)
-                cost more than the page on a busy machine. What may read files (a release
-                not prepared yet, CSV, the other pages' queries) goes to the thread pool."""
-                if view.prepared:
-                    return endpoint(request, view, **params)
-                return await run_in_threadpool(endpoint, request, view, **params)
-
-            answer = inline
-        answer.__signature__ = signature  # type: ignore[attr-defined]
-        answer.__name__ = _route_name(page.name, form).replace(".", "_").replace("-", "_")
-        answer.__doc__ = page.function.__doc__
-        return answer
+        endpoint.__signature__ = signature  # type: ignore[attr-defined]
+        endpoint.__name__ = _route_name(page.name, form).replace(".", "_").replace("-", "_")
+        endpoint.__doc__ = page.function.__doc__
+        return endpoint
 
 
 def _route_name(name: str, form: Form) -> str:

@@ -270,7 +270,6 @@ def week_extras(view: PageView, page: Mapping[str, Any], *, home: bool = False
     "/", name="home", json_path="/index.json", template="week.html", section="home",
     summary="The latest week's four global lists", model=WeekPage,
     context=lambda view, page: week_extras(view, page, home=True),
-    from_memory=True,
 )
 def home(view: View, source: SourceParam = None) -> dict[str, Any]:
     return dict(view.data("week", pages.week_page, week=None, source=source))
@@ -280,7 +279,6 @@ def home(view: View, source: SourceParam = None) -> dict[str, Any]:
     "/week/{week}", name="week", template="week.html", section="weeks",
     summary="One week's four global lists", model=WeekPage, context=week_extras,
     csv=Table("/week/{week}/{list_slug}.csv", week_list_rows, "One global list as CSV"),
-    from_memory=True,
 )
 def week(view: View, week: WeekParam, source: SourceParam = None) -> dict[str, Any]:
     return dict(view.data("week", pages.week_page, week=week, source=source))
@@ -289,7 +287,6 @@ def week(view: View, week: WeekParam, source: SourceParam = None) -> dict[str, A
 @PAGES.page(
     "/country/{iso2}", name="country", template="week.html", section="country",
     summary="A country's Films and TV lists for its latest week", model=WeekPage,
-    from_memory=True,
 )
 def country(view: View, iso2: CountryParam, source: SourceParam = None) -> dict[str, Any]:
     return dict(view.data("week", pages.week_page, week=None, country=iso2, source=source))
@@ -301,7 +298,6 @@ def country(view: View, iso2: CountryParam, source: SourceParam = None) -> dict[
     csv=Table(
         "/country/{iso2}/week/{week}/{list_slug}.csv", week_list_rows, "One country list as CSV"
     ),
-    from_memory=True,
 )
 def country_week(
     view: View, iso2: CountryParam, week: WeekParam, source: SourceParam = None
@@ -331,7 +327,6 @@ def countries(view: View, source: SourceParam = None) -> dict[str, Any]:
     "/title/{slug}", name="title", template="title.html", section="title",
     summary="A film or season: run, peak, weeks at #1, hours, views, countries",
     model=TitlePage, context=title_extras, moves="The slug is a show's",
-    from_memory=True,
 )
 def title(view: View, slug: SlugParam, source: SourceParam = None) -> dict[str, Any]:
     page = dict(view.data("title", pages.title_page, slug=slug, source=source))
@@ -344,7 +339,6 @@ def title(view: View, slug: SlugParam, source: SourceParam = None) -> dict[str, 
     "/show/{slug}", name="show", template="title.html", section="title",
     summary="A show over all its seasons", model=TitlePage, context=title_extras,
     moves="The slug is a film's or a season's",
-    from_memory=True,
 )
 def show(view: View, slug: SlugParam, source: SourceParam = None) -> dict[str, Any]:
     page = dict(view.data("show", pages.title_page, slug=slug, show=True, source=source))
