@@ -81,7 +81,7 @@ def start(db: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
             raise SystemExit(f"starchart serve failed:\n{err}")
         try:  # up, and its release prepared (measured from then on)
             health = httpx.get(f"{url}/healthz", timeout=2)
-            if health.status_code == 200 and health.json().get("prepared"):
+            if health.status_code == 200 and health.json().get("prepared", True):
                 return proc, url
         except httpx.HTTPError:
             pass
