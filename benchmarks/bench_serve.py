@@ -59,6 +59,7 @@ class Sample:
     cache: str
     release: str
     at: float = 0.0  # scheduled start, seconds from the first request
+    lag_ms: float = 0.0  # the client's own delay: from the scheduled start to writing it
 
 
 def free_port() -> int:
@@ -78,11 +79,13 @@ def start(db: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
         if proc.poll() is not None:
             err = proc.stderr.read().decode() if proc.stderr else ""
             raise SystemExit(f"starchart serve failed:\n{err}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+        try:  # up, and its release prepared (measured from then on)
+            health = httpx.get(f"{url}/healthz", timeout=2)
+            if health.status_code == 200 and health.json().get("prepared", True):
                 return proc, url
         except httpx.HTTPError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
     proc.kill()
     raise SystemExit("starchart serve did not start within 120 s")
 
@@ -193,6 +196,7 @@ async def open_loop(url: str, paths: list[str], rate: float, until: threading.Ev
         reader, writer = await asyncio.open_connection(host, int(port))
         while (job := await queue.get()) is not None:
             path, scheduled = job
+            lag = (loop.time() - scheduled) * 1000
             try:
                 writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n"
                              "Accept-Encoding: gzip\r\n\r\n".encode())
@@ -206,11 +210,11 @@ async def open_loop(url: str, paths: list[str], rate: float, until: threading.Ev
                 samples.append(Sample(path, status, (loop.time() - scheduled) * 1000,
                                       float(timing), headers.get("starchart-cache", "-"),
                                       headers.get("starchart-release", "-"),
-                                      scheduled - began))
+                                      scheduled - began, lag))
             except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
                 samples.append(Sample(path, 0, (loop.time() - scheduled) * 1000,
                                       float("nan"), type(exc).__name__, "-",
-                                      scheduled - began))
+                                      scheduled - began, lag))
                 writer.close()
                 reader, writer = await asyncio.open_connection(host, int(port))
         writer.close()
@@ -345,7 +349,14 @@ def main() -> None:
         lat = [s.latency_ms for s in samples]
         base_lat = [s.latency_ms for s in baseline]
         print(f"  baseline, static file at the same rate: {summary(base_lat)}")
+        print(f"    its server time:                      "
+              f"{summary([s.server_ms for s in baseline])}")
+        print(f"    the client's lag before sending:      "
+              f"{summary([s.lag_ms for s in baseline])}")
         print(f"  pages during the imports:               {summary(lat)}")
+        print(f"    the client's lag before sending:      "
+              f"{summary([s.lag_ms for s in samples])} (its own scheduling, and waiting "
+              "for one of its 64 connections while all are busy)")
         print(f"  p99 ratio to the static file: {pct(lat, 0.99) / pct(base_lat, 0.99):.1f}x; "
               f"server time {summary([s.server_ms for s in samples])}")
         print(f"  {len(samples)} requests over {wall:.0f} s ({args.rate:.0f}/s scheduled), "

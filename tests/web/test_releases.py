@@ -25,6 +25,7 @@ from starchart import api, releases, store
 from starchart.cli import app as cli
 from starchart.web import pages
 from starchart.web.app import create_app
+from starchart.web.site import ServedRelease, SiteReleases
 from tests.published.complete_lists import complete
 from tests.web.conftest import start_server, stop_server
 from tests.web.sample_store import LATEST, WEEKS, build_store
@@ -259,17 +260,77 @@ def test_a_writer_gives_up_after_the_wait_it_was_given(db: Path, tmp_path: Path,
 
 
 def test_the_site_switches_to_a_new_release_without_a_restart(db: Path, tmp_path: Path) -> None:
-    with TestClient(create_app(db)) as client:
+    app = create_app(db)
+    with TestClient(app) as client:
         first = client.get("/index.json")
         assert first.json()["week"] == LATEST and first.headers["starchart-release"] == "1"
         assert client.get("/healthz").json()["release"] == 1
         api.import_netflix([one_week(tmp_path / "new", "2025-04-06",
                                      [("Havoc", 1, 9_000_000)])], db=db)
+        assert app.state.site.releases.settle(30).number == 2
         after = client.get("/index.json")
         assert after.json()["week"] == "2025-04-06"
         assert after.headers["starchart-release"] == "2"
         assert client.get("/healthz").json()["release"] == 2
         assert "2025-04-06" in client.get("/").text  # HTML too, its cache not carried over
+
+
+def test_a_new_release_is_prepared_in_the_background_while_the_old_one_answers(
+        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The request that notices a new release does not wait for it to be prepared: it and
+    every request meanwhile are answered, whole, by the current release; once prepared, the
+    new one answers."""
+    app = create_app(db)
+    preparing, go_on = threading.Event(), threading.Event()
+    real = SiteReleases._prepare
+
+    def held(self: SiteReleases, number: int, older: ServedRelease) -> ServedRelease:
+        preparing.set()
+        assert go_on.wait(30)
+        return real(self, number, older)
+
+    monkeypatch.setattr(SiteReleases, "_prepare", held)
+    with TestClient(app) as client:
+        assert client.get("/index.json").headers["starchart-release"] == "1"
+        api.import_netflix([one_week(tmp_path / "new", "2025-04-06",
+                                     [("Havoc", 1, 9_000_000)])], db=db)
+        noticed = client.get("/index.json")  # starts preparing release 2, answered by 1
+        assert noticed.headers["starchart-release"] == "1"
+        assert noticed.json()["week"] == LATEST
+        assert preparing.wait(30)
+        during = [client.get(path) for path in ("/", "/index.json", "/title/revelations",
+                                                "/title/the-man-the-myth.json", "/healthz")]
+        assert [r.status_code for r in during] == [200] * len(during)
+        assert {r.headers["starchart-release"] for r in during} == {"1"}
+        assert during[-1].json()["release"] == 1
+        assert '<option value="2025-04-06"' not in during[0].text
+        go_on.set()
+        assert app.state.site.releases.settle(30).number == 2
+        after = client.get("/index.json")
+        assert after.headers["starchart-release"] == "2" and after.json()["week"] == "2025-04-06"
+        assert '<option value="2025-04-06"' in client.get("/").text
+
+
+def test_a_release_that_cannot_be_prepared_leaves_the_old_one_serving(
+        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = create_app(db)
+    real = SiteReleases._prepare
+
+    def broken(self: SiteReleases, number: int, older: ServedRelease) -> ServedRelease:
+        raise OSError(f"release {number} unreadable")
+
+    with TestClient(app) as client:
+        monkeypatch.setattr(SiteReleases, "_prepare", broken)
+        api.import_netflix([one_week(tmp_path / "new", "2025-04-06",
+                                     [("Havoc", 1, 9_000_000)])], db=db)
+        assert app.state.site.releases.settle(30).number == 1
+        answer = client.get("/index.json")
+        assert answer.status_code == 200 and answer.headers["starchart-release"] == "1"
+        monkeypatch.setattr(SiteReleases, "_prepare", real)
+        api.import_netflix([one_week(tmp_path / "newer", "2025-04-13",
+                                     [("Havoc", 1, 8_000_000)])], db=db)
+        assert app.state.site.releases.settle(30).number == 3
+        assert client.get("/index.json").json()["week"] == "2025-04-13"
 
 
 def test_a_new_release_keeps_the_cached_pages_it_did_not_change(db: Path,
@@ -287,6 +348,7 @@ def test_a_new_release_keeps_the_cached_pages_it_did_not_change(db: Path,
             assert client.get(path).headers["starchart-cache"] == "miss"
         api.import_netflix([one_week(tmp_path / "rev", LATEST, [("Revelations", 1, 16_000_000)])],
                            db=db)
+        app.state.site.releases.settle(30)
         assert client.get("/healthz").json()["release"] == 2
         carry = app.state.site.releases.current().carry
         assert carry is not None and carry.wait(30)
@@ -316,6 +378,7 @@ def test_a_page_not_asked_for_during_one_release_is_still_kept_by_the_next(
         for number, views in ((2, 16_000_000), (3, 17_000_000)):
             api.import_netflix([one_week(tmp_path / f"rev{number}", LATEST,
                                          [("Revelations", 1, views)])], db=db)
+            app.state.site.releases.settle(30)
             assert client.get("/healthz").json()["release"] == number  # nothing else asked
         answers = {path: client.get(path) for path in [*untouched, "/title/revelations"]}
     with TestClient(create_app(db, cache=False)) as fresh:
@@ -374,7 +437,8 @@ def test_a_page_keeps_the_release_it_started_with(db: Path, tmp_path: Path,
         assert carry_on.wait(30)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    with TestClient(create_app(db, cache=False)) as client:
+    app = create_app(db, cache=False)
+    with TestClient(app) as client:
         monkeypatch.setattr(pages, "week_page", slow)
         answer: dict[str, httpx.Response] = {}
         worker = threading.Thread(target=lambda: answer.update(page=client.get("/")))
@@ -390,6 +454,7 @@ def test_a_page_keeps_the_release_it_started_with(db: Path, tmp_path: Path,
         assert "week of 30 Mar 2025" in page.text.lower() or "30 Mar 2025" in page.text
         assert '<option value="2025-04-06"' not in page.text  # the pickers: release 1's weeks
         assert "Release 1 of the charts" in page.text
+        app.state.site.releases.settle(30)
         fresh = client.get("/")
         assert fresh.headers["starchart-release"] == "2"
         assert '<option value="2025-04-06"' in fresh.text
@@ -419,6 +484,26 @@ def test_concurrent_misses_for_one_page_are_computed_once(db: Path,
     assert [a.status_code for a in answers] == [200] * 20
     assert len({a.content for a in answers}) == 1
     assert calls == ["revelations"]
+
+
+def test_healthz_says_when_the_release_served_is_prepared(db: Path, tmp_path: Path) -> None:
+    """A readiness probe's word: the release served has what its pages share in memory;
+    a replaced release is no longer prepared (its memory is let go)."""
+    app = create_app(db)
+    with TestClient(app) as client:
+        first = app.state.site.releases.settle(30)
+        assert first.prepared.wait(30)
+        assert client.get("/healthz").json()["prepared"] is True
+        first.prepared.clear()
+        assert client.get("/healthz").json()["prepared"] is False
+        first.prepared.set()
+        api.import_netflix([one_week(tmp_path / "new", "2025-04-06",
+                                     [("Havoc", 1, 9_000_000)])], db=db)
+        second = app.state.site.releases.settle(30)
+        assert second.number == 2 and second.prepared.is_set()
+        assert not first.prepared.is_set()
+        health = client.get("/healthz").json()
+        assert health["release"] == 2 and health["prepared"] is True
 
 
 def test_searches_never_evict_pages(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -539,6 +624,10 @@ def test_the_site_answers_every_request_while_builds_and_imports_run(
     assert sorted(set(failures))[:5] == [] and answered[0] > 50
     last = kept(db)[-1]
     with httpx.Client(base_url=url, timeout=30) as http:
+        # the last release is prepared in the background once a request notices it
+        deadline = time.monotonic() + 60
+        while http.get("/healthz").json()["release"] != last and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert http.get("/healthz").json()["release"] == last
         assert http.get("/index.json?source=netflix").json()["week"] == "2025-04-13"
         assert http.get("/index.json?source=engine").json()["week"] == "2025-03-23"

@@ -42,7 +42,8 @@ def test_real_server_answers_concurrent_requests(live_server: str) -> None:
 
 def test_cached_answers_follow_a_reimport(tmp_path: Path) -> None:
     db = build_store(tmp_path)
-    with TestClient(create_app(db, cache=True)) as client:
+    app = create_app(db, cache=True)
+    with TestClient(app) as client:
         assert client.get("/index.json").json()["week"] == LATEST
         assert client.get("/index.json").json()["week"] == LATEST  # now from the cache
         newer = tmp_path / "more" / "all-weeks-global.tsv"
@@ -54,6 +55,8 @@ def test_cached_answers_follow_a_reimport(tmp_path: Path) -> None:
             encoding="utf-8",
         )
         api.import_netflix([newer], db=db)
+        assert client.get("/index.json").json()["week"] == LATEST  # while the new one is prepared
+        app.state.site.releases.settle(30)
         fresh = client.get("/index.json").json()
         assert fresh["week"] == "2025-04-06"
         assert fresh["lists"][0]["rows"][0]["show_title"] == "Havoc"

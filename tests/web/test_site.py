@@ -389,3 +389,4 @@ def test_healthz_names_the_release_it_serves_and_its_age(client: TestClient) -> 
     assert health["ok"] is True and health["sources"] == ["netflix"]
     assert isinstance(health["release"], int) and health["release"] >= 1
     assert 0 <= health["age_seconds"] < 3600 and health["published_at"].endswith("Z")
+    assert isinstance(health["prepared"], bool)

@@ -33,6 +33,7 @@ from starchart.web.responses import error_response
 from starchart.web.routes import register_routes
 from starchart.web.serving import GZIP_LEVEL, GZIP_MIN_BYTES, CachedResponses
 from starchart.web.site import DEFAULT_CACHE_BYTES, Site
+from starchart.web.static_files import MemoryStaticFiles
 
 log = logging.getLogger("starchart.web")
 
@@ -292,7 +293,7 @@ def create_app(
 
     register_routes(app)
     app.mount("/static/swagger-ui", StaticFiles(directory=str(SWAGGER_DIR)), name="swagger-ui")
-    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.mount("/static", MemoryStaticFiles(directory=STATIC_DIR), name="static")
     templates.env.globals["url"] = url_builder(app)
     for name in templates.env.list_templates(extensions=["html"]):
         # compiled now, not by the first page of each kind (a third of a second each,

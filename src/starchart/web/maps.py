@@ -9,7 +9,7 @@ Countries too small to see at 1:110m get a dot drawn on top.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -101,19 +101,35 @@ def map_svg(
         f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
         f'<use href="{SPRITE_URL}#geo-all" class="st-none"/>',
     ]
+    if small:  # no tooltips: the same shading recurs week after week, title after title
+        out.append(_small_countries(tuple(sorted(statuses.items()))))
+    else:
+        out.append(_countries(sorted(statuses.items()), small, details or {}))
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def _countries(statuses: Iterable[tuple[str, str]], small: bool,
+               said: Mapping[str, str]) -> str:
+    """The shaded countries of a map, then the dots drawn over them."""
+    shapes: list[str] = []
     dots: list[str] = []
-    said = details or {}
-    for iso2, status in sorted(statuses.items()):
+    for iso2, status in statuses:
         # a small map has no tooltips: up to 60 of them a page, so no words are looked up
         words = "" if small else said.get(iso2) or STATUS_WORDS.get(status, status)
         shape, dot = _country(iso2, status, small, words)
         if shape:
-            out.append(shape)
+            shapes.append(shape)
         if dot:
             dots.append(dot)
-    out += dots
-    out.append("</svg>")
-    return Markup("".join(out))
+    return "".join(shapes) + "".join(dots)
+
+
+@lru_cache(maxsize=1024)  # ~5 KB each
+def _small_countries(statuses: tuple[tuple[str, str], ...]) -> str:
+    """A small map's countries, written once per distinct shading (a run's weeks often
+    share one: the 24 weekly maps of a hit at #1 everywhere)."""
+    return _countries(statuses, True, {})
 
 
 @lru_cache(maxsize=8192)

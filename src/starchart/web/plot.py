@@ -125,8 +125,13 @@ def run_svg(
     def xs(slot: float) -> float:
         return left + (span / 2 if n == 1 else slot * step)
 
+    placed: dict[int, float] = {}  # each week's position, found once (a hit: 100+ asks)
+
     def x(i: int) -> float:
-        return xs(axis.slot(i))
+        found = placed.get(i)
+        if found is None:
+            found = placed[i] = xs(axis.slot(i))
+        return found
 
     def y(rank: int) -> float:
         return RANK_TOP + (rank - 1) * RANK_HEIGHT / 9
@@ -193,10 +198,11 @@ def run_svg(
             if len(segment) > 1:
                 coords = " ".join(f"{x(i):.1f},{y(r):.1f}" for i, r in segment)
                 out.append(f'<polyline points="{coords}"/>')
+        radius = 4 if step > 10 else 2.5
         for i, rank in points:
             week = first + dt.timedelta(weeks=i)
             out.append(
-                f'<circle cx="{x(i):.1f}" cy="{y(rank):.1f}" r="{4 if step > 10 else 2.5}">'
+                f'<circle cx="{x(i):.1f}" cy="{y(rank):.1f}" r="{radius}">'
                 f"<title>{_label(week)} · {said} · #{rank}</title></circle>"
             )
         out.append("</g>")

@@ -554,11 +554,13 @@ def register_routes(app: FastAPI) -> None:
 
     @app.get("/healthz", include_in_schema=False, name="healthz")
     def healthz(view: View) -> Response:
-        """The release served and its age, as JSON; 503 naming nothing of the machine when
-        there is none or it cannot be read (the server's log says why)."""
+        """The release served and its age, as JSON, and whether it is prepared (what its
+        pages share in memory: a readiness probe waits for that); 503 naming nothing of the
+        machine when there is none or it cannot be read (the server's log says why)."""
         try:
             charts = view.charts()
-            return json_response({"ok": True, **charts.release.public(), "sources": view.sources()})
+            return json_response({"ok": True, **charts.release.public(), "sources": view.sources(),
+                                  "prepared": view.prepared})
         except (releases.NoReleaseError, OSError, duckdb.Error) as exc:
             log.warning("health check: %s", exc)
             unpublished = isinstance(exc, releases.NoReleaseError)

@@ -7,6 +7,7 @@ rearrange it for display.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -71,18 +72,20 @@ def _tally(
     weeks: Iterable[Mapping[str, Any]],
 ) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
     """Per country: weeks in the Top 10, weeks at #1, best rank."""
-    in_top: dict[str, int] = {}
-    at_one: dict[str, int] = {}
+    weeks = list(weeks)
+    # counted in C (a hit's 24 weeks x 94 countries were ~1 ms of its page in Python)
+    in_top = Counter(c["iso2"] for w in weeks for c in w.get("in_top_10") or ())
+    at_one = Counter(c["iso2"] for w in weeks for c in w.get("at_1") or ())
     best: dict[str, int] = {}
     for w in weeks:
-        for c in w.get("in_top_10") or []:
-            code = c["iso2"]
-            in_top[code] = in_top.get(code, 0) + 1
-            if c.get("weekly_rank") is not None:
-                best[code] = min(best.get(code, 99), int(c["weekly_rank"]))
-        for c in w.get("at_1") or []:
-            at_one[c["iso2"]] = at_one.get(c["iso2"], 0) + 1
-    return in_top, at_one, best
+        for c in w.get("in_top_10") or ():
+            rank = c.get("weekly_rank")
+            if rank is not None:
+                code = c["iso2"]
+                old = best.get(code, 99)
+                rank = int(rank)
+                best[code] = rank if rank < old else old
+    return dict(in_top), dict(at_one), best
 
 
 def spread(entry: Mapping[str, Any], listed: Iterable[str]) -> dict[str, Any]:
