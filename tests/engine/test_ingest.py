@@ -442,6 +442,65 @@ def test_misnamed_compression_and_binary_refused(
     refused(tmp_db, tmp_path, catalog, csv_as_json, "line 1 is not a JSON object")
 
 
+
+@pytest.mark.parametrize(("suffix", "message"), [
+    ("csv.zst", "cut short"), ("jsonl.zst", "cut short"),
+    ("csv.gz", "end of GZIP stream"), ("ndjson.gz", "end of GZIP stream"),  # DuckDB's words
+])
+def test_compressed_file_cut_short_is_refused(
+    tmp_db: Path, tmp_path: Path, catalog: Path, suffix: str, message: str
+) -> None:
+    """A download or copy cut off mid-stream: its rows past the cut must not vanish silently
+    (DuckDB's zstd reader, and python-zstandard's stream reader, stop at the cut unasked)."""
+    import zstandard
+
+    plain = "\n".join([",".join(EVENT_FIELDS), *(
+        f"e{i},p{i % 7},f1,US,2025-03-30T12:00:00Z,{i}" for i in range(20_000))]) + "\n"
+    if not suffix.startswith("csv"):
+        plain = "".join(f'{{"event_id": "e{i}", "profile_id": "p1", "title_id": "f1", '
+                        f'"country": "US", "started_at": "2025-03-30T12:00:00Z", '
+                        f'"seconds_viewed": {i}}}\n' for i in range(20_000))
+    data = (gzip.compress(plain.encode()) if suffix.endswith(".gz")
+            else zstandard.ZstdCompressor().compress(plain.encode()))
+    whole = tmp_path / f"whole.{suffix}"
+    whole.write_bytes(data)
+    cut = tmp_path / f"cut.{suffix}"
+    cut.write_bytes(data[: len(data) // 2])
+    refused(tmp_db, tmp_path, catalog, cut, message)
+    assert api.ingest(events=[whole], db=tmp_db)["accepted"] == 20_000
+
+
+def spark_text_rows(path: Path) -> list[tuple[int, str]]:
+    """The records Spark's executors read from a ``.zst`` file (no Spark needed to ask)."""
+    from starchart.engine.spark_text import zstd_records
+
+    return list(zstd_records(str(path), "jsonl"))
+
+
+def test_zstd_file_of_several_frames_is_read_whole(
+    tmp_db: Path, tmp_path: Path, catalog: Path
+) -> None:
+    """Frames written one after another (appended logs) are one file of all their rows."""
+    import zstandard
+
+    first = write_events(tmp_path / "a.csv", [ev(event_id="a1"), ev(event_id="a2")])
+    lines = first.read_bytes().splitlines(keepends=True)
+    packer = zstandard.ZstdCompressor()
+    both = tmp_path / "both.csv.zst"
+    both.write_bytes(packer.compress(b"".join(lines[:2])) + packer.compress(lines[2]))
+    report = api.ingest(catalog=catalog, events=[both], db=tmp_db)
+    assert (report["read"], report["accepted"]) == (2, 2)
+    lines = [b'{"event_id": "j1", "profile_id": "p1", "title_id": "f1", "country": "US", '
+             b'"started_at": "2025-03-30T12:00:00Z", "seconds_viewed": 60}\n', b"[1, 2]\n"]
+    framed = tmp_path / "framed.jsonl.zst"
+    framed.write_bytes(packer.compress(lines[0]) + packer.compress(lines[1]))
+    report = api.ingest(events=[framed], db=tmp_db)
+    assert (report["read"], report["accepted"], report["by_reason"]["invalid_json"]) == (2, 1, 1)
+    assert spark_text_rows(framed) == [(1, lines[0].decode().strip()), (2, "[1, 2]")]
+    garbage = tmp_path / "garbage.csv.zst"
+    garbage.write_bytes(packer.compress(b"".join(lines)) + b"not zstd at all")
+    refused(tmp_db, tmp_path, catalog, garbage, "cannot be decompressed")
+
 def test_same_file_twice_counts_nothing_twice(
     tmp_db: Path, tmp_path: Path, catalog: Path
 ) -> None:

@@ -215,6 +215,34 @@ def _read_sample(path: Path, compression: Compression) -> tuple[bytes, bool]:
     return data[:SAMPLE_BYTES], len(data) <= SAMPLE_BYTES
 
 
+def _check_zstd_complete(path: Path) -> None:
+    """Refuse a ``.zst`` file whose last frame is cut short (an interrupted download or copy).
+
+    DuckDB's reader and python-zstandard's stream reader both stop quietly at the cut, so
+    every row after it would vanish unreported (gzip readers say so themselves). Each frame
+    is decompressed (output discarded) until the input ends; it must end on a frame's end.
+    """
+    decompressor = zstandard.ZstdDecompressor()
+    frame = decompressor.decompressobj()
+    pending = False  # input fed to a frame that has not ended
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 16), b""):
+                while block:
+                    frame.decompress(block)
+                    pending = not frame.eof
+                    block = frame.unused_data if frame.eof else b""
+                    if frame.eof:
+                        frame = decompressor.decompressobj()
+    except zstandard.ZstdError as exc:
+        raise InputFileError(f"{path}: cannot be decompressed ({exc})") from None
+    if pending:
+        raise InputFileError(
+            f"{path}: the zstd data is cut short (it ends in the middle of a frame), so the "
+            "rows after the cut are missing; fetch or copy the file again"
+        )
+
+
 def _sample_text(path: Path, fmt: Format, compression: Compression) -> tuple[str, bool]:
     data, complete = _read_sample(path, compression)
     label = {"csv": "CSV", "tsv": "TSV", "jsonl": "JSON Lines"}[fmt]
@@ -413,6 +441,9 @@ def inspect_file(
         raise FileNotFoundError(f"{path}: no such file")
     check_literal_path(path)
     fmt, compression = detect_format(path)
+    if compression == "zstd":
+        _read_sample(path, compression)  # (refuses a file that is not zstd data first)
+        _check_zstd_complete(path)
     arrow_types: tuple[pa.DataType, ...] = ()
     bom_line: str | None = None
     if fmt == "parquet":
