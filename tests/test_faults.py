@@ -184,3 +184,33 @@ def test_export_to_a_full_disk_leaves_no_empty_file(small_disk: Callable[[int], 
     assert starchart("export", "--db", str(db), "--out", str(out)).returncode == 0
     assert (out / "all-weeks-global.tsv").read_text().startswith("week\t")
     assert LATEST in (out / "all-weeks-global.tsv").read_text()
+
+
+def test_ingest_keeping_events_on_a_full_archive_disk(small_disk: Callable[[int], Path],
+                                                      tmp_path: Path) -> None:
+    """The store has room but the archive beside it (a link to another disk) does not: one
+    line naming the archive's file, nothing loaded, and the load works once there is room."""
+    disk = small_disk(1)
+    db = tmp_path / "engine.duckdb"
+    (tmp_path / "engine.events").symlink_to(disk)
+    (tmp_path / "catalog.csv").write_text(CATALOG)
+    events = tmp_path / "events.csv"
+    events.write_text("event_id,profile_id,title_id,country,started_at,seconds_viewed\n" + "".join(
+        f"e{i},p{i % 9},t{1 + i % 2},US,2025-03-{3 + i % 12:02d} 10:00:00,{600 + i}\n"
+        for i in range(3000)))
+    api.ingest(catalog=tmp_path / "catalog.csv", db=db)
+    filler = fill(disk)
+    line = one_line_error(starchart("ingest", str(events), "--keep-events", "--db", str(db)),
+                          "No space left on device", "free space")
+    assert f"cannot write {tmp_path / 'engine.events'}/" in line  # the full disk's file
+    assert "changed nothing" in line
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM ingested_files").fetchall() == [(0,)]
+        assert con.execute("SELECT count(*) FROM daily_viewing").fetchall() == [(0,)]
+    assert not list(disk.glob("week=*"))
+    filler.unlink()
+    done = starchart("ingest", str(events), "--keep-events", "--db", str(db), "--json")
+    assert done.returncode == 0, done.stderr
+    with duckdb.connect() as con:
+        kept = con.execute(f"SELECT count(*) FROM read_parquet('{disk}/week=*/*.parquet')")
+        assert kept.fetchall() == [(3000,)]

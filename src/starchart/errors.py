@@ -66,7 +66,8 @@ _OS_REASONS = {
     "Permission denied": errno.EACCES,
     "Input/output error": errno.EIO,
 }
-_FILE_IN_MESSAGE = re.compile(r'file "([^"]+)"')
+# (quoted as 'file "x"', or 'file \\"x\\"' inside the JSON of an async write's error)
+_FILE_IN_MESSAGE = re.compile(r'file \\?"([^"\\]+)\\?"')
 
 
 def write_failure(exc: BaseException, default_file: str) -> tuple[int, str, str] | None:

@@ -11,7 +11,9 @@ turned into text only to be parsed back. Every row carries ``source_file`` and t
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -30,6 +32,24 @@ def sql_string(value: str) -> str:
 def sql_ident(name: str) -> str:
     """A quoted SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, table: Any) -> Iterator[None]:
+    """``table`` (Arrow) visible to SQL as ``name`` for the block.
+
+    Inside a transaction a failed statement (a full disk...) aborts it, and DuckDB then
+    refuses even to unregister until it is rolled back: that refusal must not replace the
+    error that caused it (the caller's rollback drops the view anyway).
+    """
+    con.register(name, table)
+    try:
+        yield
+    except BaseException:
+        with suppress(duckdb.Error):
+            con.unregister(name)
+        raise
+    con.unregister(name)
 
 
 def utc_wall_time(ident: str) -> str:

@@ -44,6 +44,7 @@ from starchart.engine.catalog import (
 from starchart.engine.duckdb_reader import (
     csv_needs_serial_reader,
     read_into,
+    registered,
     sql_ident,
     sql_string,
 )
@@ -123,8 +124,7 @@ def _upsert_catalog(con: duckdb.DuckDBPyConnection, loaded: CatalogFile) -> dict
     Optional columns the file does not have keep their stored values (a film never keeps a
     season title).
     """
-    con.register("starchart_incoming_catalog", loaded.table)
-    try:
+    with registered(con, "starchart_incoming_catalog", loaded.table):
         known = con.execute(
             "SELECT count(*) FROM starchart_incoming_catalog i JOIN catalog c USING (title_id)"
         ).fetchone()
@@ -144,8 +144,6 @@ def _upsert_catalog(con: duckdb.DuckDBPyConnection, loaded: CatalogFile) -> dict
             f"INSERT INTO catalog ({columns}) SELECT {columns} FROM starchart_incoming_catalog "
             f"ON CONFLICT (title_id) DO UPDATE SET {', '.join(updates)}"
         )
-    finally:
-        con.unregister("starchart_incoming_catalog")
     updated = int(known[0]) if known else 0
     return {
         "path": str(loaded.path),
@@ -157,8 +155,7 @@ def _upsert_catalog(con: duckdb.DuckDBPyConnection, loaded: CatalogFile) -> dict
 
 def _mark_dirty_titles(con: duckdb.DuckDBPyConnection, loaded: CatalogFile) -> None:
     """Weeks with viewing of a title whose chart columns the new catalog changes are dirty."""
-    con.register("starchart_incoming_titles", loaded.table)
-    try:
+    with registered(con, "starchart_incoming_titles", loaded.table):
         changed = " OR ".join(
             f"i.{sql_ident(c)} IS DISTINCT FROM c.{sql_ident(c)}" for c in _CHART_COLUMNS
             if c != "season_title" or c in loaded.present_columns
@@ -170,8 +167,6 @@ def _mark_dirty_titles(con: duckdb.DuckDBPyConnection, loaded: CatalogFile) -> N
                                  JOIN catalog c USING (title_id) WHERE {changed})
             ON CONFLICT DO NOTHING"""
         )
-    finally:
-        con.unregister("starchart_incoming_titles")
 
 
 #: Memory one staged row needs, with what rolling it up needs, in DuckDB (measured, rounded up).
@@ -272,8 +267,7 @@ def _stage_archive(
     """Write the load's accepted rows to the archive's staging, partitioned by week."""
     paths = pa.table({"source_index": pa.array(range(len(infos)), pa.int32()),
                       "source_file": [str(info.path) for info in infos]})
-    con.register("starchart_load_files", paths)
-    try:
+    with registered(con, "starchart_load_files", paths):
         db_path, load_id = keep
         archive.stage_file(
             con,
@@ -284,8 +278,6 @@ def _stage_archive(
             ORDER BY a.source_index, a.source_row""",
             db_path, load_id, part,
         )
-    finally:
-        con.unregister("starchart_load_files")
 
 
 def _roll_up_part(
@@ -544,18 +536,14 @@ def _mark_invalid_json(con: duckdb.DuckDBPyConnection, info: InputFile) -> None:
                 details.append(invalid_json_detail(line))
     if not rows:
         return
-    con.register(
-        "starchart_bad_lines",
-        pa.table({"source_row": pa.array(rows, pa.int64()), "line": lines, "detail": details}),
-    )
-    try:
+    bad_lines = pa.table({"source_row": pa.array(rows, pa.int64()), "line": lines,
+                          "detail": details})
+    with registered(con, "starchart_bad_lines", bad_lines):
         con.execute(
             f"""UPDATE {_CLASSIFIED} SET reason = ?, detail = b.detail, bad_line = b.line
             FROM starchart_bad_lines b WHERE {_CLASSIFIED}.source_row = b.source_row""",
             [INVALID_JSON],
         )
-    finally:
-        con.unregister("starchart_bad_lines")
 
 
 def quarantine_rows(
