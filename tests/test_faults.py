@@ -214,3 +214,37 @@ def test_ingest_keeping_events_on_a_full_archive_disk(small_disk: Callable[[int]
     with duckdb.connect() as con:
         kept = con.execute(f"SELECT count(*) FROM read_parquet('{disk}/week=*/*.parquet')")
         assert kept.fetchall() == [(3000,)]
+
+
+def test_ingest_that_spills_onto_a_full_disk(small_disk: Callable[[int], Path],
+                                            tmp_path: Path) -> None:
+    """A load bigger than the memory limit spills beside the store; when that disk is full
+    the error is one line about the spill folder and the disk (not "the events file cannot
+    be read", not a traceback), nothing is loaded, and the load works once there is room."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    disk = small_disk(200)
+    db = disk / "engine.duckdb"
+    (tmp_path / "catalog.csv").write_text(CATALOG)
+    api.ingest(catalog=tmp_path / "catalog.csv", db=db)
+    n = 600_000
+    events = tmp_path / "events.parquet"
+    pq.write_table(pa.table({
+        "event_id": [f"e{i}" for i in range(n)], "profile_id": [f"p{i % 50_000}" for i in range(n)],
+        "title_id": ["t1", "t2"] * (n // 2), "country": ["US"] * n,
+        "started_at": pa.array([1_741_000_000_000_000 + i * 1_000_000 for i in range(n)],
+                               pa.timestamp("us")),
+        "seconds_viewed": pa.array([600 + i % 999 for i in range(n)], pa.int64())}), events)
+    filler = fill(disk)
+    line = one_line_error(starchart("ingest", str(events), "--memory-limit", "40MB",
+                                    "--db", str(db)), "No space left on device", "free space")
+    assert f"cannot write {disk / 'engine.duckdb.tmp'}" in line
+    assert "cannot be read" not in line
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM ingested_files").fetchall() == [(0,)]
+    filler.unlink()
+    done = starchart("ingest", str(events), "--memory-limit", "40MB", "--db", str(db), "--json")
+    assert done.returncode == 0, done.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT sum(events) FROM daily_viewing").fetchall() == [(n,)]

@@ -691,7 +691,9 @@ def as_write_error(exc: BaseException, store_path: Path,
     (naming the file, what to do, and ``note``); None for any other error."""
     if isinstance(exc, StoreWriteError):
         return exc
-    found = write_failure(exc, str(store_path))
+    from starchart.engine.resources import temp_directory
+
+    found = write_failure(exc, str(store_path), str(temp_directory(store_path)))
     if found is None:
         return None
     code, reason, filename = found

@@ -10,6 +10,7 @@ turned into text only to be parsed back. Every row carries ``source_file`` and t
 
 from __future__ import annotations
 
+import errno
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -19,6 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from starchart.engine.readers import DELIMITERS, InputFile, InputFileError
+from starchart.errors import write_failure
 
 #: Columns read with their Parquet type when ``typed``: the column and the check on the type.
 TYPED_COLUMNS = ("started_at", "seconds_viewed")
@@ -170,7 +172,12 @@ def csv_needs_serial_reader(con: duckdb.DuckDBPyConnection, info: InputFile) -> 
     return False
 
 
-def read_error(info: InputFile, exc: duckdb.Error) -> InputFileError:
+def read_error(info: InputFile, exc: duckdb.Error) -> Exception:
+    """The error of a failed read: the file named, or, when it was a write that failed (a
+    full disk under DuckDB's spill folder...), that error as it is, for the store to name."""
+    found = write_failure(exc, str(info.path))
+    if found is not None and found[0] in (errno.ENOSPC, errno.EDQUOT):
+        return exc
     lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()][:2]
     return InputFileError(
         f"{info.path}: cannot be read as {info.format.upper()}: {' '.join(lines)}"
