@@ -470,6 +470,20 @@ def test_compressed_file_cut_short_is_refused(
     assert api.ingest(events=[whole], db=tmp_db)["accepted"] == 20_000
 
 
+def test_bad_bytes_past_the_sample_refuse_the_file_saying_why(
+    tmp_db: Path, tmp_path: Path, catalog: Path
+) -> None:
+    """Text that stops being UTF-8 after the first 256 KB (checked up front) is refused by
+    the reader: the message must still say why and where, not only "CSV Error on Line"."""
+    lines = [",".join(EVENT_FIELDS)] + [
+        f"e{i},p1,f1,US,2025-03-30T12:00:00Z,60" for i in range(10_000)]
+    bad = tmp_path / "late.csv"
+    bad.write_bytes("\n".join(lines).encode() + b"\nz1,p\xff\xfe1,f1,US,2025-03-30T12:00:00Z,60\n")
+    refused(tmp_db, tmp_path, catalog, bad, "not utf-8 encoded")
+    with pytest.raises(ValueError, match="Line: 10002"):
+        api.ingest(events=[bad], db=tmp_db)
+
+
 def spark_text_rows(path: Path) -> list[tuple[int, str]]:
     """The records Spark's executors read from a ``.zst`` file (no Spark needed to ask)."""
     from starchart.engine.spark_text import zstd_records

@@ -178,9 +178,16 @@ def read_error(info: InputFile, exc: duckdb.Error) -> Exception:
     found = write_failure(exc, str(info.path))
     if found is not None and found[0] in (errno.ENOSPC, errno.EDQUOT):
         return exc
-    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()][:2]
+    # DuckDB's first paragraph says what and where ("CSV Error on Line: N", the line, then
+    # why); what follows (possible solutions, the reader's options) is about its own flags.
+    lines: list[str] = []
+    for line in str(exc).strip().splitlines():
+        if not line.strip():
+            break
+        line = line.strip()
+        lines.append(line if len(line) <= 160 else line[:157] + "...")
     return InputFileError(
-        f"{info.path}: cannot be read as {info.format.upper()}: {' '.join(lines)}"
+        f"{info.path}: cannot be read as {info.format.upper()}: {' '.join(lines[:4])}"
     )
 
 
