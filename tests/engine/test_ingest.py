@@ -381,6 +381,32 @@ def test_directories_and_globs(tmp_db: Path, tmp_path: Path, catalog: Path) -> N
         api.ingest(events=[empty], db=tmp_db)
 
 
+def test_a_folder_holding_the_store_never_reads_its_own_archive(
+    tmp_path: Path, catalog: Path
+) -> None:
+    """``ingest data/`` where data/ also holds the store: the events the store kept beside it
+    (``--keep-events``) are not new events; read again, those without an id counted twice."""
+    data = tmp_path / "data"
+    db = data / "starchart.duckdb"
+    write_events(data / "in" / "day1.csv", [ev(), ev("s1", profile_id="p2")])  # no event_id
+    first = api.ingest(catalog=catalog, events=[data], db=db)
+    assert first["accepted"] == 2 and list(archive_dir(db).glob("week=*/*.parquet"))
+    write_events(data / "in" / "day2.csv", [ev(profile_id="p3")])
+    second = api.ingest(events=[data], db=db)
+    assert [Path(f["path"]).name for f in second["files"]] == ["day1.csv", "day2.csv"]
+    assert (second["read"], second["accepted"], second["duplicates"]) == (3, 1, 2)
+    with store.opened(db, read_only=True) as con:
+        assert con.execute("SELECT sum(events) FROM daily_viewing").fetchone() == (3,)
+    kept = next(archive_dir(db).glob("week=*/*.parquet"))
+    for named in (archive_dir(db), kept, str(archive_dir(db) / "week=*" / "*.parquet")):
+        with pytest.raises(ValueError, match="where this store keeps the events") as err:
+            api.ingest(events=[named], db=db)
+        assert str(archive_dir(db)) in str(err.value)
+    other = tmp_path / "other.duckdb"  # another store may load it (reprocessing)
+    api.ingest(catalog=catalog, db=other)
+    assert api.ingest(events=[archive_dir(db)], db=other)["accepted"] == 3
+
+
 def refused(
     tmp_db: Path, tmp_path: Path, catalog: Path, bad: Path, message: str
 ) -> None:

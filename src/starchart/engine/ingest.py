@@ -364,6 +364,30 @@ def _find_duplicates(con: duckdb.DuckDBPyConnection) -> dict[int, int]:
     }
 
 
+def _events_paths(events: Sequence[str | Path], db_path: Path | None) -> list[Path]:
+    """The files ``events`` names (:func:`expand_paths`), never the store's own archive.
+
+    A folder that holds the store also holds the events ``keep_events`` kept beside it: those
+    rows were counted when they were loaded, and the ones without an ``event_id`` would be
+    counted again. Folders and patterns skip it; naming it (or a file or pattern in it) is
+    refused. Another store may load it (reprocessing).
+    """
+    found = expand_paths(events)
+    if db_path is None:
+        return found
+    own = archive.archive_dir(db_path).resolve()
+    for item in events:
+        named = Path(item).resolve()
+        if named == own or own in named.parents:
+            raise InputFileError(
+                f"{item}: inside {archive.archive_dir(db_path)}, where this store keeps the "
+                "events it accepted: they are counted already, and "
+                "loading them into the same store would count those without an event_id "
+                "again; to reprocess them, load them into another store"
+            )
+    return [p for p in found if own not in p.resolve().parents]
+
+
 def ingest_into(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -385,7 +409,8 @@ def ingest_into(
     if keep_events and db_path is None:
         raise ValueError("keeping events needs a store file: the archive is written beside it")
     loaded = read_catalog_file(Path(catalog).resolve()) if catalog is not None else None
-    infos = [inspect_file(p.resolve(), REQUIRED_EVENT_COLUMNS) for p in expand_paths(events)]
+    infos = [inspect_file(p.resolve(), REQUIRED_EVENT_COLUMNS)
+             for p in _events_paths(events, db_path)]
     digests = []
     for i, info in enumerate(infos):  # hashing a big load takes seconds: say so, file by file
         if progress is not None:
