@@ -510,6 +510,30 @@ def test_bad_bytes_past_the_sample_refuse_the_file_saying_why(
         api.ingest(events=[bad], db=tmp_db)
 
 
+def late_event_ids_jsonl(path: Path) -> Path:
+    """JSON Lines whose ``event_id`` key first appears past the 256 KB the readers sample:
+    4,000 id-less events, then the same id three times."""
+    line = ('{{{id}"profile_id": "p{i}", "title_id": "f1", "country": "US", '
+            '"started_at": "2025-03-30T12:00:00Z", "seconds_viewed": 60}}\n')
+    path.write_text("".join(line.format(id="", i=i) for i in range(4000))
+                    + "".join(line.format(id='"event_id": "late", ', i=i) for i in range(3)))
+    assert path.stat().st_size > 256 * 1024
+    return path
+
+
+def test_an_event_id_first_seen_past_the_sample_still_deduplicates(
+    tmp_db: Path, tmp_path: Path, catalog: Path
+) -> None:
+    """Any line of JSON Lines may carry any key: an id first given late is still an id."""
+    late = late_event_ids_jsonl(tmp_path / "late.jsonl")
+    report = api.ingest(catalog=catalog, events=[late], db=tmp_db)
+    assert (report["read"], report["accepted"], report["duplicates"]) == (4003, 4001, 2)
+    again = write_events(tmp_path / "again.csv", [ev(event_id="late")])
+    assert api.ingest(events=[again], db=tmp_db)["duplicates"] == 1
+    with store.opened(tmp_db, read_only=True) as con:
+        assert con.execute("SELECT sum(events) FROM daily_viewing").fetchone() == (4001,)
+
+
 def spark_text_rows(path: Path) -> list[tuple[int, str]]:
     """The records Spark's executors read from a ``.zst`` file (no Spark needed to ask)."""
     from starchart.engine.spark_text import zstd_records

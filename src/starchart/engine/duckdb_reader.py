@@ -99,7 +99,7 @@ def duckdb_select(
         source = f"read_parquet({path}, file_row_number=true)"
         row = "file_row_number + 1"
     elif info.format == "jsonl":
-        present = [c for c in wanted if c in info.columns]
+        present = [c for c in wanted if info.may_have(c)]
         spec = ", ".join(f"{sql_string(c)}: 'VARCHAR'" for c in present) or "'_': 'VARCHAR'"
         source = (
             f"read_json({path}, format='newline_delimited', columns={{{spec}}}, "
@@ -136,7 +136,7 @@ def duckdb_select(
         ident = sql_ident(col)
         kind = types.get(col)
         as_typed = _typed(col, kind) if typed and kind is not None else None
-        if col not in info.columns:
+        if not info.may_have(col):
             expr = "CAST(NULL AS VARCHAR)"
         elif as_typed is not None:
             expr = as_typed

@@ -91,6 +91,13 @@ class InputFile:
     def name(self) -> str:
         return str(self.path)
 
+    def may_have(self, column: str) -> bool:
+        """Whether a reader should ask this file for ``column``: a CSV/TSV header or a
+        Parquet schema lists every column, but any line of JSON Lines may carry any key
+        (``columns`` holds only those of the sampled lines; one first given past the sample,
+        such as a late ``event_id``, must still be read)."""
+        return self.format == "jsonl" or column in self.columns
+
 
 def supported_suffixes() -> str:
     """For messages: the extensions starchart reads."""
