@@ -248,3 +248,57 @@ def test_ingest_that_spills_onto_a_full_disk(small_disk: Callable[[int], Path],
     assert done.returncode == 0, done.stderr
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT sum(events) FROM daily_viewing").fetchall() == [(n,)]
+
+
+def _store_figures(db: Path) -> tuple[object, ...]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return tuple(con.execute(sql).fetchall()[0] for sql in (
+            "SELECT count(*), coalesce(sum(read), 0), coalesce(sum(accepted), 0) "
+            "FROM ingested_files",
+            "SELECT coalesce(sum(events), 0), coalesce(sum(seconds_viewed), 0) FROM daily_viewing",
+            "SELECT count(*) FROM event_fingerprints"))
+
+
+@pytest.mark.parametrize("after_seconds", [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0])
+def test_ctrl_c_during_an_ingest_keeping_events(tmp_path: Path, after_seconds: float) -> None:
+    """Ctrl-C at any moment of an ingest: no traceback (DuckDB turns it into 'RuntimeError:
+    Query interrupted'), the store as before or as after, and the events archive holding
+    exactly the committed loads (an interrupted COMMIT that took effect lost its archive)."""
+    import signal
+    import time
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    db = tmp_path / "engine.duckdb"
+    (tmp_path / "catalog.csv").write_text(CATALOG)
+    api.ingest(catalog=tmp_path / "catalog.csv", db=db)
+    n = 400_000
+    events = []
+    for part in range(2):
+        events.append(tmp_path / f"events-{part}.parquet")
+        pq.write_table(pa.table({
+            "event_id": [f"e{part}-{i}" for i in range(n)],
+            "profile_id": [f"p{i % 50_000}" for i in range(n)],
+            "title_id": ["t1", "t2"] * (n // 2), "country": ["US", "FR", "DE", "JP"] * (n // 4),
+            "started_at": pa.array([1_741_000_000_000_000 + i * 4_000_000 for i in range(n)],
+                                   pa.timestamp("us")),
+            "seconds_viewed": pa.array([600 + i % 999 for i in range(n)], pa.int64())}),
+            events[-1])
+    before = _store_figures(db)
+    run = subprocess.Popen([sys.executable, "-m", "starchart.cli", "ingest", *map(str, events),
+                            "--keep-events", "--db", str(db)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(after_seconds)
+    run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=300)
+    assert "Traceback" not in err, err
+    now = _store_figures(db)
+    if now == before:  # interrupted before its commit: nothing of it kept anywhere
+        assert not list(tmp_path.glob("engine.events/week=*/*.parquet"))
+        return
+    assert now[0] == (2, 2 * n, 2 * n) and now[1][0] == 2 * n  # as after: all of it
+    with duckdb.connect() as con:
+        kept = con.execute("SELECT count(*) FROM read_parquet("
+                           f"'{tmp_path}/engine.events/week=*/*.parquet')").fetchall()
+    assert kept == [(2 * n,)]

@@ -701,6 +701,10 @@ def as_write_error(exc: BaseException, store_path: Path,
                            code=code, filename=filename)
 
 
+#: What DuckDB's Python client raises (as a RuntimeError) when Ctrl-C stops a query.
+_INTERRUPTED = "Query interrupted"
+
+
 @contextmanager
 def opened(
     db: str | os.PathLike[str] | None = None,
@@ -720,6 +724,12 @@ def opened(
         if failed is None or failed is exc:
             raise
         raise failed from exc
+    except RuntimeError as exc:
+        # Ctrl-C during a query: DuckDB ends the query with this, not KeyboardInterrupt
+        # (the caller's transaction has rolled back); let it end the command as Ctrl-C does.
+        if str(exc) == _INTERRUPTED:
+            raise KeyboardInterrupt from exc
+        raise
     finally:
         con.close()
 

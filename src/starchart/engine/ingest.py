@@ -491,8 +491,8 @@ def ingest_into(
                             [load_id, keep is not None])
             timings["merge"] += time.perf_counter() - step
     except BaseException:
-        if keep is not None:
-            archive.discard(keep[0], load_id)
+        if keep is not None:  # (a COMMIT interrupted by Ctrl-C may have taken effect)
+            archive.settle(con, keep[0], load_id)
         raise
     finally:
         con.execute("RESET preserve_insertion_order")
