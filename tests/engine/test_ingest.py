@@ -736,10 +736,10 @@ def test_progress_names_every_file_while_hashing_and_reading(
     tmp_db: Path, tmp_path: Path, catalog: Path
 ) -> None:
     """The bar never stands still over a step it does not name: each file is named while it
-    is fingerprinted and while it is read, counts never go back within a pass, and the load
-    ends at its total."""
+    is fingerprinted and while it is read, then each pass over the load's rows, counts never
+    go back within a pass, and the load ends at its total."""
     paths = [write_events(tmp_path / f"part-{n}.parquet", [ev(event_id=f"e{n}")])
-             for n in range(3)]
+             for n in range(4)]
     calls: list[tuple[str, int, int]] = []
     api.ingest(catalog=catalog, events=paths, db=tmp_db,
                progress=lambda *args: calls.append(args))
@@ -747,7 +747,11 @@ def test_progress_names_every_file_while_hashing_and_reading(
     for path in paths:
         assert said.index(f"fingerprinting {path.name}") < said.index(f"reading {path.name}")
     for step in ("fingerprinting", "reading"):
-        done = [c[1] for c in calls if c[0].startswith(step)]
-        assert done == [0, 1, 2], step
-    assert all(c[2] == 3 for c in calls)
-    assert calls[-1] == ("ingested", 3, 3)
+        steps = [c[1:] for c in calls if c[0].startswith(step)]
+        assert steps == [(0, 4), (1, 4), (2, 4), (3, 4)], step
+    settle = [c for c in calls if c[0] in ("finding duplicates", "rolling up days",
+                                           "summing viewing per profile and title")]
+    assert settle == [("finding duplicates", 0, 3), ("rolling up days", 1, 3),
+                      ("summing viewing per profile and title", 2, 3)]
+    assert said.index("finding duplicates") > said.index(f"reading {paths[-1].name}")
+    assert calls[-1] == ("ingested", 4, 4)

@@ -116,14 +116,10 @@ def test_rollups_equal_a_direct_aggregation_of_the_events(
     assert rollups(db) == oracle(all_loads)
 
 
-def test_a_load_rolled_up_in_parts_equals_one_part(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A big load is settled a few files at a time (to stay within memory): ids repeated in a
-    later part are still duplicates, and the rollups are the same as in one part."""
+def test_a_load_of_many_files_is_settled_once(tmp_path: Path) -> None:
+    """A load of several files is de-duplicated and rolled up in one pass: ids repeated in a
+    later file are duplicates, the rollups equal the oracle's, and the load is one run."""
     import random
-
-    from starchart.engine import ingest
 
     rng = random.Random(8)
     rows = [[{"event_id": rng.choice([None, f"e{rng.randrange(30)}"]),
@@ -133,18 +129,17 @@ def test_a_load_rolled_up_in_parts_equals_one_part(
                   tzinfo=dt.UTC),
               "seconds_viewed": rng.choice([1, 60, 3600])} for _ in range(25)]
             for _ in range(6)]
-    # About one file a part, and a last part far smaller than the others: the parts of one
-    # load still become one run (a small last part must not leave them for a later load).
     rows[-1] = rows[-1][:3]
     catalog = write_catalog(tmp_path / "catalog.csv")
     (files,) = write_loads(tmp_path, [rows])
-    monkeypatch.setattr(ingest, "rows_per_part", lambda con: 30)
-    report = api.ingest(catalog=catalog, events=files, db=tmp_path / "parts.duckdb")
-    assert rollups(tmp_path / "parts.duckdb") == oracle([rows])
+    report = api.ingest(catalog=catalog, events=files, db=tmp_path / "many.duckdb")
+    assert rollups(tmp_path / "many.duckdb") == oracle([rows])
     assert report["accepted"] + report["duplicates"] == 128 and report["duplicates"] > 10
-    with store.opened(tmp_path / "parts.duckdb", read_only=True) as con:
+    days = {r["started_at"].date() for file in rows for r in file}
+    assert report["rollup"]["days"] <= len(days)  # each day merged once, not once per file
+    with store.opened(tmp_path / "many.duckdb", read_only=True) as con:
         runs = con.execute("SELECT count(DISTINCT run) FROM profile_title_runs").fetchall()
-    assert runs == [(1,)]  # the parts' runs were merged at the end of the load
+    assert runs == [(1,)]
 
 
 @settings(max_examples=8, deadline=None,

@@ -11,9 +11,16 @@ reason, file and row; good rows are rolled up into the load's partial aggregates
 De-duplication keeps a 128-bit fingerprint (md5) of every accepted ``event_id`` in
 ``event_fingerprints``. After the files are read, one pass over the load's fingerprints
 (:func:`starchart.engine.validate.duplicate_rows`, compiled for DuckDB) finds the rows whose
-id an earlier row of the load or an earlier load has; a file that had any is rolled up again
-without them. A file whose content was loaded before (sha256, under any name) counts whole as
-duplicates. So ``read = accepted + quarantined + duplicates`` for every file and load.
+id an earlier row of the load or an earlier load has, and the rest are rolled up. A file whose
+content was loaded before (sha256, under any name) counts whole as duplicates. So
+``read = accepted + quarantined + duplicates`` for every file and load.
+
+A load of any size is settled in that one pass: the staged rows, the de-duplication and the
+rollups are DuckDB tables and operators that spill to the temp folder beyond the memory
+limit (:mod:`starchart.engine.resources`), so memory stays bounded without splitting the
+load. (Settling a big load in memory-sized parts was measured slower: each part probed every
+fingerprint stored before it, the earlier parts' included, so the probes grew with the
+square of the load, and the parts' days were merged once per part.)
 """
 
 from __future__ import annotations
@@ -81,7 +88,6 @@ _ROWS = "starchart_load_rows"
 _KEYS = "starchart_load_keys"
 _KNOWN = "starchart_known_keys"
 _DUPES = "starchart_load_dupes"
-_PROFILE_ROWS = "starchart_load_profile_rows"
 _COUNTRIES = "starchart_countries"
 #: The chart-relevant catalog columns: changing one of a title with viewing dirties its weeks.
 _CHART_COLUMNS = ("show_title", "season_title", "kind", "original_language",
@@ -169,23 +175,6 @@ def _mark_dirty_titles(con: duckdb.DuckDBPyConnection, loaded: CatalogFile) -> N
         )
 
 
-#: Memory one staged row needs, with what rolling it up needs, in DuckDB (measured, rounded up).
-_BYTES_PER_STAGED_ROW = 250
-
-
-def rows_per_part(con: duckdb.DuckDBPyConnection) -> int:
-    """How many rows a part of a load may stage: what the memory limit holds, at least 1M."""
-    limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
-    units = {"B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12, "KIB": 1 << 10,
-             "MIB": 1 << 20, "GIB": 1 << 30, "TIB": 1 << 40}
-    number, _, unit = str(limit).strip().partition(" ")
-    try:
-        size = float(number) * units.get(unit.upper() or "B", 1)
-    except ValueError:
-        return 16_000_000
-    return max(1_000_000, int(size // _BYTES_PER_STAGED_ROW))
-
-
 def _stage_file(
     con: duckdb.DuckDBPyConnection,
     info: InputFile,
@@ -195,10 +184,10 @@ def _stage_file(
     *,
     parallel: bool,
     keep: bool,
-) -> int:
+) -> None:
     """Read and classify one file into the load's ``_ROWS`` (each row written once: its
     reason, and for countable rows the validated values and the id's fingerprint); count
-    its rows by reason; quarantine its bad rows. Return how many countable rows it staged.
+    its rows by reason; quarantine its bad rows.
 
     Bad rows are rare: only a file that has some is read a second time, for them alone,
     with the values as read (text) and the detail of each reason.
@@ -229,7 +218,6 @@ def _stage_file(
         counts = {None: counts.get(None, 0), **_quarantine_file(con, info, classify_sql,
                                                                 parallel=parallel)}
     count_rows(files, [(index, reason, False, int(n)) for reason, n in counts.items()])
-    return int(counts.get(None, 0))
 
 
 def _quarantine_file(
@@ -261,8 +249,7 @@ def _quarantine_file(
 
 
 def _stage_archive(
-    con: duckdb.DuckDBPyConnection, infos: Sequence[InputFile], keep: tuple[Path, str],
-    part: int,
+    con: duckdb.DuckDBPyConnection, infos: Sequence[InputFile], keep: tuple[Path, str]
 ) -> None:
     """Write the load's accepted rows to the archive's staging, partitioned by week."""
     paths = pa.table({"source_index": pa.array(range(len(infos)), pa.int32()),
@@ -276,28 +263,28 @@ def _stage_archive(
                 CAST(date_trunc('week', a.started_at) AS DATE) + 6 AS week
             FROM {_ACCEPTED} a JOIN starchart_load_files f USING (source_index)
             ORDER BY a.source_index, a.source_row""",
-            db_path, load_id, part,
+            db_path, load_id, 0,
         )
 
 
-def _roll_up_part(
+def _settle(
     con: duckdb.DuckDBPyConnection,
     infos: Sequence[InputFile],
     files: list[dict[str, Any]],
     keep: tuple[Path, str] | None,
-    part: int,
-    merged: dict[str, int],
     timings: dict[str, float],
-    *,
-    last: bool,
-) -> None:
-    """Settle the staged rows of a part of the load: find their duplicates (against the store,
-    earlier parts included), keep the new fingerprints, roll the rest up, empty the stage.
+    progress: Progress | None,
+) -> dict[str, int]:
+    """Settle the load's staged rows: find their duplicates (within the load and against the
+    store), keep the new fingerprints, roll the rest up into the days they touch and one
+    profile x title run, and archive them if asked. Returns the rollup's figures.
 
-    A big load is settled in parts so that the staged rows stay within the memory limit. Its
-    days are merged part by part (a day's rollup is small); its profile x title summary is
-    summed once for the whole load (see :func:`_roll_up_profiles`).
-    """
+    Each step is a pass over every staged row (minutes for 100M events): each is reported."""
+    def say(i: int, what: str) -> None:
+        if progress is not None:
+            progress(what, i, 3)
+
+    say(0, "finding duplicates")
     step = time.perf_counter()
     duplicates = _find_duplicates(con)
     for i, n in duplicates.items():
@@ -310,37 +297,21 @@ def _roll_up_part(
     con.execute(f"INSERT INTO event_fingerprints SELECT fingerprint FROM {_ACCEPTED} "
                 "WHERE fingerprint IS NOT NULL")
     timings["duplicates"] += time.perf_counter() - step
+    say(1, "rolling up days")
     step = time.perf_counter()
-    merged["days"] += rollup.add_daily(con, _ACCEPTED)
+    days = rollup.add_daily(con, _ACCEPTED)
     if keep is not None:
-        _stage_archive(con, infos, keep, part)
+        _stage_archive(con, infos, keep)
     timings["merge"] += time.perf_counter() - step
+    say(2, "summing viewing per profile and title")
     step = time.perf_counter()
-    merged["profile_title_rows"] += _roll_up_profiles(con, part=part, last=last)
+    rows = rollup.append_profile_run(con, _ACCEPTED)
     timings["profiles"] += time.perf_counter() - step
     for name in (_ACCEPTED, _KEYS, _KNOWN):
         con.execute(f"DROP VIEW IF EXISTS {name}")
     con.execute(f"DROP TABLE IF EXISTS {_DUPES}")
-    con.execute(f"DELETE FROM {_ROWS}")
-
-
-def _roll_up_profiles(con: duckdb.DuckDBPyConnection, *, part: int, last: bool) -> int:
-    """Add the load's profile x title summary to the store as one run; return its rows.
-
-    A load of one part is summed straight from its accepted rows. A bigger one keeps each
-    part's accepted rows (four columns) until the last, then sums them in one aggregation,
-    which DuckDB spills to disk as needed: summing each part and then merging the parts'
-    sums added up nearly twice the rows (most profile x title pairs of a part are new).
-    """
-    if last and part == 0:
-        return rollup.append_profile_run(con, _ACCEPTED)
-    con.execute(f"INSERT INTO {_PROFILE_ROWS} SELECT profile_id, title_id, started_at, "
-                f"seconds_viewed FROM {_ACCEPTED}")
-    if not last:
-        return 0
-    rows = rollup.append_profile_run(con, _PROFILE_ROWS)
-    con.execute(f"DROP TABLE {_PROFILE_ROWS}")
-    return rows
+    con.execute(f"DROP TABLE {_ROWS}")
+    return {"days": days, "profile_title_rows": rows}
 
 
 def _drop_classified(con: duckdb.DuckDBPyConnection) -> None:
@@ -429,7 +400,6 @@ def ingest_into(
     keep = (db_path, load_id) if keep_events and db_path is not None else None
     files = [new_figures(info, digest) for info, digest in zip(infos, digests, strict=True)]
     timings = {"read_and_classify": 0.0, "duplicates": 0.0, "merge": 0.0, "profiles": 0.0}
-    part_rows = rows_per_part(con)
     cache = _COMPILED
     catalog_figures: dict[str, Any] | None = None
     # Row numbers travel with the rows, so DuckDB need not keep scan order (much faster).
@@ -447,14 +417,7 @@ def ingest_into(
                 title_id VARCHAR, country VARCHAR, started_at TIMESTAMP,
                 seconds_viewed BIGINT{event_id})"""
             )
-            con.execute(
-                f"""CREATE OR REPLACE TEMP TABLE {_PROFILE_ROWS} (profile_id VARCHAR,
-                title_id VARCHAR, started_at TIMESTAMP, seconds_viewed BIGINT)"""
-            )
             seen: dict[str, int] = {}
-            staged = 0
-            merged = {"days": 0, "profile_title_rows": 0}
-            part = 0
             for i, (info, digest, slow) in enumerate(zip(infos, digests, serial, strict=True)):
                 if progress is not None:
                     progress(f"reading {info.path.name}", i, len(infos))
@@ -468,22 +431,13 @@ def ingest_into(
                     mark_already_loaded(files[i], earlier)
                     continue
                 seen[digest] = i
-                staged += _stage_file(con, info, i, files, cache, parallel=not slow,
-                                      keep=keep is not None)
+                _stage_file(con, info, i, files, cache, parallel=not slow,
+                            keep=keep is not None)
                 _drop_classified(con)
                 timings["read_and_classify"] += time.perf_counter() - step
-                if staged >= part_rows:  # roll this part up before staging more
-                    if progress is not None:
-                        progress(f"rolling up part {part + 1}", i + 1, len(infos))
-                    _roll_up_part(con, infos, files, keep, part, merged, timings, last=False)
-                    part, staged = part + 1, 0
-            if progress is not None:
-                progress("rolling up", len(infos), len(infos))
-            _roll_up_part(con, infos, files, keep, part, merged, timings, last=True)
+            merged = _settle(con, infos, files, keep, timings, progress)
             step = time.perf_counter()
             rollup.compact_runs(con)
-            for name in (_ROWS, _PROFILE_ROWS):
-                con.execute(f"DROP TABLE IF EXISTS {name}")
             for entry in files:
                 _record_file(con, entry)
             if infos:
