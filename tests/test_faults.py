@@ -184,3 +184,121 @@ def test_export_to_a_full_disk_leaves_no_empty_file(small_disk: Callable[[int], 
     assert starchart("export", "--db", str(db), "--out", str(out)).returncode == 0
     assert (out / "all-weeks-global.tsv").read_text().startswith("week\t")
     assert LATEST in (out / "all-weeks-global.tsv").read_text()
+
+
+def test_ingest_keeping_events_on_a_full_archive_disk(small_disk: Callable[[int], Path],
+                                                      tmp_path: Path) -> None:
+    """The store has room but the archive beside it (a link to another disk) does not: one
+    line naming the archive's file, nothing loaded, and the load works once there is room."""
+    disk = small_disk(1)
+    db = tmp_path / "engine.duckdb"
+    (tmp_path / "engine.events").symlink_to(disk)
+    (tmp_path / "catalog.csv").write_text(CATALOG)
+    events = tmp_path / "events.csv"
+    events.write_text("event_id,profile_id,title_id,country,started_at,seconds_viewed\n" + "".join(
+        f"e{i},p{i % 9},t{1 + i % 2},US,2025-03-{3 + i % 12:02d} 10:00:00,{600 + i}\n"
+        for i in range(3000)))
+    api.ingest(catalog=tmp_path / "catalog.csv", db=db)
+    filler = fill(disk)
+    line = one_line_error(starchart("ingest", str(events), "--keep-events", "--db", str(db)),
+                          "No space left on device", "free space")
+    assert f"cannot write {tmp_path / 'engine.events'}/" in line  # the full disk's file
+    assert "changed nothing" in line
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM ingested_files").fetchall() == [(0,)]
+        assert con.execute("SELECT count(*) FROM daily_viewing").fetchall() == [(0,)]
+    assert not list(disk.glob("week=*"))
+    filler.unlink()
+    done = starchart("ingest", str(events), "--keep-events", "--db", str(db), "--json")
+    assert done.returncode == 0, done.stderr
+    with duckdb.connect() as con:
+        kept = con.execute(f"SELECT count(*) FROM read_parquet('{disk}/week=*/*.parquet')")
+        assert kept.fetchall() == [(3000,)]
+
+
+def test_ingest_that_spills_onto_a_full_disk(small_disk: Callable[[int], Path],
+                                            tmp_path: Path) -> None:
+    """A load bigger than the memory limit spills beside the store; when that disk is full
+    the error is one line about the spill folder and the disk (not "the events file cannot
+    be read", not a traceback), nothing is loaded, and the load works once there is room."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    disk = small_disk(200)
+    db = disk / "engine.duckdb"
+    (tmp_path / "catalog.csv").write_text(CATALOG)
+    api.ingest(catalog=tmp_path / "catalog.csv", db=db)
+    n = 600_000
+    events = tmp_path / "events.parquet"
+    pq.write_table(pa.table({
+        "event_id": [f"e{i}" for i in range(n)], "profile_id": [f"p{i % 50_000}" for i in range(n)],
+        "title_id": ["t1", "t2"] * (n // 2), "country": ["US"] * n,
+        "started_at": pa.array([1_741_000_000_000_000 + i * 1_000_000 for i in range(n)],
+                               pa.timestamp("us")),
+        "seconds_viewed": pa.array([600 + i % 999 for i in range(n)], pa.int64())}), events)
+    filler = fill(disk)
+    line = one_line_error(starchart("ingest", str(events), "--memory-limit", "40MB",
+                                    "--db", str(db)), "No space left on device", "free space")
+    assert f"cannot write {disk / 'engine.duckdb.tmp'}" in line
+    assert "cannot be read" not in line
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM ingested_files").fetchall() == [(0,)]
+    filler.unlink()
+    done = starchart("ingest", str(events), "--memory-limit", "40MB", "--db", str(db), "--json")
+    assert done.returncode == 0, done.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT sum(events) FROM daily_viewing").fetchall() == [(n,)]
+
+
+def _store_figures(db: Path) -> tuple[object, ...]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return tuple(con.execute(sql).fetchall()[0] for sql in (
+            "SELECT count(*), coalesce(sum(read), 0), coalesce(sum(accepted), 0) "
+            "FROM ingested_files",
+            "SELECT coalesce(sum(events), 0), coalesce(sum(seconds_viewed), 0) FROM daily_viewing",
+            "SELECT count(*) FROM event_fingerprints"))
+
+
+@pytest.mark.parametrize("after_seconds", [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0])
+def test_ctrl_c_during_an_ingest_keeping_events(tmp_path: Path, after_seconds: float) -> None:
+    """Ctrl-C at any moment of an ingest: no traceback (DuckDB turns it into 'RuntimeError:
+    Query interrupted'), the store as before or as after, and the events archive holding
+    exactly the committed loads (an interrupted COMMIT that took effect lost its archive)."""
+    import signal
+    import time
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    db = tmp_path / "engine.duckdb"
+    (tmp_path / "catalog.csv").write_text(CATALOG)
+    api.ingest(catalog=tmp_path / "catalog.csv", db=db)
+    n = 400_000
+    events = []
+    for part in range(2):
+        events.append(tmp_path / f"events-{part}.parquet")
+        pq.write_table(pa.table({
+            "event_id": [f"e{part}-{i}" for i in range(n)],
+            "profile_id": [f"p{i % 50_000}" for i in range(n)],
+            "title_id": ["t1", "t2"] * (n // 2), "country": ["US", "FR", "DE", "JP"] * (n // 4),
+            "started_at": pa.array([1_741_000_000_000_000 + i * 4_000_000 for i in range(n)],
+                                   pa.timestamp("us")),
+            "seconds_viewed": pa.array([600 + i % 999 for i in range(n)], pa.int64())}),
+            events[-1])
+    before = _store_figures(db)
+    run = subprocess.Popen([sys.executable, "-m", "starchart.cli", "ingest", *map(str, events),
+                            "--keep-events", "--db", str(db)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(after_seconds)
+    run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=300)
+    assert "Traceback" not in err, err
+    now = _store_figures(db)
+    if now == before:  # interrupted before its commit: nothing of it kept anywhere
+        assert not list(tmp_path.glob("engine.events/week=*/*.parquet"))
+        return
+    assert now[0] == (2, 2 * n, 2 * n) and now[1][0] == 2 * n  # as after: all of it
+    with duckdb.connect() as con:
+        kept = con.execute("SELECT count(*) FROM read_parquet("
+                           f"'{tmp_path}/engine.events/week=*/*.parquet')").fetchall()
+    assert kept == [(2 * n,)]

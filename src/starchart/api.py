@@ -79,7 +79,8 @@ def export(
     Netflix charts are written as published unless ``round_to`` is given.
     """
     with open(db) as charts:  # the current release: a writer at work does not stop it
-        chosen = source or store.default_source(charts.con)
+        # (a source the store lacks is an error: its empty files would replace an export)
+        chosen = charts._source(source)
         unit = round_to
         if unit is None and chosen == store.ENGINE_SOURCE:
             unit = DEFAULT_ROUND_TO

@@ -73,14 +73,16 @@ def ingest(
     """
     from starchart.engine.archive import keep_events_default
     from starchart.engine.ingest import ingest_into
-    from starchart.engine.resources import configure
+    from starchart.engine.resources import configure, within_memory_limit
 
     paths = [events] if isinstance(events, str | Path) else list(events or ())
     path = store.resolve_db_path(db)
     with store.opened(db, progress=progress) as con:
         limit = configure(con, path, memory_limit)
-        report = ingest_into(con, catalog=catalog, events=paths, db_path=path,
-                             keep_events=keep_events_default(keep_events), progress=progress)
+        with within_memory_limit(limit):
+            report = ingest_into(con, catalog=catalog, events=paths, db_path=path,
+                                 keep_events=keep_events_default(keep_events),
+                                 progress=progress)
     return {"db": str(path), **report, "memory_limit": limit}
 
 

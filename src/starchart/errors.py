@@ -66,12 +66,21 @@ _OS_REASONS = {
     "Permission denied": errno.EACCES,
     "Input/output error": errno.EIO,
 }
-_FILE_IN_MESSAGE = re.compile(r'file "([^"]+)"')
+# (quoted as 'file "x"', or 'file \\"x\\"' inside the JSON of an async write's error)
+_FILE_IN_MESSAGE = re.compile(r'file \\?"([^"\\]+)\\?"')
 
 
-def write_failure(exc: BaseException, default_file: str) -> tuple[int, str, str] | None:
+# DuckDB's words when what it spills beyond its memory limit no longer fits its temp folder,
+# whose size limit (max_temp_directory_size) is by default the free space of that disk.
+_SPILL_FULL = "failed to offload data block"
+
+
+def write_failure(
+    exc: BaseException, default_file: str, spill_folder: str | None = None
+) -> tuple[int, str, str] | None:
     """``(errno, reason, file)`` when ``exc`` is a failed write (an OSError of that kind, or
-    a DuckDB error quoting one), else None."""
+    a DuckDB error quoting one, or DuckDB's spill to ``spill_folder`` finding no room),
+    else None."""
     if isinstance(exc, WriteFailed):
         return exc.errno or errno.EIO, str(exc), exc.filename or default_file
     if isinstance(exc, OSError) and exc.errno in _OS_REASONS.values():
@@ -81,6 +90,9 @@ def write_failure(exc: BaseException, default_file: str) -> tuple[int, str, str]
     if isinstance(exc, OSError) or type(exc).__module__.split(".")[0] not in ("duckdb",
                                                                                 "_duckdb"):
         return None
+    if _SPILL_FULL in text:
+        return (errno.ENOSPC, "No space left on device for what DuckDB spills beyond its "
+                "memory limit (a bigger memory limit spills less)", spill_folder or default_file)
     for words, code in _OS_REASONS.items():
         if words in text:
             named = _FILE_IN_MESSAGE.search(text)

@@ -691,12 +691,18 @@ def as_write_error(exc: BaseException, store_path: Path,
     (naming the file, what to do, and ``note``); None for any other error."""
     if isinstance(exc, StoreWriteError):
         return exc
-    found = write_failure(exc, str(store_path))
+    from starchart.engine.resources import temp_directory
+
+    found = write_failure(exc, str(store_path), str(temp_directory(store_path)))
     if found is None:
         return None
     code, reason, filename = found
     return StoreWriteError(f"cannot write {filename}: {reason}; {advice(code)} ({note})",
                            code=code, filename=filename)
+
+
+#: What DuckDB's Python client raises (as a RuntimeError) when Ctrl-C stops a query.
+_INTERRUPTED = "Query interrupted"
 
 
 @contextmanager
@@ -718,6 +724,12 @@ def opened(
         if failed is None or failed is exc:
             raise
         raise failed from exc
+    except RuntimeError as exc:
+        # Ctrl-C during a query: DuckDB ends the query with this, not KeyboardInterrupt
+        # (the caller's transaction has rolled back); let it end the command as Ctrl-C does.
+        if str(exc) == _INTERRUPTED:
+            raise KeyboardInterrupt from exc
+        raise
     finally:
         con.close()
 

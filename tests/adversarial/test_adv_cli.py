@@ -86,6 +86,22 @@ def test_export_to_a_path_that_is_a_file(store_with_catalog: Path, tmp_path: Pat
         api.export(target, db=store_with_catalog)
 
 
+def test_export_of_a_source_the_store_lacks_replaces_nothing(tmp_path: Path) -> None:
+    """'--source netflx' (a typo) wrote three empty files over the folder's good export."""
+    from tests.web.sample_store import build_store
+
+    db = build_store(tmp_path / "site")
+    out = tmp_path / "exports"
+    assert run("export", "--db", str(db), "--out", str(out)).exit_code == 0
+    before = {p.name: p.read_text() for p in out.iterdir()}
+    assert all(text.count("\n") > 1 for text in before.values())
+    assert_one_line_error(run("export", "--db", str(db), "--out", str(out), "--source",
+                              "netflx"), "'netflx'", "netflix")
+    assert {p.name: p.read_text() for p in out.iterdir()} == before
+    with pytest.raises(LookupError, match="no charts from source 'engine'"):
+        api.export(out, db=db, source="engine")
+
+
 def test_demo_out_at_a_path_that_is_a_file(tmp_path: Path) -> None:
     """'demo --out FILE' ended in a NotADirectoryError traceback (before any work)."""
     target = tmp_path / "afile"

@@ -128,6 +128,12 @@ def test_bad_runtime_refused_naming_file_row_and_title(
         ("x1,X,,film,en,90,01/02/2025,true", "release_date '01/02/2025' is not a date"),
         ("x1,X,,film,en,90,2025-01-01,maybe", "original must be true or false, got 'maybe'"),
         ("f1,X,,film,en,90,2025-01-01,true", "title_id appears more than once (rows 1, 4)"),
+        # the chart files are tab-separated lines: such a title made every export fail later
+        ('x1,"Tab\there",,film,en,90,2025-01-01,true',
+         r"show_title 'Tab\there' holds a tab, line break or other control character"),
+        ('x1,X,"X:\nSeason 1",tv,en,90,2025-01-01,true',
+         r"season_title 'X:\nSeason 1' holds a tab, line break or other control character"),
+        ('x1,"X\r",,film,en,90,2025-01-01,true', r"show_title 'X\r' holds a tab"),
     ],
 )
 def test_other_bad_rows_refused(tmp_path: Path, row: str, problem: str) -> None:

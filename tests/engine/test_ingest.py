@@ -381,6 +381,32 @@ def test_directories_and_globs(tmp_db: Path, tmp_path: Path, catalog: Path) -> N
         api.ingest(events=[empty], db=tmp_db)
 
 
+def test_a_folder_holding_the_store_never_reads_its_own_archive(
+    tmp_path: Path, catalog: Path
+) -> None:
+    """``ingest data/`` where data/ also holds the store: the events the store kept beside it
+    (``--keep-events``) are not new events; read again, those without an id counted twice."""
+    data = tmp_path / "data"
+    db = data / "starchart.duckdb"
+    write_events(data / "in" / "day1.csv", [ev(), ev("s1", profile_id="p2")])  # no event_id
+    first = api.ingest(catalog=catalog, events=[data], db=db)
+    assert first["accepted"] == 2 and list(archive_dir(db).glob("week=*/*.parquet"))
+    write_events(data / "in" / "day2.csv", [ev(profile_id="p3")])
+    second = api.ingest(events=[data], db=db)
+    assert [Path(f["path"]).name for f in second["files"]] == ["day1.csv", "day2.csv"]
+    assert (second["read"], second["accepted"], second["duplicates"]) == (3, 1, 2)
+    with store.opened(db, read_only=True) as con:
+        assert con.execute("SELECT sum(events) FROM daily_viewing").fetchone() == (3,)
+    kept = next(archive_dir(db).glob("week=*/*.parquet"))
+    for named in (archive_dir(db), kept, str(archive_dir(db) / "week=*" / "*.parquet")):
+        with pytest.raises(ValueError, match="where this store keeps the events") as err:
+            api.ingest(events=[named], db=db)
+        assert str(archive_dir(db)) in str(err.value)
+    other = tmp_path / "other.duckdb"  # another store may load it (reprocessing)
+    api.ingest(catalog=catalog, db=other)
+    assert api.ingest(events=[archive_dir(db)], db=other)["accepted"] == 3
+
+
 def refused(
     tmp_db: Path, tmp_path: Path, catalog: Path, bad: Path, message: str
 ) -> None:
@@ -441,6 +467,103 @@ def test_misnamed_compression_and_binary_refused(
     csv_as_json.write_text("profile_id,title_id\np1,f1\n")
     refused(tmp_db, tmp_path, catalog, csv_as_json, "line 1 is not a JSON object")
 
+
+
+@pytest.mark.parametrize(("suffix", "message"), [
+    ("csv.zst", "cut short"), ("jsonl.zst", "cut short"),
+    ("csv.gz", "end of GZIP stream"), ("ndjson.gz", "end of GZIP stream"),  # DuckDB's words
+])
+def test_compressed_file_cut_short_is_refused(
+    tmp_db: Path, tmp_path: Path, catalog: Path, suffix: str, message: str
+) -> None:
+    """A download or copy cut off mid-stream: its rows past the cut must not vanish silently
+    (DuckDB's zstd reader, and python-zstandard's stream reader, stop at the cut unasked)."""
+    import zstandard
+
+    plain = "\n".join([",".join(EVENT_FIELDS), *(
+        f"e{i},p{i % 7},f1,US,2025-03-30T12:00:00Z,{i}" for i in range(20_000))]) + "\n"
+    if not suffix.startswith("csv"):
+        plain = "".join(f'{{"event_id": "e{i}", "profile_id": "p1", "title_id": "f1", '
+                        f'"country": "US", "started_at": "2025-03-30T12:00:00Z", '
+                        f'"seconds_viewed": {i}}}\n' for i in range(20_000))
+    data = (gzip.compress(plain.encode()) if suffix.endswith(".gz")
+            else zstandard.ZstdCompressor().compress(plain.encode()))
+    whole = tmp_path / f"whole.{suffix}"
+    whole.write_bytes(data)
+    cut = tmp_path / f"cut.{suffix}"
+    cut.write_bytes(data[: len(data) // 2])
+    refused(tmp_db, tmp_path, catalog, cut, message)
+    assert api.ingest(events=[whole], db=tmp_db)["accepted"] == 20_000
+
+
+def test_bad_bytes_past_the_sample_refuse_the_file_saying_why(
+    tmp_db: Path, tmp_path: Path, catalog: Path
+) -> None:
+    """Text that stops being UTF-8 after the first 256 KB (checked up front) is refused by
+    the reader: the message must still say why and where, not only "CSV Error on Line"."""
+    lines = [",".join(EVENT_FIELDS)] + [
+        f"e{i},p1,f1,US,2025-03-30T12:00:00Z,60" for i in range(10_000)]
+    bad = tmp_path / "late.csv"
+    bad.write_bytes("\n".join(lines).encode() + b"\nz1,p\xff\xfe1,f1,US,2025-03-30T12:00:00Z,60\n")
+    refused(tmp_db, tmp_path, catalog, bad, "not utf-8 encoded")
+    with pytest.raises(ValueError, match="Line: 10002"):
+        api.ingest(events=[bad], db=tmp_db)
+
+
+def late_event_ids_jsonl(path: Path) -> Path:
+    """JSON Lines whose ``event_id`` key first appears past the 256 KB the readers sample:
+    4,000 id-less events, then the same id three times."""
+    line = ('{{{id}"profile_id": "p{i}", "title_id": "f1", "country": "US", '
+            '"started_at": "2025-03-30T12:00:00Z", "seconds_viewed": 60}}\n')
+    path.write_text("".join(line.format(id="", i=i) for i in range(4000))
+                    + "".join(line.format(id='"event_id": "late", ', i=i) for i in range(3)))
+    assert path.stat().st_size > 256 * 1024
+    return path
+
+
+def test_an_event_id_first_seen_past_the_sample_still_deduplicates(
+    tmp_db: Path, tmp_path: Path, catalog: Path
+) -> None:
+    """Any line of JSON Lines may carry any key: an id first given late is still an id."""
+    late = late_event_ids_jsonl(tmp_path / "late.jsonl")
+    report = api.ingest(catalog=catalog, events=[late], db=tmp_db)
+    assert (report["read"], report["accepted"], report["duplicates"]) == (4003, 4001, 2)
+    again = write_events(tmp_path / "again.csv", [ev(event_id="late")])
+    assert api.ingest(events=[again], db=tmp_db)["duplicates"] == 1
+    with store.opened(tmp_db, read_only=True) as con:
+        assert con.execute("SELECT sum(events) FROM daily_viewing").fetchone() == (4001,)
+
+
+def spark_text_rows(path: Path) -> list[tuple[int, str]]:
+    """The records Spark's executors read from a ``.zst`` file (no Spark needed to ask)."""
+    from starchart.engine.spark_text import zstd_records
+
+    return list(zstd_records(str(path), "jsonl"))
+
+
+def test_zstd_file_of_several_frames_is_read_whole(
+    tmp_db: Path, tmp_path: Path, catalog: Path
+) -> None:
+    """Frames written one after another (appended logs) are one file of all their rows."""
+    import zstandard
+
+    first = write_events(tmp_path / "a.csv", [ev(event_id="a1"), ev(event_id="a2")])
+    lines = first.read_bytes().splitlines(keepends=True)
+    packer = zstandard.ZstdCompressor()
+    both = tmp_path / "both.csv.zst"
+    both.write_bytes(packer.compress(b"".join(lines[:2])) + packer.compress(lines[2]))
+    report = api.ingest(catalog=catalog, events=[both], db=tmp_db)
+    assert (report["read"], report["accepted"]) == (2, 2)
+    lines = [b'{"event_id": "j1", "profile_id": "p1", "title_id": "f1", "country": "US", '
+             b'"started_at": "2025-03-30T12:00:00Z", "seconds_viewed": 60}\n', b"[1, 2]\n"]
+    framed = tmp_path / "framed.jsonl.zst"
+    framed.write_bytes(packer.compress(lines[0]) + packer.compress(lines[1]))
+    report = api.ingest(events=[framed], db=tmp_db)
+    assert (report["read"], report["accepted"], report["by_reason"]["invalid_json"]) == (2, 1, 1)
+    assert spark_text_rows(framed) == [(1, lines[0].decode().strip()), (2, "[1, 2]")]
+    garbage = tmp_path / "garbage.csv.zst"
+    garbage.write_bytes(packer.compress(b"".join(lines)) + b"not zstd at all")
+    refused(tmp_db, tmp_path, catalog, garbage, "cannot be decompressed")
 
 def test_same_file_twice_counts_nothing_twice(
     tmp_db: Path, tmp_path: Path, catalog: Path

@@ -95,3 +95,32 @@ def test_text_report_on_a_terminal_free_run(tmp_db: Path, tmp_path: Path) -> Non
     assert "2 titles (2 new, 0 updated)" in out
     assert "quarantined: invalid_country 1" in out
     assert api.quarantine(db=tmp_db).reason.tolist() == ["invalid_country"]
+
+
+def test_a_memory_limit_too_small_is_one_line_and_changes_nothing(
+    tmp_db: Path, tmp_path: Path
+) -> None:
+    """DuckDB's out-of-memory error (a limit it cannot work in even spilling) is a clear
+    one-line error naming the limit and what to do, not a traceback; nothing is loaded."""
+    catalog = write_catalog(tmp_path / "catalog.csv")
+    events = write_table(tmp_path / "a.csv", events_table([ev(event_id="e1")]))
+    result = runner.invoke(app, ["ingest", "--catalog", str(catalog), str(events),
+                                 "--memory-limit", "1MB"])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), result.output
+    assert "1MB" in lines[0] and "--memory-limit" in lines[0], lines[0]
+    with store.opened(tmp_db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM catalog").fetchone() == (0,)
+    # the library says the same in its own words, and the load works with room to work in
+    try:
+        api.ingest(catalog=catalog, events=[events], db=tmp_db, memory_limit="1MB")
+    except ValueError as exc:
+        assert "memory_limit" in str(exc) and "--memory-limit" not in str(exc)
+    else:
+        raise AssertionError("a 1MB memory limit was expected to be too small")
+    assert api.ingest(catalog=catalog, events=[events], db=tmp_db)["accepted"] == 1
+    built = runner.invoke(app, ["build", "--no-train", "--memory-limit", "1MB"])
+    assert built.exit_code == 1 and "--memory-limit" in built.output, built.output
+    assert "Traceback" not in built.output

@@ -25,6 +25,7 @@ from tests.engine.test_ingest import (
     MIXED_ROWS,
     ev,
     events_table,
+    late_event_ids_jsonl,
     write_catalog,
     write_events,
 )
@@ -85,7 +86,12 @@ def inputs(tmp_path: Path) -> tuple[Path, list[Path]]:
             pa.timestamp("us", tz="Asia/Tokyo")),
         "seconds_viewed": pa.array([60, -1, 5, 86401], pa.int64()),
     }))
-    return catalog, [*files, copy, awkward, broken_json, awkward_zst, broken_zst, typed]
+    # An event_id first given past the 256 KB both engines sample, plain and on an executor.
+    late = late_event_ids_jsonl(folder / "k-late.jsonl")
+    late_zst = folder / "l-late.ndjson.zst"
+    late_zst.write_bytes(zstd.compress(late.read_bytes().replace(b'"late"', b'"late2"')))
+    return catalog, [*files, copy, awkward, broken_json, awkward_zst, broken_zst, typed, late,
+                     late_zst]
 
 
 def duckdb_ingest(db: Path, catalog: Path, files: list[Path]) -> dict[str, Any]:

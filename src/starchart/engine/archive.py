@@ -9,8 +9,9 @@ trimmed ``event_id``, ``source_file`` and ``source_row``), to
 The files of a load are written to ``_staging/<load>/`` first and moved into place only
 after the store's transaction commits. A load the store does not know (the process died
 before its commit) is deleted by the next ingest; one it knows (the process died between
-the commit and the move) is moved into place then. So the archive holds exactly the events
-of committed loads.
+the commit and the move) is moved into place then. A load whose transaction ended in an
+error is asked about at once (:func:`settle`: a COMMIT interrupted by Ctrl-C may have taken
+effect). So the archive holds exactly the events of committed loads.
 """
 
 from __future__ import annotations
@@ -82,6 +83,22 @@ def publish(db_path: Path, load_id: str) -> int:
 def discard(db_path: Path, load_id: str) -> None:
     """Delete a load's staged files (its transaction did not commit)."""
     shutil.rmtree(archive_dir(db_path) / STAGING / load_id, ignore_errors=True)
+
+
+def settle(con: duckdb.DuckDBPyConnection, db_path: Path, load_id: str) -> None:
+    """After a load's transaction ended in an error, keep its staged files exactly when the
+    store committed it after all (a COMMIT interrupted by Ctrl-C, or failing after its
+    write, may have taken effect): move them into place, else delete them. When the store
+    cannot be asked, leave them for the next ingest's :func:`recover`."""
+    try:
+        known = con.execute(
+            "SELECT 1 FROM ingest_loads WHERE load_id = ?", [load_id]).fetchone()
+    except (duckdb.Error, RuntimeError):  # (DuckDB's 'Query interrupted' is a RuntimeError)
+        return
+    if known is None:
+        discard(db_path, load_id)
+    else:
+        publish(db_path, load_id)
 
 
 def recover(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:

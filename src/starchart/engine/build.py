@@ -323,24 +323,25 @@ def build(
     week built before after it, since its cumulative weeks in the Top 10 count ``week``'s
     lists. Most Popular is rebuilt as of the latest complete week either way.
     """
-    from starchart.engine.resources import configure
+    from starchart.engine.resources import configure, within_memory_limit
 
     started = time.perf_counter()
     with store.opened(db) as con:
-        configure(con, store.resolve_db_path(db), memory_limit)
-        with store.transaction(con):
+        limit = configure(con, store.resolve_db_path(db), memory_limit)
+        with within_memory_limit(limit), store.transaction(con):
             rollup.migrate_legacy_events(con)
-        later, since = _plan(con, week, full)
-        backend = ibis.duckdb.from_connection(con)
-        earlier = _earlier_counts(backend, since) if since is not None else None
-        results = compute_charts(
-            backend.table("daily_viewing"), backend.table("catalog"), week=week,
-            later_weeks=later, since=since, earlier=earlier, progress=progress,
-        )
-        steps = StepTimer(progress, results.timings)
-        steps.done = len(STEPS) - 1
-        with steps.step("write", STEPS[4]):
-            rows = write_charts(con, results)
+        with within_memory_limit(limit):
+            later, since = _plan(con, week, full)
+            backend = ibis.duckdb.from_connection(con)
+            earlier = _earlier_counts(backend, since) if since is not None else None
+            results = compute_charts(
+                backend.table("daily_viewing"), backend.table("catalog"), week=week,
+                later_weeks=later, since=since, earlier=earlier, progress=progress,
+            )
+            steps = StepTimer(progress, results.timings)
+            steps.done = len(STEPS) - 1
+            with steps.step("write", STEPS[4]):
+                rows = write_charts(con, results)
     mode = "week" if week is not None else ("full" if results.since is None else "incremental")
     report = summary(results, rows, engine="duckdb", db=str(store.resolve_db_path(db)),
                      mode=mode)

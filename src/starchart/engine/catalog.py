@@ -98,6 +98,15 @@ def _quoted(col: str) -> str:
     return f"'''' || left({col}, 60) || ''''"
 
 
+def _escaped(col: str) -> str:
+    """Tabs and line breaks written as \\t, \\n, \\r, so that a message stays one line."""
+    return f"replace(replace(replace({col}, chr(9), '\\t'), chr(10), '\\n'), chr(13), '\\r')"
+
+
+# Titles are written into tab-separated chart files, one line per row.
+_CONTROL = ("' holds a tab, line break or other control character, which a chart file "
+            "(one tab-separated line per row) cannot hold'")
+
 _PROBLEMS_SQL = f"""
 SELECT source_row, title_id, CASE
     WHEN {_blank("title_id")} THEN 'title_id is missing'
@@ -107,11 +116,15 @@ SELECT source_row, title_id, CASE
                     list_sort(list(source_row) OVER (PARTITION BY trim(title_id))), ', ')
              || ')'
     WHEN {_blank("show_title")} THEN 'show_title is missing'
+    WHEN regexp_matches(trim(show_title), '[\\x00-\\x1f\\x7f]')
+        THEN 'show_title ' || {_quoted(_escaped("trim(show_title)"))} || {_CONTROL}
     WHEN {_blank("kind")} THEN 'kind is missing'
     WHEN lower(trim(kind)) NOT IN ('film', 'tv')
         THEN 'kind must be film or tv, got ' || {_quoted("kind")}
     WHEN lower(trim(kind)) = 'film' AND NOT {_blank("season_title")}
         THEN 'a film has no season_title, got ' || {_quoted("season_title")}
+    WHEN regexp_matches(trim(season_title), '[\\x00-\\x1f\\x7f]')
+        THEN 'season_title ' || {_quoted(_escaped("trim(season_title)"))} || {_CONTROL}
     WHEN {_blank("original_language")} THEN 'original_language is missing'
     WHEN NOT list_contains($languages, lower(trim(original_language)))
         THEN 'original_language ' || {_quoted("original_language")}

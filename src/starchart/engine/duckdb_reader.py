@@ -10,13 +10,17 @@ turned into text only to be parsed back. Every row carries ``source_file`` and t
 
 from __future__ import annotations
 
+import errno
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 
 from starchart.engine.readers import DELIMITERS, InputFile, InputFileError
+from starchart.errors import write_failure
 
 #: Columns read with their Parquet type when ``typed``: the column and the check on the type.
 TYPED_COLUMNS = ("started_at", "seconds_viewed")
@@ -30,6 +34,24 @@ def sql_string(value: str) -> str:
 def sql_ident(name: str) -> str:
     """A quoted SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, table: Any) -> Iterator[None]:
+    """``table`` (Arrow) visible to SQL as ``name`` for the block.
+
+    Inside a transaction a failed statement (a full disk...) aborts it, and DuckDB then
+    refuses even to unregister until it is rolled back: that refusal must not replace the
+    error that caused it (the caller's rollback drops the view anyway).
+    """
+    con.register(name, table)
+    try:
+        yield
+    except BaseException:
+        with suppress(duckdb.Error):
+            con.unregister(name)
+        raise
+    con.unregister(name)
 
 
 def utc_wall_time(ident: str) -> str:
@@ -77,7 +99,7 @@ def duckdb_select(
         source = f"read_parquet({path}, file_row_number=true)"
         row = "file_row_number + 1"
     elif info.format == "jsonl":
-        present = [c for c in wanted if c in info.columns]
+        present = [c for c in wanted if info.may_have(c)]
         spec = ", ".join(f"{sql_string(c)}: 'VARCHAR'" for c in present) or "'_': 'VARCHAR'"
         source = (
             f"read_json({path}, format='newline_delimited', columns={{{spec}}}, "
@@ -114,7 +136,7 @@ def duckdb_select(
         ident = sql_ident(col)
         kind = types.get(col)
         as_typed = _typed(col, kind) if typed and kind is not None else None
-        if col not in info.columns:
+        if not info.may_have(col):
             expr = "CAST(NULL AS VARCHAR)"
         elif as_typed is not None:
             expr = as_typed
@@ -150,10 +172,22 @@ def csv_needs_serial_reader(con: duckdb.DuckDBPyConnection, info: InputFile) -> 
     return False
 
 
-def read_error(info: InputFile, exc: duckdb.Error) -> InputFileError:
-    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()][:2]
+def read_error(info: InputFile, exc: duckdb.Error) -> Exception:
+    """The error of a failed read: the file named, or, when it was a write that failed (a
+    full disk under DuckDB's spill folder...), that error as it is, for the store to name."""
+    found = write_failure(exc, str(info.path))
+    if found is not None and found[0] in (errno.ENOSPC, errno.EDQUOT):
+        return exc
+    # DuckDB's first paragraph says what and where ("CSV Error on Line: N", the line, then
+    # why); what follows (possible solutions, the reader's options) is about its own flags.
+    lines: list[str] = []
+    for line in str(exc).strip().splitlines():
+        if not line.strip():
+            break
+        line = line.strip()
+        lines.append(line if len(line) <= 160 else line[:157] + "...")
     return InputFileError(
-        f"{info.path}: cannot be read as {info.format.upper()}: {' '.join(lines)}"
+        f"{info.path}: cannot be read as {info.format.upper()}: {' '.join(lines[:4])}"
     )
 
 

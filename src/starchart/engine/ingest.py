@@ -51,6 +51,7 @@ from starchart.engine.catalog import (
 from starchart.engine.duckdb_reader import (
     csv_needs_serial_reader,
     read_into,
+    registered,
     sql_ident,
     sql_string,
 )
@@ -129,8 +130,7 @@ def _upsert_catalog(con: duckdb.DuckDBPyConnection, loaded: CatalogFile) -> dict
     Optional columns the file does not have keep their stored values (a film never keeps a
     season title).
     """
-    con.register("starchart_incoming_catalog", loaded.table)
-    try:
+    with registered(con, "starchart_incoming_catalog", loaded.table):
         known = con.execute(
             "SELECT count(*) FROM starchart_incoming_catalog i JOIN catalog c USING (title_id)"
         ).fetchone()
@@ -150,8 +150,6 @@ def _upsert_catalog(con: duckdb.DuckDBPyConnection, loaded: CatalogFile) -> dict
             f"INSERT INTO catalog ({columns}) SELECT {columns} FROM starchart_incoming_catalog "
             f"ON CONFLICT (title_id) DO UPDATE SET {', '.join(updates)}"
         )
-    finally:
-        con.unregister("starchart_incoming_catalog")
     updated = int(known[0]) if known else 0
     return {
         "path": str(loaded.path),
@@ -163,8 +161,7 @@ def _upsert_catalog(con: duckdb.DuckDBPyConnection, loaded: CatalogFile) -> dict
 
 def _mark_dirty_titles(con: duckdb.DuckDBPyConnection, loaded: CatalogFile) -> None:
     """Weeks with viewing of a title whose chart columns the new catalog changes are dirty."""
-    con.register("starchart_incoming_titles", loaded.table)
-    try:
+    with registered(con, "starchart_incoming_titles", loaded.table):
         changed = " OR ".join(
             f"i.{sql_ident(c)} IS DISTINCT FROM c.{sql_ident(c)}" for c in _CHART_COLUMNS
             if c != "season_title" or c in loaded.present_columns
@@ -176,8 +173,6 @@ def _mark_dirty_titles(con: duckdb.DuckDBPyConnection, loaded: CatalogFile) -> N
                                  JOIN catalog c USING (title_id) WHERE {changed})
             ON CONFLICT DO NOTHING"""
         )
-    finally:
-        con.unregister("starchart_incoming_titles")
 
 
 def _stage_file(
@@ -259,8 +254,7 @@ def _stage_archive(
     """Write the load's accepted rows to the archive's staging, partitioned by week."""
     paths = pa.table({"source_index": pa.array(range(len(infos)), pa.int32()),
                       "source_file": [str(info.path) for info in infos]})
-    con.register("starchart_load_files", paths)
-    try:
+    with registered(con, "starchart_load_files", paths):
         db_path, load_id = keep
         archive.stage_file(
             con,
@@ -271,8 +265,6 @@ def _stage_archive(
             ORDER BY a.source_index, a.source_row""",
             db_path, load_id, 0,
         )
-    finally:
-        con.unregister("starchart_load_files")
 
 
 def _settle(
@@ -343,6 +335,30 @@ def _find_duplicates(con: duckdb.DuckDBPyConnection) -> dict[int, int]:
     }
 
 
+def _events_paths(events: Sequence[str | Path], db_path: Path | None) -> list[Path]:
+    """The files ``events`` names (:func:`expand_paths`), never the store's own archive.
+
+    A folder that holds the store also holds the events ``keep_events`` kept beside it: those
+    rows were counted when they were loaded, and the ones without an ``event_id`` would be
+    counted again. Folders and patterns skip it; naming it (or a file or pattern in it) is
+    refused. Another store may load it (reprocessing).
+    """
+    found = expand_paths(events)
+    if db_path is None:
+        return found
+    own = archive.archive_dir(db_path).resolve()
+    for item in events:
+        named = Path(item).resolve()
+        if named == own or own in named.parents:
+            raise InputFileError(
+                f"{item}: inside {archive.archive_dir(db_path)}, where this store keeps the "
+                "events it accepted: they are counted already, and "
+                "loading them into the same store would count those without an event_id "
+                "again; to reprocess them, load them into another store"
+            )
+    return [p for p in found if own not in p.resolve().parents]
+
+
 def ingest_into(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -364,7 +380,8 @@ def ingest_into(
     if keep_events and db_path is None:
         raise ValueError("keeping events needs a store file: the archive is written beside it")
     loaded = read_catalog_file(Path(catalog).resolve()) if catalog is not None else None
-    infos = [inspect_file(p.resolve(), REQUIRED_EVENT_COLUMNS) for p in expand_paths(events)]
+    infos = [inspect_file(p.resolve(), REQUIRED_EVENT_COLUMNS)
+             for p in _events_paths(events, db_path)]
     digests = []
     for i, info in enumerate(infos):  # hashing a big load takes seconds: say so, file by file
         if progress is not None:
@@ -428,8 +445,8 @@ def ingest_into(
                             [load_id, keep is not None])
             timings["merge"] += time.perf_counter() - step
     except BaseException:
-        if keep is not None:
-            archive.discard(keep[0], load_id)
+        if keep is not None:  # (a COMMIT interrupted by Ctrl-C may have taken effect)
+            archive.settle(con, keep[0], load_id)
         raise
     finally:
         con.execute("RESET preserve_insertion_order")
@@ -498,18 +515,14 @@ def _mark_invalid_json(con: duckdb.DuckDBPyConnection, info: InputFile) -> None:
                 details.append(invalid_json_detail(line))
     if not rows:
         return
-    con.register(
-        "starchart_bad_lines",
-        pa.table({"source_row": pa.array(rows, pa.int64()), "line": lines, "detail": details}),
-    )
-    try:
+    bad_lines = pa.table({"source_row": pa.array(rows, pa.int64()), "line": lines,
+                          "detail": details})
+    with registered(con, "starchart_bad_lines", bad_lines):
         con.execute(
             f"""UPDATE {_CLASSIFIED} SET reason = ?, detail = b.detail, bad_line = b.line
             FROM starchart_bad_lines b WHERE {_CLASSIFIED}.source_row = b.source_row""",
             [INVALID_JSON],
         )
-    finally:
-        con.unregister("starchart_bad_lines")
 
 
 def quarantine_rows(

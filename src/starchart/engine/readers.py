@@ -91,6 +91,13 @@ class InputFile:
     def name(self) -> str:
         return str(self.path)
 
+    def may_have(self, column: str) -> bool:
+        """Whether a reader should ask this file for ``column``: a CSV/TSV header or a
+        Parquet schema lists every column, but any line of JSON Lines may carry any key
+        (``columns`` holds only those of the sampled lines; one first given past the sample,
+        such as a late ``event_id``, must still be read)."""
+        return self.format == "jsonl" or column in self.columns
+
 
 def supported_suffixes() -> str:
     """For messages: the extensions starchart reads."""
@@ -213,6 +220,34 @@ def _read_sample(path: Path, compression: Compression) -> tuple[bytes, bool]:
     except (OSError, EOFError, zstandard.ZstdError) as exc:
         raise InputFileError(f"{path}: cannot be decompressed ({exc})") from None
     return data[:SAMPLE_BYTES], len(data) <= SAMPLE_BYTES
+
+
+def _check_zstd_complete(path: Path) -> None:
+    """Refuse a ``.zst`` file whose last frame is cut short (an interrupted download or copy).
+
+    DuckDB's reader and python-zstandard's stream reader both stop quietly at the cut, so
+    every row after it would vanish unreported (gzip readers say so themselves). Each frame
+    is decompressed (output discarded) until the input ends; it must end on a frame's end.
+    """
+    decompressor = zstandard.ZstdDecompressor()
+    frame = decompressor.decompressobj()
+    pending = False  # input fed to a frame that has not ended
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 16), b""):
+                while block:
+                    frame.decompress(block)
+                    pending = not frame.eof
+                    block = frame.unused_data if frame.eof else b""
+                    if frame.eof:
+                        frame = decompressor.decompressobj()
+    except zstandard.ZstdError as exc:
+        raise InputFileError(f"{path}: cannot be decompressed ({exc})") from None
+    if pending:
+        raise InputFileError(
+            f"{path}: the zstd data is cut short (it ends in the middle of a frame), so the "
+            "rows after the cut are missing; fetch or copy the file again"
+        )
 
 
 def _sample_text(path: Path, fmt: Format, compression: Compression) -> tuple[str, bool]:
@@ -413,6 +448,9 @@ def inspect_file(
         raise FileNotFoundError(f"{path}: no such file")
     check_literal_path(path)
     fmt, compression = detect_format(path)
+    if compression == "zstd":
+        _read_sample(path, compression)  # (refuses a file that is not zstd data first)
+        _check_zstd_complete(path)
     arrow_types: tuple[pa.DataType, ...] = ()
     bom_line: str | None = None
     if fmt == "parquet":

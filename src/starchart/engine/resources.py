@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+
+from starchart.errors import UsageError, write_failure
 
 MEMORY_LIMIT_ENV = "STARCHART_MEMORY_LIMIT"
 _MIN_BYTES = 1 << 30
@@ -68,3 +72,23 @@ def configure(
         spill = str(temp_directory(db_path)).replace("'", "''")
         con.execute(f"SET temp_directory = '{spill}'")
     return chosen
+
+
+class MemoryLimitTooSmall(UsageError):
+    """DuckDB could not do the work within its memory limit, even spilling to disk."""
+
+
+@contextmanager
+def within_memory_limit(limit: str) -> Iterator[None]:
+    """Turn DuckDB's out-of-memory error inside the block into :class:`MemoryLimitTooSmall`
+    (one line saying which limit and what to do; the caller's transaction rolls back). A
+    spill that found its disk full is a failed write, left for the store to name."""
+    try:
+        yield
+    except duckdb.OutOfMemoryException as exc:
+        if write_failure(exc, "") is not None:
+            raise
+        raise MemoryLimitTooSmall(
+            "DuckDB needed more memory than its limit of {limit} allows, even spilling to "
+            "disk, and stopped (nothing was changed): give it more with {memory_limit} "
+            "(e.g. 2GB) or $STARCHART_MEMORY_LIMIT", limit=limit) from exc

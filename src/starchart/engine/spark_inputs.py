@@ -144,7 +144,7 @@ def _zstd_text(spark: Any, info: InputFile) -> Any:
     )
     records = spark.createDataFrame(rows, "source_row long, record string")
     if fmt == "jsonl":
-        present = [c for c in EVENT_COLUMNS if c in info.columns]
+        present = [c for c in EVENT_COLUMNS if info.may_have(c)]
         schema = _string_schema([*present, _CORRUPT])
         parsed = F.from_json("record", schema, {"mode": "PERMISSIVE",
                                                 "columnNameOfCorruptRecord": _CORRUPT})
@@ -173,7 +173,7 @@ def _read_events_file(spark: Any, info: InputFile, index: int) -> Any:
     elif info.compression == "zstd":
         df = _zstd_text(spark, info)
     elif info.format == "jsonl":
-        present = [c for c in EVENT_COLUMNS if c in info.columns]
+        present = [c for c in EVENT_COLUMNS if info.may_have(c)]
         # A line that is not a JSON object keeps its text here (it becomes invalid_json).
         df = _number_rows(
             spark.read.schema(_string_schema([*present, _CORRUPT]))
@@ -195,7 +195,7 @@ def _read_events_file(spark: Any, info: InputFile, index: int) -> Any:
         )
     columns = [
         typed[c] if c in typed else
-        (F.col(f"`{c}`") if c in info.columns else F.lit(None)).cast("string").alias(c)
+        (F.col(f"`{c}`") if info.may_have(c) else F.lit(None)).cast("string").alias(c)
         for c in EVENT_COLUMNS
     ]
     bad_line = F.col(_CORRUPT) if info.format == "jsonl" else F.lit(None)
@@ -271,7 +271,7 @@ def load_inputs(
     codes = spark.createDataFrame([(c,) for c in sorted(iso_alpha2_codes())], "code string")
     countries = con.table(_view(codes, "countries"))
     classified = classify(raw, catalog.select("title_id"), countries)
-    if any("event_id" in info.columns for info in infos):
+    if any(info.may_have("event_id") for info in infos):
         flagged = flag_duplicates(classified).cache()
     else:  # no ids anywhere: nothing to compare
         flagged = classified.mutate(duplicate=ibis.literal(False)).cache()
