@@ -86,6 +86,14 @@ def one_line_error(done: subprocess.CompletedProcess[str], *words: str) -> str:
     return lines[0]
 
 
+def three_thousand_events(path: Path) -> Path:
+    """A small events CSV of the catalog's two titles over twelve days of March 2025."""
+    path.write_text("event_id,profile_id,title_id,country,started_at,seconds_viewed\n" + "".join(
+        f"e{i},p{i % 9},t{1 + i % 2},US,2025-03-{3 + i % 12:02d} 10:00:00,{600 + i}\n"
+        for i in range(3000)))
+    return path
+
+
 def global_file(folder: Path, week: str, rows: int = 10) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "all-weeks-global.tsv"
@@ -120,10 +128,7 @@ def test_ingest_and_build_on_a_full_disk(small_disk: Callable[[int], Path],
     disk = small_disk(40)
     db = disk / "engine.duckdb"
     (tmp_path / "catalog.csv").write_text(CATALOG)
-    events = tmp_path / "events.csv"
-    events.write_text("event_id,profile_id,title_id,country,started_at,seconds_viewed\n" + "".join(
-        f"e{i},p{i % 9},t{1 + i % 2},US,2025-03-{3 + i % 12:02d} 10:00:00,{600 + i}\n"
-        for i in range(3000)))
+    events = three_thousand_events(tmp_path / "events.csv")
     api.ingest(catalog=tmp_path / "catalog.csv", db=db)
     filler = fill(disk)
     one_line_error(starchart("ingest", str(events), "--db", str(db)),
@@ -194,10 +199,7 @@ def test_ingest_keeping_events_on_a_full_archive_disk(small_disk: Callable[[int]
     db = tmp_path / "engine.duckdb"
     (tmp_path / "engine.events").symlink_to(disk)
     (tmp_path / "catalog.csv").write_text(CATALOG)
-    events = tmp_path / "events.csv"
-    events.write_text("event_id,profile_id,title_id,country,started_at,seconds_viewed\n" + "".join(
-        f"e{i},p{i % 9},t{1 + i % 2},US,2025-03-{3 + i % 12:02d} 10:00:00,{600 + i}\n"
-        for i in range(3000)))
+    events = three_thousand_events(tmp_path / "events.csv")
     api.ingest(catalog=tmp_path / "catalog.csv", db=db)
     filler = fill(disk)
     line = one_line_error(starchart("ingest", str(events), "--keep-events", "--db", str(db)),
