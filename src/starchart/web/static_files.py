@@ -23,8 +23,9 @@ from starlette.responses import FileResponse, Response
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from starlette.types import Scope
 
+from starchart.web.serving import GZIP_MIN_BYTES
+
 MAX_FILE_BYTES = 1024 * 1024  # bigger files are streamed from disk by Starlette
-GZIP_MIN_BYTES = 1024
 
 
 @dataclass(frozen=True)
