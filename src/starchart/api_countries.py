@@ -43,6 +43,16 @@ class CountryQuestions:
         name = next((c["name"] for c in self.countries(source=src) if c["iso2"] == code), code)
         return number_ones(self.con, src, code, name, since, until)
 
+    def country_week_spans(self, *, source: str | None = None) -> dict[str, tuple[str, str]]:
+        """Each country with lists: the first and last week (``YYYY-MM-DD``) they cover."""
+        from starchart.queries.lists import country_week_spans
+
+        src = self._source(source)
+        found = self.memo.get(("country_week_spans", src),
+                              lambda: country_week_spans(self.con, src))
+        return {code: (first.isoformat(), last.isoformat()) for code, (first, last) in
+                found.items()}
+
     def country_list_weeks(self, *, source: str | None = None) -> list[str]:
         """The weeks with country lists (any country), newest first."""
         from starchart.queries.country_charts import number_one_weeks

@@ -169,6 +169,12 @@ def test_weeks_countries_sources(db: Path) -> None:
         {"iso2": "RU", "name": "Russia", "weeks": 2},
         {"iso2": "RE", "name": "Réunion", "weeks": 2},
         {"iso2": "KR", "name": "South Korea", "weeks": 2}]
+    with api.open(db) as charts:  # the first and last week of each country, in one query
+        spans = charts.country_week_spans()
+    assert spans == {c["iso2"]: (api.weeks(country=c["iso2"], db=db)[-1],
+                                 api.weeks(country=c["iso2"], db=db)[0])
+                     for c in api.countries(db=db)}
+    assert spans["AR"] == ("2021-07-04", "2021-07-11")
     assert api.sources(db=db) == ["netflix"]
     with pytest.raises(LookupError, match="engine"):
         api.title("Mantis", source="engine", db=db)

@@ -79,6 +79,16 @@ def weeks(con: duckdb.DuckDBPyConnection, source: str, country: str | None = Non
     return {r[0]: r[1] for r in rows}
 
 
+def country_week_spans(con: duckdb.DuckDBPyConnection, source: str
+                       ) -> dict[str, tuple[dt.date, dt.date]]:
+    """ISO code -> the first and last week of that country's lists, in one query (a query
+    per country cost ~1 ms each, 95 of them, whenever a release was prepared)."""
+    rows = con.execute(
+        """SELECT country, min(week), max(week) FROM week_pages
+           WHERE source = ? AND country IS NOT NULL GROUP BY country""", [source]).fetchall()
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
 def country_names(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, str]:
     """ISO code -> name, for every country with lists."""
     rows = con.execute(

@@ -407,13 +407,13 @@ def weeks_page(
 
 
 def country_spans(charts: Charts, *, source: str | None = None) -> list[dict[str, Any]]:
-    """The countries with lists, each with the first and last week its lists cover (a
-    country's weeks are read once per release: the api remembers them)."""
+    """The countries with lists, each with the first and last week its lists cover (read
+    once per release: the api remembers them)."""
+    spans = charts.country_week_spans(source=source)
     out = []
     for c in jsonable(charts.countries(source=source)):
-        weeks = charts.weeks(country=c["iso2"], source=source)  # newest first
-        out.append({**c, "first_week": weeks[-1] if weeks else None,
-                    "last_week": weeks[0] if weeks else None})
+        first, last = spans.get(c["iso2"], (None, None))
+        out.append({**c, "first_week": first, "last_week": last})
     return out
 
 
