@@ -181,8 +181,8 @@ def uncached(db: Path, slugs: list[str], weeks: list[str]) -> dict[str, list[flo
 
 
 async def open_loop(url: str, paths: list[str], rate: float, until: threading.Event,
-                    min_seconds: float, max_seconds: float, connections: int = 64
-                    ) -> list[Sample]:
+                    min_seconds: float, max_seconds: float, connections: int = 64,
+                    clock: dict[str, float] | None = None) -> list[Sample]:
     """Requests at ``rate`` per second on a fixed schedule until ``until`` is set and
     ``min_seconds`` have passed (at most ``max_seconds``), over ``connections`` keep-alive
     connections. A minimal HTTP/1.1 client on asyncio streams: httpx costs the shared cores
@@ -220,6 +220,8 @@ async def open_loop(url: str, paths: list[str], rate: float, until: threading.Ev
         writer.close()
 
     began = loop.time()
+    if clock is not None:  # where the run starts on time.monotonic (the imports' clock)
+        clock["began"] = time.monotonic() - (loop.time() - began)
     workers = [asyncio.create_task(worker()) for _ in range(connections)]
     i = 0
     while True:
@@ -248,22 +250,74 @@ def load(db: Path, data: Path, paths: list[str], args: argparse.Namespace
                                          args.baseline_seconds, args.baseline_seconds))
         done = threading.Event()
 
+        clock: dict[str, float] = {}
+
         def write_twice() -> None:
             time.sleep(3)
             try:
                 for _ in range(2):
-                    imports.append(import_files(data, db))
+                    started = time.monotonic()
+                    run = import_files(data, db)
+                    run["from"] = started - clock.get("began", started)
+                    run["to"] = run["from"] + run["wall"]
+                    imports.append(run)
             finally:
                 done.set()
 
         writer = threading.Thread(target=write_twice)
         writer.start()
         pages = asyncio.run(open_loop(url, paths, args.rate, done, args.min_seconds,
-                                      args.max_seconds))
+                                      args.max_seconds, clock=clock))
         writer.join()
     finally:
         stop(proc)
     return baseline, pages, imports
+
+
+def first_seen(samples: list[Sample]) -> dict[str, float]:
+    """When each release was first served, seconds from the run's start."""
+    seen: dict[str, float] = {}
+    for s in sorted(samples, key=lambda s: s.at):
+        seen.setdefault(s.release, s.at)
+    return seen
+
+
+def save_timeline(samples: list[Sample], imports: list[dict[str, float]], fill: float,
+                  switches: dict[str, float]) -> Path:
+    """Every request's latency over the run, by how it was answered, with the imports and
+    the release switches drawn in: where the slow ones are is why they are slow."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from plots import RESULTS
+
+    fig, ax = plt.subplots(figsize=(10, 4.5))
+    for i, run in enumerate(imports):
+        ax.axvspan(run["from"], run["to"], color="tab:gray", alpha=0.15,
+                   label="an import running" if i == 0 else None)
+    ax.axvspan(0, fill, color="tab:blue", alpha=0.06, label="cold cache filling")
+    for n, at in enumerate(sorted(switches.values())[1:]):
+        ax.axvline(at, color="tab:red", lw=1, ls="--",
+                   label="new release first served" if n == 0 else None)
+    for how, colour in (("hit", "tab:green"), ("kept", "tab:olive"), ("wait", "tab:purple"),
+                        ("miss", "tab:orange")):
+        chosen = [s for s in samples if s.cache == how]
+        if chosen:
+            ax.scatter([s.at for s in chosen], [max(s.latency_ms, 0.1) for s in chosen], s=3,
+                       color=colour, label=f"{how} ({len(chosen)})", alpha=0.6)
+    ax.axhline(50, color="black", lw=0.8, ls=":", label="target p99 50 ms")
+    ax.set_yscale("log")
+    ax.set_xlabel("seconds from the first request")
+    ax.set_ylabel("latency from the scheduled start (ms)")
+    ax.set_title("Every request while two imports are published")
+    ax.legend(fontsize=7, loc="upper right", ncol=2)
+    fig.tight_layout()
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / "serve-timeline.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
 
 
 # --- 4, 5. single flight, searches and pages -----------------------------------------------
@@ -373,9 +427,18 @@ def main() -> None:
         print("  p99 per 2 s window (ms): " + " ".join(
             f"{pct([s.latency_ms for s in samples if int(s.at // 2) == w], 0.99):.0f}"
             for w in windows))
+        print("  computed per 2 s window:  " + " ".join(
+            f"{sum(s.cache == 'miss' for s in samples if int(s.at // 2) == w)}"
+            for w in windows))
+        switches = first_seen(samples)
         for run in imports:
-            print(f"  import while serving: {run['wall']:.1f} s (publishing release "
-                  f"{run['release']:.0f}: {run['publish']:.2f} s)")
+            print(f"  import while serving: {run['wall']:.1f} s, from {run['from']:.1f} to "
+                  f"{run['to']:.1f} s (publishing release {run['release']:.0f}: "
+                  f"{run['publish']:.2f} s; first served at "
+                  f"{switches.get(str(int(run['release'])), float('nan')):.1f} s)")
+        for s in sorted(samples, key=lambda s: -s.latency_ms)[:5]:
+            print(f"  slow: {s.latency_ms:6.0f} ms (server {s.server_ms:.0f} ms) at {s.at:5.2f} s, "
+                  f"{s.cache} on release {s.release}: {s.path}")
         for s in errors[:5]:
             print(f"  error: {s.path} -> {s.status} {s.cache}")
 
@@ -395,6 +458,7 @@ def main() -> None:
         }
         print("plot:", save_bars("serve-latency", f"{args.rate:.0f} req/s while two imports "
                                  "are published (ms)", groups, "ms"))
+        print("plot:", save_timeline(samples, imports, fill, switches))
         print(f"load average at the end {os.getloadavg()[0]:.1f} (statistics over the run: "
               f"{statistics.mean([load_avg[0], os.getloadavg()[0]]):.1f} mean of start/end)")
 
