@@ -40,7 +40,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import duckdb
@@ -355,6 +355,8 @@ def main() -> None:
     parser.add_argument("--min-seconds", type=float, default=30.0)
     parser.add_argument("--max-seconds", type=float, default=240.0)
     parser.add_argument("--baseline-seconds", type=float, default=10.0)
+    parser.add_argument("--samples", type=Path, help="write every request of the load as "
+                        "JSON Lines here (path, status, latency, server time, cache, ...)")
     args = parser.parse_args()
     if not (args.data / "all-weeks-global.tsv").exists():
         print(f"bench_serve: skipped, no Netflix files at {args.data} "
@@ -423,6 +425,9 @@ def main() -> None:
               f"{summary(first)}")
         if rest:
             print(f"  afterwards (releases switched while the imports publish): {summary(rest)}")
+        if args.samples:
+            with args.samples.open("w") as out:
+                out.writelines(json.dumps(asdict(s)) + "\n" for s in samples)
         windows = sorted({int(s.at // 2) for s in samples})
         print("  p99 per 2 s window (ms): " + " ".join(
             f"{pct([s.latency_ms for s in samples if int(s.at // 2) == w], 0.99):.0f}"
