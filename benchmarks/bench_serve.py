@@ -238,8 +238,10 @@ async def open_loop(url: str, paths: list[str], rate: float, until: threading.Ev
     return samples
 
 
-def load(db: Path, data: Path, paths: list[str], args: argparse.Namespace
-         ) -> tuple[list[Sample], list[Sample], list[dict[str, float]]]:
+def load(db: Path, data: Path, paths: list[str], args: argparse.Namespace,
+         clock: dict[str, float]) -> tuple[list[Sample], list[Sample], list[dict[str, float]]]:
+    """The baseline, then the pages while two imports run; ``clock["began"]``: when the
+    pages' run began, on ``time.monotonic`` (to match other processes' logs)."""
     proc, url = start(db)
     imports: list[dict[str, float]] = []
     try:
@@ -249,8 +251,6 @@ def load(db: Path, data: Path, paths: list[str], args: argparse.Namespace
         baseline = asyncio.run(open_loop(url, ["/static/site.css"], args.rate, never,
                                          args.baseline_seconds, args.baseline_seconds))
         done = threading.Event()
-
-        clock: dict[str, float] = {}
 
         def write_twice() -> None:
             time.sleep(3)
@@ -397,7 +397,8 @@ def main() -> None:
         print(f"\n3. {args.rate:.0f} requests/s over {len(paths)} addresses ({len(slugs)} titles "
               f"and {len(weeks)} weeks, HTML and JSON), cold cache, while two imports are "
               "written and published")
-        baseline, samples, imports = load(db, args.data, paths, args)
+        clock: dict[str, float] = {}
+        baseline, samples, imports = load(db, args.data, paths, args, clock)
         errors = [s for s in samples if s.status != 200]
         wall = len(samples) / args.rate
         releases_seen = sorted({s.release for s in samples})
@@ -419,15 +420,16 @@ def main() -> None:
               f"{len(errors)} errors, {misses} computed (cache misses), releases served: "
               f"{', '.join(releases_seen)}")
         fill = len(paths) / args.rate  # the first pass: every request a distinct address
-        first = [s.latency_ms for s in samples if s.at < fill]
+        filling = [s.latency_ms for s in samples if s.at < fill]
         rest = [s.latency_ms for s in samples if s.at >= fill]
         print(f"  while the cold cache fills (first {fill:.1f} s, each address asked once): "
-              f"{summary(first)}")
+              f"{summary(filling)}")
         if rest:
             print(f"  afterwards (releases switched while the imports publish): {summary(rest)}")
         if args.samples:
             with args.samples.open("w") as out:
-                out.writelines(json.dumps(asdict(s)) + "\n" for s in samples)
+                out.writelines(json.dumps({**asdict(s), "monotonic": clock["began"] + s.at})
+                               + "\n" for s in samples)
         windows = sorted({int(s.at // 2) for s in samples})
         print("  p99 per 2 s window (ms): " + " ".join(
             f"{pct([s.latency_ms for s in samples if int(s.at // 2) == w], 0.99):.0f}"
