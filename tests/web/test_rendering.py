@@ -95,6 +95,22 @@ def test_map_svg_shades_given_countries_and_dots_small_ones() -> None:
     assert "<title>" not in small
 
 
+def test_small_map_groups_shapes_by_status_and_keeps_dots_on_top() -> None:
+    small = maps.map_svg({"US": "at1", "SG": "top10", "KR": "top10", "FR": "at1", "BR": "list"},
+                         label="week", small=True)
+    assert "<title>" not in small and "data-iso2" not in small
+    # each status one group, whose fill its shapes inherit; countries in code order within
+    groups = dict(re.findall(r'<g class="st-(\w+)">(.*?)</g>', small))
+    assert groups == {
+        "list": '<use href="/static/world.svg#geo-BR"/>',
+        "at1": '<use href="/static/world.svg#geo-FR"/><use href="/static/world.svg#geo-US"/>',
+        "top10": '<use href="/static/world.svg#geo-KR"/>',
+    }
+    # Singapore has no polygon at this scale: its dot, enlarged, drawn after every shape
+    assert small.endswith('<circle class="dot st-top10" cx="756.8" cy="238.4" r="7"/></svg>')
+    assert small.count("<circle") == 1
+
+
 def test_run_plot_breaks_lines_at_gaps_and_marks_each_week() -> None:
     run = [
         {"week": "2025-03-02", "category": "TV (English)", "weekly_rank": 3},

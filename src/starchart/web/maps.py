@@ -90,8 +90,9 @@ def map_svg(
 
     ``statuses`` maps ISO alpha-2 to a key of STATUS_WORDS (countries with lists should be
     given, as "list" when the title was not there); ``details`` replaces a country's tooltip
-    words (e.g. "#1 for 3 weeks"). ``small`` drops tooltips and enlarges dots for small
-    multiples. Countries too small to see get a dot.
+    words (e.g. "#1 for 3 weeks"). ``small`` draws a small multiple: no tooltips, no
+    ``data-iso2`` (the slider re-shades only the full-size map), shapes grouped by status,
+    dots enlarged. Countries too small to see get a dot.
     """
     w = world()
     id_attr = f' id="{escape(map_id)}"' if map_id else ""
@@ -104,20 +105,18 @@ def map_svg(
     if small:  # no tooltips: the same shading recurs week after week, title after title
         out.append(_small_countries(tuple(sorted(statuses.items()))))
     else:
-        out.append(_countries(sorted(statuses.items()), small, details or {}))
+        out.append(_countries(sorted(statuses.items()), details or {}))
     out.append("</svg>")
     return Markup("".join(out))
 
 
-def _countries(statuses: Iterable[tuple[str, str]], small: bool,
-               said: Mapping[str, str]) -> str:
-    """The shaded countries of a map, then the dots drawn over them."""
+def _countries(statuses: Iterable[tuple[str, str]], said: Mapping[str, str]) -> str:
+    """The shaded countries of a (full-size) map, then the dots drawn over them."""
     shapes: list[str] = []
     dots: list[str] = []
     for iso2, status in statuses:
-        # a small map has no tooltips: up to 60 of them a page, so no words are looked up
-        words = "" if small else said.get(iso2) or STATUS_WORDS.get(status, status)
-        shape, dot = _country(iso2, status, small, words)
+        words = said.get(iso2) or STATUS_WORDS.get(status, status)
+        shape, dot = _country(iso2, status, words)
         if shape:
             shapes.append(shape)
         if dot:
@@ -125,21 +124,41 @@ def _countries(statuses: Iterable[tuple[str, str]], small: bool,
     return "".join(shapes) + "".join(dots)
 
 
-@lru_cache(maxsize=1024)  # ~5 KB each
+@lru_cache(maxsize=1024)  # ~2-3 KB each
 def _small_countries(statuses: tuple[tuple[str, str], ...]) -> str:
     """A small map's countries, written once per distinct shading (a run's weeks often
-    share one: the 24 weekly maps of a hit at #1 everywhere)."""
-    return _countries(statuses, True, {})
+    share one: the 24 weekly maps of a hit at #1 everywhere).
+
+    Shapes are grouped by status, one ``<g class="st-...">`` each, the ``<use>``s inheriting
+    its fill: a hit's page has up to 60 small maps of ~90 countries, and a class and
+    ``data-iso2`` on each of them was half the page's bytes (only the spread map is re-shaded
+    by the slider, so only it needs ``data-iso2``). Countries do not overlap, so grouping
+    changes nothing drawn; the dots go on top, in the same order as before."""
+    shapes: dict[str, list[str]] = {}
+    dots: list[str] = []
+    countries = world().countries
+    for iso2, status in statuses:
+        country = countries.get(iso2)
+        if country is None:
+            continue
+        if country.d:
+            shapes.setdefault(status, []).append(f'<use href="{SPRITE_URL}#geo-{iso2}"/>')
+        if country.dot:
+            x, y = country.dot
+            dots.append(f'<circle class="dot st-{status}" cx="{x:g}" cy="{y:g}" r="7"/>')
+    groups = "".join(f'<g class="st-{status}">{"".join(uses)}</g>'
+                     for status, uses in shapes.items())
+    return groups + "".join(dots)
 
 
 @lru_cache(maxsize=8192)
-def _country(iso2: str, status: str, small: bool, words: str) -> tuple[str, str]:
+def _country(iso2: str, status: str, words: str) -> tuple[str, str]:
     """One country's shape and dot on a map (either may be empty): the same few thousand
     fragments recur on every page, so each is written once."""
     country = world().countries.get(iso2)
     if country is None:
         return "", ""
-    tip = "" if small else f"<title>{escape(country.name)}: {escape(words)}</title>"
+    tip = f"<title>{escape(country.name)}: {escape(words)}</title>"
     data = f' data-iso2="{iso2}"'
     shape = ""
     if country.d:
@@ -147,8 +166,7 @@ def _country(iso2: str, status: str, small: bool, words: str) -> tuple[str, str]
     dot = ""
     if country.dot:
         x, y = country.dot
-        radius = 7 if small else 3.5
-        dot = (f'<circle class="dot st-{status}"{data} cx="{x:g}" cy="{y:g}" r="{radius:g}">'
+        dot = (f'<circle class="dot st-{status}"{data} cx="{x:g}" cy="{y:g}" r="3.5">'
                f"{tip}</circle>")
     return shape, dot
 
