@@ -15,7 +15,6 @@ import duckdb
 import swagger_ui  # type: ignore[import-untyped]
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, Response
@@ -31,7 +30,7 @@ from starchart.web.carry import release_line
 from starchart.web.registry import url_builder
 from starchart.web.responses import error_response
 from starchart.web.routes import register_routes
-from starchart.web.serving import GZIP_LEVEL, GZIP_MIN_BYTES, CachedResponses
+from starchart.web.serving import CachedResponses
 from starchart.web.site import DEFAULT_CACHE_BYTES, Site
 from starchart.web.static_files import MemoryStaticFiles
 
@@ -164,8 +163,7 @@ def create_app(
         log.info("no chart release to serve yet", exc_info=True)
     app.state.site = site
     app.openapi = lambda: true_openapi(app)  # type: ignore[method-assign]
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=GZIP_LEVEL)
-    app.add_middleware(CachedResponses, site=site)
+    app.add_middleware(CachedResponses, site=site)  # gzips too (see there)
     app.add_middleware(HeadAsGet)
 
     def chrome(request: Request) -> dict[str, Any]:
