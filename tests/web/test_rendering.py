@@ -202,3 +202,23 @@ def test_small_maps_and_country_rows_written_in_python_match_the_jinja_they_repl
         '<td class="num">#1</td></tr>\n'
         '        <tr><th scope="row"><a href="/country/GB?x=1&amp;y=&lt;2&gt;">United Kingdom'
         '</a></th><td class="num">1</td><td class="num">0</td><td class="num">–</td></tr>\n')
+
+
+def test_page_environment_finds_dict_keys_as_jinja_does() -> None:
+    """The site's Jinja looks a dict's key up before its attributes: the same answers as
+    Jinja's own order for keys, dict methods, missing keys and other objects."""
+    import jinja2
+
+    from starchart.web.app import PageEnvironment
+
+    source = (
+        "{{ d.name }}|{{ d.items()|list|length }}|{{ d.missing is defined }}|{{ d.get('name') }}"
+        "|{{ d.nested.x }}|{{ o.real }}|{{ o.nope is defined }}|{{ s.upper() }}|{{ d['keys'] }}"
+    )
+    context = {"d": {"name": "<b>", "nested": {"x": 1}, "keys": "k"}, "o": 3, "s": "ab"}
+    ours = PageEnvironment(autoescape=True).from_string(source).render(**context)
+    assert ours == jinja2.Environment(autoescape=True).from_string(source).render(**context)
+    assert ours == "&lt;b&gt;|3|False|&lt;b&gt;|1|3|False|AB|k"
+    strict = PageEnvironment(undefined=jinja2.StrictUndefined)
+    with pytest.raises(jinja2.UndefinedError, match="missing"):
+        strict.from_string("{{ d.missing }}").render(d={})

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import jinja2
 import swagger_ui  # type: ignore[import-untyped]
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -66,9 +67,31 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
+_DICT_NAMES = frozenset(dir(dict))
+
+
+class PageEnvironment(jinja2.Environment):
+    """Jinja whose ``page.name`` on a plain dict looks the key up first. Jinja tries the
+    attribute first and the key only after an AttributeError, and pages are dicts: that
+    raised and caught exception, ~170 times a title page, was a sixth of its rendering.
+    Names a dict has as attributes (``items``, ``get``...) still mean the attribute, a
+    missing key is still undefined: the same answers, found sooner."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_NAMES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def make_templates() -> Jinja2Templates:
     """Jinja with the display filters (rounding happens only here, never in the JSON)."""
-    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    templates = Jinja2Templates(env=PageEnvironment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=jinja2.select_autoescape(),
+    ))
     env = templates.env
     env.filters.update(
         compact=display.compact,
