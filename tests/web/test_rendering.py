@@ -159,7 +159,8 @@ def _jinja(source: str, **context: object) -> str:
     import jinja2
 
     env = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    env.filters["week_label"] = display.week_label
+    env.filters.update(week_label=display.week_label, grouped=display.grouped,
+                       compact=display.compact)
     return env.from_string(source).render(**context)
 
 
@@ -222,3 +223,40 @@ def test_page_environment_finds_dict_keys_as_jinja_does() -> None:
     strict = PageEnvironment(undefined=jinja2.StrictUndefined)
     with pytest.raises(jinja2.UndefinedError, match="missing"):
         strict.from_string("{{ d.missing }}").render(d={})
+
+
+def test_engagement_rows_written_in_python_match_the_jinja_they_replace() -> None:
+    from starchart.web import views
+
+    old = (
+        "    <tbody>\n"
+        "    {% for e in page.engagement %}\n"
+        "      <tr><th scope=\"row\"><a href=\"{{ url('engagement', period=e.period) }}\">"
+        "{{ e.period }}</a></th><td class=\"num\" title=\"{{ e.hours_viewed|grouped }}\">"
+        "{{ e.hours_viewed|compact }}</td><td class=\"num\">{{ e.views|compact }}</td>"
+        "<td class=\"num col-opt\">{{ e.runtime_text or '–' }}</td><td class=\"col-opt\">"
+        "{{ 'yes' if e.available_globally else 'no' }}</td><td class=\"num\">"
+        "{{ e.top_10.weeks or '–' }}</td><td class=\"num\">"
+        "{{ e.top_10.views|compact if e.top_10.weeks else '–' }}</td><td class=\"num\">"
+        "{{ '%d%%'|format(e.top_10.share_of_views * 100) if e.top_10.share_of_views is not none"
+        " else '–' }}</td></tr>\n"
+        "    {% endfor %}\n"
+        "    </tbody>")
+    new = "    <tbody>\n{{ rows(page.engagement, url) }}    </tbody>"
+
+    def url(name: str, **params: str) -> str:
+        return f"/engagement/{params['period']}?a=1&b=<2>"
+
+    engagement = [
+        {"period": "2023H1", "hours_viewed": 87_200_000, "views": None, "runtime_text": None,
+         "available_globally": True, "top_10": {"weeks": 0, "views": None,
+                                                "share_of_views": None}},
+        {"period": "2024H2", "hours_viewed": 186_500_000, "views": 22_400_000,
+         "runtime_text": "8:19 <b>", "available_globally": False,
+         "top_10": {"weeks": 2, "views": 9_600_000, "share_of_views": 0.4286}},
+    ]
+    for rows in ([], engagement):
+        page = {"engagement": rows}
+        ours = _jinja(new, page=page, url=url, rows=views.engagement_rows)
+        assert ours == _jinja(old, page=page, url=url)
+    assert "42%" in ours and "8:19 &lt;b&gt;" in ours and "&amp;b=&lt;2&gt;" in ours

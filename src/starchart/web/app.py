@@ -112,6 +112,7 @@ def make_templates() -> Jinja2Templates:
         run_rows=views.run_rows,
         country_rows=views.country_rows,
         multiples_items=views.multiples_items,
+        engagement_rows=views.engagement_rows,
     )
     env.trim_blocks = True
     env.lstrip_blocks = True

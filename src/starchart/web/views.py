@@ -337,3 +337,27 @@ def multiples_items(multiples: Iterable[Mapping[str, Any]]) -> Markup:
         f'</strong><span>{_text(m["in_top_10"])} · #1 {_text(m["at_1"])}</span></div></li>\n'
         for m in multiples
     ))
+
+
+def engagement_rows(rows: Iterable[Mapping[str, Any]], url: Callable[..., str]) -> Markup:
+    """The rows of a title page's engagement table, one a half-year (~45 escapes a page
+    through Jinja, its most of any table: written here, like :func:`run_rows`)."""
+    out = []
+    for e in rows:
+        period = e.get("period")
+        top = e.get("top_10") or {}
+        weeks = top.get("weeks")
+        share = top.get("share_of_views")
+        hours = e.get("hours_viewed")
+        out.append(
+            f'      <tr><th scope="row"><a href="{escape(url("engagement", period=period))}">'
+            f'{_text(period)}</a></th><td class="num" title="{escape(grouped(hours))}">'
+            f'{escape(compact(hours))}</td><td class="num">{escape(compact(e.get("views")))}'
+            f'</td><td class="num col-opt">{_text(e.get("runtime_text") or "–")}</td>'
+            f'<td class="col-opt">{"yes" if e.get("available_globally") else "no"}</td>'
+            f'<td class="num">{_text(weeks or "–")}</td>'
+            f'<td class="num">{escape(compact(top.get("views"))) if weeks else "–"}</td>'
+            f'<td class="num">{f"{int(share * 100)}%" if share is not None else "–"}</td>'
+            "</tr>\n"
+        )
+    return Markup("".join(out))
