@@ -260,3 +260,25 @@ def test_engagement_rows_written_in_python_match_the_jinja_they_replace() -> Non
         ours = _jinja(new, page=page, url=url, rows=views.engagement_rows)
         assert ours == _jinja(old, page=page, url=url)
     assert "42%" in ours and "8:19 &lt;b&gt;" in ours and "&amp;b=&lt;2&gt;" in ours
+
+
+def test_run_rows_link_each_week_and_escape_what_they_print() -> None:
+    from starchart.web import views
+
+    def url(name: str, **params: str) -> str:
+        return f"/{name}/{params['week']}?a=1&b=2"
+
+    run = [
+        {"week": "2025-03-16", "category": "TV <English>", "season_title": "S1 & more",
+         "weekly_rank": 2, "weekly_views": 1_234_567, "weekly_hours_viewed": None,
+         "countries_in_top_10": 12, "countries_at_1": 0},
+        {"week": "2025-03-23", "category": None, "weekly_rank": None,
+         "countries_in_top_10": None, "countries_at_1": None},
+    ]
+    rows = str(views.run_rows(run, url))
+    assert rows.count("<tr>") == 2 and rows == str(views.run_rows(run, url))  # remembered
+    assert '<a href="/week/2025-03-16?a=1&amp;b=2">16 Mar 2025</a>' in rows
+    assert "<td>TV &lt;English&gt; · S1 &amp; more</td>" in rows
+    assert '<td class="num">#2</td>' in rows and '<td class="num">1.2M</td>' in rows
+    assert '<td class="num">12</td>' in rows and '<td class="num col-opt">0</td>' in rows
+    assert "<td>Country lists only</td>" in rows and rows.count("–") == 6

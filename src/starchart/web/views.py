@@ -286,23 +286,33 @@ def run_rows(run: Iterable[Mapping[str, Any]], url: Callable[..., str]) -> Marku
     not through Jinja, like :func:`list_table`)."""
     out = []
     for r in run:
-        category = r.get("category") or "Country lists only"
         season = f" · {escape(r['season_title'])}" if r.get("season_title") else ""
-        rank = f"#{escape(r['weekly_rank'])}" if r.get("weekly_rank") else "–"
+        rank = f"#{_text(r['weekly_rank'])}" if r.get("weekly_rank") else "–"
         c_in, c_at1 = r.get("countries_in_top_10"), r.get("countries_at_1")
-        link = escape(url("week", week=r["week"]))
         out.append(
-            f'        <tr>\n          <th scope="row"><a href="{link}">'
-            f'{escape(week_label(r["week"]))}</a></th>\n'
-            f"          <td>{escape(category)}{season}</td>\n"
+            f'        <tr>\n          <th scope="row">{_week_cell(url, r["week"])}</th>\n'
+            f"          <td>{_escaped(r.get('category') or 'Country lists only')}{season}</td>\n"
             f'          <td class="num">{rank}</td>\n'
             f'          <td class="num">{compact(r.get("weekly_views"))}</td>\n'
             f'          <td class="num col-opt">{compact(r.get("weekly_hours_viewed"))}</td>\n'
-            f'          <td class="num">{escape(c_in) if c_in is not None else "–"}</td>\n'
-            f'          <td class="num col-opt">{escape(c_at1) if c_at1 is not None else "–"}'
+            f'          <td class="num">{_text(c_in) if c_in is not None else "–"}</td>\n'
+            f'          <td class="num col-opt">{_text(c_at1) if c_at1 is not None else "–"}'
             "</td>\n        </tr>\n"
         )
     return Markup("".join(out))
+
+
+@functools.lru_cache(maxsize=4096)
+def _week_cell(url: Callable[..., str], week: Any) -> str:
+    """A week's linked label in a title page's table of weeks: the same few hundred weeks
+    on every title page, each written once."""
+    return f'<a href="{escape(url("week", week=week))}">{escape(week_label(week))}</a>'
+
+
+@functools.lru_cache(maxsize=256)
+def _escaped(text: str) -> str:
+    """A list's name, escaped once (a handful recur on every row of every page)."""
+    return str(escape(text))
 
 
 def _text(value: Any) -> str:
