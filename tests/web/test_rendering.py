@@ -109,6 +109,10 @@ def test_small_map_groups_shapes_by_status_and_keeps_dots_on_top() -> None:
     # Singapore has no polygon at this scale: its dot, enlarged, drawn after every shape
     assert small.endswith('<circle class="dot st-top10" cx="756.8" cy="238.4" r="7"/></svg>')
     assert small.count("<circle") == 1
+    # a week's small map from its sorted country lists, as the title page draws it
+    week = maps.small_map(["FR", "KR", "SG", "US"], ["FR", "US"], label="week")
+    assert week == maps.map_svg({"US": "at1", "SG": "top10", "KR": "top10", "FR": "at1"},
+                                label="week", small=True)
 
 
 def test_run_plot_breaks_lines_at_gaps_and_marks_each_week() -> None:

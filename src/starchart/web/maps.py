@@ -9,7 +9,7 @@ Countries too small to see at 1:110m get a dot drawn on top.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -103,11 +103,33 @@ def map_svg(
         f'<use href="{SPRITE_URL}#geo-all" class="st-none"/>',
     ]
     if small:  # no tooltips: the same shading recurs week after week, title after title
-        out.append(_small_countries(tuple(sorted(statuses.items()))))
+        out.append(_small_countries(sorted(statuses.items())))
     else:
         out.append(_countries(sorted(statuses.items()), details or {}))
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def small_map(top10: Sequence[str], at1: Sequence[str], *, label: str) -> Markup:
+    """A small multiple of one week (as :func:`map_svg` with ``small``): ``top10`` the
+    countries with the title in their Top 10, ``at1`` those with it at #1, each sorted
+    (the slider's data, sorted anyway: a week's shading is found from them directly)."""
+    w = world()
+    return Markup(
+        f'<svg class="worldmap small" viewBox="0 0 {w.width:g} {w.height:g}" role="img" '
+        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
+        f'<use href="{SPRITE_URL}#geo-all" class="st-none"/>'
+        f"{_small_shading(tuple(top10), tuple(at1))}</svg>"
+    )
+
+
+@lru_cache(maxsize=1024)  # ~2-3 KB each
+def _small_shading(top10: tuple[str, ...], at1: tuple[str, ...]) -> str:
+    """A week's small map countries, written once per distinct shading (a run's weeks
+    often share one: the 24 weekly maps of a hit at #1 everywhere)."""
+    statuses = {code: "top10" for code in top10}
+    statuses.update((code, "at1") for code in at1)
+    return _small_countries(tuple(sorted(statuses.items())))
 
 
 def _countries(statuses: Iterable[tuple[str, str]], said: Mapping[str, str]) -> str:
@@ -124,10 +146,8 @@ def _countries(statuses: Iterable[tuple[str, str]], said: Mapping[str, str]) -> 
     return "".join(shapes) + "".join(dots)
 
 
-@lru_cache(maxsize=1024)  # ~2-3 KB each
-def _small_countries(statuses: tuple[tuple[str, str], ...]) -> str:
-    """A small map's countries, written once per distinct shading (a run's weeks often
-    share one: the 24 weekly maps of a hit at #1 everywhere).
+def _small_countries(statuses: Iterable[tuple[str, str]]) -> str:
+    """A small map's countries (``statuses`` sorted by country).
 
     Shapes are grouped by status, one ``<g class="st-...">`` each, the ``<use>``s inheriting
     its fill: a hit's page has up to 60 small maps of ~90 countries, and a class and

@@ -106,29 +106,23 @@ def spread(entry: Mapping[str, Any], listed: Iterable[str]) -> dict[str, Any]:
         details[code] = words
     name = entry.get("show_title", "")
     label = f"World map of {name}: in the Top 10 in {len(in_top)} countries, #1 in {len(at_one)}"
+    # each week's countries, sorted once: the slider's data and the small map's shading
+    tops = [sorted(c["iso2"] for c in w.get("in_top_10") or ()) for w in weeks]
+    ones = [sorted(c["iso2"] for c in w.get("at_1") or ()) for w in weeks]
+    labels = [f"Week of {week_label(w['week'])}" for w in weeks]
     multiples = []
-    for w in weeks[:MAX_MULTIPLES]:
-        week_status = {c["iso2"]: "top10" for c in w.get("in_top_10") or []}
-        week_status.update({c["iso2"]: "at1" for c in w.get("at_1") or []})
-        n_in, n_one = len(w.get("in_top_10") or []), len(w.get("at_1") or [])
+    for w, top, one, said in zip(weeks[:MAX_MULTIPLES], tops, ones, labels, strict=False):
+        n_in, n_one = len(top), len(one)
         multiples.append(
             {
                 "week": w["week"],
                 "in_top_10": n_in,
                 "at_1": n_one,
-                "svg": maps.map_svg(
-                    week_status,
-                    small=True,
-                    label=f"Week of {week_label(w['week'])}: Top 10 in {n_in} countries, "
-                    f"#1 in {n_one}",
-                ),
+                "svg": maps.small_map(
+                    top, one, label=f"{said}: Top 10 in {n_in} countries, #1 in {n_one}"),
             }
         )
-    slider = {
-        "labels": [f"Week of {week_label(w['week'])}" for w in weeks],
-        "top10": [sorted(c["iso2"] for c in w.get("in_top_10") or []) for w in weeks],
-        "at1": [sorted(c["iso2"] for c in w.get("at_1") or []) for w in weeks],
-    }
+    slider = {"labels": labels, "top10": tops, "at1": ones}
     return {
         "map": maps.map_svg(statuses, label=label, map_id="spread-map", details=details),
         "label": label,
