@@ -156,19 +156,34 @@ def _small_countries(statuses: Iterable[tuple[str, str]]) -> str:
     changes nothing drawn; the dots go on top, in the same order as before."""
     shapes: dict[str, list[str]] = {}
     dots: list[str] = []
-    countries = world().countries
+    parts = _small_parts()
     for iso2, status in statuses:
-        country = countries.get(iso2)
-        if country is None:
+        part = parts.get(iso2)
+        if part is None:
             continue
-        if country.d:
-            shapes.setdefault(status, []).append(f'<use href="{SPRITE_URL}#geo-{iso2}"/>')
-        if country.dot:
-            x, y = country.dot
-            dots.append(f'<circle class="dot st-{status}" cx="{x:g}" cy="{y:g}" r="7"/>')
+        shape, dot = part
+        if shape:
+            shapes.setdefault(status, []).append(shape)
+        if dot:
+            dots.append(f'<circle class="dot st-{status}" {dot}/>')
     groups = "".join(f'<g class="st-{status}">{"".join(uses)}</g>'
                      for status, uses in shapes.items())
     return groups + "".join(dots)
+
+
+@lru_cache(maxsize=1)
+def _small_parts() -> dict[str, tuple[str, str]]:
+    """Each country's ``<use>`` and dot position on a small map (either may be empty),
+    written once per process."""
+    out = {}
+    for code, country in world().countries.items():
+        shape = f'<use href="{SPRITE_URL}#geo-{code}"/>' if country.d else ""
+        dot = ""
+        if country.dot:
+            x, y = country.dot
+            dot = f'cx="{x:g}" cy="{y:g}" r="7"'
+        out[code] = (shape, dot)
+    return out
 
 
 @lru_cache(maxsize=8192)
