@@ -88,6 +88,13 @@ def _tally(
     return dict(in_top), dict(at_one), best
 
 
+@functools.lru_cache(maxsize=4096)
+def _spread_words(weeks: int, weeks_at_1: int | None, best: Any) -> str:
+    """A country's tooltip on the spread map: the same few hundred recur on every page."""
+    words = f"Top 10 for {plural(weeks, 'week')}, best #{best}"
+    return f"#1 for {plural(weeks_at_1, 'week')}; {words}" if weeks_at_1 is not None else words
+
+
 def spread(entry: Mapping[str, Any], listed: Iterable[str]) -> dict[str, Any]:
     """The spread maps: all weeks together, one small map per week, and the slider's data."""
     weeks = sorted((entry.get("countries") or {}).get("weeks") or [], key=lambda w: w["week"])
@@ -99,11 +106,9 @@ def spread(entry: Mapping[str, Any], listed: Iterable[str]) -> dict[str, Any]:
     statuses = {code: "nodata" if cover == "no data" else "list" for code in listed_set}
     details: dict[str, str] = {}
     for code, n in in_top.items():
-        statuses[code] = "at1" if code in at_one else "top10"
-        words = f"Top 10 for {plural(n, 'week')}, best #{best.get(code, '?')}"
-        if code in at_one:
-            words = f"#1 for {plural(at_one[code], 'week')}; {words}"
-        details[code] = words
+        weeks_at_1 = at_one.get(code)
+        statuses[code] = "at1" if weeks_at_1 is not None else "top10"
+        details[code] = _spread_words(n, weeks_at_1, best.get(code, "?"))
     name = entry.get("show_title", "")
     label = f"World map of {name}: in the Top 10 in {len(in_top)} countries, #1 in {len(at_one)}"
     # each week's countries, sorted once: the slider's data and the small map's shading
