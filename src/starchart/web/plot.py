@@ -101,12 +101,14 @@ def _gap_words(weeks: int) -> str:
 
 
 def run_svg(
-    run: Sequence[Mapping[str, Any]], *, label: str, width: int = WIDTH, narrow: bool = False
+    run: Sequence[Mapping[str, Any]], *, label: str, width: int = WIDTH, narrow: bool = False,
+    labels: dict[int, str] | None = None,
 ) -> Markup:
     """Rank (1 at the top) per week for each list, plus countries in the Top 10 per week.
 
     ``width`` is the drawing's own width: 900 for a desktop, ~380 (``narrow``) for a phone,
-    where the same text stays readable without the drawing scrolling sideways.
+    where the same text stays readable without the drawing scrolling sideways. ``labels``
+    (week index -> escaped label) is shared by the drawings of one run, written once.
     """
     if not run:
         return Markup('<p class="muted">No weeks in a global Top 10.</p>')
@@ -127,7 +129,8 @@ def run_svg(
 
     placed: dict[int, float] = {}  # each week's position, found once (a hit: 100+ asks)
     placed_text: dict[int, str] = {}  # ... and written once (float formatting is not free)
-    labels: dict[int, str] = {}  # each week's label, escaped
+    if labels is None:
+        labels = {}  # each week's label, escaped
 
     def x(i: int) -> float:
         found = placed.get(i)
@@ -315,7 +318,9 @@ def run_figure(run: Sequence[Mapping[str, Any]], *, label: str) -> Markup:
     shows one (a phone gets a drawing that fits its width, nothing scrolling sideways)."""
     if not run:
         return run_svg(run, label=label)
-    return run_svg(run, label=label) + run_svg(run, label=label, width=NARROW_WIDTH, narrow=True)
+    labels: dict[int, str] = {}
+    return run_svg(run, label=label, labels=labels) + run_svg(
+        run, label=label, width=NARROW_WIDTH, narrow=True, labels=labels)
 
 
 def gap_note(run: Sequence[Mapping[str, Any]]) -> str | None:
