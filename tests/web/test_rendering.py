@@ -95,6 +95,26 @@ def test_map_svg_shades_given_countries_and_dots_small_ones() -> None:
     assert "<title>" not in small
 
 
+def test_small_map_groups_shapes_by_status_and_keeps_dots_on_top() -> None:
+    small = maps.map_svg({"US": "at1", "SG": "top10", "KR": "top10", "FR": "at1", "BR": "list"},
+                         label="week", small=True)
+    assert "<title>" not in small and "data-iso2" not in small
+    # each status one group, whose fill its shapes inherit; countries in code order within
+    groups = dict(re.findall(r'<g class="st-(\w+)">(.*?)</g>', small))
+    assert groups == {
+        "list": '<use href="/static/world.svg#geo-BR"/>',
+        "at1": '<use href="/static/world.svg#geo-FR"/><use href="/static/world.svg#geo-US"/>',
+        "top10": '<use href="/static/world.svg#geo-KR"/>',
+    }
+    # Singapore has no polygon at this scale: its dot, enlarged, drawn after every shape
+    assert small.endswith('<circle class="dot st-top10" cx="756.8" cy="238.4" r="7"/></svg>')
+    assert small.count("<circle") == 1
+    # a week's small map from its sorted country lists, as the title page draws it
+    week = maps.small_map(["FR", "KR", "SG", "US"], ["FR", "US"], label="week")
+    assert week == maps.map_svg({"US": "at1", "SG": "top10", "KR": "top10", "FR": "at1"},
+                                label="week", small=True)
+
+
 def test_run_plot_breaks_lines_at_gaps_and_marks_each_week() -> None:
     run = [
         {"week": "2025-03-02", "category": "TV (English)", "weekly_rank": 3},
@@ -143,7 +163,8 @@ def _jinja(source: str, **context: object) -> str:
     import jinja2
 
     env = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    env.filters["week_label"] = display.week_label
+    env.filters.update(week_label=display.week_label, grouped=display.grouped,
+                       compact=display.compact)
     return env.from_string(source).render(**context)
 
 
@@ -186,3 +207,82 @@ def test_small_maps_and_country_rows_written_in_python_match_the_jinja_they_repl
         '<td class="num">#1</td></tr>\n'
         '        <tr><th scope="row"><a href="/country/GB?x=1&amp;y=&lt;2&gt;">United Kingdom'
         '</a></th><td class="num">1</td><td class="num">0</td><td class="num">–</td></tr>\n')
+
+
+def test_page_environment_finds_dict_keys_as_jinja_does() -> None:
+    """The site's Jinja looks a dict's key up before its attributes: the same answers as
+    Jinja's own order for keys, dict methods, missing keys and other objects."""
+    import jinja2
+
+    from starchart.web.app import PageEnvironment
+
+    source = (
+        "{{ d.name }}|{{ d.items()|list|length }}|{{ d.missing is defined }}|{{ d.get('name') }}"
+        "|{{ d.nested.x }}|{{ o.real }}|{{ o.nope is defined }}|{{ s.upper() }}|{{ d['keys'] }}"
+    )
+    context = {"d": {"name": "<b>", "nested": {"x": 1}, "keys": "k"}, "o": 3, "s": "ab"}
+    ours = PageEnvironment(autoescape=True).from_string(source).render(**context)
+    assert ours == jinja2.Environment(autoescape=True).from_string(source).render(**context)
+    assert ours == "&lt;b&gt;|3|False|&lt;b&gt;|1|3|False|AB|k"
+    strict = PageEnvironment(undefined=jinja2.StrictUndefined)
+    with pytest.raises(jinja2.UndefinedError, match="missing"):
+        strict.from_string("{{ d.missing }}").render(d={})
+
+
+def test_engagement_rows_written_in_python_match_the_jinja_they_replace() -> None:
+    from starchart.web import views
+
+    old = (
+        "    <tbody>\n"
+        "    {% for e in page.engagement %}\n"
+        "      <tr><th scope=\"row\"><a href=\"{{ url('engagement', period=e.period) }}\">"
+        "{{ e.period }}</a></th><td class=\"num\" title=\"{{ e.hours_viewed|grouped }}\">"
+        "{{ e.hours_viewed|compact }}</td><td class=\"num\">{{ e.views|compact }}</td>"
+        "<td class=\"num col-opt\">{{ e.runtime_text or '–' }}</td><td class=\"col-opt\">"
+        "{{ 'yes' if e.available_globally else 'no' }}</td><td class=\"num\">"
+        "{{ e.top_10.weeks or '–' }}</td><td class=\"num\">"
+        "{{ e.top_10.views|compact if e.top_10.weeks else '–' }}</td><td class=\"num\">"
+        "{{ '%d%%'|format(e.top_10.share_of_views * 100) if e.top_10.share_of_views is not none"
+        " else '–' }}</td></tr>\n"
+        "    {% endfor %}\n"
+        "    </tbody>")
+    new = "    <tbody>\n{{ rows(page.engagement, url) }}    </tbody>"
+
+    def url(name: str, **params: str) -> str:
+        return f"/engagement/{params['period']}?a=1&b=<2>"
+
+    engagement = [
+        {"period": "2023H1", "hours_viewed": 87_200_000, "views": None, "runtime_text": None,
+         "available_globally": True, "top_10": {"weeks": 0, "views": None,
+                                                "share_of_views": None}},
+        {"period": "2024H2", "hours_viewed": 186_500_000, "views": 22_400_000,
+         "runtime_text": "8:19 <b>", "available_globally": False,
+         "top_10": {"weeks": 2, "views": 9_600_000, "share_of_views": 0.4286}},
+    ]
+    for rows in ([], engagement):
+        page = {"engagement": rows}
+        ours = _jinja(new, page=page, url=url, rows=views.engagement_rows)
+        assert ours == _jinja(old, page=page, url=url)
+    assert "42%" in ours and "8:19 &lt;b&gt;" in ours and "&amp;b=&lt;2&gt;" in ours
+
+
+def test_run_rows_link_each_week_and_escape_what_they_print() -> None:
+    from starchart.web import views
+
+    def url(name: str, **params: str) -> str:
+        return f"/{name}/{params['week']}?a=1&b=2"
+
+    run = [
+        {"week": "2025-03-16", "category": "TV <English>", "season_title": "S1 & more",
+         "weekly_rank": 2, "weekly_views": 1_234_567, "weekly_hours_viewed": None,
+         "countries_in_top_10": 12, "countries_at_1": 0},
+        {"week": "2025-03-23", "category": None, "weekly_rank": None,
+         "countries_in_top_10": None, "countries_at_1": None},
+    ]
+    rows = str(views.run_rows(run, url))
+    assert rows.count("<tr>") == 2 and rows == str(views.run_rows(run, url))  # remembered
+    assert '<a href="/week/2025-03-16?a=1&amp;b=2">16 Mar 2025</a>' in rows
+    assert "<td>TV &lt;English&gt; · S1 &amp; more</td>" in rows
+    assert '<td class="num">#2</td>' in rows and '<td class="num">1.2M</td>' in rows
+    assert '<td class="num">12</td>' in rows and '<td class="num col-opt">0</td>' in rows
+    assert "<td>Country lists only</td>" in rows and rows.count("–") == 6

@@ -68,6 +68,22 @@ def test_uncached_app_gives_the_same_answers(web_db: Path, client: TestClient) -
             assert plain.get(url).json() == client.get(url).json()
 
 
+def test_cached_and_uncached_answers_are_gzipped_once(web_db: Path, client: TestClient) -> None:
+    zipped = {"Accept-Encoding": "gzip"}
+    page = client.get("/title/revelations", headers=zipped)  # cached: gzipped by the cache
+    assert page.headers["content-encoding"] == "gzip"
+    assert page.headers["vary"] == "Accept, Accept-Encoding"  # HTML or JSON, gzipped or not
+    assert "<h1>Revelations</h1>" in page.text  # decoded once by the client: gzipped once
+    spec = client.get("/openapi.json", headers=zipped)  # never cached: Starlette's GZip
+    assert spec.headers["content-encoding"] == "gzip"
+    assert spec.json()["info"]["title"] == "starchart"
+    assert "content-encoding" not in client.get(
+        "/openapi.json", headers={"Accept-Encoding": "identity"}).headers
+    with TestClient(create_app(web_db, cache=False)) as plain:  # nothing cached
+        same = plain.get("/title/revelations", headers=zipped)
+        assert same.headers["content-encoding"] == "gzip" and same.text == page.text
+
+
 @pytest.mark.real_data
 def test_real_netflix_charts_serve(netflix_data_dir: Path, tmp_path: Path) -> None:
     db = tmp_path / "real.duckdb"

@@ -101,12 +101,14 @@ def _gap_words(weeks: int) -> str:
 
 
 def run_svg(
-    run: Sequence[Mapping[str, Any]], *, label: str, width: int = WIDTH, narrow: bool = False
+    run: Sequence[Mapping[str, Any]], *, label: str, width: int = WIDTH, narrow: bool = False,
+    labels: dict[int, str] | None = None,
 ) -> Markup:
     """Rank (1 at the top) per week for each list, plus countries in the Top 10 per week.
 
     ``width`` is the drawing's own width: 900 for a desktop, ~380 (``narrow``) for a phone,
-    where the same text stays readable without the drawing scrolling sideways.
+    where the same text stays readable without the drawing scrolling sideways. ``labels``
+    (week index -> escaped label) is shared by the drawings of one run, written once.
     """
     if not run:
         return Markup('<p class="muted">No weeks in a global Top 10.</p>')
@@ -126,6 +128,9 @@ def run_svg(
         return left + (span / 2 if n == 1 else slot * step)
 
     placed: dict[int, float] = {}  # each week's position, found once (a hit: 100+ asks)
+    placed_text: dict[int, str] = {}  # ... and written once (float formatting is not free)
+    if labels is None:
+        labels = {}  # each week's label, escaped
 
     def x(i: int) -> float:
         found = placed.get(i)
@@ -133,13 +138,22 @@ def run_svg(
             found = placed[i] = xs(axis.slot(i))
         return found
 
-    def y(rank: int) -> float:
-        return RANK_TOP + (rank - 1) * RANK_HEIGHT / 9
+    def x_text(i: int) -> str:
+        found = placed_text.get(i)
+        if found is None:
+            found = placed_text[i] = f"{x(i):.1f}"
+        return found
 
+    def label_of(i: int) -> str:
+        found = labels.get(i)
+        if found is None:
+            found = labels[i] = _label(first + dt.timedelta(weeks=i))
+        return found
+
+    placed_rows = sorted(((idx(r["week"]), r) for r in run), key=lambda p: p[0])
     countries: dict[int, tuple[int, int]] = {}
-    for r in run:
+    for i, r in placed_rows:
         c_in, c_at1 = r.get("countries_in_top_10") or 0, r.get("countries_at_1") or 0
-        i = idx(r["week"])
         old = countries.get(i, (0, 0))
         countries[i] = (max(old[0], int(c_in)), max(old[1], int(c_at1)))
     show_bars = any(v[0] for v in countries.values())
@@ -147,10 +161,9 @@ def run_svg(
     height = (bars_top + BAR_HEIGHT if show_bars else RANK_TOP + RANK_HEIGHT) + AXIS_HEIGHT
 
     series: dict[str, list[tuple[int, int]]] = {}
-    for r in sorted(run, key=lambda r: _week(r["week"])):
+    for i, r in placed_rows:
         if r.get("weekly_rank") is not None:
-            series.setdefault(series_key(r), []).append((idx(r["week"]),
-                                                         int(r["weekly_rank"])))
+            series.setdefault(series_key(r), []).append((i, int(r["weekly_rank"])))
     best = min((rank for pts in series.values() for _, rank in pts), default=None)
     gaps = axis.breaks()
     gap_text = (
@@ -174,8 +187,8 @@ def run_svg(
     ]
     for rank in (1, 3, 5, 7, 10):
         out.append(
-            f'<line x1="{left}" x2="{width - RIGHT}" y1="{y(rank):.1f}" y2="{y(rank):.1f}"/>'
-            f'<text x="{left - 6}" y="{y(rank) + 4:.1f}" text-anchor="end">#{rank}</text>'
+            f'<line x1="{left}" x2="{width - RIGHT}" y1="{_y(rank):.1f}" y2="{_y(rank):.1f}"/>'
+            f'<text x="{left - 6}" y="{_y(rank) + 4:.1f}" text-anchor="end">#{rank}</text>'
         )
     out.append("</g>")
     bottom = height - AXIS_HEIGHT
@@ -196,14 +209,13 @@ def run_svg(
         out.append(f'<g class="{cls}" data-series="{said}">')
         for segment in _segments(points):
             if len(segment) > 1:
-                coords = " ".join(f"{x(i):.1f},{y(r):.1f}" for i, r in segment)
+                coords = " ".join(f"{x_text(i)},{_y_text(r)}" for i, r in segment)
                 out.append(f'<polyline points="{coords}"/>')
         radius = 4 if step > 10 else 2.5
         for i, rank in points:
-            week = first + dt.timedelta(weeks=i)
             out.append(
-                f'<circle cx="{x(i):.1f}" cy="{y(rank):.1f}" r="{radius}">'
-                f"<title>{_label(week)} · {said} · #{rank}</title></circle>"
+                f'<circle cx="{x_text(i)}" cy="{_y_text(rank)}" r="{radius}">'
+                f"<title>{label_of(i)} · {said} · #{rank}</title></circle>"
             )
         out.append("</g>")
     if show_bars:
@@ -214,32 +226,44 @@ def run_svg(
             f'<g class="bars"><text x="{left}" y="{bars_top - 10}">{words}'
             f"(max {top}){'' if narrow else '; bright red: at #1'}</text>"
         )
+        base = bars_top + BAR_HEIGHT
+        bar_text = f"{bar:.1f}"
         for i, (c_in, c_at1) in sorted(countries.items()):
             h_in = BAR_HEIGHT * c_in / top
-            h_at1 = BAR_HEIGHT * c_at1 / top
-            base = bars_top + BAR_HEIGHT
-            week = first + dt.timedelta(weeks=i)
-            tip = f"{week_label(week)}: Top 10 in {c_in}, #1 in {c_at1}"
+            at = f"{x(i) - bar / 2:.1f}"
+            # the label as escaped once per week; the counts are whole numbers
+            tip = f"{label_of(i)}: Top 10 in {c_in}, #1 in {c_at1}"
             out.append(
-                f'<rect class="in" x="{x(i) - bar / 2:.1f}" y="{base - h_in:.1f}" '
-                f'width="{bar:.1f}" height="{h_in:.1f}"><title>{escape(tip)}</title></rect>'
+                f'<rect class="in" x="{at}" y="{base - h_in:.1f}" '
+                f'width="{bar_text}" height="{h_in:.1f}"><title>{tip}</title></rect>'
             )
             if c_at1:
+                h_at1 = BAR_HEIGHT * c_at1 / top
                 out.append(
-                    f'<rect class="at1" x="{x(i) - bar / 2:.1f}" y="{base - h_at1:.1f}" '
-                    f'width="{bar:.1f}" height="{h_at1:.1f}"/>'
+                    f'<rect class="at1" x="{at}" y="{base - h_at1:.1f}" '
+                    f'width="{bar_text}" height="{h_at1:.1f}"/>'
                 )
         out.append("</g>")
     axis_y = height - AXIS_HEIGHT + 18
     out.append('<g class="axis">')
     for i, anchor in _tick_weeks(axis, xs, left, width - RIGHT):
-        week = first + dt.timedelta(weeks=i)
         out.append(
-            f'<text x="{x(i):.1f}" y="{axis_y}" text-anchor="{anchor}">'
-            f"{_label(week)}</text>"
+            f'<text x="{x_text(i)}" y="{axis_y}" text-anchor="{anchor}">{label_of(i)}</text>'
         )
     out.append("</g></svg>")
     return Markup("".join(out))
+
+
+def _y(rank: int) -> float:
+    """The height of ``rank`` on the rank panel."""
+    return RANK_TOP + (rank - 1) * RANK_HEIGHT / 9
+
+
+_Y_TEXT = {rank: f"{_y(rank):.1f}" for rank in range(1, 11)}  # a global list's ranks
+
+
+def _y_text(rank: int) -> str:
+    return _Y_TEXT.get(rank) or f"{_y(rank):.1f}"
 
 
 @functools.lru_cache(maxsize=8192)
@@ -294,7 +318,9 @@ def run_figure(run: Sequence[Mapping[str, Any]], *, label: str) -> Markup:
     shows one (a phone gets a drawing that fits its width, nothing scrolling sideways)."""
     if not run:
         return run_svg(run, label=label)
-    return run_svg(run, label=label) + run_svg(run, label=label, width=NARROW_WIDTH, narrow=True)
+    labels: dict[int, str] = {}
+    return run_svg(run, label=label, labels=labels) + run_svg(
+        run, label=label, width=NARROW_WIDTH, narrow=True, labels=labels)
 
 
 def gap_note(run: Sequence[Mapping[str, Any]]) -> str | None:

@@ -25,7 +25,9 @@ log = logging.getLogger("starchart.web")
 
 def wants_json(request: Request) -> bool:
     """``.json`` in the path, or an Accept header asking for JSON rather than HTML."""
-    if request.url.path.endswith(".json"):
+    # the scope's path, not ``request.url.path``: that builds and parses the whole URL
+    # (host, port, query), twice a page
+    if request.scope["path"].endswith(".json"):
         return True
     accept = request.headers.get("accept", "")
     if "application/json" not in accept:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -56,10 +57,17 @@ class Answer:
 
 class CachedResponses:
     """See the module docstring; ``site.cache`` False still pins and times, caching
-    nothing."""
+    nothing.
+
+    A cacheable answer is compressed here, once, when first asked for with gzip; only what
+    is never cached (static files, the API's description, a site that caches nothing) goes
+    through Starlette's ``GZipMiddleware``. Around the cached pages it only wrapped each
+    computation's ``send`` to pass the uncompressed body through, on every miss."""
 
     def __init__(self, app: ASGIApp, site: Site) -> None:
         self.app = app
+        self.uncached = GZipMiddleware(app, minimum_size=GZIP_MIN_BYTES,
+                                       compresslevel=GZIP_LEVEL)
         self.site = site
         self._computing: dict[Any, asyncio.Event] = {}
         self._gates: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
@@ -91,7 +99,7 @@ class CachedResponses:
             and not path.startswith(UNCACHED_PATHS)
         )
         if not cacheable:
-            await self.app(scope, receive, self._timed(send, started, served))
+            await self.uncached(scope, receive, self._timed(send, started, served))
             return
         assert served is not None
         request = Request(scope)
@@ -201,8 +209,7 @@ class CachedResponses:
                 answer.compressed = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
             body = answer.compressed
             headers.append((b"content-encoding", b"gzip"))
-            if not any(k.lower() == b"vary" for k, _ in headers):
-                headers.append((b"vary", b"Accept-Encoding"))
+            headers = _vary_on_encoding(headers)
         headers.append((b"content-length", str(len(body)).encode()))
         headers.append((b"starchart-cache", how.encode()))
         headers += _stamp(started, served)
@@ -232,6 +239,22 @@ def _carried(carry: Carry, key: tuple[str, str, bytes]) -> Answer | None:
     if body == answer.body:  # a JSON answer: the same bytes, compressed already
         return Answer(answer.status, answer.headers, answer.body, answer.compressed)
     return Answer(answer.status, answer.headers, body)
+
+
+def _vary_on_encoding(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """``headers`` with ``Accept-Encoding`` in ``Vary`` (a page already varies on
+    ``Accept``: HTML or JSON), so a shared cache never hands the gzipped body to a client
+    that did not ask for it."""
+    out, said = [], False
+    for k, v in headers:
+        if k.lower() == b"vary":
+            said = True
+            if b"accept-encoding" not in v.lower():
+                v = v + b", Accept-Encoding"
+        out.append((k, v))
+    if not said:
+        out.append((b"vary", b"Accept-Encoding"))
+    return out
 
 
 def _stamp(started: float, served: ServedRelease | None) -> list[tuple[bytes, bytes]]:

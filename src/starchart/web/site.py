@@ -370,6 +370,7 @@ class PageView:
         self._served = served
         self._problem = problem
         self._charts: api.Charts | None = None
+        self._chromes: dict[tuple[str | None, str | None], dict[str, Any]] = {}
 
     @property
     def served(self) -> ServedRelease:
@@ -421,7 +422,13 @@ class PageView:
 
     def chrome(self, *, country: str | None = None, source: str | None = None) -> dict[str, Any]:
         """Picker lists for the header: weeks (of the country on a country page), countries,
-        and the release shown."""
+        and the release shown (made once per request: a title page asks twice)."""
+        found = self._chromes.get((country, source))
+        if found is None:
+            found = self._chromes[(country, source)] = self._chrome(country, source)
+        return dict(found)
+
+    def _chrome(self, country: str | None, source: str | None) -> dict[str, Any]:
         try:
             charts = self.charts()
             weeks, countries, week_picker, country_picker = self.served.chrome_parts(

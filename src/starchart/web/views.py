@@ -88,6 +88,13 @@ def _tally(
     return dict(in_top), dict(at_one), best
 
 
+@functools.lru_cache(maxsize=4096)
+def _spread_words(weeks: int, weeks_at_1: int | None, best: Any) -> str:
+    """A country's tooltip on the spread map: the same few hundred recur on every page."""
+    words = f"Top 10 for {plural(weeks, 'week')}, best #{best}"
+    return f"#1 for {plural(weeks_at_1, 'week')}; {words}" if weeks_at_1 is not None else words
+
+
 def spread(entry: Mapping[str, Any], listed: Iterable[str]) -> dict[str, Any]:
     """The spread maps: all weeks together, one small map per week, and the slider's data."""
     weeks = sorted((entry.get("countries") or {}).get("weeks") or [], key=lambda w: w["week"])
@@ -99,36 +106,28 @@ def spread(entry: Mapping[str, Any], listed: Iterable[str]) -> dict[str, Any]:
     statuses = {code: "nodata" if cover == "no data" else "list" for code in listed_set}
     details: dict[str, str] = {}
     for code, n in in_top.items():
-        statuses[code] = "at1" if code in at_one else "top10"
-        words = f"Top 10 for {plural(n, 'week')}, best #{best.get(code, '?')}"
-        if code in at_one:
-            words = f"#1 for {plural(at_one[code], 'week')}; {words}"
-        details[code] = words
+        weeks_at_1 = at_one.get(code)
+        statuses[code] = "at1" if weeks_at_1 is not None else "top10"
+        details[code] = _spread_words(n, weeks_at_1, best.get(code, "?"))
     name = entry.get("show_title", "")
     label = f"World map of {name}: in the Top 10 in {len(in_top)} countries, #1 in {len(at_one)}"
+    # each week's countries, sorted once: the slider's data and the small map's shading
+    tops = [sorted(c["iso2"] for c in w.get("in_top_10") or ()) for w in weeks]
+    ones = [sorted(c["iso2"] for c in w.get("at_1") or ()) for w in weeks]
+    labels = [f"Week of {week_label(w['week'])}" for w in weeks]
     multiples = []
-    for w in weeks[:MAX_MULTIPLES]:
-        week_status = {c["iso2"]: "top10" for c in w.get("in_top_10") or []}
-        week_status.update({c["iso2"]: "at1" for c in w.get("at_1") or []})
-        n_in, n_one = len(w.get("in_top_10") or []), len(w.get("at_1") or [])
+    for w, top, one, said in zip(weeks[:MAX_MULTIPLES], tops, ones, labels, strict=False):
+        n_in, n_one = len(top), len(one)
         multiples.append(
             {
                 "week": w["week"],
                 "in_top_10": n_in,
                 "at_1": n_one,
-                "svg": maps.map_svg(
-                    week_status,
-                    small=True,
-                    label=f"Week of {week_label(w['week'])}: Top 10 in {n_in} countries, "
-                    f"#1 in {n_one}",
-                ),
+                "svg": maps.small_map(
+                    top, one, label=f"{said}: Top 10 in {n_in} countries, #1 in {n_one}"),
             }
         )
-    slider = {
-        "labels": [f"Week of {week_label(w['week'])}" for w in weeks],
-        "top10": [sorted(c["iso2"] for c in w.get("in_top_10") or []) for w in weeks],
-        "at1": [sorted(c["iso2"] for c in w.get("at_1") or []) for w in weeks],
-    }
+    slider = {"labels": labels, "top10": tops, "at1": ones}
     return {
         "map": maps.map_svg(statuses, label=label, map_id="spread-map", details=details),
         "label": label,
@@ -286,23 +285,33 @@ def run_rows(run: Iterable[Mapping[str, Any]], url: Callable[..., str]) -> Marku
     not through Jinja, like :func:`list_table`)."""
     out = []
     for r in run:
-        category = r.get("category") or "Country lists only"
         season = f" · {escape(r['season_title'])}" if r.get("season_title") else ""
-        rank = f"#{escape(r['weekly_rank'])}" if r.get("weekly_rank") else "–"
+        rank = f"#{_text(r['weekly_rank'])}" if r.get("weekly_rank") else "–"
         c_in, c_at1 = r.get("countries_in_top_10"), r.get("countries_at_1")
-        link = escape(url("week", week=r["week"]))
         out.append(
-            f'        <tr>\n          <th scope="row"><a href="{link}">'
-            f'{escape(week_label(r["week"]))}</a></th>\n'
-            f"          <td>{escape(category)}{season}</td>\n"
+            f'        <tr>\n          <th scope="row">{_week_cell(url, r["week"])}</th>\n'
+            f"          <td>{_escaped(r.get('category') or 'Country lists only')}{season}</td>\n"
             f'          <td class="num">{rank}</td>\n'
             f'          <td class="num">{compact(r.get("weekly_views"))}</td>\n'
             f'          <td class="num col-opt">{compact(r.get("weekly_hours_viewed"))}</td>\n'
-            f'          <td class="num">{escape(c_in) if c_in is not None else "–"}</td>\n'
-            f'          <td class="num col-opt">{escape(c_at1) if c_at1 is not None else "–"}'
+            f'          <td class="num">{_text(c_in) if c_in is not None else "–"}</td>\n'
+            f'          <td class="num col-opt">{_text(c_at1) if c_at1 is not None else "–"}'
             "</td>\n        </tr>\n"
         )
     return Markup("".join(out))
+
+
+@functools.lru_cache(maxsize=4096)
+def _week_cell(url: Callable[..., str], week: Any) -> str:
+    """A week's linked label in a title page's table of weeks: the same few hundred weeks
+    on every title page, each written once."""
+    return f'<a href="{escape(url("week", week=week))}">{escape(week_label(week))}</a>'
+
+
+@functools.lru_cache(maxsize=256)
+def _escaped(text: str) -> str:
+    """A list's name, escaped once (a handful recur on every row of every page)."""
+    return str(escape(text))
 
 
 def _text(value: Any) -> str:
@@ -337,3 +346,27 @@ def multiples_items(multiples: Iterable[Mapping[str, Any]]) -> Markup:
         f'</strong><span>{_text(m["in_top_10"])} · #1 {_text(m["at_1"])}</span></div></li>\n'
         for m in multiples
     ))
+
+
+def engagement_rows(rows: Iterable[Mapping[str, Any]], url: Callable[..., str]) -> Markup:
+    """The rows of a title page's engagement table, one a half-year (~45 escapes a page
+    through Jinja, its most of any table: written here, like :func:`run_rows`)."""
+    out = []
+    for e in rows:
+        period = e.get("period")
+        top = e.get("top_10") or {}
+        weeks = top.get("weeks")
+        share = top.get("share_of_views")
+        hours = e.get("hours_viewed")
+        out.append(
+            f'      <tr><th scope="row"><a href="{escape(url("engagement", period=period))}">'
+            f'{_text(period)}</a></th><td class="num" title="{escape(grouped(hours))}">'
+            f'{escape(compact(hours))}</td><td class="num">{escape(compact(e.get("views")))}'
+            f'</td><td class="num col-opt">{_text(e.get("runtime_text") or "–")}</td>'
+            f'<td class="col-opt">{"yes" if e.get("available_globally") else "no"}</td>'
+            f'<td class="num">{_text(weeks or "–")}</td>'
+            f'<td class="num">{escape(compact(top.get("views"))) if weeks else "–"}</td>'
+            f'<td class="num">{f"{int(share * 100)}%" if share is not None else "–"}</td>'
+            "</tr>\n"
+        )
+    return Markup("".join(out))
