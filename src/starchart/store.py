@@ -456,6 +456,14 @@ CREATE TABLE IF NOT EXISTS title_pages (
     entry        BLOB    NOT NULL      -- JSON, zstd-compressed (queries.base.pack)
 );
 
+-- Each title and show page's body as the site shows it, rendered when published
+-- (starchart.web.bodies): found by a hash of what it was rendered from.
+CREATE TABLE IF NOT EXISTS title_bodies (
+    key BLOB NOT NULL, source VARCHAR NOT NULL, address VARCHAR NOT NULL,
+    body BLOB NOT NULL     -- HTML, zstd-compressed with the dictionary below, if any
+);
+CREATE TABLE IF NOT EXISTS title_body_dictionary (dictionary BLOB NOT NULL);
+
 -- Each week's lists, global (country NULL) or one country's, as api.week answers it.
 CREATE TABLE IF NOT EXISTS week_pages (
     source  VARCHAR NOT NULL,

@@ -25,7 +25,8 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from starchart import api, releases
-from starchart.web import pages, views
+from starchart.web import bodies, pages, views
+from starchart.web.bodies import StoredBodies
 from starchart.web.carry import Carry, Digest
 from starchart.web.responses import json_response, wants_json
 
@@ -48,6 +49,8 @@ class ServedRelease:
         self.pages = ResponseCache(cache_bytes)
         self.searches = ResponseCache(max(1, cache_bytes // 16))  # never evicts a page
         self.carry: Carry | None = None  # the previous release's answers still true here
+        # title page bodies read from the release and rendered here (its key not there)
+        self.bodies_read = self.bodies_rendered = 0
         # set once what pages share is in memory: its pages then read no file
         self.prepared = threading.Event()
         if background:
@@ -64,6 +67,7 @@ class ServedRelease:
             with self.charts() as charts:
                 charts.prepare()
                 self.chrome_parts(charts, None, None)
+                self.bodies(charts)
             if digest:
                 self.digest()
             # what was just read lives as long as the release: the collector stops
@@ -74,6 +78,11 @@ class ServedRelease:
             self.prepared.set()
         except Exception:  # the pages still read each record from the release
             log.warning("could not prepare release %d in memory", self.number, exc_info=True)
+
+    def bodies(self, charts: api.Charts) -> StoredBodies:
+        """The title pages' bodies this release holds (:mod:`starchart.web.bodies`)."""
+        found: StoredBodies = self.memo.get("title_bodies", lambda: StoredBodies(charts.con))
+        return found
 
     def digest(self) -> Digest:
         """What this release's title and week pages read (see :mod:`starchart.web.carry`)."""
@@ -410,6 +419,17 @@ class PageView:
 
     def sources(self) -> list[str]:
         return self.charts().sources()
+
+    def title_body(self, page: dict[str, Any], listed: list[str]) -> str:
+        """The body of a title or show page: the one rendered when its release was
+        published, when that was rendered from exactly this data; else rendered now."""
+        served, charts = self.served, self.charts()
+        found = served.bodies(charts).get(bodies.body_key(page, listed))
+        if found is not None:
+            served.bodies_read += 1
+            return found
+        served.bodies_rendered += 1
+        return bodies.render_body(self.site.templates.env, page, listed)
 
     def check_source(self, source: str | None) -> str | None:
         """None, or a source this store holds (ValueError naming the ones it has)."""

@@ -1,0 +1,163 @@
+"""Title pages rendered when a release is published (:mod:`starchart.web.bodies`): every
+title and show page's body is in the release, the site serves it only when it was rendered
+from exactly the data the page shows, and a page made from it is the same bytes as one
+rendered on request. Real DuckDB release files, the site in-process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from fastapi.testclient import TestClient
+
+from starchart import api, releases
+from starchart.web import bodies, pages
+from starchart.web.app import create_app
+from tests.web.sample_store import LATEST, build_store
+from tests.web.test_releases import one_week
+
+
+@pytest.fixture()
+def db(tmp_path: Path) -> Path:
+    """A fresh copy of the sample store, published."""
+    return build_store(tmp_path / "site")
+
+
+def stored(db: Path) -> dict[str, bytes]:
+    """The current release's bodies: address -> key."""
+    where = releases.folder(db)
+    with duckdb.connect(str(releases.release_file(where, releases.numbers(where)[-1])),
+                        read_only=True) as con:
+        return dict(con.execute("SELECT address, key FROM title_bodies").fetchall())
+
+
+def served(db: Path, addresses: list[str], *, from_release: bool = True
+           ) -> tuple[dict[str, bytes], int, int]:
+    """Each address's HTML from a fresh site, and how many bodies it read from the release
+    and rendered itself; ``from_release`` False: the site finds no body in the release."""
+    app = create_app(db, cache=False)
+    with TestClient(app) as client:
+        release = app.state.site.releases.settle(30)
+        if not from_release:
+            with release.charts() as charts:
+                release.bodies(charts).rows.clear()
+        answers = {}
+        for address in addresses:
+            response = client.get(address)
+            assert response.status_code == 200, address
+            answers[address] = response.content
+        return answers, release.bodies_read, release.bodies_rendered
+
+
+def test_every_title_and_show_page_is_rendered_when_published(db: Path) -> None:
+    """One body per title page and per show page of the release (a slug that redirects to
+    a show's page has none), each found by the key of the page's data."""
+    kept = stored(db)
+    with api.open(db) as charts:
+        slugs = [r[0] for r in charts.con.execute("SELECT slug FROM title_index").fetchall()]
+        shows = [r[0] for r in charts.con.execute(
+            "SELECT DISTINCT show_slug FROM title_index WHERE kind = 'tv'").fetchall()]
+        listed = [c["iso2"] for c in pages.country_spans(charts)]
+        for slug in slugs:
+            page = pages.title_page(charts, slug)
+            if page["page"] == "title":
+                assert kept[f"/title/{slug}"] == bodies.body_key(page, listed), slug
+        for slug in shows:
+            page = pages.title_page(charts, slug, show=True)
+            if page["page"] == "show":
+                assert kept[f"/show/{slug}"] == bodies.body_key(page, listed), slug
+    assert "/title/revelations" in kept and "/show/squid-game" in kept
+    assert len(kept) == len(set(kept.values()))
+
+
+def test_a_page_from_its_published_body_is_the_page_rendered_on_request(db: Path) -> None:
+    addresses = sorted(stored(db))
+    published, read, rendered = served(db, addresses)
+    assert (read, rendered) == (len(addresses), 0)
+    on_request, read, rendered = served(db, addresses, from_release=False)
+    assert (read, rendered) == (0, len(addresses))
+    for address in addresses:
+        assert published[address] == on_request[address], address
+    page = published["/title/revelations"].decode()
+    assert "More like this" in page and "The run, week by week" in page
+    assert page.index("The run, week by week") < page.index("More like this")
+    assert bodies.MARKER not in page
+
+
+def test_an_update_renders_only_the_pages_it_changed(db: Path, tmp_path: Path) -> None:
+    """A revision of the latest week: release 2 renders the pages whose data changed, keeps
+    the others' bodies, drops the bodies no page shows any more, and every page it serves
+    from them is still the page rendered on request."""
+    before = stored(db)
+    result = api.import_netflix([one_week(tmp_path / "rev", LATEST,
+                                          [("Revelations", 1, 16_000_000)])], db=db)
+    counts = result["release"]["rows"]["title_bodies"]
+    assert 0 < counts["rendered"] < counts["pages"]
+    assert counts["deleted"] > 0
+    after = stored(db)
+    assert len(after) == counts["pages"]
+    assert after["/title/revelations"] != before["/title/revelations"]
+    assert after["/title/the-man-the-myth"] == before["/title/the-man-the-myth"]
+    changed = [a for a in after if after[a] != before.get(a)]
+    assert len(changed) == counts["rendered"]
+    addresses = sorted(after)
+    published, read, _ = served(db, addresses)
+    assert read == len(addresses)
+    on_request, _, _ = served(db, addresses, from_release=False)
+    assert published == on_request
+    assert "<td class=\"num\">16.0M</td>" in published["/title/revelations"].decode()
+
+
+def test_publishing_unchanged_pages_again_renders_nothing(db: Path) -> None:
+    result = releases.publish(db, force=True)
+    assert result["published"] is True
+    assert result["rows"]["title_bodies"] == {"pages": None, "rendered": 0, "deleted": 0}
+
+
+def test_a_body_rendered_by_other_code_is_not_served(db: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Code that renders differently has other keys: the release's bodies are not trusted
+    and every page is rendered on request (the next publish renders them all again)."""
+    addresses = sorted(stored(db))[:40]
+    monkeypatch.setattr(bodies, "RENDERER", b"another version of the code")
+    _, read, rendered = served(db, addresses)
+    assert (read, rendered) == (0, len(addresses))
+    result = releases.publish(db, force=True)
+    assert result["rows"]["title_bodies"]["rendered"] == result["rows"]["title_bodies"]["pages"]
+    _, read, rendered = served(db, addresses)
+    assert (read, rendered) == (len(addresses), 0)
+
+
+def test_the_key_changes_with_anything_a_body_is_rendered_from() -> None:
+    page = {"slug": "x", "run": [{"week": "2025-03-30", "rank": 1}], "name": "X"}
+    key = bodies.body_key(page, ["KR", "US"])
+    assert bodies.body_key({**page}, ["KR", "US"]) == key
+    assert bodies.body_key({**page, "run": [{"week": "2025-03-30", "rank": 2}]},
+                           ["KR", "US"]) != key
+    assert bodies.body_key(page, ["KR"]) != key
+    assert bodies.body_key({**page, "extra": None}, ["KR", "US"]) != key
+
+
+def test_bodies_without_a_compression_dictionary(db: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Too few pages to train a dictionary on (a small store): the bodies are compressed
+    without one and read back the same."""
+    assert bodies._trained([b"<p>one page</p>"]) is None
+    monkeypatch.setattr(bodies, "_trained", lambda samples: None)
+    result = releases.publish(db, force=True, full=True)
+    assert result["rows"]["title_bodies"]["rendered"] > 0
+    where = releases.folder(db)
+    with duckdb.connect(str(releases.release_file(where, result["release"])),
+                        read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM title_body_dictionary").fetchall() == [(0,)]
+    addresses = ["/title/revelations", "/show/squid-game"]
+    published, read, _ = served(db, addresses)
+    on_request, _, _ = served(db, addresses, from_release=False)
+    assert read == 2 and published == on_request
+
+
+def test_a_release_without_bodies_is_served_by_rendering(tmp_path: Path) -> None:
+    with duckdb.connect() as con:
+        nothing = bodies.StoredBodies(con)
+    assert len(nothing) == 0 and nothing.get(b"any key") is None
