@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from starchart import api, releases
 from starchart.web import bodies, pages
 from starchart.web.app import create_app
+from tests.published.complete_lists import complete
 from tests.web.sample_store import LATEST, build_store
 from tests.web.test_releases import one_week
 
@@ -62,11 +63,13 @@ def test_every_title_and_show_page_is_rendered_when_published(db: Path) -> None:
         for slug in slugs:
             page = pages.title_page(charts, slug)
             if page["page"] == "title":
-                assert kept[f"/title/{slug}"] == bodies.body_key(page, listed), slug
+                labels = bodies.span_labels(charts, page["source"])
+                assert kept[f"/title/{slug}"] == bodies.body_key(page, listed, labels), slug
         for slug in shows:
             page = pages.title_page(charts, slug, show=True)
             if page["page"] == "show":
-                assert kept[f"/show/{slug}"] == bodies.body_key(page, listed), slug
+                labels = bodies.span_labels(charts, page["source"])
+                assert kept[f"/show/{slug}"] == bodies.body_key(page, listed, labels), slug
     assert "/title/revelations" in kept and "/show/squid-game" in kept
     assert len(kept) == len(set(kept.values()))
 
@@ -107,6 +110,55 @@ def test_an_update_renders_only_the_pages_it_changed(db: Path, tmp_path: Path) -
     on_request, _, _ = served(db, addresses, from_release=False)
     assert published == on_request
     assert "<td class=\"num\">16.0M</td>" in published["/title/revelations"].decode()
+
+
+def test_a_longer_span_of_lists_renders_only_the_titles_of_the_new_week(
+    db: Path, tmp_path: Path
+) -> None:
+    """A new week with a country list lengthens the span every record quotes ("country
+    lists 2025-03-16 .. 2025-04-06"): the bodies hold it as a token, so only the pages of
+    the week's titles are rendered again, and the site writes the new span into the
+    others."""
+    week, before = "2025-04-06", stored(db)
+    with api.open(db) as charts:
+        old_labels = bodies.span_labels(charts, "netflix")
+    country = tmp_path / "c" / "all-weeks-countries.tsv"
+    country.parent.mkdir()
+    country.write_text(complete(
+        "country_name\tcountry_iso2\tweek\tcategory\tweekly_rank\tshow_title\tseason_title"
+        f"\tcumulative_weeks_in_top_10\nSouth Korea\tKR\t{week}\tFilms\t1\tHavoc\tN/A\t1"),
+        encoding="utf-8")
+    result = api.import_netflix([one_week(tmp_path / "g", week, [("Havoc", 1, 9_000_000)]),
+                                 country], db=db)
+    counts = result["release"]["rows"]["title_bodies"]
+    with api.open(db) as charts:
+        labels = bodies.span_labels(charts, "netflix")
+        assert labels[0] != old_labels[0] and "(4 weeks)" in labels[0]
+        quoted = pages.title_page(charts, "the-man-the-myth")["countries"]["coverage"]
+        assert quoted["country_lists"] == labels[0]  # the record quotes the new span...
+    after = stored(db)
+    assert after["/title/the-man-the-myth"] == before["/title/the-man-the-myth"]  # ...its body not
+    assert after["/title/havoc"] != before["/title/havoc"]
+    assert 0 < counts["rendered"] < counts["pages"] / 4
+    addresses = sorted(after)
+    published, read, _ = served(db, addresses)
+    on_request, _, _ = served(db, addresses, from_release=False)
+    assert read == len(addresses) and published == on_request
+    assert not any(token.encode() in page for page in published.values()
+                   for token in bodies.TOKENS)
+
+
+def test_a_span_label_is_written_into_the_body_where_the_page_shows_it() -> None:
+    labels = ("2025-03-16 .. 2025-04-06 (4 weeks)", "no data")
+    page = {"note": f"country lists {labels[0]}", "status": "no data", "rows": [labels[0]]}
+    held = bodies.tokenized(page, labels)
+    assert labels[0] not in str(held) and held["status"] == "no data"  # "no data": a status
+    body = f"<p>{held['note']}</p><p>{held['rows'][0]}</p>"
+    assert bodies.filled(body, labels) == f"<p>country lists {labels[0]}</p><p>{labels[0]}</p>"
+    assert bodies.body_key(page, ["KR"], labels) == bodies.body_key(
+        {**page, "note": "country lists 2025-03-16 .. 2025-04-13 (5 weeks)",
+         "rows": ["2025-03-16 .. 2025-04-13 (5 weeks)"]},
+        ["KR"], ("2025-03-16 .. 2025-04-13 (5 weeks)", "no data"))
 
 
 def test_publishing_unchanged_pages_again_renders_nothing(db: Path) -> None:

@@ -36,8 +36,9 @@ import jinja2
 import orjson
 import pyarrow as pa
 import zstandard
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from starchart import coverage
 from starchart.queries.base import insert_arrow
 from starchart.web import pages, plot, views
 
@@ -71,13 +72,71 @@ def _renderer_digest() -> bytes:
 RENDERER = _renderer_digest()
 
 
-def body_key(page: Mapping[str, Any], listed: Sequence[str]) -> bytes:
+def span_labels(charts: api.Charts, source: str) -> tuple[str, str]:
+    """The spans with country lists and with weekly views, as every record of ``source``
+    quotes them (:func:`starchart.queries.record.state_coverage`: "country lists
+    2021-07-04 .. 2022-11-13 (72 weeks)"). Each weekly update lengthens them, and with them
+    the text of thousands of records that did not change otherwise; so a body holds
+    :data:`TOKENS` in their place (:func:`tokenized`), its key is made without them, and
+    the site writes them in when it serves the body (:func:`filled`)."""
+    def read() -> tuple[str, str]:
+        country, views = (coverage.label(coverage.spans_of(charts.con, source, dataset))
+                          for dataset in ("countries", "global-views"))
+        return country, views
+
+    found: tuple[str, str] = charts.memo.get(("span_labels", source), read)
+    return found
+
+
+TOKENS = ("\ue000country lists\ue000", "\ue000weekly views\ue000")
+
+
+def _replaced(labels: Sequence[str]) -> list[tuple[str, str]]:
+    """(label, token) for each label that is a span's (never a word a page says otherwise,
+    as "no data" is a status too)."""
+    return [(label, token) for label, token in zip(labels, TOKENS, strict=True)
+            if " .. " in label]
+
+
+def body_key(page: Mapping[str, Any], listed: Sequence[str],
+             labels: Sequence[str] = ("", "")) -> bytes:
     """The key of the body rendered from ``page`` with ``listed`` (see the module
-    docstring): the same data and code give the same key, any difference another."""
+    docstring): the same data and code give the same key, any difference another, but for
+    the span ``labels`` (:func:`span_labels`), which the body holds as tokens."""
+    raw = orjson.dumps(page, default=str, option=orjson.OPT_NON_STR_KEYS)
+    for label, token in _replaced(labels):
+        raw = raw.replace(label.encode(), token.encode())  # a label is plain ASCII in JSON
     digest = hashlib.blake2b(RENDERER, digest_size=16)
-    digest.update(orjson.dumps(page, default=str, option=orjson.OPT_NON_STR_KEYS))
+    digest.update(raw)
     digest.update(b"\0" + ",".join(listed).encode())
     return digest.digest()
+
+
+def tokenized(value: Any, labels: Sequence[str]) -> Any:
+    """``value`` (a page) with the span labels in its texts replaced by their tokens."""
+    pairs = _replaced(labels)
+    if not pairs:
+        return value
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, str):
+            for label, token in pairs:
+                item = item.replace(label, token)
+            return item
+        if isinstance(item, dict):
+            return {k: walk(v) for k, v in item.items()}
+        if isinstance(item, list):
+            return [walk(v) for v in item]
+        return item
+
+    return walk(value)
+
+
+def filled(body: str, labels: Sequence[str]) -> str:
+    """A stored body with the release's span labels written in for their tokens."""
+    for label, token in _replaced(labels):
+        body = body.replace(token, str(escape(label)))
+    return body
 
 
 def body_context(page: Mapping[str, Any], listed: Sequence[str]) -> dict[str, Any]:
@@ -197,10 +256,11 @@ def prepare_bodies(charts: api.Charts, *, tick: Callable[[int, int], None] | Non
     charts.keep_records()
     default = charts.source(None)
     have = {key for (key,) in con.execute("SELECT key FROM title_bodies").fetchall()}
-    wanted: dict[bytes, tuple[str, dict[str, Any]]] = {}
+    wanted: dict[bytes, tuple[str, dict[str, Any], tuple[str, str]]] = {}
     for source in charts.sources():
+        labels = span_labels(charts, source)
         for page in _pages_of(charts, source, default):
-            wanted.setdefault(body_key(page, listed), (source, page))
+            wanted.setdefault(body_key(page, listed, labels), (source, page, labels))
     missing = [key for key in wanted if key not in have]
     stale = [key for key in have if key not in wanted]
     if stale:
@@ -217,11 +277,13 @@ def prepare_bodies(charts: api.Charts, *, tick: Callable[[int, int], None] | Non
 
 
 def _write_bodies(con: duckdb.DuckDBPyConnection,
-                  todo: list[tuple[bytes, str, dict[str, Any]]], listed: Sequence[str], *,
+                  todo: list[tuple[bytes, str, dict[str, Any], tuple[str, str]]],
+                  listed: Sequence[str], *,
                   afresh: bool, tick: Callable[[int, int], None] | None) -> None:
-    """Render and insert the bodies of ``todo`` (key, source, page). ``afresh``: no body is
-    kept from before, so the compression dictionary is trained anew on the first ones
-    rendered; otherwise the release's dictionary compresses the new ones too."""
+    """Render and insert the bodies of ``todo`` (key, source, page, span labels).
+    ``afresh``: no body is kept from before, so the compression dictionary is trained anew
+    on the first ones rendered; otherwise the release's dictionary compresses the new ones
+    too."""
     env = publishing_environment()
     if afresh:
         con.execute("DELETE FROM title_body_dictionary")
@@ -243,8 +305,8 @@ def _write_bodies(con: duckdb.DuckDBPyConnection,
         if tick is not None:
             tick(done, len(todo))
 
-    for done, (key, source, page) in enumerate(todo, 1):
-        body = render_body(env, page, listed).encode()
+    for done, (key, source, page, labels) in enumerate(todo, 1):
+        body = render_body(env, tokenized(page, labels), listed).encode()
         rows["key"].append(key)
         rows["source"].append(source)
         rows["address"].append(page["links"]["html"])

@@ -424,10 +424,11 @@ class PageView:
         """The body of a title or show page: the one rendered when its release was
         published, when that was rendered from exactly this data; else rendered now."""
         served, charts = self.served, self.charts()
-        found = served.bodies(charts).get(bodies.body_key(page, listed))
+        labels = bodies.span_labels(charts, page["source"])
+        found = served.bodies(charts).get(bodies.body_key(page, listed, labels))
         if found is not None:
             served.bodies_read += 1
-            return found
+            return bodies.filled(found, labels)
         served.bodies_rendered += 1
         return bodies.render_body(self.site.templates.env, page, listed)
 
