@@ -425,11 +425,11 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerp
 
 
 def _render_bodies(rel: duckdb.DuckDBPyConnection, info: ReleaseInfo,
-                   progress: ProgressCallback | None) -> dict[str, int | None]:
+                   progress: ProgressCallback | None) -> dict[str, int]:
     """The title pages' bodies of the release being written (:mod:`starchart.web.bodies`):
     rendered where new, the others kept from the release it began as a copy of."""
     from starchart import api
-    from starchart.web.bodies import prepare_bodies
+    from starchart.web.prerender import prepare_bodies
 
     def tick(done: int, total: int) -> None:
         if progress is not None:

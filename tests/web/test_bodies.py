@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from starchart import api, releases
-from starchart.web import bodies, pages
+from starchart.web import bodies, pages, prerender
 from starchart.web.app import create_app
 from tests.published.complete_lists import complete
 from tests.web.sample_store import LATEST, build_store
@@ -139,13 +139,33 @@ def test_a_longer_span_of_lists_renders_only_the_titles_of_the_new_week(
     after = stored(db)
     assert after["/title/the-man-the-myth"] == before["/title/the-man-the-myth"]  # ...its body not
     assert after["/title/havoc"] != before["/title/havoc"]
-    assert 0 < counts["rendered"] < counts["pages"] / 4
+    assert 0 < counts["rendered"] <= counts["looked_at"] < counts["pages"] / 4
     addresses = sorted(after)
     published, read, _ = served(db, addresses)
     on_request, _, _ = served(db, addresses, from_release=False)
     assert read == len(addresses) and published == on_request
     assert not any(token.encode() in page for page in published.values()
                    for token in bodies.TOKENS)
+
+
+def test_lists_added_to_past_weeks_have_every_page_looked_at(db: Path, tmp_path: Path) -> None:
+    """A country list for a week before the ones the release held changes which weeks of
+    old runs have country lists: any page may say so differently, so every page is looked
+    at (and the ones whose data changed rendered)."""
+    country = tmp_path / "c" / "all-weeks-countries.tsv"
+    country.parent.mkdir()
+    lines = ["country_name\tcountry_iso2\tweek\tcategory\tweekly_rank\tshow_title"
+             "\tseason_title\tcumulative_weeks_in_top_10"]
+    lines += [f"South Korea\tKR\t{week}\tFilms\t1\tHavoc\tN/A\t1"
+              for week in ("2025-03-09",)]
+    country.write_text(complete("\n".join(lines)), encoding="utf-8")
+    counts = api.import_netflix([country], db=db)["release"]["rows"]["title_bodies"]
+    assert counts["looked_at"] >= counts["pages"] > 0  # every page of the new release...
+    assert counts["rendered"] < counts["pages"] / 4  # ...and few of them changed
+    addresses = sorted(stored(db))
+    published, read, _ = served(db, addresses)
+    on_request, _, _ = served(db, addresses, from_release=False)
+    assert read == len(addresses) and published == on_request
 
 
 def test_a_span_label_is_written_into_the_body_where_the_page_shows_it() -> None:
@@ -164,7 +184,8 @@ def test_a_span_label_is_written_into_the_body_where_the_page_shows_it() -> None
 def test_publishing_unchanged_pages_again_renders_nothing(db: Path) -> None:
     result = releases.publish(db, force=True)
     assert result["published"] is True
-    assert result["rows"]["title_bodies"] == {"pages": None, "rendered": 0, "deleted": 0}
+    made = result["rows"]["title_bodies"]
+    assert made == {"pages": len(stored(db)), "looked_at": 0, "rendered": 0, "deleted": 0}
 
 
 def test_a_body_rendered_by_other_code_is_not_served(db: Path,
@@ -195,8 +216,8 @@ def test_bodies_without_a_compression_dictionary(db: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Too few pages to train a dictionary on (a small store): the bodies are compressed
     without one and read back the same."""
-    assert bodies._trained([b"<p>one page</p>"]) is None
-    monkeypatch.setattr(bodies, "_trained", lambda samples: None)
+    assert prerender.trained([b"<p>one page</p>"]) is None
+    monkeypatch.setattr(prerender, "trained", lambda samples: None)
     result = releases.publish(db, force=True, full=True)
     assert result["rows"]["title_bodies"]["rendered"] > 0
     where = releases.folder(db)
