@@ -12,8 +12,8 @@ A stored body is found by its *key*: a hash of everything it was rendered from (
 data as its JSON, the countries with lists, and the code and template that render it,
 :data:`RENDERER`). The site computes the same key from the data it serves, so a body is
 used only when it was rendered from exactly that data by exactly this code; anything else
-(a page asked with another ``?source=``, a release written by other code, an older release
-without the table) is rendered as before. Correctness never depends on the writer guessing
+(a release written by other code, an older release without the table, a page the writer
+did not look at) is rendered as before. Correctness never depends on the writer guessing
 which pages changed (:mod:`starchart.web.prerender` publishes them).
 """
 
@@ -23,6 +23,7 @@ import hashlib
 import logging
 import threading
 from collections.abc import Mapping, Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,16 +46,22 @@ MARKER = "<!-- more like this -->"
 """Where the body leaves room for the "More like this" panel (it reads the discovery models,
 which a training run changes without touching any title)."""
 _HERE = Path(__file__).parent
-_RENDERING_CODE = ("bodies.py", "views.py", "plot.py", "maps.py", "app.py",
-                   "templates/" + BODY_TEMPLATE, "../display.py")
+_RENDERING_FILES = ("templates/" + BODY_TEMPLATE, "static/world-110m.json", "../display.py",
+                    "../queries/slugs.py")  # besides every module of starchart.web
+_RENDERING_PACKAGES = ("jinja2", "markupsafe")
 
 
 def _renderer_digest() -> bytes:
-    """What renders a body, as bytes: the code and template above (a release written by
-    other code then has other keys, and its bodies are rendered afresh, not trusted)."""
+    """What renders a body, as bytes: every module of the site (its templates' filters, its
+    links' routes, its figures), the body's template, the map's geometry, and the versions
+    of Jinja and MarkupSafe. A release written by other code then has other keys, and its
+    bodies are rendered afresh, never trusted."""
     digest = hashlib.blake2b(digest_size=16)
-    for name in _RENDERING_CODE:
+    files = [*sorted(p.name for p in _HERE.glob("*.py")), *_RENDERING_FILES]
+    for name in files:
         digest.update(name.encode() + b"\0" + (_HERE / name).read_bytes() + b"\0")
+    for package in _RENDERING_PACKAGES:
+        digest.update(f"{package}=={metadata.version(package)}\0".encode())
     return digest.digest()
 
 
@@ -69,9 +76,9 @@ def span_labels(charts: api.Charts, source: str) -> tuple[str, str]:
     :data:`TOKENS` in their place (:func:`tokenized`), its key is made without them, and
     the site writes them in when it serves the body (:func:`filled`)."""
     def read() -> tuple[str, str]:
-        country, views = (coverage.label(coverage.spans_of(charts.con, source, dataset))
-                          for dataset in ("countries", "global-views"))
-        return country, views
+        countries, viewed = (coverage.label(coverage.spans_of(charts.con, source, dataset))
+                             for dataset in ("countries", "global-views"))
+        return countries, viewed
 
     found: tuple[str, str] = charts.memo.get(("span_labels", source), read)
     return found
@@ -82,9 +89,17 @@ TOKENS = ("\ue000country lists\ue000", "\ue000weekly views\ue000")
 
 def _replaced(labels: Sequence[str]) -> list[tuple[str, str]]:
     """(label, token) for each label that is a span's (never a word a page says otherwise,
-    as "no data" is a status too)."""
-    return [(label, token) for label, token in zip(labels, TOKENS, strict=True)
-            if " .. " in label]
+    as "no data" is a status too), the longest first (one label may hold the other: views
+    over several spans, one of them the country lists' span)."""
+    pairs = [(label, token) for label, token in zip(labels, TOKENS, strict=True)
+             if " .. " in label]
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
+def holds_escaped_tokens(body: str) -> bool:
+    """True when a token was written escaped (as JSON or an HTML character reference),
+    where :func:`filled` would not find it: such a body is not stored."""
+    return any(form in body for form in ("\\ue000", "&#57344;", "&#xe000;", "&#xE000;"))
 
 
 def body_key(page: Mapping[str, Any], listed: Sequence[str],
@@ -175,9 +190,15 @@ class StoredBodies:
         return len(self.rows)
 
     def get(self, key: bytes) -> str | None:
-        """The body stored under ``key``, or None."""
+        """The body stored under ``key``, or None (also when it cannot be read: the page is
+        then rendered, and the log says why)."""
         packed = self.rows.get(key)
         if packed is None:
             return None
-        with self._lock:
-            return self._zstd.decompress(packed).decode()
+        try:
+            with self._lock:
+                return self._zstd.decompress(packed).decode()
+        except (zstandard.ZstdError, UnicodeDecodeError):
+            log.warning("a stored title page body could not be read; rendering it",
+                        exc_info=True)
+            return None

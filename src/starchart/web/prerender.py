@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -29,13 +30,14 @@ from starchart.web import bodies, pages
 if TYPE_CHECKING:
     from starchart import api
 
+log = logging.getLogger("starchart.web")
+
 BATCH = 500  # bodies rendered between two inserts (and two progress reports)
 ZSTD_LEVEL = 3
 TRAINING_PAGES = 500  # the dictionary is trained on the first bodies rendered...
 DICTIONARY_BYTES = 200_000  # ...and this big: ~1/17 of the HTML, where zlib made ~1/5
 _SPANS = ("countries", "global-views")  # the spans a record's coverage statement reads
 
-Found = tuple[bytes, dict[str, Any], tuple[str, str]]  # key, page, span labels
 Address = tuple[str, str]  # source, "/title/<slug>" or "/show/<slug>"
 
 
@@ -55,10 +57,12 @@ def publishing_environment() -> jinja2.Environment:
 
 
 def every_address(con: duckdb.DuckDBPyConnection) -> set[Address]:
-    """Every title's and show's address of the release (a title whose slug is its show's
-    has no page of its own: it is looked at, and has none)."""
+    """Every title's, work's (``/title/nf-…``, linked from each of its names' pages) and
+    show's address of the release (a title whose slug is its show's has no page of its
+    own: it is looked at, and has none)."""
     found = {(source, f"/title/{slug}") for source, slug in con.execute(
-        "SELECT source, slug FROM title_index").fetchall()}
+        "SELECT source, slug FROM title_index UNION "
+        "SELECT source, slug FROM title_pages WHERE page = 'work'").fetchall()}
     found |= {(source, f"/show/{slug}") for source, slug in con.execute(
         "SELECT DISTINCT source, show_slug FROM title_index WHERE kind = 'tv'").fetchall()}
     return found
@@ -86,9 +90,11 @@ def context_digest(charts: api.Charts, listed: list[str]) -> str:
     return digest.hexdigest()
 
 
-def _weeks(found: Iterable[tuple[dt.date, dt.date]]) -> set[dt.date]:
+def _sundays(spans: Iterable[tuple[dt.date, dt.date]]) -> set[dt.date]:
+    """Every week (its Sunday) the spans ``(first, last)`` cover: two releases' spans are
+    compared week by week."""
     out: set[dt.date] = set()
-    for first, last in found:
+    for first, last in spans:
         out |= {first + dt.timedelta(weeks=i) for i in range((last - first).days // 7 + 1)}
     return out
 
@@ -106,15 +112,19 @@ def changed_addresses(con: duckdb.DuckDBPyConnection) -> set[Address] | None:
         con.execute("SELECT 1 FROM previous_release.title_pages LIMIT 1")
     except duckdb.Error:
         return None
-    for source, latest in con.execute(
-            "SELECT source, max(week) FROM previous_release.chart_global GROUP BY source"
-            ).fetchall():
+    charted = dict(con.execute(
+        """SELECT source, max(week) FROM (SELECT source, week FROM previous_release.chart_global
+           UNION ALL SELECT source, week FROM previous_release.chart_country) GROUP BY source
+        """).fetchall())
+    for (source,) in con.execute("SELECT source FROM previous_release.coverage UNION "
+                                 "SELECT source FROM main.coverage").fetchall():
+        latest = charted.get(source)
         for dataset in _SPANS:
-            spans = [_weeks(con.execute(
+            spans = [_sundays(con.execute(
                 f"""SELECT first_day, last_day FROM {db}.coverage WHERE source = ? AND
                     dataset = ? AND scope = '' AND first_day IS NOT NULL""",
                 [source, dataset]).fetchall()) for db in ("previous_release", "main")]
-            if any(week <= latest for week in spans[0] ^ spans[1]):
+            if any(latest is None or week <= latest for week in spans[0] ^ spans[1]):
                 return None
     # a slug's records in the order it chooses among them (a title's position among all
     # titles moves whenever others chart more: that changes no page)
@@ -152,8 +162,9 @@ def prepare_bodies(charts: api.Charts, *, tick: Callable[[int, int], None] | Non
     """Bring ``title_bodies`` of the release behind ``charts`` up to its pages: look at the
     pages that may have changed since the release it began as a copy of (every page, when
     it began as none, or in another context), render the ones whose key is new, and delete
-    the bodies of pages gone. Returns ``{"pages", "looked_at", "rendered", "deleted"}``;
-    ``tick(done, total)`` reports rendering."""
+    the bodies of pages gone. Returns ``{"pages", "looked_at", "rendered", "deleted",
+    "failed"}`` (a page that fails to render is logged and left to the site, which renders
+    it on request as before); ``tick(done, total)`` reports rendering."""
     con = charts.con
     listed = [c["iso2"] for c in pages.country_spans(charts, source=None)]  # as the site
     context = context_digest(charts, listed)
@@ -166,14 +177,14 @@ def prepare_bodies(charts: api.Charts, *, tick: Callable[[int, int], None] | Non
     looked = sorted(addresses if maybe is None else maybe & addresses)
     charts.keep_records()
     default = charts.source(None)
-    wanted: dict[Address, Found] = {}
+    wanted: dict[Address, bytes] = {}  # only keys: a page is read again to be rendered
     for address in looked:
         page = page_at(charts, address, default)
         if page is not None:
-            labels = bodies.span_labels(charts, address[0])
-            wanted[address] = (bodies.body_key(page, listed, labels), page, labels)
+            wanted[address] = bodies.body_key(page, listed,
+                                              bodies.span_labels(charts, address[0]))
     gone = [a for a in have if a not in addresses
-            or (a in wanted and wanted[a][0] != have[a]) or (a in looked and a not in wanted)]
+            or (a in wanted and wanted[a] != have[a]) or (a in looked and a not in wanted)]
     if gone:
         con.register("_gone", pa.table({"source": [a[0] for a in gone],
                                         "address": [a[1] for a in gone]}))
@@ -182,26 +193,56 @@ def prepare_bodies(charts: api.Charts, *, tick: Callable[[int, int], None] | Non
                            (SELECT (source, address) FROM _gone)""")
         finally:
             con.unregister("_gone")
-    missing = [a for a in wanted if have.get(a) != wanted[a][0]]
+    # in the order of their keys: the first rendered, which a new compression dictionary
+    # is trained on, are a sample of all pages rather than the shows sorted first
+    missing = sorted((a for a in wanted if have.get(a) != wanted[a]), key=wanted.__getitem__)
+    failed = 0
     if missing:
-        kept = len(have) - len(gone)
-        write_bodies(con, [(a, *wanted[a]) for a in missing], listed, afresh=kept == 0,
-                     tick=tick)
+        def render(address: Address) -> tuple[bytes, str] | None:
+            page = page_at(charts, address, default)
+            labels = bodies.span_labels(charts, address[0])
+            try:
+                if page is None:
+                    raise LookupError("no page")
+                body = bodies.render_body(ENV.get(), bodies.tokenized(page, labels), listed)
+                if bodies.holds_escaped_tokens(body):
+                    raise ValueError("a span label's token was written escaped")
+            except Exception:
+                log.warning("title page %s (%s) left to be rendered on request",
+                            address[1], address[0], exc_info=True)
+                return None
+            return wanted[address], body
+
+        failed = write_bodies(con, missing, render, afresh=len(have) == len(gone),
+                              tick=tick)
     con.execute(f"COMMENT ON TABLE title_bodies IS '{context}'")  # hex digits
     [(total,)] = con.execute("SELECT count(*) FROM title_bodies").fetchall()
-    return {"pages": total, "looked_at": len(looked), "rendered": len(missing),
-            "deleted": len(gone)}
+    return {"pages": total, "looked_at": len(looked), "rendered": len(missing) - failed,
+            "deleted": len(gone), "failed": failed}
 
 
-def write_bodies(con: duckdb.DuckDBPyConnection,
-                 todo: list[tuple[Address, bytes, dict[str, Any], tuple[str, str]]],
-                 listed: list[str], *, afresh: bool,
-                 tick: Callable[[int, int], None] | None) -> None:
-    """Render and insert the bodies of ``todo`` (address, key, page, span labels).
-    ``afresh``: no body is kept from before, so the compression dictionary is trained anew
-    on the first ones rendered; otherwise the release's dictionary compresses the new ones
-    too."""
-    env = publishing_environment()
+class _Environment:
+    """The publishing templates, made once per process, on first use."""
+
+    def __init__(self) -> None:
+        self._env: jinja2.Environment | None = None
+
+    def get(self) -> jinja2.Environment:
+        if self._env is None:
+            self._env = publishing_environment()
+        return self._env
+
+
+ENV = _Environment()
+
+
+def write_bodies(con: duckdb.DuckDBPyConnection, todo: list[Address],
+                 render: Callable[[Address], tuple[bytes, str] | None], *, afresh: bool,
+                 tick: Callable[[int, int], None] | None) -> int:
+    """Insert the bodies ``render`` makes of ``todo`` (key and HTML; None: none). Returns
+    how many it could not make. ``afresh``: no body is kept from before, so the compression
+    dictionary is trained anew on the first ones rendered; otherwise the release's
+    dictionary compresses the new ones too."""
     if afresh:
         con.execute("DELETE FROM title_body_dictionary")
         dictionary = None
@@ -212,6 +253,7 @@ def write_bodies(con: duckdb.DuckDBPyConnection,
             else zstandard.ZstdCompressor(level=ZSTD_LEVEL))
     rows: dict[str, list[Any]] = {"key": [], "source": [], "address": [], "body": []}
     plain: list[bytes] = []  # the first bodies, kept to train the dictionary on
+    failed = 0
 
     def flush(done: int) -> None:
         insert_arrow(con, "title_bodies", pa.table({
@@ -222,16 +264,23 @@ def write_bodies(con: duckdb.DuckDBPyConnection,
         if tick is not None:
             tick(done, len(todo))
 
-    for done, ((source, address), key, page, labels) in enumerate(todo, 1):
-        body = bodies.render_body(env, bodies.tokenized(page, labels), listed).encode()
-        rows["key"].append(key)
-        rows["source"].append(source)
-        rows["address"].append(address)
-        if afresh and dictionary is None:
-            plain.append(body)
-            rows["body"].append(b"")  # compressed once the dictionary is made
-            if len(plain) < TRAINING_PAGES and done < len(todo):
-                continue
+    for done, address in enumerate(todo, 1):
+        made = render(address)
+        if made is None:
+            failed += 1
+        else:
+            key, html = made
+            rows["key"].append(key)
+            rows["source"].append(address[0])
+            rows["address"].append(address[1])
+            body = html.encode()
+            if afresh and dictionary is None:
+                plain.append(body)
+                rows["body"].append(b"")  # compressed once the dictionary is made
+            else:
+                rows["body"].append(zstd.compress(body))
+        if afresh and dictionary is None and plain and (
+                len(plain) >= TRAINING_PAGES or done == len(todo)):
             dictionary = trained(plain)
             if dictionary is not None:
                 con.execute("INSERT INTO title_body_dictionary VALUES (?)",
@@ -239,16 +288,16 @@ def write_bodies(con: duckdb.DuckDBPyConnection,
                 zstd = zstandard.ZstdCompressor(level=ZSTD_LEVEL, dict_data=dictionary)
             rows["body"][-len(plain):] = [zstd.compress(b) for b in plain]
             afresh = False
-        else:
-            rows["body"].append(zstd.compress(body))
-        if len(rows["key"]) >= BATCH or done == len(todo):
+        if rows["key"] and (len(rows["key"]) >= BATCH or done == len(todo)) and not (
+                afresh and dictionary is None):
             flush(done)
+    return failed
 
 
-def trained(samples: list[bytes]) -> zstandard.ZstdCompressionDict | None:
-    """A zstd dictionary trained on ``samples``, or None when there are too few to train
-    on (a small store: its bodies are compressed without one)."""
+def trained(samples: list[Any]) -> zstandard.ZstdCompressionDict | None:
+    """A zstd dictionary trained on ``samples`` (bodies' bytes), or None when there are too
+    few to train on (a small store: its bodies are compressed without one)."""
     try:
-        return zstandard.train_dictionary(DICTIONARY_BYTES, list[Any](samples))
+        return zstandard.train_dictionary(DICTIONARY_BYTES, samples)
     except zstandard.ZstdError:
         return None

@@ -557,8 +557,11 @@ def register_routes(app: FastAPI) -> None:
         machine when there is none or it cannot be read (the server's log says why)."""
         try:
             charts = view.charts()
+            served = view.served
             return json_response({"ok": True, **charts.release.public(), "sources": view.sources(),
-                                  "prepared": view.prepared})
+                                  "prepared": view.prepared,
+                                  "title_pages": {"from_release": served.bodies_read,
+                                                  "rendered": served.bodies_rendered}})
         except (releases.NoReleaseError, OSError, duckdb.Error) as exc:
             log.warning("health check: %s", exc)
             unpublished = isinstance(exc, releases.NoReleaseError)

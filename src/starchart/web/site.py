@@ -26,7 +26,6 @@ from fastapi.templating import Jinja2Templates
 
 from starchart import api, releases
 from starchart.web import bodies, pages, views
-from starchart.web.bodies import StoredBodies
 from starchart.web.carry import Carry, Digest
 from starchart.web.responses import json_response, wants_json
 
@@ -51,6 +50,7 @@ class ServedRelease:
         self.carry: Carry | None = None  # the previous release's answers still true here
         # title page bodies read from the release and rendered here (its key not there)
         self.bodies_read = self.bodies_rendered = 0
+        self._counting = threading.Lock()
         # set once what pages share is in memory: its pages then read no file
         self.prepared = threading.Event()
         if background:
@@ -79,10 +79,19 @@ class ServedRelease:
         except Exception:  # the pages still read each record from the release
             log.warning("could not prepare release %d in memory", self.number, exc_info=True)
 
-    def bodies(self, charts: api.Charts) -> StoredBodies:
+    def bodies(self, charts: api.Charts) -> bodies.StoredBodies:
         """The title pages' bodies this release holds (:mod:`starchart.web.bodies`)."""
-        found: StoredBodies = self.memo.get("title_bodies", lambda: StoredBodies(charts.con))
+        found: bodies.StoredBodies = self.memo.get("title_bodies",
+                                                   lambda: bodies.StoredBodies(charts.con))
         return found
+
+    def count_body(self, *, read: bool) -> None:
+        """Count a title page body read from the release (``read``) or rendered here."""
+        with self._counting:
+            if read:
+                self.bodies_read += 1
+            else:
+                self.bodies_rendered += 1
 
     def digest(self) -> Digest:
         """What this release's title and week pages read (see :mod:`starchart.web.carry`)."""
@@ -426,10 +435,9 @@ class PageView:
         served, charts = self.served, self.charts()
         labels = bodies.span_labels(charts, page["source"])
         found = served.bodies(charts).get(bodies.body_key(page, listed, labels))
+        served.count_body(read=found is not None)
         if found is not None:
-            served.bodies_read += 1
             return bodies.filled(found, labels)
-        served.bodies_rendered += 1
         return bodies.render_body(self.site.templates.env, page, listed)
 
     def check_source(self, source: str | None) -> str | None:
