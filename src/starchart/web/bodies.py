@@ -110,10 +110,10 @@ def body_key(page: Mapping[str, Any], listed: Sequence[str],
     raw = orjson.dumps(page, default=str, option=orjson.OPT_NON_STR_KEYS)
     for label, token in _replaced(labels):
         raw = raw.replace(label.encode(), token.encode())  # a label is plain ASCII in JSON
-    digest = hashlib.blake2b(RENDERER, digest_size=16)
+    digest = hashlib.sha256(RENDERER)  # SHA-256: twice blake2b's speed here (SHA-NI)
     digest.update(raw)
     digest.update(b"\0" + ",".join(listed).encode())
-    return digest.digest()
+    return digest.digest()[:16]
 
 
 def tokenized(value: Any, labels: Sequence[str]) -> Any:
@@ -137,7 +137,10 @@ def tokenized(value: Any, labels: Sequence[str]) -> Any:
 
 
 def filled(body: str, labels: Sequence[str]) -> str:
-    """A stored body with the release's span labels written in for their tokens."""
+    """A stored body with the release's span labels written in for their tokens (most
+    bodies quote neither: one look for the tokens' first character)."""
+    if TOKENS[0][0] not in body:
+        return body
     for label, token in _replaced(labels):
         body = body.replace(token, str(escape(label)))
     return body
