@@ -181,6 +181,23 @@ def test_a_span_label_is_written_into_the_body_where_the_page_shows_it() -> None
         ["KR"], ("2025-03-16 .. 2025-04-13 (5 weeks)", "no data"))
 
 
+def test_a_label_holding_the_other_is_replaced_whole() -> None:
+    """Views over two spans, one of them the country lists' span: the longer label is one
+    token, so the key does not change when only the spans grow."""
+    country = "2021-07-04 .. 2022-11-13 (72 weeks)"
+    labels = (country, f"2020-01-05 .. 2020-02-02 (5 weeks); {country}")
+    page = {"note": f"weekly views: {labels[1]}", "lists": f"country lists {country}"}
+    held = bodies.tokenized(page, labels)
+    assert held == {"note": f"weekly views: {bodies.TOKENS[1]}",
+                    "lists": f"country lists {bodies.TOKENS[0]}"}
+    assert bodies.filled(f"{held['note']} | {held['lists']}", labels) == \
+        f"{page['note']} | {page['lists']}"
+    grown = "2021-07-04 .. 2022-11-20 (73 weeks)"
+    longer = (grown, f"2020-01-05 .. 2020-02-02 (5 weeks); {grown}")
+    assert bodies.body_key(page, [], labels) == bodies.body_key(
+        {"note": f"weekly views: {longer[1]}", "lists": f"country lists {grown}"}, [], longer)
+
+
 def test_publishing_unchanged_pages_again_renders_nothing(db: Path) -> None:
     result = releases.publish(db, force=True)
     assert result["published"] is True
