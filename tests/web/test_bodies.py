@@ -283,10 +283,13 @@ def test_a_page_that_cannot_be_published_is_rendered_on_request(
     assert b"<h1>Revelations</h1>" in answers["/title/revelations"]
 
 
-def test_work_pages_are_published_too(db: Path) -> None:
-    """A work's page (``/title/nf-…``, linked from each of its names' pages) is published
-    like a title's."""
-    works = [a for a in stored(db) if a.startswith("/title/nf-")]
+def test_work_pages_are_left_to_the_site(db: Path) -> None:
+    """A work's own page (``/title/nf-…``) is not published (the engagement reports name
+    tens of thousands of works, most never charted): the site renders it on request."""
+    assert not any(a.startswith("/title/nf-") for a in stored(db))
+    with api.open(db) as charts:
+        works = [r[0] for r in charts.con.execute(
+            "SELECT slug FROM title_pages WHERE page = 'work' ORDER BY slug LIMIT 3").fetchall()]
     assert works
-    _, read, rendered = served(db, works[:20])
-    assert (read, rendered) == (len(works[:20]), 0)
+    _, read, rendered = served(db, [f"/title/{w}" for w in works])
+    assert (read, rendered) == (0, len(works))
