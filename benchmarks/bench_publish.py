@@ -65,6 +65,10 @@ def timed(label: str, run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
           f"{rows.get('title_pages')} title pages, {rows.get('week_pages')} week pages "
           f"computed, {sum(rows.get('store_rows_written', {}).values()):,} store rows "
           "written")
+    made = rows.get("title_bodies") or {}
+    print(f"{'':<46} title and show pages' HTML: {made.get('looked_at')} looked at, "
+          f"{made.get('rendered')} rendered, {made.get('deleted')} dropped; "
+          f"{made.get('pages')} in the release")
     return release
 
 

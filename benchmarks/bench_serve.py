@@ -6,7 +6,9 @@ Measures, on a real uvicorn server (the `starchart serve` CLI in a subprocess, l
    release, then the release of a re-import), with publish/import ratios.
 2. Uncached pages: each of 500 titles (HTML, then JSON) and every week asked once from a
    fresh server; server time from the `Server-Timing` header; a static file and cache hits
-   of the same pages as baselines. Target: a title page under 5 ms.
+   of the same pages as baselines. Target: a title page under 5 ms. Then each title page
+   again in two more fresh servers: its best of the three passes is what it costs, and a
+   page slow in one pass only was slowed by the machine.
 3. Load: 200 requests/s (open loop: requests start on schedule whatever the server does)
    over those 500 titles and every week, HTML and JSON, starting with a cold cache, for as
    long as two imports of the real files take to be written into the store and published
@@ -174,6 +176,25 @@ def uncached(db: Path, slugs: list[str], weeks: list[str]) -> dict[str, list[flo
                 found[name] = times
     finally:
         stop(proc)
+    return found
+
+
+def title_passes(db: Path, slugs: list[str], passes: int) -> list[dict[str, float]]:
+    """Each title page's uncached server time (HTML) in ``passes`` more fresh servers: a
+    page's own cost is its best pass; a pass's slow pages that are fast in the others were
+    slowed by the machine (a stall of the shared cores), not by what they cost."""
+    found = []
+    for _ in range(passes):
+        proc, url = start(db)
+        try:
+            with httpx.Client(base_url=url, timeout=60) as http:
+                for _ in range(20):
+                    http.get("/static/site.css")
+                http.get("/")
+                http.get(f"/title/{slugs[-1]}")
+                found.append({s: server_ms(http.get(f"/title/{s}")) for s in slugs[:-1]})
+        finally:
+            stop(proc)
     return found
 
 
@@ -390,6 +411,18 @@ def main() -> None:
         under_json = sum(v < 5.0 for v in times["title page JSON, uncached"])
         n = len(times["title page HTML, uncached"])
         print(f"  under 5 ms: {under}/{n} title pages as HTML, {under_json}/{n} as JSON")
+        passes = [dict(zip(slugs[:-1], times["title page HTML, uncached"], strict=True)),
+                  *title_passes(db, slugs, 2)]
+        best = {s: min(p[s] for p in passes) for s in slugs[:-1]}
+        slow = [sum(p[s] >= 5.0 for p in passes) for s in slugs[:-1]]
+        print(f"  each title page HTML, best of {len(passes)} fresh servers: "
+              f"{summary(list(best.values()))}; under 5 ms: "
+              f"{sum(v < 5.0 for v in best.values())}/{n}")
+        per_pass = ", ".join(str(sum(p[s] >= 5.0 for s in p)) for p in passes)
+        costliest = ", ".join(f"{s} {best[s]:.1f} ms" for s in sorted(best, key=best.get)[-3:])
+        print(f"    over 5 ms per pass: {per_pass}; in every pass: "
+              f"{sum(c == len(passes) for c in slow)}, in one only: {sum(c == 1 for c in slow)};"
+              f" the costliest by best pass: {costliest}")
 
         paths = ([f"/title/{s}" for s in slugs] + [f"/title/{s}.json" for s in slugs]
                  + [f"/week/{w}" for w in weeks] + [f"/week/{w}.json" for w in weeks])

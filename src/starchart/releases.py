@@ -55,7 +55,7 @@ KEEP_ENV = "STARCHART_KEEP_RELEASES"
 DEFAULT_KEEP = 10
 _RELEASE_FILE = re.compile(r"^(\d{6,})\.duckdb$")
 _STEPS = ("copying the charts and the change feed", "titles", "weeks", "leaderboards",
-          "writing")
+          "title pages", "writing")
 FORMAT = 4
 """What the prepared tables of a release look like; a release of another format is not
 reused by the next (everything is computed afresh). Raise it when a prepare step changes.
@@ -409,6 +409,9 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerp
         counts["leader_pages"] = sum(prepare_leaders(rel, s, reuse=reuse) for s in sources)
         counts["reused"] = reuse
         step(4)
+        info = ReleaseInfo(number, published_at, fingerprint, previous_number, 0.0, target)
+        counts["title_bodies"] = _render_bodies(rel, info, progress)
+        step(5)
         if previous is not None:
             rel.execute("DETACH previous_release")
         rel.execute("INSERT INTO release_info VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -419,6 +422,25 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerp
     finally:
         rel.close()
     return counts
+
+
+def _render_bodies(rel: duckdb.DuckDBPyConnection, info: ReleaseInfo,
+                   progress: ProgressCallback | None) -> dict[str, int]:
+    """The title pages' bodies of the release being written (:mod:`starchart.web.bodies`):
+    rendered where new, the others kept from the release it began as a copy of."""
+    from starchart import api
+    from starchart.web.prerender import prepare_bodies
+
+    def tick(done: int, total: int) -> None:
+        if progress is not None:
+            progress(f"publishing release {info.number}: title pages ({done:,} of {total:,} "
+                     "rendered)", 4, len(_STEPS))
+
+    charts = api.Charts(rel.cursor(), release=info)
+    try:
+        return prepare_bodies(charts, tick=tick)
+    finally:
+        charts.con.close()
 
 
 def publish(

@@ -456,6 +456,12 @@ CREATE TABLE IF NOT EXISTS title_pages (
     entry        BLOB    NOT NULL      -- JSON, zstd-compressed (queries.base.pack)
 );
 
+-- Each title and show page's body, rendered when published (starchart.web.bodies), found by
+-- a hash of what it was rendered from; HTML, zstd-compressed with the dictionary, if any.
+CREATE TABLE IF NOT EXISTS title_bodies (key BLOB NOT NULL, source VARCHAR NOT NULL,
+                                         address VARCHAR NOT NULL, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS title_body_dictionary (dictionary BLOB NOT NULL);
+
 -- Each week's lists, global (country NULL) or one country's, as api.week answers it.
 CREATE TABLE IF NOT EXISTS week_pages (
     source  VARCHAR NOT NULL,
@@ -736,11 +742,9 @@ def opened(
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """``with transaction(con):`` commits the block's writes together, or none of them.
-
-    Any exception (Ctrl-C included) rolls back and is re-raised, so a failed load or build
-    leaves the store as it was.
-    """
+    """``with transaction(con):`` commits the block's writes together, or none of them: any
+    exception (Ctrl-C included) rolls back and is re-raised, so a failed load or build leaves
+    the store as it was."""
     con.execute("BEGIN TRANSACTION")
     try:
         yield con
@@ -761,19 +765,16 @@ def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """True when the database behind ``con`` has the table (a read-only store written by an
     older starchart may lack a newer one)."""
-    found = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchall()
-    return bool(found and found[0][0])
+    [(found,)] = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchall()
+    return bool(found)
 
 
 def sources(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The chart sources present in the store, engine first."""
-    rows = con.execute(
-        "SELECT DISTINCT source FROM chart_global UNION SELECT DISTINCT source FROM chart_country"
-    ).fetchall()
-    found = {r[0] for r in rows}
-    return sorted(found, key=lambda s: (s != ENGINE_SOURCE, s))
+    rows = con.execute("SELECT DISTINCT source FROM chart_global UNION "
+                       "SELECT DISTINCT source FROM chart_country").fetchall()
+    return sorted({r[0] for r in rows}, key=lambda s: (s != ENGINE_SOURCE, s))
 
 
 def default_source(con: duckdb.DuckDBPyConnection) -> str:

@@ -17,7 +17,7 @@ from fastapi import FastAPI, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from starchart import releases
-from starchart.web import atom, pages, plot, views
+from starchart.web import atom, bodies, pages, views
 from starchart.web.engagement import engagement_page
 from starchart.web.number_ones import (
     SpanSince,
@@ -239,16 +239,14 @@ def more_like_this(view: PageView, page: Mapping[str, Any]) -> dict[str, Any] | 
 
 
 def title_extras(view: PageView, page: Mapping[str, Any]) -> dict[str, Any]:
+    """A title or show page's body (as published, see :mod:`starchart.web.bodies`) around
+    its "More like this" panel."""
     listed = [c["iso2"] for c in view.chrome()["nav_countries"]]
-    run = views.plot_rows(page)
-    label = f"Weekly rank of {page.get('show_title', '')}"
+    before, after = bodies.split(view.title_body(dict(page), listed))
     return {
         "headline": views.headline(page),
-        "seasons": views.season_rows(page),
-        "plot": plot.run_figure(run, label=label),
-        "plot_key": plot.legend(run),
-        "plot_note": plot.gap_note(run),
-        "spread": views.spread(page, listed),
+        "body_before": before,
+        "body_after": after,
         "more_like_this": more_like_this(view, page),
     }
 
@@ -559,8 +557,11 @@ def register_routes(app: FastAPI) -> None:
         machine when there is none or it cannot be read (the server's log says why)."""
         try:
             charts = view.charts()
+            served = view.served
             return json_response({"ok": True, **charts.release.public(), "sources": view.sources(),
-                                  "prepared": view.prepared})
+                                  "prepared": view.prepared,
+                                  "title_pages": {"from_release": served.bodies_read,
+                                                  "rendered": served.bodies_rendered}})
         except (releases.NoReleaseError, OSError, duckdb.Error) as exc:
             log.warning("health check: %s", exc)
             unpublished = isinstance(exc, releases.NoReleaseError)

@@ -25,7 +25,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from starchart import api, releases
-from starchart.web import pages, views
+from starchart.web import bodies, pages, views
 from starchart.web.carry import Carry, Digest
 from starchart.web.responses import json_response, wants_json
 
@@ -48,6 +48,9 @@ class ServedRelease:
         self.pages = ResponseCache(cache_bytes)
         self.searches = ResponseCache(max(1, cache_bytes // 16))  # never evicts a page
         self.carry: Carry | None = None  # the previous release's answers still true here
+        # title page bodies read from the release and rendered here (its key not there)
+        self.bodies_read = self.bodies_rendered = 0
+        self._counting = threading.Lock()
         # set once what pages share is in memory: its pages then read no file
         self.prepared = threading.Event()
         if background:
@@ -64,6 +67,7 @@ class ServedRelease:
             with self.charts() as charts:
                 charts.prepare()
                 self.chrome_parts(charts, None, None)
+                self.bodies(charts)
             if digest:
                 self.digest()
             # what was just read lives as long as the release: the collector stops
@@ -74,6 +78,20 @@ class ServedRelease:
             self.prepared.set()
         except Exception:  # the pages still read each record from the release
             log.warning("could not prepare release %d in memory", self.number, exc_info=True)
+
+    def bodies(self, charts: api.Charts) -> bodies.StoredBodies:
+        """The title pages' bodies this release holds (:mod:`starchart.web.bodies`)."""
+        found: bodies.StoredBodies = self.memo.get("title_bodies",
+                                                   lambda: bodies.StoredBodies(charts.con))
+        return found
+
+    def count_body(self, *, read: bool) -> None:
+        """Count a title page body read from the release (``read``) or rendered here."""
+        with self._counting:
+            if read:
+                self.bodies_read += 1
+            else:
+                self.bodies_rendered += 1
 
     def digest(self) -> Digest:
         """What this release's title and week pages read (see :mod:`starchart.web.carry`)."""
@@ -410,6 +428,17 @@ class PageView:
 
     def sources(self) -> list[str]:
         return self.charts().sources()
+
+    def title_body(self, page: dict[str, Any], listed: list[str]) -> str:
+        """The body of a title or show page: the one rendered when its release was
+        published, when that was rendered from exactly this data; else rendered now."""
+        served, charts = self.served, self.charts()
+        labels = bodies.span_labels(charts, page["source"])
+        found = served.bodies(charts).get(bodies.body_key(page, listed, labels))
+        served.count_body(read=found is not None)
+        if found is not None:
+            return bodies.filled(found, labels)
+        return bodies.render_body(self.site.templates.env, page, listed)
 
     def check_source(self, source: str | None) -> str | None:
         """None, or a source this store holds (ValueError naming the ones it has)."""
