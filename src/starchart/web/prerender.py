@@ -14,6 +14,7 @@ never correctness: the site serves a body only under the key of the data it serv
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
@@ -25,6 +26,7 @@ import pyarrow as pa
 import zstandard
 
 from starchart.queries.base import insert_arrow
+from starchart.queries.record import is_title_id
 from starchart.web import bodies, pages
 
 if TYPE_CHECKING:
@@ -41,8 +43,10 @@ _SPANS = ("countries", "global-views")  # the spans a record's coverage statemen
 Address = tuple[str, str]  # source, "/title/<slug>" or "/show/<slug>"
 
 
+@functools.cache
 def publishing_environment() -> jinja2.Environment:
-    """The site's templates with its links, for a writer that serves nothing."""
+    """The site's templates with its links, for a writer that serves nothing (made once
+    per process, on first use)."""
     from fastapi import FastAPI
 
     from starchart.web.app import make_templates
@@ -139,10 +143,9 @@ def changed_addresses(con: duckdb.DuckDBPyConnection) -> set[Address] | None:
                  ({digest.format('previous_release')}) b ON a.source = b.source AND a.slug = b.slug
             WHERE a.n IS DISTINCT FROM b.n OR a.h IS DISTINCT FROM b.h""").fetchall()
     found: set[Address] = set()
-    works = []
     for source, slug in changed:
         found |= {(source, f"/title/{slug}"), (source, f"/show/{slug}")}
-        works.append((source, slug))
+    works = [(source, slug) for source, slug in changed if is_title_id(slug)]
     if works:  # a work's record is read under each of its names
         con.register("_works", pa.table({"source": [w[0] for w in works],
                                          "id": [w[1] for w in works]}))
@@ -205,7 +208,8 @@ def prepare_bodies(charts: api.Charts, *, tick: Callable[[int, int], None] | Non
             try:
                 if page is None:
                     raise LookupError("no page")
-                body = bodies.render_body(ENV.get(), bodies.tokenized(page, labels), listed)
+                body = bodies.render_body(publishing_environment(),
+                                          bodies.tokenized(page, labels), listed)
                 if bodies.holds_escaped_tokens(body):
                     raise ValueError("a span label's token was written escaped")
             except Exception:
@@ -220,21 +224,6 @@ def prepare_bodies(charts: api.Charts, *, tick: Callable[[int, int], None] | Non
     [(total,)] = con.execute("SELECT count(*) FROM title_bodies").fetchall()
     return {"pages": total, "looked_at": len(looked), "rendered": len(missing) - failed,
             "deleted": len(gone), "failed": failed}
-
-
-class _Environment:
-    """The publishing templates, made once per process, on first use."""
-
-    def __init__(self) -> None:
-        self._env: jinja2.Environment | None = None
-
-    def get(self) -> jinja2.Environment:
-        if self._env is None:
-            self._env = publishing_environment()
-        return self._env
-
-
-ENV = _Environment()
 
 
 def write_bodies(con: duckdb.DuckDBPyConnection, todo: list[Address],
