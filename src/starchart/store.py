@@ -456,10 +456,10 @@ CREATE TABLE IF NOT EXISTS title_pages (
     entry        BLOB    NOT NULL      -- JSON, zstd-compressed (queries.base.pack)
 );
 
--- Each title and show page's body, rendered when published (starchart.web.bodies), found by
--- a hash of what it was rendered from; HTML, zstd-compressed with the dictionary, if any.
+-- Each title and show page's body (HTML, zstd with the dictionary, if any) rendered when
+-- published, with a hash of what it was made from and what the page around it shows (JSON).
 CREATE TABLE IF NOT EXISTS title_bodies (key BLOB NOT NULL, source VARCHAR NOT NULL,
-                                         address VARCHAR NOT NULL, body BLOB NOT NULL);
+    address VARCHAR NOT NULL, head VARCHAR NOT NULL, body BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS title_body_dictionary (dictionary BLOB NOT NULL);
 
 -- Each week's lists, global (country NULL) or one country's, as api.week answers it.

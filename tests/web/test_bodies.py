@@ -173,8 +173,9 @@ def test_a_span_label_is_written_into_the_body_where_the_page_shows_it() -> None
     page = {"note": f"country lists {labels[0]}", "status": "no data", "rows": [labels[0]]}
     held = bodies.tokenized(page, labels)
     assert labels[0] not in str(held) and held["status"] == "no data"  # "no data": a status
-    body = f"<p>{held['note']}</p><p>{held['rows'][0]}</p>"
-    assert bodies.filled(body, labels) == f"<p>country lists {labels[0]}</p><p>{labels[0]}</p>"
+    body = f"<p>{held['note']}</p><p>{held['rows'][0]}</p>".encode()
+    assert bodies.filled(body, labels) == \
+        f"<p>country lists {labels[0]}</p><p>{labels[0]}</p>".encode()
     assert bodies.body_key(page, ["KR"], labels) == bodies.body_key(
         {**page, "note": "country lists 2025-03-16 .. 2025-04-13 (5 weeks)",
          "rows": ["2025-03-16 .. 2025-04-13 (5 weeks)"]},
@@ -190,8 +191,8 @@ def test_a_label_holding_the_other_is_replaced_whole() -> None:
     held = bodies.tokenized(page, labels)
     assert held == {"note": f"weekly views: {bodies.TOKENS[1]}",
                     "lists": f"country lists {bodies.TOKENS[0]}"}
-    assert bodies.filled(f"{held['note']} | {held['lists']}", labels) == \
-        f"{page['note']} | {page['lists']}"
+    assert bodies.filled(f"{held['note']} | {held['lists']}".encode(), labels) == \
+        f"{page['note']} | {page['lists']}".encode()
     grown = "2021-07-04 .. 2022-11-20 (73 weeks)"
     longer = (grown, f"2020-01-05 .. 2020-02-02 (5 weeks); {grown}")
     assert bodies.body_key(page, [], labels) == bodies.body_key(
@@ -249,20 +250,26 @@ def test_bodies_without_a_compression_dictionary(db: Path,
 
 
 def test_a_release_without_bodies_is_served_by_rendering(db: Path, tmp_path: Path) -> None:
-    """A release written before bodies were (no table): none is found, and a body that
-    cannot be read is rendered instead of failing the page."""
+    """A release written before bodies were (no table) or before their heads (no column):
+    none is found; a body that cannot be read is rendered instead of failing the page."""
     where = releases.folder(db)
     old = tmp_path / "old.duckdb"
     old.write_bytes(releases.release_file(where, releases.numbers(where)[-1]).read_bytes())
     with duckdb.connect(str(old)) as con:
-        key = con.execute("SELECT key FROM title_bodies LIMIT 1").fetchall()[0][0]
-        con.execute("UPDATE title_bodies SET body = 'not zstd' WHERE key = ?", [key])
-        damaged = bodies.StoredBodies(con)
-        assert damaged.get(key) is None and len(damaged) > 0
+        [(context,)] = con.execute("SELECT comment FROM duckdb_tables() "
+                                   "WHERE table_name = 'title_bodies'").fetchall()
+        con.execute("UPDATE title_bodies SET body = 'not zstd' "
+                    "WHERE address = '/title/revelations'")
+        damaged = bodies.StoredBodies(con, context)
+        assert damaged.get("netflix", "/title/revelations") is None
+        assert damaged.get("netflix", "/title/havoc") is not None
+        assert len(bodies.StoredBodies(con, "another context")) == 0
+        con.execute("ALTER TABLE title_bodies DROP COLUMN head")
+        con.execute(f"COMMENT ON TABLE title_bodies IS '{context}'")
+        assert len(bodies.StoredBodies(con, context)) == 0
         con.execute("DROP TABLE title_bodies")
         con.execute("DROP TABLE title_body_dictionary")
-        nothing = bodies.StoredBodies(con)
-    assert len(nothing) == 0 and nothing.get(key) is None
+        assert len(bodies.StoredBodies(con, context)) == 0
 
 
 def test_a_page_that_cannot_be_published_is_rendered_on_request(
@@ -293,3 +300,25 @@ def test_work_pages_are_left_to_the_site(db: Path) -> None:
     assert works
     _, read, rendered = served(db, [f"/title/{w}" for w in works])
     assert (read, rendered) == (0, len(works))
+
+
+def test_a_published_page_is_served_without_reading_its_record(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A title page published with its release is served from its body and head alone (the
+    page's JSON, and a page asked for as JSON, still read the record)."""
+    def unread(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the record was read")
+
+    app = create_app(db, cache=False)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        app.state.site.releases.settle(30)
+        expected = {a: client.get(a).content for a in ("/title/revelations", "/show/squid-game")}
+        monkeypatch.setattr(pages, "title_page", unread)
+        for address, page in expected.items():
+            assert client.get(address).content == page
+        assert b"<h1>Revelations</h1>" in expected["/title/revelations"]
+        assert client.get("/title/revelations.json").status_code == 500
+        assert client.get("/title/revelations",
+                          headers={"Accept": "application/json"}).status_code == 500
+        assert client.get("/title/nf-81234567").status_code == 500  # a work: not published

@@ -7,21 +7,26 @@ differ from it are looked at (:func:`changed_addresses`: the titles and shows wh
 changed, and where the weeks with country lists or with views changed other than by adding
 weeks after the previous release's charts, every page), their keys computed, and the
 bodies whose key is new rendered. A weekly update of Netflix's files renders the pages of
-its week's titles (59 of ~7,200), not the history. What is skipped can only cost speed,
-never correctness: the site serves a body only under the key of the data it serves.
+its week's titles (59 of ~7,200), not the history.
+
+The site serves a release's bodies by address, so what is skipped here must be exactly what
+did not change: a body kept from the release before is one whose page's records are the
+same (compared slug by slug, hash and count) and whose coverage statement reads the same
+weeks, in the same code and context (else every page is looked at). The tests compare every
+page served from its body with the page rendered on request, after each kind of update.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 import jinja2
+import orjson
 import pyarrow as pa
 import zstandard
 
@@ -84,15 +89,6 @@ def page_at(charts: api.Charts, address: Address, default: str) -> dict[str, Any
     except LookupError:
         return None
     return page if page["page"] == kind else None
-
-
-def context_digest(charts: api.Charts, listed: list[str]) -> str:
-    """What every body of the release is rendered with besides its page's data: the code,
-    the sources and the countries with lists (kept as the table's comment; a release whose
-    bodies were made in another context has every page looked at)."""
-    digest = hashlib.blake2b(bodies.RENDERER, digest_size=16)
-    digest.update(repr((charts.sources(), listed)).encode())
-    return digest.hexdigest()
 
 
 def _sundays(spans: Iterable[tuple[dt.date, dt.date]]) -> set[dt.date]:
@@ -171,7 +167,7 @@ def prepare_bodies(charts: api.Charts, *, tick: Callable[[int, int], None] | Non
     it on request as before); ``tick(done, total)`` reports rendering."""
     con = charts.con
     listed = [c["iso2"] for c in pages.country_spans(charts, source=None)]  # as the site
-    context = context_digest(charts, listed)
+    context = bodies.context_digest(charts.sources(), listed)
     [(said,)] = con.execute("""SELECT comment FROM duckdb_tables() WHERE table_name =
                                'title_bodies' AND database_name = current_database()""").fetchall()
     have = {(source, address): key for source, address, key in con.execute(
@@ -202,7 +198,7 @@ def prepare_bodies(charts: api.Charts, *, tick: Callable[[int, int], None] | Non
     missing = sorted((a for a in wanted if have.get(a) != wanted[a]), key=wanted.__getitem__)
     failed = 0
     if missing:
-        def render(address: Address) -> tuple[bytes, str] | None:
+        def render(address: Address) -> tuple[bytes, str, str] | None:
             page = page_at(charts, address, default)
             labels = bodies.span_labels(charts, address[0])
             try:
@@ -216,7 +212,7 @@ def prepare_bodies(charts: api.Charts, *, tick: Callable[[int, int], None] | Non
                 log.warning("title page %s (%s) left to be rendered on request",
                             address[1], address[0], exc_info=True)
                 return None
-            return wanted[address], body
+            return wanted[address], body, orjson.dumps(bodies.head(page)).decode()
 
         failed = write_bodies(con, missing, render, afresh=len(have) == len(gone),
                               tick=tick)
@@ -227,9 +223,9 @@ def prepare_bodies(charts: api.Charts, *, tick: Callable[[int, int], None] | Non
 
 
 def write_bodies(con: duckdb.DuckDBPyConnection, todo: list[Address],
-                 render: Callable[[Address], tuple[bytes, str] | None], *, afresh: bool,
+                 render: Callable[[Address], tuple[bytes, str, str] | None], *, afresh: bool,
                  tick: Callable[[int, int], None] | None) -> int:
-    """Insert the bodies ``render`` makes of ``todo`` (key and HTML; None: none). Returns
+    """Insert the bodies ``render`` makes of ``todo`` (key, HTML and head; None: none). Returns
     how many it could not make. ``afresh``: no body is kept from before, so the compression
     dictionary is trained anew on the first ones rendered; otherwise the release's
     dictionary compresses the new ones too."""
@@ -241,14 +237,16 @@ def write_bodies(con: duckdb.DuckDBPyConnection, todo: list[Address],
         dictionary = zstandard.ZstdCompressionDict(found[0][0]) if found else None
     zstd = (zstandard.ZstdCompressor(level=ZSTD_LEVEL, dict_data=dictionary) if dictionary
             else zstandard.ZstdCompressor(level=ZSTD_LEVEL))
-    rows: dict[str, list[Any]] = {"key": [], "source": [], "address": [], "body": []}
+    rows: dict[str, list[Any]] = {"key": [], "source": [], "address": [], "head": [],
+                                  "body": []}
     plain: list[bytes] = []  # the first bodies, kept to train the dictionary on
     failed = 0
 
     def flush(done: int) -> None:
         insert_arrow(con, "title_bodies", pa.table({
             "key": pa.array(rows["key"], pa.binary()), "source": rows["source"],
-            "address": rows["address"], "body": pa.array(rows["body"], pa.binary())}))
+            "address": rows["address"], "head": rows["head"],
+            "body": pa.array(rows["body"], pa.binary())}))
         for column in rows.values():
             column.clear()
         if tick is not None:
@@ -259,10 +257,11 @@ def write_bodies(con: duckdb.DuckDBPyConnection, todo: list[Address],
         if made is None:
             failed += 1
         else:
-            key, html = made
+            key, html, shown = made
             rows["key"].append(key)
             rows["source"].append(address[0])
             rows["address"].append(address[1])
+            rows["head"].append(shown)
             body = html.encode()
             if afresh and dictionary is None:
                 plain.append(body)
