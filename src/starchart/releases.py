@@ -424,6 +424,21 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerp
     return counts
 
 
+def _pages_made_here(release: Release) -> bool:
+    """True when ``release``'s title pages were published by this code (else an unchanged
+    store is published again, so that the site serves them: after an upgrade)."""
+    from starchart import api
+    from starchart.web.prerender import made_here
+
+    charts = api.Charts(release.cursor(), release=release.info)
+    try:
+        return made_here(charts)
+    except (duckdb.Error, LookupError):  # unreadable as this code reads it: published again
+        return False
+    finally:
+        charts.con.close()
+
+
 def _render_bodies(rel: duckdb.DuckDBPyConnection, info: ReleaseInfo,
                    progress: ProgressCallback | None) -> dict[str, int]:
     """The title pages' bodies of the release being written (:mod:`starchart.web.bodies`):
@@ -479,7 +494,7 @@ def publish(
             if latest is not None:
                 current = Release(release_file(where, latest))
                 try:
-                    same = current.info.fingerprint == fingerprint
+                    same = current.info.fingerprint == fingerprint and _pages_made_here(current)
                     reusable = _written_like_this(current)
                 finally:
                     current.close()

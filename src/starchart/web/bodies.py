@@ -85,6 +85,14 @@ def context_digest(sources: Sequence[str], listed: Sequence[str]) -> str:
     return digest.hexdigest()
 
 
+def made_in(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The context the bodies of the release ``con`` reads were made in (the table's
+    comment), or None when it holds none."""
+    found = con.execute("""SELECT comment FROM duckdb_tables() WHERE table_name =
+                           'title_bodies' AND database_name = current_database()""").fetchall()
+    return found[0][0] if found else None
+
+
 def head(page: Mapping[str, Any]) -> dict[str, Any]:
     """What the page around a body shows of the page's data (its title, description, JSON
     link and "More like this" panel), stored beside the body: a published page is served
@@ -233,15 +241,12 @@ class StoredBodies:
         self.rows: dict[tuple[str, str], tuple[bytes, str]] = {}
         found: list[tuple[bytes]] = []
         try:
-            [(made_in,)] = con.execute(
-                """SELECT comment FROM duckdb_tables() WHERE table_name = 'title_bodies'
-                   AND database_name = current_database()""").fetchall()
-            if made_in == context:
+            if made_in(con) == context:
                 self.rows = {(source, address): (body, shown) for source, address, body, shown
                              in con.execute("SELECT source, address, body, head "
                                             "FROM title_bodies").fetchall()}
                 found = con.execute("SELECT dictionary FROM title_body_dictionary").fetchall()
-        except (ValueError, duckdb.CatalogException, duckdb.BinderException):
+        except (duckdb.CatalogException, duckdb.BinderException):
             self.rows = {}  # a release written before bodies were, or before their heads
         trained = zstandard.ZstdCompressionDict(found[0][0]) if found else None
         self._zstd = (zstandard.ZstdDecompressor(dict_data=trained) if trained

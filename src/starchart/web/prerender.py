@@ -157,6 +157,14 @@ def changed_addresses(con: duckdb.DuckDBPyConnection) -> set[Address] | None:
     return found
 
 
+def made_here(charts: api.Charts) -> bool:
+    """True when the title pages of the release behind ``charts`` were published in the
+    context this code publishes them in; else the site renders every one of them on request
+    (after an upgrade), until a release is published again."""
+    listed = [c["iso2"] for c in pages.country_spans(charts, source=None)]
+    return bodies.made_in(charts.con) == bodies.context_digest(charts.sources(), listed)
+
+
 def prepare_bodies(charts: api.Charts, *, tick: Callable[[int, int], None] | None = None
                    ) -> dict[str, int]:
     """Bring ``title_bodies`` of the release behind ``charts`` up to its pages: look at the
@@ -168,8 +176,7 @@ def prepare_bodies(charts: api.Charts, *, tick: Callable[[int, int], None] | Non
     con = charts.con
     listed = [c["iso2"] for c in pages.country_spans(charts, source=None)]  # as the site
     context = bodies.context_digest(charts.sources(), listed)
-    [(said,)] = con.execute("""SELECT comment FROM duckdb_tables() WHERE table_name =
-                               'title_bodies' AND database_name = current_database()""").fetchall()
+    said = bodies.made_in(con)
     have = {(source, address): key for source, address, key in con.execute(
         "SELECT source, address, key FROM title_bodies").fetchall()}
     addresses = every_address(con)

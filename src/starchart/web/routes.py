@@ -577,7 +577,10 @@ def register_routes(app: FastAPI) -> None:
             served = view.served
             return json_response({"ok": True, **charts.release.public(), "sources": view.sources(),
                                   "prepared": view.prepared,
-                                  "title_pages": {"from_release": served.bodies_read,
+                                  # published: how many the release holds for this code
+                                  "title_pages": {"published": len(served.bodies(charts))
+                                                  if view.prepared else None,
+                                                  "from_release": served.bodies_read,
                                                   "rendered": served.bodies_rendered}})
         except (releases.NoReleaseError, OSError, duckdb.Error) as exc:
             log.warning("health check: %s", exc)
