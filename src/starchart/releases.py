@@ -424,6 +424,9 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerp
     return counts
 
 
+REDONE = "the same charts, with title pages made by this version of starchart"
+
+
 def _pages_made_here(release: Release) -> bool:
     """True when ``release``'s title pages were published by this code (else an unchanged
     store is published again, so that the site serves them: after an upgrade)."""
@@ -490,11 +493,13 @@ def publish(
             fingerprint = store.fingerprint(reader)
             kept = numbers(where)
             latest = kept[-1] if kept else None
-            same = reusable = False
+            same = reusable = redone = False
             if latest is not None:
                 current = Release(release_file(where, latest))
                 try:
-                    same = current.info.fingerprint == fingerprint and _pages_made_here(current)
+                    same = current.info.fingerprint == fingerprint
+                    redone = same and not _pages_made_here(current)  # after an upgrade
+                    same = same and not redone
                     reusable = _written_like_this(current)
                 finally:
                     current.close()
@@ -534,7 +539,7 @@ def publish(
             "seconds": round(time.perf_counter() - started, 4), "pruned": pruned,
             "changes": counts.pop("changes"),
             "watchlist": {"watched": watched, "events": counts.pop("watchlist")},
-            "rows": counts}
+            "rows": counts, **({"reason": REDONE} if redone else {})}
 
 
 def _publish_failed(exc: BaseException, path: Path) -> PublishError | None:

@@ -222,7 +222,7 @@ def test_a_body_rendered_by_other_code_is_not_served(db: Path,
         assert app.state.site.releases.settle(30).prepared.wait(30)
         assert client.get("/healthz").json()["title_pages"]["published"] == 0
     result = releases.publish(db)
-    assert result["published"] is True
+    assert result["published"] is True and result["reason"] == releases.REDONE
     assert result["rows"]["title_bodies"]["rendered"] == result["rows"]["title_bodies"]["pages"]
     _, read, rendered = served(db, addresses)
     assert (read, rendered) == (len(addresses), 0)
