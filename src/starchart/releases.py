@@ -468,11 +468,14 @@ def publish(
     keep: int | None = None,
     force: bool = False,
     full: bool = False,
+    renew_pages: bool = True,
     progress: ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Publish the store's charts as the next release, unless the current one already holds
     exactly them (or ``force``); then delete all but the newest ``keep`` releases. What did
     not change since the current release is copied from it (``full``: compute everything).
+    ``renew_pages``: also publish when the current release holds them, but with title pages
+    made by another version of starchart (which the site renders itself).
 
     ``con`` reads the store (default: open it read-only, failing at once with
     :class:`starchart.store.StoreUnavailableError` while another process writes it).
@@ -498,7 +501,7 @@ def publish(
                 current = Release(release_file(where, latest))
                 try:
                     same = current.info.fingerprint == fingerprint
-                    redone = same and not _pages_made_here(current)  # after an upgrade
+                    redone = same and renew_pages and not _pages_made_here(current)
                     same = same and not redone
                     reusable = _written_like_this(current)
                 finally:
@@ -628,7 +631,8 @@ def catch_up(db: str | os.PathLike[str] | None = None, *, wait: float | None = 0
             return None
         raise
     try:
-        result = publish(path, con=con, progress=progress)
+        # after an upgrade, a read does not wait for the title pages to be made again
+        result = publish(path, con=con, progress=progress, renew_pages=False)
     finally:
         con.close()
     if result.get("published") or result.get("reason") == "unchanged":
