@@ -31,6 +31,7 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -50,6 +51,7 @@ from starchart.queries.base import NotFound, chart_sources, insert_arrow
 if TYPE_CHECKING:
     from starchart.progress import ProgressCallback
 
+log = logging.getLogger("starchart.releases")
 FOLDER_ENV = "STARCHART_RELEASES"
 KEEP_ENV = "STARCHART_KEEP_RELEASES"
 DEFAULT_KEEP = 10
@@ -436,7 +438,9 @@ def _pages_made_here(release: Release) -> bool:
     charts = api.Charts(release.cursor(), release=release.info)
     try:
         return made_here(charts)
-    except (duckdb.Error, LookupError):  # unreadable as this code reads it: published again
+    except Exception:  # unreadable as this code reads it: published again, which is safe
+        log.warning("release %d: could not tell which code made its title pages",
+                    release.info.number, exc_info=True)
         return False
     finally:
         charts.con.close()

@@ -16,7 +16,7 @@ from starchart.web import bodies, pages, prerender
 from starchart.web.app import create_app
 from tests.published.complete_lists import complete
 from tests.web.sample_store import LATEST, build_store
-from tests.web.test_releases import one_week
+from tests.web.test_releases import GLOBAL_HEADER, one_week
 
 
 @pytest.fixture()
@@ -33,22 +33,51 @@ def stored(db: Path) -> dict[str, bytes]:
         return dict(con.execute("SELECT address, key FROM title_bodies").fetchall())
 
 
+def published_rows(db: Path) -> dict[tuple[str, str], tuple[bytes, str]]:
+    """The current release's bodies: (source, address) -> (key, head)."""
+    where = releases.folder(db)
+    with duckdb.connect(str(releases.release_file(where, releases.numbers(where)[-1])),
+                        read_only=True) as con:
+        return {(r[0], r[1]): (r[2], r[3]) for r in con.execute(
+            "SELECT source, address, key, head FROM title_bodies").fetchall()}
+
+
+def as_published_afresh(db: Path) -> None:
+    """The current release's bodies are the ones a full publish of the same charts makes:
+    what an update kept from the release before, and what it rendered, is exactly what it
+    should hold (the site serves a published body by its address, unchecked)."""
+    kept = published_rows(db)
+    assert releases.publish(db, force=True, full=True)["published"] is True
+    afresh = published_rows(db)
+    assert sorted(kept) == sorted(afresh)
+    stale = [address for address in kept if kept[address] != afresh[address]]
+    assert stale == []
+
+
 def served(db: Path, addresses: list[str], *, from_release: bool = True
            ) -> tuple[dict[str, bytes], int, int]:
-    """Each address's HTML from a fresh site, and how many bodies it read from the release
-    and rendered itself; ``from_release`` False: the site finds no body in the release."""
+    """Each address's HTML from a fresh site, how many bodies it read from a release (any:
+    ``?release=N`` reads that one's) and how many the current release rendered itself;
+    ``from_release`` False: the site finds no body in any release."""
     app = create_app(db, cache=False)
-    with TestClient(app) as client:
+    read: list[str] = []
+    real = bodies.StoredBodies.get
+
+    def get(self: bodies.StoredBodies, source: str, address: str) -> object:
+        found = real(self, source, address) if from_release else None
+        if found is not None:
+            read.append(address)
+        return found
+
+    with TestClient(app) as client, pytest.MonkeyPatch.context() as patch:
         release = app.state.site.releases.settle(30)
-        if not from_release:
-            with release.charts() as charts:
-                release.bodies(charts).rows.clear()
+        patch.setattr(bodies.StoredBodies, "get", get)
         answers = {}
         for address in addresses:
             response = client.get(address)
             assert response.status_code == 200, address
             answers[address] = response.content
-        return answers, release.bodies_read, release.bodies_rendered
+        return answers, len(read), release.bodies_rendered
 
 
 def test_every_title_and_show_page_is_rendered_when_published(db: Path) -> None:
@@ -110,6 +139,14 @@ def test_an_update_renders_only_the_pages_it_changed(db: Path, tmp_path: Path) -
     on_request, _, _ = served(db, addresses, from_release=False)
     assert published == on_request
     assert "<td class=\"num\">16.0M</td>" in published["/title/revelations"].decode()
+    # the page as first published, and with its source named, from their own bodies
+    others = ["/title/revelations?release=1", "/title/revelations?source=netflix",
+              "/show/squid-game?release=1"]
+    published, read, _ = served(db, others)
+    on_request, _, _ = served(db, others, from_release=False)
+    assert read == len(others) and published == on_request
+    assert "<td class=\"num\">16.0M</td>" not in published[others[0]].decode()
+    as_published_afresh(db)
 
 
 def test_a_longer_span_of_lists_renders_only_the_titles_of_the_new_week(
@@ -146,6 +183,7 @@ def test_a_longer_span_of_lists_renders_only_the_titles_of_the_new_week(
     assert read == len(addresses) and published == on_request
     assert not any(token.encode() in page for page in published.values()
                    for token in bodies.TOKENS)
+    as_published_afresh(db)
 
 
 def test_lists_added_to_past_weeks_have_every_page_looked_at(db: Path, tmp_path: Path) -> None:
@@ -166,6 +204,46 @@ def test_lists_added_to_past_weeks_have_every_page_looked_at(db: Path, tmp_path:
     published, read, _ = served(db, addresses)
     on_request, _, _ = served(db, addresses, from_release=False)
     assert read == len(addresses) and published == on_request
+    as_published_afresh(db)
+
+
+def test_the_first_week_with_views_has_every_page_looked_at(tmp_path: Path) -> None:
+    """Weeks without views, then the first week with them: the pages that did not change
+    said "weekly views: no data", written in their bodies as it is (a span is held as a
+    token, "no data" is not), so every page is looked at, and each now quotes the span."""
+    db = tmp_path / "views.duckdb"
+    first = tmp_path / "w1" / "all-weeks-global.tsv"
+    first.parent.mkdir()
+    first.write_text(complete(GLOBAL_HEADER + "\n".join(
+        f"2025-03-09\tFilms (English)\t{rank}\t{name}\tN/A\t{hours}\t\t\t1"
+        for rank, name, hours in [(1, "Havoc", 9_000_000), (2, "Mantis", 5_000_000)])),
+        encoding="utf-8")
+    api.import_netflix([first], db=db)
+    with api.open(db) as charts:
+        assert bodies.span_labels(charts, "netflix")[1] == "no data"
+    result = api.import_netflix([one_week(tmp_path / "w2", "2025-03-16",
+                                          [("Havoc", 1, 4_000_000)])], db=db)
+    counts = result["release"]["rows"]["title_bodies"]
+    assert counts["looked_at"] >= counts["pages"] > 0
+    page = served(db, ["/title/mantis"])[0]["/title/mantis"].decode()
+    assert "weekly views: 2025-03-16 .. 2025-03-16 (1 week)" in page
+    assert "weekly views: no data" not in page
+    addresses = sorted(stored(db))
+    published, read, _ = served(db, addresses)
+    on_request, _, _ = served(db, addresses, from_release=False)
+    assert read == len(addresses) and published == on_request
+    as_published_afresh(db)
+
+
+def test_a_kept_body_takes_new_span_labels_only_when_it_holds_them_alike() -> None:
+    span, grown = "2021-07-04 .. 2022-11-13 (72 weeks)", "2021-07-04 .. 2022-11-20 (73 weeks)"
+    views, more = "2023-06-18 .. 2023-06-25 (2 weeks)", "2023-06-18 .. 2023-07-02 (3 weeks)"
+    assert bodies.same_tokens((span, views), (grown, more))  # two tokens, filled in
+    assert bodies.same_tokens((span, span), (grown, grown))  # one token for both, still
+    assert bodies.same_tokens((span, "no data"), (grown, "no data"))  # the word, kept
+    assert not bodies.same_tokens((span, "no data"), (span, views))  # first weeks of views
+    assert not bodies.same_tokens((span, span), (grown, span))  # the one token now two
+    assert not bodies.same_tokens((span, f"{views}; {span}"), (span, more))  # held in the other
 
 
 def test_a_span_label_is_written_into_the_body_where_the_page_shows_it() -> None:
@@ -258,8 +336,9 @@ def test_bodies_without_a_compression_dictionary(db: Path,
 
 
 def test_a_release_without_bodies_is_served_by_rendering(db: Path, tmp_path: Path) -> None:
-    """A release written before bodies were (no table) or before their heads (no column):
-    none is found; a body that cannot be read is rendered instead of failing the page."""
+    """A release written before bodies were (no table) or before their heads (no column)
+    holds none the site can find, and a body that cannot be read is not found: the site
+    then renders the page (as every other test here shows it does for a missing body)."""
     where = releases.folder(db)
     old = tmp_path / "old.duckdb"
     old.write_bytes(releases.release_file(where, releases.numbers(where)[-1]).read_bytes())
@@ -318,11 +397,15 @@ def test_a_published_page_is_served_without_reading_its_record(
     def unread(*args: object, **kwargs: object) -> None:
         raise AssertionError("the record was read")
 
+    with api.open(db) as charts:
+        [(work,)] = charts.con.execute(
+            "SELECT slug FROM title_pages WHERE page = 'work' ORDER BY slug LIMIT 1").fetchall()
     app = create_app(db, cache=False)
     with TestClient(app, raise_server_exceptions=False) as client:
         assert app.state.site.releases.settle(30).prepared.wait(30)
         health = client.get("/healthz").json()["title_pages"]
         assert health == {"published": len(stored(db)), "from_release": 0, "rendered": 0}
+        assert client.get(f"/title/{work}").status_code == 200
         expected = {a: client.get(a).content for a in ("/title/revelations", "/show/squid-game")}
         monkeypatch.setattr(pages, "title_page", unread)
         for address, page in expected.items():
@@ -331,4 +414,4 @@ def test_a_published_page_is_served_without_reading_its_record(
         assert client.get("/title/revelations.json").status_code == 500
         assert client.get("/title/revelations",
                           headers={"Accept": "application/json"}).status_code == 500
-        assert client.get("/title/nf-81234567").status_code == 500  # a work: not published
+        assert client.get(f"/title/{work}").status_code == 500  # a work: not published

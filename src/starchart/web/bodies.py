@@ -134,6 +134,21 @@ def _replaced(labels: Sequence[str]) -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda pair: -len(pair[0]))
 
 
+def same_tokens(before: Sequence[str], after: Sequence[str]) -> bool:
+    """True when a body made while the span labels were ``before`` holds them as one made
+    with ``after`` would: the same tokens in the same places, so that filling in ``after``
+    gives the body rendered with them. That is, each label is a span in both or the same
+    word in both ("no data" is written as it is), and the two labels are equal, or one
+    holds the other, in both or in neither (one token stands for what is both)."""
+    def shape(labels: Sequence[str]) -> tuple[bool, ...]:
+        country, views = labels
+        return (" .. " in country, " .. " in views, country == views, country in views,
+                views in country)
+
+    return shape(before) == shape(after) and all(
+        old == new for old, new in zip(before, after, strict=True) if " .. " not in old)
+
+
 def holds_escaped_tokens(body: str) -> bool:
     """True when a token was written escaped (as JSON or an HTML character reference),
     where :func:`filled` would not find it: such a body is not stored."""

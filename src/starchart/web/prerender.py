@@ -30,6 +30,7 @@ import orjson
 import pyarrow as pa
 import zstandard
 
+from starchart import coverage
 from starchart.queries.base import insert_arrow
 from starchart.queries.record import is_title_id
 from starchart.web import bodies, pages
@@ -105,10 +106,13 @@ def changed_addresses(con: duckdb.DuckDBPyConnection) -> set[Address] | None:
     (attached as ``previous_release``), or None when any page may.
 
     A page is made from its slug's records (and, for a name of a work, the work's), with a
-    coverage statement that reads which of its weeks have country lists and views. So: the
-    slugs whose records differ, the names of works whose record differs; and None when the
-    weeks with lists or views changed other than by weeks after every week the previous
-    release charted (those are only charted by titles whose records changed)."""
+    coverage statement that reads which of its weeks have country lists and views, and
+    quotes both spans (held in a body as tokens, :func:`bodies.span_labels`). So: the slugs
+    whose records differ, the names of works whose record differs; and None when the weeks
+    with lists or views changed other than by weeks after every week the previous release
+    charted (those are only charted by titles whose records changed), or when the spans'
+    labels changed in a way a kept body cannot take by filling them in
+    (:func:`bodies.same_tokens`: a dataset's first weeks, where it said "no data")."""
     try:
         con.execute("SELECT 1 FROM previous_release.title_pages LIMIT 1")
     except duckdb.Error:
@@ -120,13 +124,21 @@ def changed_addresses(con: duckdb.DuckDBPyConnection) -> set[Address] | None:
     for (source,) in con.execute("SELECT source FROM previous_release.coverage UNION "
                                  "SELECT source FROM main.coverage").fetchall():
         latest = charted.get(source)
+        labels: list[tuple[str, str]] = []  # per dataset: (previous, new)
         for dataset in _SPANS:
-            spans = [_sundays(con.execute(
+            rows = [con.execute(
                 f"""SELECT first_day, last_day FROM {db}.coverage WHERE source = ? AND
-                    dataset = ? AND scope = '' AND first_day IS NOT NULL""",
-                [source, dataset]).fetchall()) for db in ("previous_release", "main")]
+                    dataset = ? AND scope = '' AND first_day IS NOT NULL ORDER BY first_day""",
+                [source, dataset]).fetchall() for db in ("previous_release", "main")]
+            spans = [_sundays(r) for r in rows]
             if any(latest is None or week <= latest for week in spans[0] ^ spans[1]):
                 return None
+            previous, new = (coverage.label([coverage.Span(*r) for r in found])
+                             for found in rows)
+            labels.append((previous, new))
+        before, after = zip(*labels, strict=True)
+        if not bodies.same_tokens(before, after):
+            return None
     # a slug's records in the order it chooses among them (a title's position among all
     # titles moves whenever others chart more: that changes no page)
     digest = """SELECT source, slug, count(*) AS n, bit_xor(hash(page, entry, choice)) AS h
@@ -157,12 +169,17 @@ def changed_addresses(con: duckdb.DuckDBPyConnection) -> set[Address] | None:
     return found
 
 
+def listed_countries(charts: api.Charts) -> list[str]:
+    """The countries with lists, as the site's header lists them (a body's map draws them)."""
+    return [c["iso2"] for c in pages.country_spans(charts, source=None)]
+
+
 def made_here(charts: api.Charts) -> bool:
     """True when the title pages of the release behind ``charts`` were published in the
     context this code publishes them in; else the site renders every one of them on request
     (after an upgrade), until a release is published again."""
-    listed = [c["iso2"] for c in pages.country_spans(charts, source=None)]
-    return bodies.made_in(charts.con) == bodies.context_digest(charts.sources(), listed)
+    return bodies.made_in(charts.con) == bodies.context_digest(charts.sources(),
+                                                                listed_countries(charts))
 
 
 def prepare_bodies(charts: api.Charts, *, tick: Callable[[int, int], None] | None = None
@@ -174,7 +191,7 @@ def prepare_bodies(charts: api.Charts, *, tick: Callable[[int, int], None] | Non
     "failed"}`` (a page that fails to render is logged and left to the site, which renders
     it on request as before); ``tick(done, total)`` reports rendering."""
     con = charts.con
-    listed = [c["iso2"] for c in pages.country_spans(charts, source=None)]  # as the site
+    listed = listed_countries(charts)
     context = bodies.context_digest(charts.sources(), listed)
     said = bodies.made_in(con)
     have = {(source, address): key for source, address, key in con.execute(
@@ -206,20 +223,20 @@ def prepare_bodies(charts: api.Charts, *, tick: Callable[[int, int], None] | Non
     failed = 0
     if missing:
         def render(address: Address) -> tuple[bytes, str, str] | None:
-            page = page_at(charts, address, default)
-            labels = bodies.span_labels(charts, address[0])
             try:
+                page = page_at(charts, address, default)
                 if page is None:
                     raise LookupError("no page")
+                labels = bodies.span_labels(charts, address[0])
                 body = bodies.render_body(publishing_environment(),
                                           bodies.tokenized(page, labels), listed)
                 if bodies.holds_escaped_tokens(body):
                     raise ValueError("a span label's token was written escaped")
+                return wanted[address], body, orjson.dumps(bodies.head(page)).decode()
             except Exception:
                 log.warning("title page %s (%s) left to be rendered on request",
                             address[1], address[0], exc_info=True)
                 return None
-            return wanted[address], body, orjson.dumps(bodies.head(page)).decode()
 
         failed = write_bodies(con, missing, render, afresh=len(have) == len(gone),
                               tick=tick)
