@@ -415,3 +415,33 @@ def test_a_published_page_is_served_without_reading_its_record(
         assert client.get("/title/revelations",
                           headers={"Accept": "application/json"}).status_code == 500
         assert client.get(f"/title/{work}").status_code == 500  # a work: not published
+
+
+def test_the_page_around_a_body_reads_only_its_head() -> None:
+    """A published page's template is given its head, not its data (:func:`bodies.head`);
+    a field the template read from the data but not kept in the head would be blank on
+    both ways of serving the page alike, so the tests comparing them could not see it:
+    every ``page.x`` and ``headline.x`` the templates around a body read is in the head."""
+    from jinja2 import nodes
+
+    from starchart.web.app import make_templates
+
+    shown = bodies.head({"page": "title", "show_title": "X", "links": {"html": "/title/x",
+                                                                         "json": "/title/x.json"}})
+    allowed = {"page": set(shown), "headline": set(shown["headline"]),
+               "h": set(shown["headline"])}
+    env = make_templates().env
+    read: list[tuple[str, str]] = []
+    for name in ("base.html", "title.html"):
+        tree = env.parse(env.loader.get_source(env, name)[0])  # type: ignore[union-attr]
+        fields = {id(n.node): n for n in tree.find_all(nodes.Getattr)
+                  if isinstance(n.node, nodes.Name)}
+        for found in tree.find_all(nodes.Name):
+            if found.name in allowed and found.ctx == "load":
+                attribute = fields.get(id(found))
+                if attribute is None and found.name == "headline":
+                    continue  # "{% set h = headline %}": what it reads of h is checked
+                assert attribute is not None, f"{name} reads {found.name} whole"
+                read.append((found.name, attribute.attr))
+                assert attribute.attr in allowed[found.name], (name, found.name, attribute.attr)
+    assert ("page", "show_title") in read and ("h", "peak_rank") in read

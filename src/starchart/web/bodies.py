@@ -257,9 +257,10 @@ class StoredBodies:
         found: list[tuple[bytes]] = []
         try:
             if made_in(con) == context:
-                self.rows = {(source, address): (body, shown) for source, address, body, shown
-                             in con.execute("SELECT source, address, body, head "
-                                            "FROM title_bodies").fetchall()}
+                self.rows = {(source, address): (body, head_json)
+                             for source, address, body, head_json in con.execute(
+                                 "SELECT source, address, body, head FROM title_bodies"
+                             ).fetchall()}
                 found = con.execute("SELECT dictionary FROM title_body_dictionary").fetchall()
         except (duckdb.CatalogException, duckdb.BinderException):
             self.rows = {}  # a release written before bodies were, or before their heads
@@ -278,11 +279,11 @@ class StoredBodies:
         found = self.rows.get((source, address))
         if found is None:
             return None
-        packed, shown = found
+        packed, head_json = found
         try:
             with self._lock:
                 body = self._zstd.decompress(packed)
-            return orjson.loads(shown), body
+            return orjson.loads(head_json), body
         except (zstandard.ZstdError, orjson.JSONDecodeError):
             log.warning("the published body of %s could not be read; rendering it", address,
                         exc_info=True)

@@ -281,11 +281,11 @@ def write_bodies(con: duckdb.DuckDBPyConnection, todo: list[Address],
         if made is None:
             failed += 1
         else:
-            key, html, shown = made
+            key, html, head_json = made
             rows["key"].append(key)
             rows["source"].append(address[0])
             rows["address"].append(address[1])
-            rows["head"].append(shown)
+            rows["head"].append(head_json)
             body = html.encode()
             if afresh and dictionary is None:
                 plain.append(body)

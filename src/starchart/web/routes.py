@@ -238,16 +238,16 @@ def more_like_this(view: PageView, page: Mapping[str, Any]) -> dict[str, Any] | 
     return {**found, "links": {"html": pages.with_query(f"{here}/similar", {"source": source})}}
 
 
-def title_context(view: PageView, shown: dict[str, Any], body: bytes) -> dict[str, Any]:
+def title_context(view: PageView, head: dict[str, Any], body: bytes) -> dict[str, Any]:
     """What a title or show page's template draws: its head (:func:`bodies.head`, all it
     shows of the page's data), its body's two parts and the "More like this" panel."""
     return {
-        "page": shown,
-        "headline": shown["headline"],
+        "page": head,
+        "headline": head["headline"],
         "body_before": bodies.PLACES[0],
         "body_after": bodies.PLACES[1],
         bodies.SPLICED: bodies.split(body),
-        "more_like_this": more_like_this(view, shown),
+        "more_like_this": more_like_this(view, head),
     }
 
 

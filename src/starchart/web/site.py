@@ -446,8 +446,8 @@ class PageView:
         if found is None:
             return None
         served.count_body(read=True)
-        shown, body = found
-        return shown, bodies.filled(body, bodies.span_labels(charts, chosen))
+        head, body = found
+        return head, bodies.filled(body, bodies.span_labels(charts, chosen))
 
     def rendered_body(self, page: dict[str, Any]) -> bytes:
         """The body of a title or show page rendered now (UTF-8)."""
@@ -507,7 +507,9 @@ class PageView:
         source: str | None = None,
         extra: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
     ) -> Response:
-        """The page as HTML, or its JSON twin when the request asks for JSON."""
+        """The page as HTML, or its JSON twin when the request asks for JSON. A context
+        entry :data:`bodies.SPLICED` holds bytes written into the rendered page at
+        :data:`bodies.PLACES` (a title page's published body: never decoded again)."""
         if wants_json(request):
             return json_response(page)
         more = extra() if callable(extra) else (extra or {})
