@@ -674,15 +674,16 @@ def connect(
     try:
         con.execute(SCHEMA)
         _add_missing_columns(con)
-    except duckdb.Error as exc:
+    except (duckdb.Error, RuntimeError) as exc:  # a RuntimeError: Ctrl-C stopped the query
         con.close()
+        if str(exc) == _INTERRUPTED:
+            raise KeyboardInterrupt from exc
         raise as_write_error(exc, path) or exc from exc
     return con
 
 
 def _add_missing_columns(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring a store made by an older starchart up to :data:`ADDED_COLUMNS` (a read when
-    nothing is missing)."""
+    """Bring an older store up to :data:`ADDED_COLUMNS` (a read when nothing is missing)."""
     have = {(t, c) for t, c in con.execute(
         "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' "
         "AND NOT internal").fetchall()}
