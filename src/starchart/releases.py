@@ -31,6 +31,7 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -50,6 +51,7 @@ from starchart.queries.base import NotFound, chart_sources, insert_arrow
 if TYPE_CHECKING:
     from starchart.progress import ProgressCallback
 
+log = logging.getLogger("starchart.releases")
 FOLDER_ENV = "STARCHART_RELEASES"
 KEEP_ENV = "STARCHART_KEEP_RELEASES"
 DEFAULT_KEEP = 10
@@ -424,6 +426,26 @@ def _write(con: duckdb.DuckDBPyConnection, target: Path, *, number: int, fingerp
     return counts
 
 
+REDONE = "the same charts, with title pages made by this version of starchart"
+
+
+def _pages_made_here(release: Release) -> bool:
+    """True when ``release``'s title pages were published by this code (else an unchanged
+    store is published again, so that the site serves them: after an upgrade)."""
+    from starchart import api
+    from starchart.web.prerender import made_here
+
+    charts = api.Charts(release.cursor(), release=release.info)
+    try:
+        return made_here(charts)
+    except Exception:  # unreadable as this code reads it: published again, which is safe
+        log.warning("release %d: could not tell which code made its title pages",
+                    release.info.number, exc_info=True)
+        return False
+    finally:
+        charts.con.close()
+
+
 def _render_bodies(rel: duckdb.DuckDBPyConnection, info: ReleaseInfo,
                    progress: ProgressCallback | None) -> dict[str, int]:
     """The title pages' bodies of the release being written (:mod:`starchart.web.bodies`):
@@ -450,11 +472,14 @@ def publish(
     keep: int | None = None,
     force: bool = False,
     full: bool = False,
+    renew_pages: bool = True,
     progress: ProgressCallback | None = None,
 ) -> dict[str, Any]:
     """Publish the store's charts as the next release, unless the current one already holds
     exactly them (or ``force``); then delete all but the newest ``keep`` releases. What did
     not change since the current release is copied from it (``full``: compute everything).
+    ``renew_pages``: also publish when the current release holds them, but with title pages
+    made by another version of starchart (which the site renders itself).
 
     ``con`` reads the store (default: open it read-only, failing at once with
     :class:`starchart.store.StoreUnavailableError` while another process writes it).
@@ -475,11 +500,13 @@ def publish(
             fingerprint = store.fingerprint(reader)
             kept = numbers(where)
             latest = kept[-1] if kept else None
-            same = reusable = False
+            same = reusable = redone = False
             if latest is not None:
                 current = Release(release_file(where, latest))
                 try:
                     same = current.info.fingerprint == fingerprint
+                    redone = same and renew_pages and not _pages_made_here(current)
+                    same = same and not redone
                     reusable = _written_like_this(current)
                 finally:
                     current.close()
@@ -519,7 +546,7 @@ def publish(
             "seconds": round(time.perf_counter() - started, 4), "pruned": pruned,
             "changes": counts.pop("changes"),
             "watchlist": {"watched": watched, "events": counts.pop("watchlist")},
-            "rows": counts}
+            "rows": counts, **({"reason": REDONE} if redone else {})}
 
 
 def _publish_failed(exc: BaseException, path: Path) -> PublishError | None:
@@ -608,7 +635,8 @@ def catch_up(db: str | os.PathLike[str] | None = None, *, wait: float | None = 0
             return None
         raise
     try:
-        result = publish(path, con=con, progress=progress)
+        # after an upgrade, a read does not wait for the title pages to be made again
+        result = publish(path, con=con, progress=progress, renew_pages=False)
     finally:
         con.close()
     if result.get("published") or result.get("reason") == "unchanged":

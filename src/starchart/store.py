@@ -456,10 +456,10 @@ CREATE TABLE IF NOT EXISTS title_pages (
     entry        BLOB    NOT NULL      -- JSON, zstd-compressed (queries.base.pack)
 );
 
--- Each title and show page's body, rendered when published (starchart.web.bodies), found by
--- a hash of what it was rendered from; HTML, zstd-compressed with the dictionary, if any.
+-- Each title and show page's body (HTML, zstd with the dictionary, if any) rendered when
+-- published, with a hash of what it was made from and what the page around it shows (JSON).
 CREATE TABLE IF NOT EXISTS title_bodies (key BLOB NOT NULL, source VARCHAR NOT NULL,
-                                         address VARCHAR NOT NULL, body BLOB NOT NULL);
+    address VARCHAR NOT NULL, head VARCHAR NOT NULL, body BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS title_body_dictionary (dictionary BLOB NOT NULL);
 
 -- Each week's lists, global (country NULL) or one country's, as api.week answers it.
@@ -674,15 +674,16 @@ def connect(
     try:
         con.execute(SCHEMA)
         _add_missing_columns(con)
-    except duckdb.Error as exc:
+    except (duckdb.Error, RuntimeError) as exc:  # a RuntimeError: Ctrl-C stopped the query
         con.close()
+        if str(exc) == _INTERRUPTED:
+            raise KeyboardInterrupt from exc
         raise as_write_error(exc, path) or exc from exc
     return con
 
 
 def _add_missing_columns(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring a store made by an older starchart up to :data:`ADDED_COLUMNS` (a read when
-    nothing is missing)."""
+    """Bring an older store up to :data:`ADDED_COLUMNS` (a read when nothing is missing)."""
     have = {(t, c) for t, c in con.execute(
         "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main' "
         "AND NOT internal").fetchall()}

@@ -481,7 +481,9 @@ def test_concurrent_misses_for_one_page_are_computed_once(db: Path,
     async def twenty() -> list[httpx.Response]:
         transport = httpx.ASGITransport(app=site)
         async with httpx.AsyncClient(transport=transport, base_url="http://site") as http:
-            return await asyncio.gather(*(http.get("/title/revelations") for _ in range(20)))
+            # its JSON: the HTML page is served from the release's published body
+            return await asyncio.gather(*(http.get("/title/revelations.json")
+                                          for _ in range(20)))
 
     answers = asyncio.run(twenty())
     assert [a.status_code for a in answers] == [200] * 20
@@ -540,7 +542,8 @@ def test_a_replaced_release_keeps_its_memory_for_the_requests_still_on_it(
         loads.clear()  # what preparing release 3 read
         assert not first.prepared.is_set()  # two switches ago: let go
         assert second.prepared.is_set()  # replaced last: kept until the next switch
-        assert client.get("/title/mantis?release=1").status_code == 200  # read again
+        # read again (its JSON: the HTML page is served from its published body)
+        assert client.get("/title/mantis.json?release=1").status_code == 200
         assert "PageIndex" in loads
 
 
@@ -554,14 +557,17 @@ def test_searches_never_evict_pages(db: Path, monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setattr(pages, "title_page", counted)
     with TestClient(create_app(db, cache_bytes=4_000_000)) as client:
-        urls = ["/title/revelations", "/title/mantis", "/title/squid-game--season-2"]
+        # JSON, which reads each record (HTML pages are served from published bodies)
+        urls = ["/title/revelations.json", "/title/mantis.json",
+                "/title/squid-game--season-2.json"]
         for url in urls:
             client.get(url)
         for i in range(300):
             assert client.get("/search", params={"q": f"title {i}"}).status_code == 200
         for url in urls:
             assert client.get(url).status_code == 200
-    assert sorted(calls) == sorted(u.rsplit("/", 1)[1] for u in urls)  # each computed once
+    # each computed once
+    assert sorted(calls) == sorted(u.rsplit("/", 1)[1].removesuffix(".json") for u in urls)
 
 
 def test_healthz_without_any_release_is_503(tmp_path: Path) -> None:

@@ -69,6 +69,7 @@ def publish_cmd(
         f"published release {result['release']} in {result['seconds']:.2f} s: "
         f"{changes['weeks_added']} week(s) added, {changes['weeks_revised']} revised "
         f"({changes['positions_changed']} list positions), {changes['weeks_removed']} removed"
+        + (f"; {result['reason']}" if result.get("reason") else "")
         + (f"; deleted release(s) {', '.join(map(str, result['pruned']))}"
            if result["pruned"] else ""), highlight=False)
 

@@ -7,24 +7,30 @@ differ from it are looked at (:func:`changed_addresses`: the titles and shows wh
 changed, and where the weeks with country lists or with views changed other than by adding
 weeks after the previous release's charts, every page), their keys computed, and the
 bodies whose key is new rendered. A weekly update of Netflix's files renders the pages of
-its week's titles (59 of ~7,200), not the history. What is skipped can only cost speed,
-never correctness: the site serves a body only under the key of the data it serves.
+its week's titles (59 of ~7,200), not the history.
+
+The site serves a release's bodies by address, so what is skipped here must be exactly what
+did not change: a body kept from the release before is one whose page's records are the
+same (compared slug by slug, hash and count) and whose coverage statement reads the same
+weeks, in the same code and context (else every page is looked at). The tests compare every
+page served from its body with the page rendered on request, after each kind of update.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 import jinja2
+import orjson
 import pyarrow as pa
 import zstandard
 
+from starchart import coverage
 from starchart.queries.base import insert_arrow
 from starchart.queries.record import is_title_id
 from starchart.web import bodies, pages
@@ -86,15 +92,6 @@ def page_at(charts: api.Charts, address: Address, default: str) -> dict[str, Any
     return page if page["page"] == kind else None
 
 
-def context_digest(charts: api.Charts, listed: list[str]) -> str:
-    """What every body of the release is rendered with besides its page's data: the code,
-    the sources and the countries with lists (kept as the table's comment; a release whose
-    bodies were made in another context has every page looked at)."""
-    digest = hashlib.blake2b(bodies.RENDERER, digest_size=16)
-    digest.update(repr((charts.sources(), listed)).encode())
-    return digest.hexdigest()
-
-
 def _sundays(spans: Iterable[tuple[dt.date, dt.date]]) -> set[dt.date]:
     """Every week (its Sunday) the spans ``(first, last)`` cover: two releases' spans are
     compared week by week."""
@@ -109,10 +106,13 @@ def changed_addresses(con: duckdb.DuckDBPyConnection) -> set[Address] | None:
     (attached as ``previous_release``), or None when any page may.
 
     A page is made from its slug's records (and, for a name of a work, the work's), with a
-    coverage statement that reads which of its weeks have country lists and views. So: the
-    slugs whose records differ, the names of works whose record differs; and None when the
-    weeks with lists or views changed other than by weeks after every week the previous
-    release charted (those are only charted by titles whose records changed)."""
+    coverage statement that reads which of its weeks have country lists and views, and
+    quotes both spans (held in a body as tokens, :func:`bodies.span_labels`). So: the slugs
+    whose records differ, the names of works whose record differs; and None when the weeks
+    with lists or views changed other than by weeks after every week the previous release
+    charted (those are only charted by titles whose records changed), or when the spans'
+    labels changed in a way a kept body cannot take by filling them in
+    (:func:`bodies.same_tokens`: a dataset's first weeks, where it said "no data")."""
     try:
         con.execute("SELECT 1 FROM previous_release.title_pages LIMIT 1")
     except duckdb.Error:
@@ -124,13 +124,21 @@ def changed_addresses(con: duckdb.DuckDBPyConnection) -> set[Address] | None:
     for (source,) in con.execute("SELECT source FROM previous_release.coverage UNION "
                                  "SELECT source FROM main.coverage").fetchall():
         latest = charted.get(source)
+        labels: list[tuple[str, str]] = []  # per dataset: (previous, new)
         for dataset in _SPANS:
-            spans = [_sundays(con.execute(
+            rows = [con.execute(
                 f"""SELECT first_day, last_day FROM {db}.coverage WHERE source = ? AND
-                    dataset = ? AND scope = '' AND first_day IS NOT NULL""",
-                [source, dataset]).fetchall()) for db in ("previous_release", "main")]
+                    dataset = ? AND scope = '' AND first_day IS NOT NULL ORDER BY first_day""",
+                [source, dataset]).fetchall() for db in ("previous_release", "main")]
+            spans = [_sundays(r) for r in rows]
             if any(latest is None or week <= latest for week in spans[0] ^ spans[1]):
                 return None
+            previous, new = (coverage.label([coverage.Span(*r) for r in found])
+                             for found in rows)
+            labels.append((previous, new))
+        before, after = zip(*labels, strict=True)
+        if not bodies.same_tokens(before, after):
+            return None
     # a slug's records in the order it chooses among them (a title's position among all
     # titles moves whenever others chart more: that changes no page)
     digest = """SELECT source, slug, count(*) AS n, bit_xor(hash(page, entry, choice)) AS h
@@ -161,6 +169,19 @@ def changed_addresses(con: duckdb.DuckDBPyConnection) -> set[Address] | None:
     return found
 
 
+def listed_countries(charts: api.Charts) -> list[str]:
+    """The countries with lists, as the site's header lists them (a body's map draws them)."""
+    return [c["iso2"] for c in pages.country_spans(charts, source=None)]
+
+
+def made_here(charts: api.Charts) -> bool:
+    """True when the title pages of the release behind ``charts`` were published in the
+    context this code publishes them in; else the site renders every one of them on request
+    (after an upgrade), until a release is published again."""
+    return bodies.made_in(charts.con) == bodies.context_digest(charts.sources(),
+                                                                listed_countries(charts))
+
+
 def prepare_bodies(charts: api.Charts, *, tick: Callable[[int, int], None] | None = None
                    ) -> dict[str, int]:
     """Bring ``title_bodies`` of the release behind ``charts`` up to its pages: look at the
@@ -170,10 +191,9 @@ def prepare_bodies(charts: api.Charts, *, tick: Callable[[int, int], None] | Non
     "failed"}`` (a page that fails to render is logged and left to the site, which renders
     it on request as before); ``tick(done, total)`` reports rendering."""
     con = charts.con
-    listed = [c["iso2"] for c in pages.country_spans(charts, source=None)]  # as the site
-    context = context_digest(charts, listed)
-    [(said,)] = con.execute("""SELECT comment FROM duckdb_tables() WHERE table_name =
-                               'title_bodies' AND database_name = current_database()""").fetchall()
+    listed = listed_countries(charts)
+    context = bodies.context_digest(charts.sources(), listed)
+    said = bodies.made_in(con)
     have = {(source, address): key for source, address, key in con.execute(
         "SELECT source, address, key FROM title_bodies").fetchall()}
     addresses = every_address(con)
@@ -202,21 +222,21 @@ def prepare_bodies(charts: api.Charts, *, tick: Callable[[int, int], None] | Non
     missing = sorted((a for a in wanted if have.get(a) != wanted[a]), key=wanted.__getitem__)
     failed = 0
     if missing:
-        def render(address: Address) -> tuple[bytes, str] | None:
-            page = page_at(charts, address, default)
-            labels = bodies.span_labels(charts, address[0])
+        def render(address: Address) -> tuple[bytes, str, str] | None:
             try:
+                page = page_at(charts, address, default)
                 if page is None:
                     raise LookupError("no page")
+                labels = bodies.span_labels(charts, address[0])
                 body = bodies.render_body(publishing_environment(),
                                           bodies.tokenized(page, labels), listed)
                 if bodies.holds_escaped_tokens(body):
                     raise ValueError("a span label's token was written escaped")
+                return wanted[address], body, orjson.dumps(bodies.head(page)).decode()
             except Exception:
                 log.warning("title page %s (%s) left to be rendered on request",
                             address[1], address[0], exc_info=True)
                 return None
-            return wanted[address], body
 
         failed = write_bodies(con, missing, render, afresh=len(have) == len(gone),
                               tick=tick)
@@ -227,9 +247,9 @@ def prepare_bodies(charts: api.Charts, *, tick: Callable[[int, int], None] | Non
 
 
 def write_bodies(con: duckdb.DuckDBPyConnection, todo: list[Address],
-                 render: Callable[[Address], tuple[bytes, str] | None], *, afresh: bool,
+                 render: Callable[[Address], tuple[bytes, str, str] | None], *, afresh: bool,
                  tick: Callable[[int, int], None] | None) -> int:
-    """Insert the bodies ``render`` makes of ``todo`` (key and HTML; None: none). Returns
+    """Insert the bodies ``render`` makes of ``todo`` (key, HTML and head; None: none). Returns
     how many it could not make. ``afresh``: no body is kept from before, so the compression
     dictionary is trained anew on the first ones rendered; otherwise the release's
     dictionary compresses the new ones too."""
@@ -241,14 +261,16 @@ def write_bodies(con: duckdb.DuckDBPyConnection, todo: list[Address],
         dictionary = zstandard.ZstdCompressionDict(found[0][0]) if found else None
     zstd = (zstandard.ZstdCompressor(level=ZSTD_LEVEL, dict_data=dictionary) if dictionary
             else zstandard.ZstdCompressor(level=ZSTD_LEVEL))
-    rows: dict[str, list[Any]] = {"key": [], "source": [], "address": [], "body": []}
+    rows: dict[str, list[Any]] = {"key": [], "source": [], "address": [], "head": [],
+                                  "body": []}
     plain: list[bytes] = []  # the first bodies, kept to train the dictionary on
     failed = 0
 
     def flush(done: int) -> None:
         insert_arrow(con, "title_bodies", pa.table({
             "key": pa.array(rows["key"], pa.binary()), "source": rows["source"],
-            "address": rows["address"], "body": pa.array(rows["body"], pa.binary())}))
+            "address": rows["address"], "head": rows["head"],
+            "body": pa.array(rows["body"], pa.binary())}))
         for column in rows.values():
             column.clear()
         if tick is not None:
@@ -259,10 +281,11 @@ def write_bodies(con: duckdb.DuckDBPyConnection, todo: list[Address],
         if made is None:
             failed += 1
         else:
-            key, html = made
+            key, html, head_json = made
             rows["key"].append(key)
             rows["source"].append(address[0])
             rows["address"].append(address[1])
+            rows["head"].append(head_json)
             body = html.encode()
             if afresh and dictionary is None:
                 plain.append(body)

@@ -38,7 +38,7 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from starchart.web.responses import csv_response, json_response
+from starchart.web.responses import csv_response, json_response, wants_json
 from starchart.web.schemas import ErrorBody
 from starchart.web.site import PageView
 
@@ -130,6 +130,7 @@ class Page:
     context: Callable[[PageView, PageData], Mapping[str, Any]] | None = None
     documented: bool = True
     moves: str | None = None
+    published: Callable[..., Mapping[str, Any] | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -166,9 +167,12 @@ class Pages:
         context: Callable[[PageView, PageData], Mapping[str, Any]] | None = None,
         documented: bool = True,
         moves: str | None = None,
+        published: Callable[..., Mapping[str, Any] | None] | None = None,
     ) -> Callable[[Callable[..., PageData]], Callable[..., PageData]]:
         """Register the decorated route function as the page ``name`` at ``path``;
-        ``moves`` says when it raises :class:`Moved` (documented as its 308)."""
+        ``moves`` says when it raises :class:`Moved` (documented as its 308);
+        ``published(view, **params)``, the HTML page's whole template context when its
+        release holds it ready (:mod:`starchart.web.bodies`), else None."""
 
         def register(function: Callable[..., PageData]) -> Callable[..., PageData]:
             if name in self.pages:
@@ -186,6 +190,7 @@ class Pages:
                 context=context,
                 documented=documented,
                 moves=moves,
+                published=published,
             )
             return function
 
@@ -301,6 +306,12 @@ class Pages:
                 return RedirectResponse(f"{target}{query}", status_code=status)
             if "source" in params:
                 params["source"] = view.check_source(params["source"])
+            if form == "html" and page.published is not None and not wants_json(request):
+                ready = page.published(view, **params)
+                if ready is not None:
+                    return view.render(request, page.template, ready["page"],
+                                       section=page.section, source=params.get("source"),
+                                       extra=dict(ready))
             try:
                 data = page.function(view, **params)
             except Moved as moved:

@@ -9,7 +9,7 @@ To add a page: a data function in :mod:`starchart.web.pages` (or beside its rout
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any
 
 import duckdb
@@ -17,7 +17,7 @@ from fastapi import FastAPI, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from starchart import releases
-from starchart.web import atom, bodies, pages, views
+from starchart.web import atom, bodies, pages
 from starchart.web.engagement import engagement_page
 from starchart.web.number_ones import (
     SpanSince,
@@ -238,17 +238,33 @@ def more_like_this(view: PageView, page: Mapping[str, Any]) -> dict[str, Any] | 
     return {**found, "links": {"html": pages.with_query(f"{here}/similar", {"source": source})}}
 
 
-def title_extras(view: PageView, page: Mapping[str, Any]) -> dict[str, Any]:
-    """A title or show page's body (as published, see :mod:`starchart.web.bodies`) around
-    its "More like this" panel."""
-    listed = [c["iso2"] for c in view.chrome()["nav_countries"]]
-    before, after = bodies.split(view.title_body(dict(page), listed))
+def title_context(view: PageView, head: dict[str, Any], body: bytes) -> dict[str, Any]:
+    """What a title or show page's template draws: its head (:func:`bodies.head`, all it
+    shows of the page's data), its body's two parts and the "More like this" panel."""
     return {
-        "headline": views.headline(page),
-        "body_before": before,
-        "body_after": after,
-        "more_like_this": more_like_this(view, page),
+        "page": head,
+        "headline": head["headline"],
+        "body_before": bodies.PLACES[0],
+        "body_after": bodies.PLACES[1],
+        bodies.SPLICED: bodies.split(body),
+        "more_like_this": more_like_this(view, head),
     }
+
+
+def title_extras(view: PageView, page: Mapping[str, Any]) -> dict[str, Any]:
+    """A title or show page whose body was not published: rendered now."""
+    return title_context(view, bodies.head(page), view.rendered_body(dict(page)))
+
+
+def published_title(kind: str) -> Callable[..., dict[str, Any] | None]:
+    """The title (``kind`` "title") or show page at a slug as published with the release:
+    its template's context without reading its record, or None (it is then computed)."""
+    def published(view: PageView, *, slug: str, source: str | None = None
+                  ) -> dict[str, Any] | None:
+        found = view.published_body(f"/{kind}/{slug}", source)
+        return None if found is None else title_context(view, *found)
+
+    return published
 
 
 def week_extras(view: PageView, page: Mapping[str, Any], *, home: bool = False
@@ -324,7 +340,8 @@ def countries(view: View, source: SourceParam = None) -> dict[str, Any]:
 @PAGES.page(
     "/title/{slug}", name="title", template="title.html", section="title",
     summary="A film or season: run, peak, weeks at #1, hours, views, countries",
-    model=TitlePage, context=title_extras, moves="The slug is a show's",
+    model=TitlePage, context=title_extras, published=published_title("title"),
+    moves="The slug is a show's",
 )
 def title(view: View, slug: SlugParam, source: SourceParam = None) -> dict[str, Any]:
     page = dict(view.data("title", pages.title_page, slug=slug, source=source))
@@ -336,7 +353,7 @@ def title(view: View, slug: SlugParam, source: SourceParam = None) -> dict[str, 
 @PAGES.page(
     "/show/{slug}", name="show", template="title.html", section="title",
     summary="A show over all its seasons", model=TitlePage, context=title_extras,
-    moves="The slug is a film's or a season's",
+    published=published_title("show"), moves="The slug is a film's or a season's",
 )
 def show(view: View, slug: SlugParam, source: SourceParam = None) -> dict[str, Any]:
     page = dict(view.data("show", pages.title_page, slug=slug, show=True, source=source))
@@ -560,7 +577,10 @@ def register_routes(app: FastAPI) -> None:
             served = view.served
             return json_response({"ok": True, **charts.release.public(), "sources": view.sources(),
                                   "prepared": view.prepared,
-                                  "title_pages": {"from_release": served.bodies_read,
+                                  # published: how many the release holds for this code
+                                  "title_pages": {"published": len(served.bodies(charts))
+                                                  if view.prepared else None,
+                                                  "from_release": served.bodies_read,
                                                   "rendered": served.bodies_rendered}})
         except (releases.NoReleaseError, OSError, duckdb.Error) as exc:
             log.warning("health check: %s", exc)

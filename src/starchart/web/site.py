@@ -68,6 +68,8 @@ class ServedRelease:
                 charts.prepare()
                 self.chrome_parts(charts, None, None)
                 self.bodies(charts)
+                for source in charts.sources():  # what a published title page writes in
+                    bodies.span_labels(charts, source)
             if digest:
                 self.digest()
             # what was just read lives as long as the release: the collector stops
@@ -80,9 +82,14 @@ class ServedRelease:
             log.warning("could not prepare release %d in memory", self.number, exc_info=True)
 
     def bodies(self, charts: api.Charts) -> bodies.StoredBodies:
-        """The title pages' bodies this release holds (:mod:`starchart.web.bodies`)."""
-        found: bodies.StoredBodies = self.memo.get("title_bodies",
-                                                   lambda: bodies.StoredBodies(charts.con))
+        """The title pages' bodies this release holds (:mod:`starchart.web.bodies`), if
+        they were made by this code with these countries."""
+        def read() -> bodies.StoredBodies:
+            listed = [c["iso2"] for c in self.chrome_parts(charts, None, None)[1]]
+            return bodies.StoredBodies(charts.con,
+                                       bodies.context_digest(charts.sources(), listed))
+
+        found: bodies.StoredBodies = self.memo.get("title_bodies", read)
         return found
 
     def count_body(self, *, read: bool) -> None:
@@ -429,16 +436,24 @@ class PageView:
     def sources(self) -> list[str]:
         return self.charts().sources()
 
-    def title_body(self, page: dict[str, Any], listed: list[str]) -> str:
-        """The body of a title or show page: the one rendered when its release was
-        published, when that was rendered from exactly this data; else rendered now."""
+    def published_body(self, address: str, source: str | None
+                       ) -> tuple[dict[str, Any], bytes] | None:
+        """The head and body (UTF-8) of the title or show page at ``address`` as published
+        with the request's release (:mod:`starchart.web.bodies`), or None."""
         served, charts = self.served, self.charts()
-        labels = bodies.span_labels(charts, page["source"])
-        found = served.bodies(charts).get(bodies.body_key(page, listed, labels))
-        served.count_body(read=found is not None)
-        if found is not None:
-            return bodies.filled(found, labels)
-        return bodies.render_body(self.site.templates.env, page, listed)
+        chosen = charts.source(source)
+        found = served.bodies(charts).get(chosen, address)
+        if found is None:
+            return None
+        served.count_body(read=True)
+        head, body = found
+        return head, bodies.filled(body, bodies.span_labels(charts, chosen))
+
+    def rendered_body(self, page: dict[str, Any]) -> bytes:
+        """The body of a title or show page rendered now (UTF-8)."""
+        self.served.count_body(read=False)
+        listed = [c["iso2"] for c in self.chrome()["nav_countries"]]
+        return bodies.render_body(self.site.templates.env, page, listed).encode()
 
     def check_source(self, source: str | None) -> str | None:
         """None, or a source this store holds (ValueError naming the ones it has)."""
@@ -492,7 +507,9 @@ class PageView:
         source: str | None = None,
         extra: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
     ) -> Response:
-        """The page as HTML, or its JSON twin when the request asks for JSON."""
+        """The page as HTML, or its JSON twin when the request asks for JSON. A context
+        entry :data:`bodies.SPLICED` holds bytes written into the rendered page at
+        :data:`bodies.PLACES` (a title page's published body: never decoded again)."""
         if wants_json(request):
             return json_response(page)
         more = extra() if callable(extra) else (extra or {})
@@ -504,5 +521,7 @@ class PageView:
             **self.chrome(country=country, source=source),
             **more,
         }
-        body = self.site.templates.get_template(template).render(context)
-        return HTMLResponse(body, headers={"Vary": "Accept"})
+        html = self.site.templates.get_template(template).render(context)
+        parts = more.get(bodies.SPLICED)
+        content = bodies.spliced(html, parts) if parts else html
+        return HTMLResponse(content, headers={"Vary": "Accept"})
