@@ -99,12 +99,13 @@ def spans_of(con: duckdb.DuckDBPyConnection, source: str, dataset: str,
 
 
 def spans(con: duckdb.DuckDBPyConnection, source: str, dataset: str,
-          scope: str = "") -> list[Span]:
-    """The stored spans of one dataset (oldest first)."""
+          scope: str = "", *, table: str = "coverage") -> list[Span]:
+    """The stored spans of one dataset (oldest first); ``table``: another database's
+    (``previous_release.coverage``: a fixed name, never input)."""
     rows = con.execute(
-        """SELECT first_day, last_day FROM coverage
-           WHERE source = ? AND dataset = ? AND scope = ? AND first_day IS NOT NULL
-           ORDER BY first_day""", [source, dataset, scope]).fetchall()
+        f"""SELECT first_day, last_day FROM {table}
+            WHERE source = ? AND dataset = ? AND scope = ? AND first_day IS NOT NULL
+            ORDER BY first_day""", [source, dataset, scope]).fetchall()
     return [Span(r[0], r[1]) for r in rows]
 
 

@@ -92,13 +92,10 @@ def page_at(charts: api.Charts, address: Address, default: str) -> dict[str, Any
     return page if page["page"] == kind else None
 
 
-def _sundays(spans: Iterable[tuple[dt.date, dt.date]]) -> set[dt.date]:
-    """Every week (its Sunday) the spans ``(first, last)`` cover: two releases' spans are
-    compared week by week."""
-    out: set[dt.date] = set()
-    for first, last in spans:
-        out |= {first + dt.timedelta(weeks=i) for i in range((last - first).days // 7 + 1)}
-    return out
+def _sundays(spans: Iterable[coverage.Span]) -> set[dt.date]:
+    """Every week (its Sunday) the spans cover: two releases' spans are compared week by
+    week."""
+    return {s.first + dt.timedelta(weeks=i) for s in spans for i in range(s.weeks)}
 
 
 def changed_addresses(con: duckdb.DuckDBPyConnection) -> set[Address] | None:
@@ -126,15 +123,12 @@ def changed_addresses(con: duckdb.DuckDBPyConnection) -> set[Address] | None:
         latest = charted.get(source)
         labels: list[tuple[str, str]] = []  # per dataset: (previous, new)
         for dataset in _SPANS:
-            rows = [con.execute(
-                f"""SELECT first_day, last_day FROM {db}.coverage WHERE source = ? AND
-                    dataset = ? AND scope = '' AND first_day IS NOT NULL ORDER BY first_day""",
-                [source, dataset]).fetchall() for db in ("previous_release", "main")]
-            spans = [_sundays(r) for r in rows]
-            if any(latest is None or week <= latest for week in spans[0] ^ spans[1]):
+            both = [coverage.spans(con, source, dataset, table=f"{db}.coverage")
+                    for db in ("previous_release", "main")]
+            weeks = [_sundays(spans) for spans in both]
+            if any(latest is None or week <= latest for week in weeks[0] ^ weeks[1]):
                 return None
-            previous, new = (coverage.label([coverage.Span(*r) for r in found])
-                             for found in rows)
+            previous, new = (coverage.label(spans) for spans in both)
             labels.append((previous, new))
         before, after = zip(*labels, strict=True)
         if not bodies.same_tokens(before, after):
