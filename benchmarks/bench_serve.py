@@ -148,15 +148,21 @@ def population(db: Path, titles: int) -> tuple[list[str], list[str]]:
 # --- 2. uncached pages ---------------------------------------------------------------------
 
 
+def first_use(http: httpx.Client, slugs: list[str]) -> None:
+    """Pay a fresh server's first-use costs (the static file, a week page, a title page
+    not measured) before its uncached pages are timed."""
+    for _ in range(20):
+        http.get("/static/site.css")
+    http.get("/")
+    http.get(f"/title/{slugs[-1]}")
+
+
 def uncached(db: Path, slugs: list[str], weeks: list[str]) -> dict[str, list[float]]:
     proc, url = start(db)
     found: dict[str, list[float]] = {}
     try:
         with httpx.Client(base_url=url, timeout=60) as http:
-            for _ in range(20):  # the static file, and the process's first-use costs
-                http.get("/static/site.css")
-            http.get("/")
-            http.get(f"/title/{slugs[-1]}")
+            first_use(http, slugs)
             http.get(f"/title/{slugs[-1]}.json")
             groups = {
                 "static /static/site.css (baseline)": ["/static/site.css"] * 200,
@@ -188,10 +194,7 @@ def title_passes(db: Path, slugs: list[str], passes: int) -> list[dict[str, floa
         proc, url = start(db)
         try:
             with httpx.Client(base_url=url, timeout=60) as http:
-                for _ in range(20):
-                    http.get("/static/site.css")
-                http.get("/")
-                http.get(f"/title/{slugs[-1]}")
+                first_use(http, slugs)
                 found.append({s: server_ms(http.get(f"/title/{s}")) for s in slugs[:-1]})
         finally:
             stop(proc)
